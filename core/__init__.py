@@ -1,0 +1,1 @@
+"""Pure election domain shared by the field app and the sync server (no I/O)."""

@@ -1,0 +1,133 @@
+"""Wire models of the sync protocol (sync-design.md), versioned by PROTOCOL_VERSION.
+
+Push:  POST /v1/sync/push  PushRequest -> PushResponse
+Pull:  GET  /v1/sync/pull?since=N&limit=M -> PullResponse
+Enrol: POST /v1/enrol  EnrolRequest -> EnrolResponse (the only endpoint without a token)
+Blobs: POST /v1/blobs BlobCreate -> BlobStatus; HEAD/PATCH /v1/blobs/{sha256} for offset, chunks
+Every error body is an ErrorBody.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.records import Kind
+
+PROTOCOL_VERSION = 1
+MAX_OPS_PER_PUSH = 500
+MAX_PULL_LIMIT = 1000
+
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+Hlc = Annotated[int, Field(ge=0, lt=2**63)]
+StampWire = tuple[Hlc, Id]
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Op(_Wire):
+    """One change to one record: the fields it sets, one stamp, and the stamps it had seen."""
+
+    op_id: Id
+    seq: Annotated[int, Field(ge=1)]
+    record_id: Id
+    kind: Kind
+    tps: Annotated[str, Field(max_length=20)]
+    fields: dict[str, Any]
+    hlc: Hlc
+    base: dict[str, StampWire | None] = {}
+
+
+class PushRequest(_Wire):
+    protocol: int = PROTOCOL_VERSION
+    device_id: Id
+    ops: Annotated[list[Op], Field(max_length=MAX_OPS_PER_PUSH)]
+
+
+OpStatus = Literal["applied", "duplicate", "conflict", "rejected"]
+
+
+class OpResult(_Wire):
+    op_id: str
+    status: OpStatus
+    code: str | None = None
+    reason: str | None = None
+    reason_en: str | None = None
+
+
+class PushResponse(_Wire):
+    protocol: int = PROTOCOL_VERSION
+    acked_seq: int
+    results: list[OpResult]
+    server_hlc: int
+
+
+class RecordOut(_Wire):
+    id: str
+    kind: Kind
+    tps: str
+    author: str
+    fields: dict[str, Any]
+    stamps: dict[str, StampWire]
+    seq: int
+
+
+class PullResponse(_Wire):
+    protocol: int = PROTOCOL_VERSION
+    records: list[RecordOut]
+    next: int
+    more: bool
+    server_hlc: int
+
+
+class ConflictOut(_Wire):
+    id: int
+    record_id: str
+    field: str
+    current_value: Any
+    current_stamp: StampWire
+    incoming_value: Any
+    incoming_stamp: StampWire
+    resolved: bool = False
+
+
+class ErrorBody(_Wire):
+    code: str
+    message: str
+    message_en: str
+    protocol: int = PROTOCOL_VERSION
+
+
+class EnrolRequest(_Wire):
+    code: Annotated[str, Field(min_length=4, max_length=64)]
+    device_name: Annotated[str, Field(max_length=100)] = ""
+
+
+class Me(_Wire):
+    user_id: str
+    name: str
+    role: str
+    party: int | None = None
+    scope: list[str]
+
+
+class EnrolResponse(_Wire):
+    device_id: str
+    token: str
+    me: Me
+
+
+class BlobCreate(_Wire):
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    size: Annotated[int, Field(ge=1)]
+    content_type: str
+
+
+class BlobStatus(_Wire):
+    sha256: str
+    size: int
+    offset: int
+    complete: bool

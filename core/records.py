@@ -1,0 +1,209 @@
+"""Record kinds and their fields (pydantic): tally, incident, assessment, location, verification.
+
+A record travels as a partial map of fields; `validate_fields` checks the names, types and
+ranges of the fields present. Whether a record is complete enough to be final is a separate,
+per-kind rule (`core.tally_checks` for tallies).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from core.errors import DomainError
+from core.wilayah import parse_tps
+
+Count = Annotated[int, Field(ge=0, le=999, strict=True)]
+Text = Annotated[str, Field(max_length=4000)]
+Short = Annotated[str, Field(max_length=200)]
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_VOTE_KEY = re.compile(r"^\d{1,3}(\.\d{1,3})?$")
+
+
+def _sha256(value: str) -> str:
+    if not _SHA256.match(value):
+        raise ValueError("must be a lowercase hex SHA-256 (64 characters)")
+    return value
+
+
+def _tps(value: str) -> str:
+    parse_tps(value)
+    return value
+
+
+def _votes(value: dict[str, int]) -> dict[str, int]:
+    for key in value:
+        if not _VOTE_KEY.match(key):
+            raise ValueError(f"vote key '{key}' must look like '2' or '1.3'")
+    return value
+
+
+Sha256 = Annotated[str, AfterValidator(_sha256)]
+TpsField = Annotated[str, AfterValidator(_tps)]
+Votes = Annotated[dict[str, Count], AfterValidator(_votes), Field(max_length=2000)]
+Status = Literal["draft", "final"]
+Lat = Annotated[float, Field(ge=-90, le=90)]
+Lon = Annotated[float, Field(ge=-180, le=180)]
+
+VOTER_ROWS = ("dpt", "pemilih_dpt", "pemilih_dptb", "pemilih_dpk", "pengguna_hak_pilih")
+BALLOT_ROWS = ("ss_diterima", "ss_digunakan", "ss_rusak", "ss_sisa")
+COLUMNS = ("l", "p", "j")
+
+
+class _Fields(BaseModel):
+    """Every field optional: a record travels as partial writes."""
+
+    model_config = ConfigDict(extra="forbid")
+    deleted: bool | None = None
+
+
+class Tally(_Fields):
+    """One C.Hasil for one ballot of one TPS, by one source (its author)."""
+
+    tps: TpsField | None = None
+    pemilu: Short | None = None
+    ballot: Short | None = None
+    dpt_l: Count | None = None
+    dpt_p: Count | None = None
+    dpt_j: Count | None = None
+    pemilih_dpt_l: Count | None = None
+    pemilih_dpt_p: Count | None = None
+    pemilih_dpt_j: Count | None = None
+    pemilih_dptb_l: Count | None = None
+    pemilih_dptb_p: Count | None = None
+    pemilih_dptb_j: Count | None = None
+    pemilih_dpk_l: Count | None = None
+    pemilih_dpk_p: Count | None = None
+    pemilih_dpk_j: Count | None = None
+    pengguna_hak_pilih_l: Count | None = None
+    pengguna_hak_pilih_p: Count | None = None
+    pengguna_hak_pilih_j: Count | None = None
+    ss_diterima: Count | None = None
+    ss_digunakan: Count | None = None
+    ss_rusak: Count | None = None
+    ss_sisa: Count | None = None
+    disabilitas_l: Count | None = None
+    disabilitas_p: Count | None = None
+    disabilitas_j: Count | None = None
+    suara: Votes | None = None
+    suara_sah: Count | None = None
+    suara_tidak_sah: Count | None = None
+    suara_total: Count | None = None
+    photos: Annotated[list[Sha256], Field(max_length=20)] | None = None
+    status: Status | None = None
+    alasan: Text | None = None
+    catatan: Text | None = None
+
+
+IncidentCategory = Literal[
+    "politik_uang",
+    "kampanye_di_luar_jadwal",
+    "netralitas",
+    "pemilih_ganda",
+    "intimidasi",
+    "penggelembungan_suara",
+    "merusak_berita_acara",
+    "surat_suara_tercoblos",
+    "logistik",
+    "kericuhan",
+    "lainnya",
+]
+Route = Literal["kode_etik", "administratif", "pidana", "hukum_lain"]
+Process = Literal[
+    "diterima",
+    "registrasi",
+    "tidak_diregistrasi",
+    "kajian",
+    "terbukti",
+    "tidak_terbukti",
+    "diteruskan",
+]
+
+
+class Incident(_Fields):
+    """A laporan (report) or temuan (finding) of an incident or violation."""
+
+    jenis: Literal["laporan", "temuan"] | None = None
+    kategori: IncidentCategory | None = None
+    jalur: Route | None = None
+    waktu: Short | None = None
+    tps: TpsField | None = None
+    tempat: Short | None = None
+    lat: Lat | None = None
+    lon: Lon | None = None
+    uraian: Text | None = None
+    pelapor_nama: Short | None = None
+    pelapor_alamat: Short | None = None
+    terlapor: Short | None = None
+    saksi: Annotated[list[Short], Field(max_length=50)] | None = None
+    bukti: Annotated[list[Sha256], Field(max_length=20)] | None = None
+    tingkat: Literal["rendah", "sedang", "tinggi"] | None = None
+    status: Status | None = None
+    proses: Process | None = None
+    diteruskan_ke: Literal["kpu", "dkpp", "gakkumdu", "lainnya"] | None = None
+    ditugaskan: Short | None = None
+    komentar: Annotated[list[Text], Field(max_length=200)] | None = None
+
+
+class Assessment(_Fields):
+    """Kerawanan indicators of one TPS under one election's indicator set."""
+
+    tps: TpsField | None = None
+    pemilu: Short | None = None
+    indikator: Annotated[dict[str, bool], Field(max_length=100)] | None = None
+    catatan: Annotated[dict[str, Text], Field(max_length=100)] | None = None
+    status: Status | None = None
+
+
+class Location(_Fields):
+    """Where a TPS is: captured once by GPS, editable."""
+
+    tps: TpsField | None = None
+    lat: Lat | None = None
+    lon: Lon | None = None
+    alamat: Short | None = None
+
+
+class Verification(_Fields):
+    """A supervisor's decision on one TPS-ballot: confirmed or overridden values, with a reason."""
+
+    tps: TpsField | None = None
+    ballot: Short | None = None
+    nilai: Annotated[dict[str, Any], Field(max_length=2000)] | None = None
+    sumber: Annotated[list[Short], Field(max_length=50)] | None = None
+    photos: Annotated[list[Sha256], Field(max_length=50)] | None = None
+    alasan: Text | None = None
+
+
+KINDS: dict[str, type[_Fields]] = {
+    "tally": Tally,
+    "incident": Incident,
+    "assessment": Assessment,
+    "location": Location,
+    "verification": Verification,
+}
+Kind = Literal["tally", "incident", "assessment", "location", "verification"]
+
+
+def validate_fields(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Check a partial write; raise DomainError naming every bad field."""
+    model = KINDS.get(kind)
+    if model is None:
+        raise DomainError(
+            "unknown_kind",
+            f"Jenis data '{kind}' tidak dikenal",
+            f"Unknown record kind '{kind}'",
+        )
+    try:
+        model.model_validate(fields)
+    except ValidationError as exc:
+        parts = [f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()]
+        detail = "; ".join(parts[:10])
+        raise DomainError(
+            "invalid_fields",
+            f"Isian tidak sah ({detail})",
+            f"Invalid fields ({detail})",
+        ) from None
+    return fields
