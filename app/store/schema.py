@@ -1,0 +1,74 @@
+"""Migrations of the device database, as named functions; never edit one once released."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("pantau_app")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("records").create(
+        {
+            "id": str,
+            "kind": str,
+            "tps": str,
+            "author": str,
+            "fields": str,  # JSON: name -> value
+            "stamps": str,  # JSON: name -> [hlc, device]
+            "status": str,  # draft | final (from the record's own `status` field)
+            "shared": int,  # 1 once any op of it entered the outbox or it came from a pull
+            "deleted": int,
+            "updated_ms": int,
+        },
+        pk="id",
+    )
+    db.table("records").create_index(["tps", "kind"])
+    db.table("records").create_index(["kind", "updated_ms"])
+    db.table("outbox").create(
+        {
+            "seq": int,
+            "op_id": str,
+            "record_id": str,
+            "kind": str,
+            "tps": str,
+            "fields": str,
+            "hlc": int,
+            "base": str,
+            "attempted": int,  # once sent, an op is frozen: its op_id may already be applied
+            "state": str,  # pending | failed
+            "code": str,
+            "reason": str,
+            "reason_en": str,
+        },
+        pk="seq",
+    )
+    db.table("outbox").create_index(["record_id"])
+    db.table("outbox").create_index(["state", "seq"])
+    db.table("conflicts").create(
+        {
+            "id": int,
+            "record_id": str,
+            "field": str,
+            "current_value": str,
+            "incoming_value": str,
+            "winner": str,
+            "seen": int,
+        },
+        pk="id",
+    )
+    db.table("areas").create({"code": str, "name": str, "level": str, "parent": str}, pk="code")
+    db.table("tps").create(
+        {
+            "id": str,
+            "number": int,
+            "desa": str,
+            "desa_name": str,
+            "kecamatan": str,
+            "kecamatan_name": str,
+        },
+        pk="id",
+    )

@@ -1,0 +1,338 @@
+"""The device store: one SQLite file per device, written through sqlite-utils.
+
+Every save is one transaction that writes the record and, once the record is shared, its
+outbox op (sync-design 1). Drafts stay on the device until they are made final. The sync
+client reads batches from here and hands back the server's answers; reads for the UI are
+"my records", by TPS, by kind and by sync state.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from app.store.schema import migrations
+from core.hlc import Clock, Stamp
+from core.merge import Versioned, apply
+from core.records import validate_fields
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who this device belongs to, from enrolment."""
+
+    server_url: str
+    device_id: str
+    token: str
+    user_id: str
+    name: str
+    role: str
+    party: int | None = None
+    scope: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LocalRecord:
+    id: str
+    kind: str
+    tps: str
+    author: str
+    fields: dict[str, Any]
+    stamps: dict[str, Stamp]
+    updated_ms: int
+    sync_state: str  # draft | pending | sent | failed
+    reason: str | None = None
+    reason_en: str | None = None
+    conflicts: int = 0
+
+    @property
+    def status(self) -> str:
+        return str(self.fields.get("status") or "draft")
+
+    @property
+    def versioned(self) -> Versioned:
+        return Versioned(self.fields, self.stamps)
+
+
+@dataclass
+class Store:
+    db: Database
+    clock: Clock
+    now_ms: Callable[[], int] = field(default=lambda: int(time.time() * 1000))
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    # -- meta -----------------------------------------------------------------------------
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("select value from meta where key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._lock, self.db.atomic():
+            self.db.table("meta").upsert({"key": key, "value": value}, pk="key")
+
+    @property
+    def device_id(self) -> str:
+        return self.meta("device_id") or ""
+
+    def identity(self) -> Identity | None:
+        raw = self.meta("identity")
+        if not raw:
+            return None
+        data = json.loads(raw)
+        data["scope"] = tuple(data.get("scope", ()))
+        return Identity(**data)
+
+    def set_identity(self, identity: Identity) -> None:
+        """Enrol: the server's device id becomes this device's id for every later stamp."""
+        with self._lock, self.db.atomic():
+            if self.db.table("outbox").count and self.device_id != identity.device_id:
+                raise RuntimeError("outbox not empty: cannot change device id")
+            data = {**identity.__dict__, "scope": list(identity.scope)}
+            self.db.table("meta").upsert_all(
+                [
+                    {"key": "identity", "value": json.dumps(data)},
+                    {"key": "device_id", "value": identity.device_id},
+                ],
+                pk="key",
+            )
+
+    # -- writes ---------------------------------------------------------------------------
+    @staticmethod
+    def new_id() -> str:
+        return uuid.uuid4().hex
+
+    def save_draft(
+        self, record_id: str, kind: str, tps: str, fields: Mapping[str, Any]
+    ) -> LocalRecord:
+        """Keep typed values on the device only; a shared record is saved as a change instead."""
+        current = self.record(record_id)
+        if current is not None and current.sync_state != "draft":
+            return self.save(record_id, kind, tps, fields)
+        return self._write(record_id, kind, tps, dict(fields), share=False)
+
+    def save(self, record_id: str, kind: str, tps: str, fields: Mapping[str, Any]) -> LocalRecord:
+        """Record a change and queue it for the server, in one transaction."""
+        return self._write(record_id, kind, tps, dict(fields), share=True)
+
+    def delete(self, record_id: str) -> LocalRecord:
+        rec = self._require(record_id)
+        return self.save(record_id, rec.kind, rec.tps, {"deleted": True})
+
+    def _write(
+        self, record_id: str, kind: str, tps: str, fields: dict[str, Any], *, share: bool
+    ) -> LocalRecord:
+        validate_fields(kind, fields)
+        with self._lock, self.db.atomic():
+            current = self.record(record_id)
+            if current is not None and (current.kind != kind or current.tps != tps):
+                raise ValueError(f"record {record_id} is a {current.kind} of {current.tps}")
+            versioned = current.versioned if current else Versioned()
+            if share and current is not None and current.sync_state == "draft":
+                fields = {**current.fields, **fields}  # first share sends the whole draft
+            fields = {**self._failed_fields(record_id, versioned), **fields}
+            stamp: Stamp = (self.clock.now(), self.device_id)
+            base = {name: versioned.stamps.get(name) for name in fields}
+            merged, _ = apply(versioned, fields, stamp, base)
+            was_shared = current is not None and current.sync_state != "draft"
+            author = current.author if current else self._user_id()
+            self.put_state(record_id, kind, tps, author, merged, shared=share or was_shared)
+            if share:
+                self._enqueue(record_id, kind, tps, fields, stamp[0], base)
+            self.db.table("meta").upsert({"key": "hlc", "value": str(self.clock.last)}, pk="key")
+        return self._require(record_id)
+
+    def _user_id(self) -> str:
+        ident = self.identity()
+        return ident.user_id if ident else ""
+
+    def _failed_fields(self, record_id: str, current: Versioned) -> dict[str, Any]:
+        """A rejected op never reached the server: its fields go again with the next change."""
+        rows = list(self.db.table("outbox").rows_where("record_id = ? and state = 'failed'", [record_id]))
+        names = {name for row in rows for name in json.loads(row["fields"])}
+        self.db.execute("delete from outbox where record_id = ? and state = 'failed'", [record_id])
+        return {name: current.fields.get(name) for name in names if name in current.fields}
+
+    def put_state(
+        self, record_id: str, kind: str, tps: str, author: str, state: Versioned, *, shared: bool
+    ) -> None:
+        self.db.table("records").upsert(
+            {
+                "id": record_id,
+                "kind": kind,
+                "tps": tps,
+                "author": author,
+                "fields": json.dumps(dict(state.fields)),
+                "stamps": json.dumps({k: list(v) for k, v in state.stamps.items()}),
+                "status": str(state.fields.get("status") or "draft"),
+                "shared": int(shared),
+                "deleted": int(state.deleted),
+                "updated_ms": self.now_ms(),
+            },
+            pk="id",
+        )
+
+    def _enqueue(
+        self,
+        record_id: str,
+        kind: str,
+        tps: str,
+        fields: dict[str, Any],
+        hlc: int,
+        base: Mapping[str, Stamp | None],
+    ) -> None:
+        last = self.db.execute(
+            "select seq, fields, base from outbox where record_id = ? and state = 'pending' "
+            "and attempted = 0 order by seq desc limit 1",
+            [record_id],
+        ).fetchone()
+        if last is not None:  # never sent: fold this change into it, keeping its first base
+            old_base = json.loads(last[2])
+            merged_base = {**{k: v for k, v in base.items()}, **old_base}
+            self.db.table("outbox").update(
+                last[0],
+                {
+                    "fields": json.dumps({**json.loads(last[1]), **fields}),
+                    "hlc": hlc,
+                    "base": json.dumps(merged_base),
+                },
+            )
+            return
+        seq = int(self.meta("next_seq", "1") or "1")
+        self.db.table("outbox").insert(
+            {
+                "seq": seq,
+                "op_id": f"{self.device_id}:{seq}",
+                "record_id": record_id,
+                "kind": kind,
+                "tps": tps,
+                "fields": json.dumps(fields),
+                "hlc": hlc,
+                "base": json.dumps({k: list(v) if v else None for k, v in base.items()}),
+                "attempted": 0,
+                "state": "pending",
+            }
+        )
+        self.db.table("meta").upsert({"key": "next_seq", "value": str(seq + 1)}, pk="key")
+
+    # -- reads ----------------------------------------------------------------------------
+    def _require(self, record_id: str) -> LocalRecord:
+        rec = self.record(record_id)
+        if rec is None:
+            raise KeyError(record_id)
+        return rec
+
+    def record(self, record_id: str) -> LocalRecord | None:
+        found = self._select("r.id = ?", [record_id])
+        return found[0] if found else None
+
+    def records(
+        self,
+        *,
+        kind: str | None = None,
+        tps: str | None = None,
+        mine: bool = False,
+        sync_state: str | None = None,
+        include_deleted: bool = False,
+    ) -> list[LocalRecord]:
+        where, args = ["1 = 1"], []
+        if kind:
+            where.append("r.kind = ?")
+            args.append(kind)
+        if tps:
+            where.append("r.tps = ?")
+            args.append(tps)
+        if mine:
+            where.append("r.author = ?")
+            args.append(self._user_id())
+        if not include_deleted:
+            where.append("r.deleted = 0")
+        found = self._select(" and ".join(where), args)
+        if sync_state:
+            found = [r for r in found if r.sync_state == sync_state]
+        return found
+
+    def _select(self, where: str, args: list[Any]) -> list[LocalRecord]:
+        sql = f"""
+            select r.*,
+              (select count(*) from outbox o where o.record_id = r.id and o.state = 'failed'),
+              (select count(*) from outbox o where o.record_id = r.id and o.state = 'pending'),
+              (select reason from outbox o where o.record_id = r.id and o.state = 'failed'
+                 order by seq desc limit 1),
+              (select reason_en from outbox o where o.record_id = r.id and o.state = 'failed'
+                 order by seq desc limit 1),
+              (select count(*) from conflicts c where c.record_id = r.id and c.seen = 0)
+            from records r where {where} order by r.updated_ms desc, r.id
+        """
+        with self._lock:
+            rows = self.db.execute(sql, args).fetchall()
+        out = []
+        for row in rows:
+            (rid, kind, tps, author, fields, stamps, _status, shared, _deleted, updated) = row[:10]
+            failed, pending, reason, reason_en, conflicts = row[10:]
+            state = "failed" if failed else "pending" if pending else "sent" if shared else "draft"
+            out.append(
+                LocalRecord(
+                    rid,
+                    kind,
+                    tps,
+                    author,
+                    json.loads(fields),
+                    {k: (int(v[0]), str(v[1])) for k, v in json.loads(stamps).items()},
+                    updated,
+                    state,
+                    reason,
+                    reason_en,
+                    conflicts,
+                )
+            )
+        return out
+
+    def counts(self) -> dict[str, int]:
+        """Ops waiting to be sent and ops the server refused, for the status strip."""
+        rows = self.db.execute("select state, count(*) from outbox group by state").fetchall()
+        found = dict(rows)
+        return {"pending": found.get("pending", 0), "failed": found.get("failed", 0)}
+
+    def pending_records(self) -> int:
+        row = self.db.execute(
+            "select count(distinct record_id) from outbox where state = 'pending'"
+        ).fetchone()
+        return int(row[0])
+
+    def retry(self, record_id: str) -> LocalRecord:
+        """Send a refused record again as it is now (e.g. after its scope was fixed)."""
+        rec = self._require(record_id)
+        with self._lock, self.db.atomic():
+            failed = self._failed_fields(record_id, rec.versioned)
+        return self.save(record_id, rec.kind, rec.tps, failed) if failed else rec
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        with self._lock, self.db.atomic() as db:
+            yield db
+
+
+def open_store(path: str | Path, *, now_ms: Callable[[], int] | None = None) -> Store:
+    """Open (or create) the device database and bring its schema up to date."""
+    conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+    db = Database(conn)
+    db.execute("pragma journal_mode = wal")
+    db.execute("pragma synchronous = full")  # the phone may die at any moment
+    db.execute("pragma busy_timeout = 5000")
+    migrations.apply(db)
+    wall = now_ms or (lambda: int(time.time() * 1000))
+    store = Store(db, Clock(wall), wall)
+    store.clock.observe(int(store.meta("hlc", "0") or "0"))
+    if not store.device_id:
+        store.set_meta("device_id", "local-" + uuid.uuid4().hex[:12])
+    return store

@@ -1,0 +1,5 @@
+"""Sync client: pushes the outbox, pulls pages, applies them with the shared merge."""
+
+from app.sync.client import AuthError, Offline, Progress, SyncClient, SyncError, SyncReport
+
+__all__ = ["AuthError", "Offline", "Progress", "SyncClient", "SyncError", "SyncReport"]
