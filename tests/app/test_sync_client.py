@@ -1,0 +1,104 @@
+"""SyncClient against scripted transports: retries, Offline, refusals, progress."""
+
+import json
+
+import httpx
+import pytest
+
+from app.store import Identity, open_store
+from app.sync import AuthError, Offline, SyncClient
+
+TPS = "3517012001001"
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = open_store(tmp_path / "device.db")
+    s.set_identity(Identity("http://test", "dev-1", "tok", "u-1", "Siti", "saksi", 1, (TPS,)))
+    return s
+
+
+def client(store, handler, **kw):
+    sleeps = []
+    c = SyncClient(store, "http://test", "tok", transport=httpx.MockTransport(handler),
+                   sleep=sleeps.append, jitter=lambda: 0.5, **kw)
+    return c, sleeps
+
+
+def empty_pull(request):
+    return httpx.Response(200, json={"records": [], "next": 0, "more": False, "server_hlc": 0})
+
+
+def echo_push(request, reject=()):
+    body = json.loads(request.content)
+    results = [
+        {"op_id": op["op_id"], "status": "rejected" if op["record_id"] in reject else "applied",
+         "reason": "ditolak" if op["record_id"] in reject else None}
+        for op in body["ops"]
+    ]
+    top = max(op["seq"] for op in body["ops"])
+    return httpx.Response(200, json={"acked_seq": top, "results": results, "server_hlc": 1})
+
+
+def test_transport_failures_retry_with_backoff_then_offline(store):
+    store.save("r1", "incident", TPS, {"uraian": "x"})
+
+    def down(request):
+        raise httpx.ConnectError("refused")
+
+    c, sleeps = client(store, down, attempts=4, backoff_s=1.0)
+    with pytest.raises(Offline) as exc:
+        c.sync_once()
+    assert "Data aman di HP ini" in exc.value.message
+    assert sleeps == [1.0, 2.0, 4.0]
+    assert store.counts()["pending"] == 1  # nothing lost
+
+
+def test_5xx_then_success(store):
+    store.save("r1", "incident", TPS, {"uraian": "x"})
+    calls = []
+
+    def flaky(request):
+        calls.append(request.url.path)
+        if request.url.path == "/v1/sync/push" and calls.count("/v1/sync/push") == 1:
+            return httpx.Response(503)
+        if request.url.path == "/v1/sync/push":
+            return echo_push(request)
+        if request.url.path == "/v1/conflicts":
+            return httpx.Response(200, json={"conflicts": []})
+        return empty_pull(request)
+
+    c, _ = client(store, flaky)
+    report = c.sync_once()
+    assert report.pushed == 1 and store.counts()["pending"] == 0
+
+
+def test_401_is_an_auth_error_with_the_servers_words(store):
+    def refuse(request):
+        return httpx.Response(401, json={"code": "token_revoked", "message": "Perangkat dicabut",
+                                         "message_en": "Device revoked"})
+
+    c, _ = client(store, refuse)
+    with pytest.raises(AuthError) as exc:
+        c.sync_once()
+    assert exc.value.code == "token_revoked" and exc.value.message == "Perangkat dicabut"
+
+
+def test_a_refused_op_never_blocks_the_rest(store):
+    for i in range(5):
+        store.save(f"r{i}", "incident", TPS, {"uraian": str(i)})
+
+    def handler(request):
+        if request.url.path == "/v1/sync/push":
+            return echo_push(request, reject={"r2"})
+        if request.url.path == "/v1/conflicts":
+            return httpx.Response(200, json={"conflicts": []})
+        return empty_pull(request)
+
+    seen = []
+    c, _ = client(store, handler, batch_size=2)
+    report = c.sync_once(progress=seen.append)
+    assert report.pushed == 4 and [r[1] for r in report.rejected] == ["ditolak"]
+    assert store.counts() == {"pending": 0, "failed": 1}
+    assert [(p.phase, p.done, p.total) for p in seen if p.phase == "push"] == [
+        ("push", 2, 5), ("push", 4, 5), ("push", 5, 5)]
