@@ -1,0 +1,1 @@
+"""Pantau TPS sync server: FastAPI routes over one storage interface (SQLite today)."""

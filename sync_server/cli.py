@@ -1,0 +1,168 @@
+"""Admin CLI (`pantau-server`): init, import-region, users, enrolment codes, devices, serve.
+
+Every failure prints a message in Bahasa Indonesia and exits non-zero, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from core.errors import DomainError
+from sync_server import admin, demo
+from sync_server.settings import Settings
+from sync_server.store.sqlite import SqliteStore
+
+cli = typer.Typer(
+    help="Server sinkronisasi Pantau TPS: administrasi dan menjalankan server.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="Berkas database SQLite (bawaan: PANTAU_DB_PATH)")
+]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"Gagal: {message}", err=True)
+    return typer.Exit(code=1)
+
+
+@contextmanager
+def _store(db: Path | None) -> Iterator[SqliteStore]:
+    """Open and migrate the database; turn every known failure into a clear message."""
+    path = db or Settings().db_path
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        store = SqliteStore(path)
+    except (OSError, sqlite3.Error) as exc:
+        raise _fail(f"database {path} tidak bisa dibuka ({exc})") from None
+    try:
+        store.migrate()
+        yield store
+    except DomainError as exc:
+        raise _fail(exc.message_id) from None
+    except sqlite3.Error as exc:
+        raise _fail(f"kesalahan database {path}: {exc}") from None
+    finally:
+        store.close()
+
+
+@cli.command()
+def init(db: DbOption = None) -> None:
+    """Buat (atau perbarui) database server."""
+    with _store(db):
+        typer.echo("Database siap.")
+
+
+@cli.command("import-region")
+def import_region(csv_file: Path, db: DbOption = None) -> None:
+    """Impor wilayah dan TPS dari CSV; semua baris atau tidak sama sekali."""
+    with _store(db) as store:
+        registry = admin.import_region(store, csv_file)
+        typer.echo(f"Diimpor {len(registry.areas)} wilayah dan {len(registry.tps)} TPS.")
+
+
+@cli.command("create-user")
+def create_user(
+    name: Annotated[str, typer.Option("--name", help="Nama lengkap")],
+    role: Annotated[str, typer.Option("--role", help="saksi, ptps, polisi, supervisor, admin")],
+    scope: Annotated[
+        list[str], typer.Option("--scope", help="ID TPS atau kode wilayah; boleh berulang")
+    ],
+    party: Annotated[int | None, typer.Option("--party", help="Nomor partai (saksi)")] = None,
+    db: DbOption = None,
+) -> None:
+    """Tambah pengguna dan cetak ID-nya."""
+    with _store(db) as store:
+        user = admin.create_user(store, name, role, scope, party)
+        typer.echo(user.id)
+
+
+@cli.command("enrol-code")
+def enrol_code(user_id: str, db: DbOption = None) -> None:
+    """Buat kode pendaftaran sekali pakai untuk pengguna dan cetak kodenya."""
+    settings = Settings()
+    with _store(db) as store:
+        code = admin.issue_enrol_code(
+            store, user_id, settings.now_ms(), settings.enrol_code_ttl_hours
+        )
+        typer.echo(code)
+
+
+@cli.command()
+def revoke(device_id: str, db: DbOption = None) -> None:
+    """Cabut akses satu perangkat seketika."""
+    with _store(db) as store:
+        if not store.revoke_device(device_id, Settings().now_ms()):
+            raise _fail(f"perangkat '{device_id}' tidak ada; lihat list-devices")
+        typer.echo(f"Perangkat {device_id} dicabut.")
+
+
+@cli.command("list-devices")
+def list_devices(db: DbOption = None) -> None:
+    """Daftar perangkat: id, pengguna, nama, status."""
+    with _store(db) as store:
+        for d in store.list_devices():
+            status = "dicabut" if d.revoked else "aktif"
+            typer.echo(f"{d.id}\t{d.user_id}\t{d.name}\t{status}")
+
+
+@cli.command("list-users")
+def list_users(db: DbOption = None) -> None:
+    """Daftar pengguna: id, peran, partai, wilayah, nama."""
+    with _store(db) as store:
+        for u in store.list_users():
+            party = "" if u.party is None else str(u.party)
+            typer.echo(f"{u.id}\t{u.role}\t{party}\t{','.join(u.scope)}\t{u.name}")
+
+
+@cli.command("seed-demo")
+def seed_demo(
+    db: DbOption = None,
+    region_csv: Annotated[Path | None, typer.Option("--region-csv")] = None,
+) -> None:
+    """Isi data DEMO Jombang: wilayah, satu pengguna tiap peran, dan kode pendaftarannya."""
+    settings = Settings()
+    with _store(db) as store:
+        codes = demo.seed(
+            store,
+            region_csv or settings.region_csv,
+            settings.now_ms(),
+            settings.enrol_code_ttl_hours,
+        )
+    typer.echo("DATA DEMO (bukan data resmi). Kode pendaftaran:")
+    for name, code in codes:
+        typer.echo(f"{code}\t{name}")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8765,
+    db: DbOption = None,
+) -> None:
+    """Jalankan server sinkronisasi."""
+    import uvicorn
+
+    from sync_server.main import create_app
+
+    settings = Settings(host=host, port=port)
+    if db is not None:
+        settings = settings.model_copy(update={"db_path": db})
+    with _store(settings.db_path):
+        pass  # fail here, in words, before uvicorn starts
+    uvicorn.run(create_app(settings), host=host, port=port)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""`seed-demo`: a labelled Jombang demo (region, one user of every role, enrolment codes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sync_server import admin
+from sync_server.store.base import Store
+
+DEMO_TPS = "3517012001001"  # TPS 001 Jantiganggong, Kec. Perak, Kab. Jombang
+DEMO_LABEL = "[DEMO]"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    name: str
+    role: str
+    scope: list[str]
+    party: int | None = None
+
+
+DEMO_USERS = (
+    DemoUser(f"{DEMO_LABEL} Supervisor Polres Jombang", "supervisor", ["35.17"]),
+    DemoUser(f"{DEMO_LABEL} PTPS 001 Jantiganggong", "ptps", [DEMO_TPS]),
+    DemoUser(f"{DEMO_LABEL} Bhabinkamtibmas Jantiganggong", "polisi", ["35.17.01.2001"]),
+    DemoUser(f"{DEMO_LABEL} Saksi PKB TPS 001", "saksi", [DEMO_TPS], party=1),
+    DemoUser(f"{DEMO_LABEL} Saksi Gerindra TPS 001", "saksi", [DEMO_TPS], party=2),
+)
+
+
+def seed(store: Store, region_csv: Path, now_ms: int, ttl_hours: float) -> list[tuple[str, str]]:
+    """Import the region and create the demo users; returns (user name, enrolment code)."""
+    admin.import_region(store, region_csv)
+    codes = []
+    for demo in DEMO_USERS:
+        user = admin.create_user(store, demo.name, demo.role, demo.scope, demo.party)
+        codes.append((user.name, admin.issue_enrol_code(store, user.id, now_ms, ttl_hours)))
+    return codes

@@ -1,0 +1,113 @@
+"""The app factory: `create_app(settings)`; every error body is a core.protocol.ErrorBody."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from core.protocol import ErrorBody
+from sync_server.errors import ApiError
+from sync_server.routes import enrol, health, sync
+from sync_server.runtime import Runtime
+from sync_server.settings import Settings
+from sync_server.store.base import Store
+from sync_server.store.sqlite import SqliteStore
+
+
+def _error(status: int, code: str, message: str, message_en: str) -> JSONResponse:
+    body = ErrorBody(code=code, message=message, message_en=message_en)
+    return JSONResponse(body.model_dump(), status_code=status)
+
+
+async def _api_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return _error(exc.status, exc.code, exc.message, exc.message_en)
+
+
+def _field(err: dict[str, Any]) -> str:
+    loc = [str(p) for p in err.get("loc", ())]
+    return ".".join(loc[1:] if loc and loc[0] in ("body", "query", "header") else loc)
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return _error(
+            400,
+            "malformed_json",
+            "Isi kiriman bukan JSON yang sah; perbarui aplikasi lalu coba lagi",
+            "The request body is not valid JSON",
+        )
+    detail = "; ".join(f"{_field(e) or '(isi)'}: {e.get('msg', '')}" for e in errors[:10])
+    return _error(
+        422,
+        "invalid_request",
+        f"Kiriman tidak sah ({detail}); perbarui aplikasi lalu coba lagi",
+        f"Invalid request ({detail})",
+    )
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404:
+        return _error(
+            404,
+            "not_found",
+            "Alamat tidak ditemukan di server ini",
+            "No such address on this server",
+        )
+    if exc.status_code == 405:
+        return _error(
+            405,
+            "method_not_allowed",
+            "Metode ini tidak didukung untuk alamat ini",
+            "Method not allowed here",
+        )
+    return _error(exc.status_code, "http_error", str(exc.detail), str(exc.detail))
+
+
+async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    # The traceback goes to the server log; the device gets a message it can act on.
+    return _error(
+        500,
+        "server_error",
+        "Terjadi kesalahan di server; coba kirim lagi nanti",
+        "Server error; try again later",
+    )
+
+
+def sqlite_store_factory(settings: Settings) -> Callable[[], Store]:
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    first = SqliteStore(settings.db_path)
+    try:
+        first.migrate()
+    finally:
+        first.close()
+    return lambda: SqliteStore(settings.db_path)
+
+
+def create_app(
+    settings: Settings | None = None, open_store: Callable[[], Store] | None = None
+) -> FastAPI:
+    """Build the app; migrates the SQLite file unless another store factory is given."""
+    settings = settings or Settings()
+    app = FastAPI(title="Pantau TPS sync server", version="1")
+    app.state.runtime = Runtime(settings, open_store or sqlite_store_factory(settings))
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)
+    for module in (health, enrol, sync):
+        app.include_router(module.router)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """For `uvicorn --factory sync_server.main:app_from_env`: settings from PANTAU_* variables."""
+    return create_app(Settings())

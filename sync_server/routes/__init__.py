@@ -1,0 +1,1 @@
+"""Thin HTTP edges: parse, call a service, return."""

@@ -1,0 +1,81 @@
+"""POST /v1/sync/push, GET /v1/sync/pull, GET /v1/conflicts."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from core.protocol import MAX_PULL_LIMIT, ConflictOut, PullResponse, PushRequest, PushResponse
+from sync_server import sync_service
+from sync_server.auth import CurrentDevice
+from sync_server.errors import ApiError
+from sync_server.runtime import RuntimeDep, StoreDep
+
+router = APIRouter()
+
+
+def _too_large(what_id: str, what_en: str) -> ApiError:
+    return ApiError(
+        413,
+        "batch_too_large",
+        f"Kiriman terlalu besar ({what_id}); kirim dalam beberapa bagian yang lebih kecil",
+        f"Batch too large ({what_en}); send it in smaller parts",
+    )
+
+
+async def push_body(request: Request, runtime: RuntimeDep) -> PushRequest:
+    """Read and check the body before any database work: size, JSON, op count, then shape."""
+    limit = runtime.settings.max_body_bytes
+    raw = await request.body()
+    if len(raw) > limit:
+        raise _too_large(f"lebih dari {limit} byte", f"over {limit} bytes")
+    try:
+        data: Any = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(
+            400,
+            "malformed_json",
+            "Isi kiriman bukan JSON yang sah; perbarui aplikasi lalu coba lagi",
+            "The request body is not valid JSON",
+        ) from None
+    max_ops = runtime.settings.max_ops_per_push
+    ops = data.get("ops") if isinstance(data, dict) else None
+    if isinstance(ops, list) and len(ops) > max_ops:
+        raise _too_large(f"{len(ops)} perubahan, maksimal {max_ops}", f"{len(ops)} ops > {max_ops}")
+    try:
+        return PushRequest.model_validate(data)
+    except ValidationError as exc:
+        errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
+        raise RequestValidationError(errors) from None
+
+
+@router.post("/v1/sync/push")
+def push(
+    who: CurrentDevice,  # first: a bad token is a 401 whatever the body holds
+    body: Annotated[PushRequest, Depends(push_body)],
+    store: StoreDep,
+    runtime: RuntimeDep,
+) -> PushResponse:
+    return sync_service.push(store, runtime, who, body)
+
+
+@router.get("/v1/sync/pull")
+def pull(
+    who: CurrentDevice,
+    store: StoreDep,
+    runtime: RuntimeDep,
+    since: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500,
+) -> PullResponse:
+    return sync_service.pull(store, runtime, who, since, limit)
+
+
+@router.get("/v1/conflicts")
+def conflicts(
+    who: CurrentDevice, store: StoreDep, include_resolved: bool = False
+) -> list[ConflictOut]:
+    return sync_service.conflicts(store, who, include_resolved)

@@ -1,0 +1,35 @@
+"""Server configuration, injected into `create_app`; read from `PANTAU_*` environment variables."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.protocol import MAX_OPS_PER_PUSH
+
+
+def wall_ms() -> int:
+    """Milliseconds since the epoch from the machine clock."""
+    return time.time_ns() // 1_000_000
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PANTAU_")
+
+    db_path: Path = Path("data/pantau.db")
+    blob_dir: Path = Path("data/blobs")
+    region_csv: Path = Path("assets/data/jombang_wilayah.csv")
+    election_file: Path = Path("assets/elections/pemilu2024.json")
+    max_ops_per_push: int = Field(default=MAX_OPS_PER_PUSH, ge=1, le=MAX_OPS_PER_PUSH)
+    max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    enrol_code_ttl_hours: float = Field(default=72, gt=0)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8765, ge=1, le=65535)
+    # Only for fault tests: hold the push transaction open this long so a test can kill -9.
+    test_push_delay_ms: int = Field(default=0, ge=0)
+    # The wall clock; tests inject a fake one. Not meant to come from the environment.
+    now_ms: Callable[[], int] = Field(default=wall_ms, exclude=True)

@@ -1,0 +1,89 @@
+"""The storage interface: everything routes and services need, nothing about SQL.
+
+A backend (SQLite now, PostgreSQL later) implements `Store`; `tests/server/test_store_contract.py`
+runs the same suite against every backend. Writes made inside `transaction()` commit together
+or not at all; nested `transaction()` blocks join the outer one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+from core.merge import Conflict
+from core.registry import Registry
+from sync_server.store.models import (
+    ConflictRow,
+    Device,
+    EnrolCode,
+    LogEntry,
+    OpRow,
+    ReadFilter,
+    StoredRecord,
+    User,
+)
+
+
+class Store(Protocol):
+    def migrate(self) -> None:
+        """Create or upgrade the schema; safe to run on every start."""
+
+    def close(self) -> None: ...
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """One unit of work; takes the write lock at once so concurrent pushes queue up."""
+
+    # users, devices, enrolment codes
+    def add_user(self, user: User) -> None: ...
+    def get_user(self, user_id: str) -> User | None: ...
+    def list_users(self) -> list[User]: ...
+    def add_device(self, device: Device, token_hash: str) -> None: ...
+    def get_device(self, device_id: str) -> Device | None: ...
+    def device_by_token(self, token_hash: str) -> Device | None:
+        """The device holding this token, revoked or not (the caller tells them apart)."""
+
+    def revoke_device(self, device_id: str, at_ms: int) -> bool:
+        """Revoke now; False when there is no such device."""
+
+    def list_devices(self) -> list[Device]: ...
+    def add_enrol_code(self, code: EnrolCode) -> None: ...
+    def get_enrol_code(self, code_hash: str) -> EnrolCode | None: ...
+    def use_enrol_code(self, code_hash: str, at_ms: int, device_id: str) -> bool:
+        """Mark a code used; False when it was already used (it is single-use)."""
+
+    # ops answered per device
+    def get_op(self, device_id: str, op_id: str) -> OpRow | None: ...
+    def add_op(self, op: OpRow) -> None: ...
+    def acked_seq(self, device_id: str) -> int: ...
+    def advance_acked_seq(self, device_id: str) -> int:
+        """Move the device's acked seq over every contiguous seq now held; return it."""
+
+    # records
+    def get_record(self, record_id: str) -> StoredRecord | None: ...
+    def put_record(self, record: StoredRecord) -> int:
+        """Insert or replace a record under the next server seq; return that seq."""
+
+    def records_since(self, since: int, limit: int, read: ReadFilter) -> list[StoredRecord]:
+        """Readable records with seq > since, in seq order, at most `limit`."""
+
+    def count_records(self) -> int: ...
+    def server_seq(self) -> int: ...
+
+    # conflicts
+    def add_conflict(self, record_id: str, conflict: Conflict, seq: int) -> int: ...
+    def list_conflicts(self, read: ReadFilter, include_resolved: bool = False) -> list[ConflictRow]:
+        """Conflicts on records the filter can read, oldest first."""
+
+    def resolve_conflict(self, conflict_id: int) -> bool: ...
+
+    # append-only change log, hash-chained
+    def append_log(self, entry: dict[str, Any]) -> LogEntry:
+        """Append an entry chained to the previous one (see sync_server.chain)."""
+
+    def log_entries(self) -> Iterator[LogEntry]: ...
+
+    # region registry
+    def replace_region(self, registry: Registry) -> None: ...
+    def has_tps(self, tps_id: str) -> bool: ...
+    def count_tps(self) -> int: ...

@@ -1,0 +1,112 @@
+"""Plain values the storage interface reads and writes; no database types leak out of a backend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from core.hlc import Stamp
+from core.merge import Conflict, Versioned
+
+Role = Literal["saksi", "ptps", "polisi", "supervisor", "admin"]
+ROLES: tuple[Role, ...] = ("saksi", "ptps", "polisi", "supervisor", "admin")
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    name: str
+    role: Role
+    party: int | None
+    scope: tuple[str, ...]  # TPS ids and/or dotted Kemendagri region codes
+
+
+@dataclass(frozen=True)
+class Device:
+    id: str
+    user_id: str
+    name: str
+    created_ms: int
+    revoked_ms: int | None = None
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_ms is not None
+
+
+@dataclass(frozen=True)
+class EnrolCode:
+    code_hash: str
+    user_id: str
+    expires_ms: int
+    used_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """A record's current state; `author_*` are copied from its creator to filter reads."""
+
+    id: str
+    kind: str
+    tps: str
+    author: str
+    author_role: str
+    author_party: int | None
+    fields: dict[str, Any] = field(default_factory=dict)
+    stamps: dict[str, Stamp] = field(default_factory=dict)
+    seq: int = 0
+
+    def versioned(self) -> Versioned:
+        return Versioned(self.fields, self.stamps)
+
+
+@dataclass(frozen=True)
+class OpRow:
+    """An op the server has answered; kept so a retry gets the same answer."""
+
+    device_id: str
+    op_id: str
+    seq: int
+    record_id: str
+    status: str
+    code: str | None = None
+    reason: str | None = None
+    reason_en: str | None = None
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    id: int
+    record_id: str
+    conflict: Conflict
+    seq: int
+    resolved: bool = False
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    id: int
+    entry: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class ReadFilter:
+    """Which records a caller may read, in terms any backend can turn into a query.
+
+    A record matches when its TPS id starts with one of `tps_prefixes` (a region code without
+    dots is a prefix of every TPS id inside it), and, if set, its author is `author`, and its
+    author's role is not in `hidden_roles`.
+    """
+
+    tps_prefixes: tuple[str, ...]
+    author: str | None = None
+    hidden_roles: tuple[str, ...] = ()
+
+    def matches(self, record: StoredRecord) -> bool:
+        if not any(record.tps.startswith(p) for p in self.tps_prefixes):
+            return False
+        if self.author is not None and record.author != self.author:
+            return False
+        return record.author_role not in self.hidden_roles

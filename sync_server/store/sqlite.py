@@ -1,0 +1,293 @@
+"""The SQLite backend (sqlite-utils, WAL): one connection per request or per CLI command."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.db import Table
+
+from core.merge import Conflict
+from core.registry import Registry
+from sync_server.chain import GENESIS, canonical, entry_hash
+from sync_server.store.models import (
+    ConflictRow,
+    Device,
+    EnrolCode,
+    LogEntry,
+    OpRow,
+    ReadFilter,
+    StoredRecord,
+    User,
+)
+from sync_server.store.sqlite_schema import migrations
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _stamp(raw: Any) -> tuple[int, str]:
+    return (int(raw[0]), str(raw[1]))
+
+
+def _record(row: dict[str, Any]) -> StoredRecord:
+    stamps = {k: _stamp(v) for k, v in json.loads(row["stamps"]).items()}
+    return StoredRecord(
+        id=row["id"],
+        kind=row["kind"],
+        tps=row["tps"],
+        author=row["author"],
+        author_role=row["author_role"],
+        author_party=row["author_party"],
+        fields=json.loads(row["fields"]),
+        stamps=stamps,
+        seq=row["seq"],
+    )
+
+
+def _filter_sql(read: ReadFilter, alias: str) -> tuple[str, list[Any]]:
+    """The WHERE clause of a ReadFilter; `matches` in models.py is its Python twin."""
+    if not read.tps_prefixes:
+        return "0", []
+    likes = " OR ".join(f"substr({alias}.tps, 1, ?) = ?" for _ in read.tps_prefixes)
+    params: list[Any] = [x for p in read.tps_prefixes for x in (len(p), p)]
+    sql = f"({likes})"
+    if read.author is not None:
+        sql += f" AND {alias}.author = ?"
+        params.append(read.author)
+    if read.hidden_roles:
+        sql += f" AND {alias}.author_role NOT IN ({', '.join('?' for _ in read.hidden_roles)})"
+        params.extend(read.hidden_roles)
+    return sql, params
+
+
+class SqliteStore:
+    """`Store` on one SQLite file; open one per thread of work and close it after."""
+
+    def __init__(self, path: Path | str) -> None:
+        # isolation_level=None: no implicit transactions; `transaction()` says where they are.
+        # check_same_thread=False: FastAPI may open it in one pool thread and use it in another.
+        conn = sqlite3.connect(
+            str(path),
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        # FULL: a committed push survives power loss, not only a killed process.
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        self.db = Database(conn)
+
+    def _t(self, name: str) -> Table:
+        return self.db.table(name)
+
+    def migrate(self) -> None:
+        migrations.apply(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # users, devices, enrolment codes
+    def add_user(self, user: User) -> None:
+        row = {**user.__dict__, "scope": json.dumps(list(user.scope))}
+        self._t("users").insert(row)
+
+    def _user(self, row: dict[str, Any]) -> User:
+        return User(
+            row["id"], row["name"], row["role"], row["party"], tuple(json.loads(row["scope"]))
+        )
+
+    def get_user(self, user_id: str) -> User | None:
+        rows = list(self._t("users").rows_where("id = ?", [user_id]))
+        return self._user(rows[0]) if rows else None
+
+    def list_users(self) -> list[User]:
+        return [self._user(r) for r in self._t("users").rows_where(order_by="id")]
+
+    def add_device(self, device: Device, token_hash: str) -> None:
+        self._t("devices").insert({**device.__dict__, "token_hash": token_hash})
+
+    def _device(self, where: str, params: list[Any]) -> Device | None:
+        cols = "id, user_id, name, created_ms, revoked_ms"
+        rows = list(self._t("devices").rows_where(where, params, select=cols))
+        return Device(**rows[0]) if rows else None
+
+    def get_device(self, device_id: str) -> Device | None:
+        return self._device("id = ?", [device_id])
+
+    def device_by_token(self, token_hash: str) -> Device | None:
+        return self._device("token_hash = ?", [token_hash])
+
+    def revoke_device(self, device_id: str, at_ms: int) -> bool:
+        cur = self.db.execute(
+            "UPDATE devices SET revoked_ms = coalesce(revoked_ms, ?) WHERE id = ?",
+            [at_ms, device_id],
+        )
+        return cur.rowcount > 0
+
+    def list_devices(self) -> list[Device]:
+        cols = "id, user_id, name, created_ms, revoked_ms"
+        return [Device(**r) for r in self._t("devices").rows_where(select=cols, order_by="id")]
+
+    def add_enrol_code(self, code: EnrolCode) -> None:
+        self._t("enrol_codes").insert(code.__dict__)
+
+    def get_enrol_code(self, code_hash: str) -> EnrolCode | None:
+        cols = "code_hash, user_id, expires_ms, used_ms"
+        rows = list(self._t("enrol_codes").rows_where("code_hash = ?", [code_hash], select=cols))
+        return EnrolCode(**rows[0]) if rows else None
+
+    def use_enrol_code(self, code_hash: str, at_ms: int, device_id: str) -> bool:
+        cur = self.db.execute(
+            "UPDATE enrol_codes SET used_ms = ?, device_id = ? "
+            "WHERE code_hash = ? AND used_ms IS NULL",
+            [at_ms, device_id, code_hash],
+        )
+        return cur.rowcount == 1
+
+    # ops answered per device
+    def get_op(self, device_id: str, op_id: str) -> OpRow | None:
+        rows = list(self._t("ops").rows_where("device_id = ? AND op_id = ?", [device_id, op_id]))
+        return OpRow(**rows[0]) if rows else None
+
+    def add_op(self, op: OpRow) -> None:
+        self._t("ops").insert(op.__dict__)
+
+    def acked_seq(self, device_id: str) -> int:
+        rows = list(self._t("device_acks").rows_where("device_id = ?", [device_id]))
+        return int(rows[0]["acked_seq"]) if rows else 0
+
+    def advance_acked_seq(self, device_id: str) -> int:
+        acked = self.acked_seq(device_id)
+        held = self.db.execute(
+            "SELECT DISTINCT seq FROM ops WHERE device_id = ? AND seq > ? ORDER BY seq",
+            [device_id, acked],
+        )
+        for (seq,) in held:
+            if seq != acked + 1:
+                break
+            acked = seq
+        self._t("device_acks").upsert({"device_id": device_id, "acked_seq": acked}, pk="device_id")
+        return acked
+
+    # records
+    def get_record(self, record_id: str) -> StoredRecord | None:
+        rows = list(self._t("records").rows_where("id = ?", [record_id]))
+        return _record(rows[0]) if rows else None
+
+    def server_seq(self) -> int:
+        rows = list(self._t("meta").rows_where("key = 'server_seq'"))
+        return int(rows[0]["value"]) if rows else 0
+
+    def put_record(self, record: StoredRecord) -> int:
+        with self.transaction():
+            seq = self.server_seq() + 1
+            self._t("meta").upsert({"key": "server_seq", "value": seq}, pk="key")
+            row = {
+                **record.__dict__,
+                "fields": canonical(record.fields),
+                "stamps": canonical({k: list(v) for k, v in record.stamps.items()}),
+                "seq": seq,
+            }
+            self._t("records").upsert(row, pk="id")
+        return seq
+
+    def records_since(self, since: int, limit: int, read: ReadFilter) -> list[StoredRecord]:
+        where, params = _filter_sql(read, "r")
+        sql = f"SELECT r.* FROM records r WHERE r.seq > ? AND {where} ORDER BY r.seq LIMIT ?"
+        cur = self.db.execute(sql, [since, *params, limit])
+        names = [d[0] for d in cur.description]
+        return [_record(dict(zip(names, row, strict=True))) for row in cur]
+
+    def count_records(self) -> int:
+        return self._t("records").count
+
+    # conflicts
+    def add_conflict(self, record_id: str, conflict: Conflict, seq: int) -> int:
+        row = {
+            "record_id": record_id,
+            "field": conflict.field,
+            "current_value": canonical(conflict.current_value),
+            "current_stamp": canonical(list(conflict.current_stamp)),
+            "incoming_value": canonical(conflict.incoming_value),
+            "incoming_stamp": canonical(list(conflict.incoming_stamp)),
+            "seq": seq,
+            "resolved": 0,
+        }
+        return int(self._t("conflicts").insert(row).last_pk or 0)
+
+    def list_conflicts(self, read: ReadFilter, include_resolved: bool = False) -> list[ConflictRow]:
+        where, params = _filter_sql(read, "r")
+        if not include_resolved:
+            where += " AND c.resolved = 0"
+        sql = (
+            "SELECT c.* FROM conflicts c JOIN records r ON r.id = c.record_id "
+            f"WHERE {where} ORDER BY c.id"
+        )
+        cur = self.db.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [_conflict(dict(zip(names, row, strict=True))) for row in cur]
+
+    def resolve_conflict(self, conflict_id: int) -> bool:
+        cur = self.db.execute("UPDATE conflicts SET resolved = 1 WHERE id = ?", [conflict_id])
+        return cur.rowcount > 0
+
+    # change log
+    def append_log(self, entry: dict[str, Any]) -> LogEntry:
+        with self.transaction():
+            last = self.db.execute("SELECT hash FROM changelog ORDER BY id DESC LIMIT 1")
+            prev = next(iter(last), (GENESIS,))[0]
+            digest = entry_hash(prev, entry)
+            row = {"entry": canonical(entry), "prev_hash": prev, "hash": digest}
+            new_id = int(self._t("changelog").insert(row).last_pk or 0)
+        return LogEntry(new_id, entry, prev, digest)
+
+    def log_entries(self) -> Iterator[LogEntry]:
+        for row in self._t("changelog").rows_where(order_by="id"):
+            yield LogEntry(row["id"], json.loads(row["entry"]), row["prev_hash"], row["hash"])
+
+    # region registry
+    def replace_region(self, registry: Registry) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM tps")
+            self.db.execute("DELETE FROM areas")
+            self._t("areas").insert_all(a.__dict__ for a in registry.areas)
+            self._t("tps").insert_all(t.__dict__ for t in registry.tps)
+
+    def has_tps(self, tps_id: str) -> bool:
+        return bool(list(self._t("tps").rows_where("id = ?", [tps_id], select="id")))
+
+    def count_tps(self) -> int:
+        return self._t("tps").count
+
+
+def _conflict(row: dict[str, Any]) -> ConflictRow:
+    conflict = Conflict(
+        row["field"],
+        json.loads(row["current_value"]),
+        _stamp(json.loads(row["current_stamp"])),
+        json.loads(row["incoming_value"]),
+        _stamp(json.loads(row["incoming_stamp"])),
+    )
+    return ConflictRow(row["id"], row["record_id"], conflict, row["seq"], bool(row["resolved"]))

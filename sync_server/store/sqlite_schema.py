@@ -1,0 +1,132 @@
+"""SQLite schema as named migrations (sqlite-utils `Migrations`); never edit one once released."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("pantau_server")
+
+
+@migrations()
+def m001_accounts(db: Database) -> None:
+    db.table("meta").create({"key": str, "value": int}, pk="key")
+    db.table("users").create(
+        {"id": str, "name": str, "role": str, "party": int, "scope": str},
+        pk="id",
+        not_null={"name", "role", "scope"},
+    )
+    db.table("devices").create(
+        {
+            "id": str,
+            "user_id": str,
+            "name": str,
+            "token_hash": str,
+            "created_ms": int,
+            "revoked_ms": int,
+        },
+        pk="id",
+        not_null={"user_id", "token_hash", "created_ms"},
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db.table("devices").create_index(["token_hash"], unique=True)
+    db.table("enrol_codes").create(
+        {
+            "code_hash": str,
+            "user_id": str,
+            "expires_ms": int,
+            "used_ms": int,
+            "device_id": str,
+        },
+        pk="code_hash",
+        not_null={"user_id", "expires_ms"},
+        foreign_keys=[("user_id", "users", "id")],
+    )
+
+
+@migrations()
+def m002_sync(db: Database) -> None:
+    db.table("ops").create(
+        {
+            "device_id": str,
+            "op_id": str,
+            "seq": int,
+            "record_id": str,
+            "status": str,
+            "code": str,
+            "reason": str,
+            "reason_en": str,
+        },
+        pk=("device_id", "op_id"),
+        not_null={"seq", "record_id", "status"},
+    )
+    db.table("ops").create_index(["device_id", "seq"])
+    db.table("device_acks").create({"device_id": str, "acked_seq": int}, pk="device_id")
+    db.table("records").create(
+        {
+            "id": str,
+            "kind": str,
+            "tps": str,
+            "author": str,
+            "author_role": str,
+            "author_party": int,
+            "fields": str,
+            "stamps": str,
+            "seq": int,
+        },
+        pk="id",
+        not_null={"kind", "tps", "author", "author_role", "fields", "stamps", "seq"},
+    )
+    db.table("records").create_index(["seq"], unique=True)
+    db.table("records").create_index(["tps"])
+    db.table("conflicts").create(
+        {
+            "id": int,
+            "record_id": str,
+            "field": str,
+            "current_value": str,
+            "current_stamp": str,
+            "incoming_value": str,
+            "incoming_stamp": str,
+            "seq": int,
+            "resolved": int,
+        },
+        pk="id",
+        not_null={"record_id", "field", "seq", "resolved"},
+    )
+    db.table("conflicts").create_index(["record_id"])
+
+
+@migrations()
+def m003_changelog(db: Database) -> None:
+    db.table("changelog").create(
+        {"id": int, "entry": str, "prev_hash": str, "hash": str},
+        pk="id",
+        not_null={"entry", "prev_hash", "hash"},
+    )
+    # Append-only by construction, not by convention: edits must go through a new entry.
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER changelog_no_{action.lower()} BEFORE {action} ON changelog "
+            "BEGIN SELECT RAISE(ABORT, 'changelog is append-only'); END"
+        )
+
+
+@migrations()
+def m004_region(db: Database) -> None:
+    db.table("areas").create(
+        {"code": str, "name": str, "level": str, "parent": str},
+        pk="code",
+        not_null={"name", "level"},
+    )
+    db.table("tps").create(
+        {
+            "id": str,
+            "number": int,
+            "desa": str,
+            "desa_name": str,
+            "kecamatan": str,
+            "kecamatan_name": str,
+        },
+        pk="id",
+        not_null={"number", "desa"},
+    )
