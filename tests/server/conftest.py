@@ -1,0 +1,142 @@
+"""Tiny fixtures: a fake wall clock, settings on a temp SQLite file, the app, enrolled devices."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from core.hlc import pack
+from core.registry import build
+from sync_server import admin
+from sync_server.main import create_app
+from sync_server.settings import Settings
+from sync_server.store.sqlite import SqliteStore
+
+TPS = "3517012001001"  # TPS 001 Jantiganggong, Perak
+TPS_2 = "3517012001002"  # same desa
+TPS_GUDO = "3517022001001"  # another kecamatan
+T0 = 1_707_890_400_000  # 14 Feb 2024 07:00 WIB, election day
+
+REGION_ROWS = [
+    {"kode": "35.17", "nama": "Kabupaten Jombang"},
+    {"kode": "35.17.01", "nama": "Perak"},
+    {"kode": "35.17.01.2001", "nama": "Jantiganggong", "nama_kecamatan": "Perak",
+     "tps_reguler_pemilu2024": "3"},
+    {"kode": "35.17.02", "nama": "Gudo"},
+    {"kode": "35.17.02.2001", "nama": "Pucangro", "nama_kecamatan": "Gudo",
+     "tps_reguler_pemilu2024": "2"},
+]  # fmt: skip
+
+
+class FakeWall:
+    """A wall clock a test moves by hand."""
+
+    def __init__(self, ms: int = T0) -> None:
+        self.ms = ms
+
+    def __call__(self) -> int:
+        return self.ms
+
+
+@pytest.fixture
+def wall() -> FakeWall:
+    return FakeWall()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, wall: FakeWall) -> Settings:
+    return Settings(db_path=tmp_path / "server.db", blob_dir=tmp_path / "blobs", now_ms=wall)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    app = create_app(settings)
+    store = SqliteStore(settings.db_path)
+    store.replace_region(build(REGION_ROWS))
+    store.close()
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def store(client: TestClient, settings: Settings) -> Iterator[SqliteStore]:
+    """A second connection to the server's file, to look at what was (not) written."""
+    s = SqliteStore(settings.db_path)
+    yield s
+    s.close()
+
+
+class Device:
+    """An enrolled device as a test sees it: ids, token, and a way to build its ops."""
+
+    def __init__(self, client: TestClient, device_id: str, token: str, user_id: str) -> None:
+        self.client = client
+        self.id = device_id
+        self.token = token
+        self.user_id = user_id
+        self.headers = {"Authorization": f"Bearer {token}"}
+        self._seq = itertools.count(1)
+
+    def op(
+        self,
+        record_id: str,
+        fields: dict[str, Any],
+        *,
+        kind: str = "tally",
+        tps: str = TPS,
+        hlc: int | None = None,
+        base: dict[str, Any] | None = None,
+        seq: int | None = None,
+    ) -> dict[str, Any]:
+        n = next(self._seq) if seq is None else seq
+        return {
+            "op_id": f"{self.id}:{n}",
+            "seq": n,
+            "record_id": record_id,
+            "kind": kind,
+            "tps": tps,
+            "fields": fields,
+            "hlc": pack(T0, n) if hlc is None else hlc,
+            "base": base or {},
+        }
+
+    def push(self, *ops: dict[str, Any], device_id: str | None = None) -> Any:
+        body = {"device_id": device_id or self.id, "ops": list(ops)}
+        return self.client.post("/v1/sync/push", json=body, headers=self.headers)
+
+    def pull(self, since: int = 0, limit: int = 500) -> Any:
+        params = {"since": since, "limit": limit}
+        return self.client.get("/v1/sync/pull", params=params, headers=self.headers)
+
+
+MakeDevice = Callable[..., Device]
+
+
+@pytest.fixture
+def make_device(client: TestClient, settings: Settings, wall: FakeWall) -> MakeDevice:
+    """make_device(role, scope=[TPS], party=None, user_id=None) -> Device with a token."""
+
+    def make(
+        role: str = "saksi",
+        scope: list[str] | None = None,
+        party: int | None = None,
+        user_id: str | None = None,
+    ) -> Device:
+        s = SqliteStore(settings.db_path)
+        try:
+            if user_id is None:
+                if role == "saksi" and party is None:
+                    party = 1
+                user = admin.create_user(s, f"Uji {role}", role, scope or [TPS], party)
+                user_id = user.id
+            device, token = admin.add_device(s, user_id, f"hp {role}", wall())
+        finally:
+            s.close()
+        return Device(client, device.id, token, user_id)
+
+    return make
