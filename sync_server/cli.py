@@ -15,6 +15,7 @@ import typer
 
 from core.errors import DomainError
 from sync_server import admin, demo
+from sync_server.chain import verify_chain
 from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
 
@@ -120,6 +121,16 @@ def list_users(db: DbOption = None) -> None:
         for u in store.list_users():
             party = "" if u.party is None else str(u.party)
             typer.echo(f"{u.id}\t{u.role}\t{party}\t{','.join(u.scope)}\t{u.name}")
+
+
+@cli.command("verify-log")
+def verify_log(db: DbOption = None) -> None:
+    """Periksa rantai hash log perubahan; gagal bila ada entri yang diubah atau dihapus."""
+    with _store(db) as store:
+        bad = verify_chain(store.log_entries())
+    if bad is not None:
+        raise _fail(f"log perubahan rusak mulai entri {bad}; laporkan kepada admin")
+    typer.echo("Log perubahan utuh.")
 
 
 @cli.command("seed-demo")

@@ -1,0 +1,143 @@
+"""The admin CLI: clear Indonesian errors and non-zero exits, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sync_server import admin
+from sync_server.cli import cli
+from sync_server.store.sqlite import SqliteStore
+from tests.server.conftest import TPS
+
+ROOT = Path(__file__).resolve().parents[2]
+JOMBANG = ROOT / "assets/data/jombang_wilayah.csv"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "cli.db"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def ok(*args: str) -> str:
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def fails(*args: str) -> str:
+    result = run(*args)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "Gagal:" in result.output
+    return result.output
+
+
+def test_init_and_import_the_real_jombang_region(db: Path):
+    assert "Database siap" in ok("init", "--db", db)
+    out = ok("import-region", JOMBANG, "--db", db)
+    assert "3858 TPS" in out
+    store = SqliteStore(db)
+    assert store.count_tps() == 3858 and store.has_tps(TPS)
+    store.close()
+
+
+def test_import_region_is_all_or_nothing(db: Path, tmp_path: Path):
+    ok("import-region", JOMBANG, "--db", db)
+    bad = tmp_path / "bad.csv"
+    lines = JOMBANG.read_text(encoding="utf-8").splitlines()
+    lines[40] = lines[40].replace(lines[40].split(",")[0], "35.17.XX", 1)
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = fails("import-region", bad, "--db", db)
+    assert "Baris 41" in out
+    store = SqliteStore(db)
+    assert store.count_tps() == 3858  # the earlier import is untouched
+    store.close()
+
+
+def test_import_region_of_a_missing_file_fails_in_words(db: Path, tmp_path: Path):
+    assert "tidak bisa dibaca" in fails("import-region", tmp_path / "nope.csv", "--db", db)
+
+
+def test_users_codes_devices_and_revocation(db: Path):
+    ok("import-region", JOMBANG, "--db", db)
+    user_id = ok(
+        "create-user", "--name", "Siti", "--role", "saksi", "--party", "1", "--scope", TPS,
+        "--db", db,
+    ).strip()  # fmt: skip
+    assert user_id.startswith("u-")
+    code = ok("enrol-code", user_id, "--db", db).strip()
+    assert len(code) == 9 and code[4] == "-"
+    assert user_id in ok("list-users", "--db", db)
+    store = SqliteStore(db)
+    response = admin.enrol(store, code, "hp", now_ms=0)
+    store.close()
+    listed = ok("list-devices", "--db", db)
+    assert response.device_id in listed and "aktif" in listed
+    assert "dicabut" in ok("revoke", response.device_id, "--db", db)
+    assert "dicabut" in ok("list-devices", "--db", db)
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["create-user", "--name", "A", "--role", "raja", "--scope", TPS], "Peran 'raja'"),
+        (["create-user", "--name", "A", "--role", "saksi", "--scope", TPS], "nomor urut partai"),
+        (["create-user", "--name", "A", "--role", "ptps", "--scope", "35.1"], "tidak sah"),
+        (["enrol-code", "u-nobody"], "tidak ada"),
+        (["revoke", "d-nothing"], "tidak ada"),
+    ],
+)
+def test_bad_commands_fail_in_indonesian(db: Path, args, words):
+    assert words in fails(*args, "--db", db)
+
+
+def test_a_database_that_cannot_be_opened_fails_in_words(tmp_path: Path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert "tidak bisa dibuka" in fails("init", "--db", blocker / "sub" / "x.db")
+
+
+def test_seed_demo_prints_labelled_codes(db: Path):
+    out = ok("seed-demo", "--db", db, "--region-csv", JOMBANG)
+    assert "DEMO" in out
+    lines = [line for line in out.splitlines() if "\t" in line]
+    assert len(lines) == 5 and all("[DEMO]" in line for line in lines)
+    store = SqliteStore(db)
+    roles = sorted(u.role for u in store.list_users())
+    parties = sorted(u.party for u in store.list_users() if u.role == "saksi")
+    store.close()
+    assert roles == ["polisi", "ptps", "saksi", "saksi", "supervisor"] and parties == [1, 2]
+
+
+def test_verify_log_reports_tampering(db: Path):
+    ok("init", "--db", db)
+    store = SqliteStore(db)
+    store.append_log({"n": 1})
+    store.append_log({"n": 2})
+    assert "utuh" in ok("verify-log", "--db", db)
+    store.db.execute("DROP TRIGGER changelog_no_delete")
+    store.db.execute("DELETE FROM changelog WHERE id = 1")
+    store.close()
+    assert "entri 2" in fails("verify-log", "--db", db)
+
+
+def test_the_entry_point_runs_as_a_module(db: Path):
+    python = sys.executable
+    res = subprocess.run(
+        [python, "-m", "sync_server.cli", "init", "--db", str(db)],
+        capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    bad = subprocess.run(
+        [python, "-m", "sync_server.cli", "enrol-code", "u-x", "--db", str(db)],
+        capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+    )  # fmt: skip
+    assert bad.returncode == 1 and "Gagal:" in bad.stderr and "Traceback" not in bad.stderr

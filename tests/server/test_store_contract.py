@@ -1,0 +1,158 @@
+"""The storage contract: every backend passes the same suite (only SQLite today).
+
+To add PostgreSQL: add a `BACKENDS` entry that opens a fresh, migrated store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from core.merge import Conflict
+from core.registry import build
+from sync_server.chain import GENESIS, verify_chain
+from sync_server.store.base import Store
+from sync_server.store.models import Device, EnrolCode, OpRow, ReadFilter, StoredRecord, User
+from sync_server.store.sqlite import SqliteStore
+from tests.server.conftest import REGION_ROWS, TPS, TPS_2, TPS_GUDO
+
+
+def _sqlite(tmp_path: Path) -> Store:
+    return SqliteStore(tmp_path / "contract.db")
+
+
+BACKENDS: dict[str, Callable[[Path], Store]] = {"sqlite": _sqlite}
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def fresh(request, tmp_path: Path) -> Iterator[Store]:
+    store = BACKENDS[request.param](tmp_path)
+    store.migrate()
+    yield store
+    store.close()
+
+
+def rec(record_id: str, tps: str = TPS, author: str = "u1", role: str = "ptps", **fields):
+    stamps = {k: (1, "d1") for k in fields}
+    return StoredRecord(record_id, "tally", tps, author, role, None, fields, stamps)
+
+
+def test_migrate_twice_is_harmless(fresh: Store):
+    fresh.migrate()
+    assert fresh.count_records() == 0
+
+
+def test_users_and_devices(fresh: Store):
+    user = User("u1", "Siti", "saksi", 1, (TPS, "35.17"))
+    fresh.add_user(user)
+    assert fresh.get_user("u1") == user and fresh.get_user("nope") is None
+    device = Device("d1", "u1", "hp", 5)
+    fresh.add_device(device, "hash1")
+    assert fresh.device_by_token("hash1") == device
+    assert fresh.device_by_token("hash2") is None
+    assert fresh.revoke_device("d1", 9) and not fresh.revoke_device("nope", 9)
+    assert fresh.revoke_device("d1", 12)  # idempotent: keeps the first time
+    assert fresh.get_device("d1") == Device("d1", "u1", "hp", 5, 9)
+    assert [d.id for d in fresh.list_devices()] == ["d1"]
+    assert fresh.list_users() == [user]
+
+
+def test_enrol_codes_are_single_use(fresh: Store):
+    fresh.add_user(User("u1", "Siti", "ptps", None, (TPS,)))
+    fresh.add_enrol_code(EnrolCode("h", "u1", 100))
+    assert fresh.get_enrol_code("h") == EnrolCode("h", "u1", 100)
+    assert fresh.use_enrol_code("h", 50, "d1")
+    assert not fresh.use_enrol_code("h", 51, "d2")
+    assert fresh.get_enrol_code("h").used_ms == 50
+
+
+def test_put_record_bumps_the_server_seq(fresh: Store):
+    assert fresh.server_seq() == 0
+    assert fresh.put_record(rec("a", dpt_l=1)) == 1
+    assert fresh.put_record(rec("b", dpt_l=2)) == 2
+    assert fresh.put_record(rec("a", dpt_l=3)) == 3
+    got = fresh.get_record("a")
+    assert got.seq == 3 and got.fields == {"dpt_l": 3} and got.stamps == {"dpt_l": (1, "d1")}
+    assert fresh.count_records() == 2 and fresh.server_seq() == 3
+    everything = ReadFilter(("35",))
+    assert [r.id for r in fresh.records_since(0, 10, everything)] == ["b", "a"]
+    assert [r.id for r in fresh.records_since(2, 10, everything)] == ["a"]
+    assert [r.id for r in fresh.records_since(0, 1, everything)] == ["b"]
+
+
+FILTERS = [
+    ReadFilter(()),
+    ReadFilter(("35",)),
+    ReadFilter(("3517012001",)),
+    ReadFilter((TPS,)),
+    ReadFilter((TPS_2, "351702")),
+    ReadFilter(("3517",), author="u1"),
+    ReadFilter(("3517",), hidden_roles=("saksi",)),
+    ReadFilter(("3517",), author="u2", hidden_roles=("saksi", "polisi")),
+]
+
+
+@pytest.mark.parametrize("read", FILTERS)
+def test_read_filter_in_the_backend_matches_its_python_twin(fresh: Store, read: ReadFilter):
+    records = [
+        rec("a", TPS, "u1", "saksi", x=1),
+        rec("b", TPS, "u2", "ptps", x=1),
+        rec("c", TPS_2, "u2", "polisi", x=1),
+        rec("d", TPS_GUDO, "u3", "supervisor", x=1),
+    ]
+    for r in records:
+        fresh.put_record(r)
+    expected = [r.id for r in records if read.matches(r)]
+    assert [r.id for r in fresh.records_since(0, 100, read)] == expected
+
+
+def test_ops_and_contiguous_acks(fresh: Store):
+    for seq in (1, 2, 4):
+        fresh.add_op(OpRow("d1", f"o{seq}", seq, "r", "applied"))
+    assert fresh.acked_seq("d1") == 0
+    assert fresh.advance_acked_seq("d1") == 2
+    fresh.add_op(OpRow("d1", "o3", 3, "r", "rejected", "x", "alasan", "reason"))
+    assert fresh.advance_acked_seq("d1") == 4 and fresh.acked_seq("d1") == 4
+    assert fresh.get_op("d1", "o3") == OpRow("d1", "o3", 3, "r", "rejected", "x", "alasan",
+                                             "reason")  # fmt: skip
+    assert fresh.get_op("d2", "o3") is None and fresh.acked_seq("d2") == 0
+
+
+def test_conflicts_keep_both_values_and_stamps(fresh: Store):
+    seq = fresh.put_record(rec("a", x=1))
+    conflict = Conflict("x", {"v": [1]}, (5, "d1"), None, (7, "d2"))
+    cid = fresh.add_conflict("a", conflict, seq)
+    [row] = fresh.list_conflicts(ReadFilter(("35",)))
+    assert (row.id, row.record_id, row.conflict, row.seq, row.resolved) == (cid, "a", conflict,
+                                                                            seq, False)  # fmt: skip
+    assert fresh.list_conflicts(ReadFilter(("351702",))) == []
+    assert fresh.resolve_conflict(cid) and not fresh.resolve_conflict(cid + 100)
+    assert fresh.list_conflicts(ReadFilter(("35",))) == []
+    assert fresh.list_conflicts(ReadFilter(("35",)), include_resolved=True)[0].resolved
+
+
+def test_change_log_chains_hashes(fresh: Store):
+    first = fresh.append_log({"n": 1, "teks": "ñ"})
+    second = fresh.append_log({"n": 2})
+    assert first.prev_hash == GENESIS and second.prev_hash == first.hash
+    assert list(fresh.log_entries()) == [first, second]
+    assert verify_chain(fresh.log_entries()) is None
+
+
+def test_a_failed_transaction_writes_nothing(fresh: Store):
+    with pytest.raises(RuntimeError), fresh.transaction():
+        fresh.put_record(rec("a", x=1))
+        fresh.append_log({"n": 1})
+        fresh.add_op(OpRow("d1", "o1", 1, "a", "applied"))
+        raise RuntimeError("crash")
+    assert fresh.get_record("a") is None and fresh.server_seq() == 0
+    assert list(fresh.log_entries()) == [] and fresh.get_op("d1", "o1") is None
+
+
+def test_region_is_replaced_whole(fresh: Store):
+    fresh.replace_region(build(REGION_ROWS))
+    assert fresh.count_tps() == 5 and fresh.has_tps(TPS) and not fresh.has_tps("3517012001004")
+    fresh.replace_region(build(REGION_ROWS[:3]))
+    assert fresh.count_tps() == 3 and not fresh.has_tps(TPS_GUDO)
