@@ -154,8 +154,8 @@ def seed_demo(
 
 @cli.command()
 def serve(
-    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port")] = 8765,
+    host: Annotated[str | None, typer.Option("--host", help="Bawaan: PANTAU_HOST")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Bawaan: PANTAU_PORT")] = None,
     db: DbOption = None,
 ) -> None:
     """Jalankan server sinkronisasi."""
@@ -163,12 +163,12 @@ def serve(
 
     from sync_server.main import create_app
 
-    settings = Settings(host=host, port=port)
-    if db is not None:
-        settings = settings.model_copy(update={"db_path": db})
+    settings = Settings()
+    update = {"host": host, "port": port, "db_path": db}
+    settings = settings.model_copy(update={k: v for k, v in update.items() if v is not None})
     with _store(settings.db_path):
         pass  # fail here, in words, before uvicorn starts
-    uvicorn.run(create_app(settings), host=host, port=port)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
 
 
 def main() -> None:
