@@ -157,7 +157,9 @@ class Store:
 
     def _failed_fields(self, record_id: str, current: Versioned) -> dict[str, Any]:
         """A rejected op never reached the server: its fields go again with the next change."""
-        rows = list(self.db.table("outbox").rows_where("record_id = ? and state = 'failed'", [record_id]))
+        rows = list(
+            self.db.table("outbox").rows_where("record_id = ? and state = 'failed'", [record_id])
+        )
         names = {name for row in rows for name in json.loads(row["fields"])}
         self.db.execute("delete from outbox where record_id = ? and state = 'failed'", [record_id])
         return {name: current.fields.get(name) for name in names if name in current.fields}

@@ -16,6 +16,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -157,11 +158,11 @@ class SyncClient:
 
     def _fetch_conflicts(self, report: SyncReport) -> None:
         raw = self._send("GET", "/v1/conflicts")
-        items = [ConflictOut.model_validate(c) for c in raw.get("conflicts", [])]
+        items = [ConflictOut.model_validate(c) for c in raw]
         report.new_conflicts = save_conflicts(self.store, items)
         self.store.set_meta("conflicts_since", str(report.cursor))
 
-    def _send(self, method: str, path: str, **kwargs: object) -> dict:  # type: ignore[type-arg]
+    def _send(self, method: str, path: str, **kwargs: object) -> Any:
         """The one place where the network can fail: retry, then raise Offline or AuthError."""
         last = ""
         for attempt in range(self.attempts):
@@ -178,7 +179,7 @@ class SyncClient:
             if response.status_code >= 400:
                 raise self._refused(response)
             try:
-                return response.json()  # type: ignore[no-any-return]
+                return response.json()
             except ValueError:
                 last = "response is not JSON"
                 continue

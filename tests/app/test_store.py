@@ -15,7 +15,9 @@ TPS = "3517012001001"
 @pytest.fixture
 def store(tmp_path):
     s = open_store(tmp_path / "device.db")
-    s.set_identity(Identity("http://127.0.0.1:1", "dev-1", "tok", "u-1", "Siti", "saksi", 1, (TPS,)))
+    s.set_identity(
+        Identity("http://127.0.0.1:1", "dev-1", "tok", "u-1", "Siti", "saksi", 1, (TPS,))
+    )
     return s
 
 
@@ -64,7 +66,9 @@ def test_push_answers_trim_up_to_acked_seq_and_keep_refusals(store):
         server_hlc=0,
         results=[
             OpResult(op_id=ops[0].op_id, status="applied"),
-            OpResult(op_id=ops[1].op_id, status="rejected", code="scope", reason="Di luar TPS Anda"),
+            OpResult(
+                op_id=ops[1].op_id, status="rejected", code="scope", reason="Di luar TPS Anda"
+            ),
             OpResult(op_id=ops[2].op_id, status="applied"),
         ],
     )
@@ -79,8 +83,15 @@ def test_push_answers_trim_up_to_acked_seq_and_keep_refusals(store):
 def test_a_new_change_resends_what_was_refused(store):
     store.save("r1", "incident", TPS, {"uraian": "x", "tempat": "y"})
     ops = next_batch(store, 10)
-    apply_push(store, ops, PushResponse(acked_seq=1, server_hlc=0, results=[
-        OpResult(op_id=ops[0].op_id, status="rejected", reason="no")]))
+    apply_push(
+        store,
+        ops,
+        PushResponse(
+            acked_seq=1,
+            server_hlc=0,
+            results=[OpResult(op_id=ops[0].op_id, status="rejected", reason="no")],
+        ),
+    )
     store.save("r1", "incident", TPS, {"tempat": "z"})
     again = next_batch(store, 10)
     assert again[0].fields == {"uraian": "x", "tempat": "z"}
@@ -92,13 +103,28 @@ def test_pull_merges_and_moves_the_cursor_in_one_transaction(store):
     mine = store.record("r1").stamps["uraian"]
     page = PullResponse(
         records=[
-            RecordOut(id="r1", kind="incident", tps=TPS, author="u-1",
-                      fields={"uraian": "old", "tempat": "pos"},
-                      stamps={"uraian": (mine[0] - 1, "dev-9"), "tempat": (5, "dev-9")}, seq=7),
-            RecordOut(id="r2", kind="tally", tps=TPS, author="u-2",
-                      fields={"dpt_l": 1}, stamps={"dpt_l": (5, "dev-9")}, seq=8),
+            RecordOut(
+                id="r1",
+                kind="incident",
+                tps=TPS,
+                author="u-1",
+                fields={"uraian": "old", "tempat": "pos"},
+                stamps={"uraian": (mine[0] - 1, "dev-9"), "tempat": (5, "dev-9")},
+                seq=7,
+            ),
+            RecordOut(
+                id="r2",
+                kind="tally",
+                tps=TPS,
+                author="u-2",
+                fields={"dpt_l": 1},
+                stamps={"dpt_l": (5, "dev-9")},
+                seq=8,
+            ),
         ],
-        next=8, more=False, server_hlc=mine[0] + 100,
+        next=8,
+        more=False,
+        server_hlc=mine[0] + 100,
     )
     apply_pull(store, page)
     assert store.record("r1").fields == {"uraian": "mine", "tempat": "pos"}
@@ -108,9 +134,22 @@ def test_pull_merges_and_moves_the_cursor_in_one_transaction(store):
 
 
 def test_a_failed_pull_page_leaves_neither_records_nor_cursor(store, monkeypatch):
-    page = PullResponse(records=[RecordOut(id="r9", kind="tally", tps=TPS, author="x",
-                        fields={"dpt_l": 1}, stamps={"dpt_l": (5, "d")}, seq=3)],
-                        next=3, more=False, server_hlc=0)
+    page = PullResponse(
+        records=[
+            RecordOut(
+                id="r9",
+                kind="tally",
+                tps=TPS,
+                author="x",
+                fields={"dpt_l": 1},
+                stamps={"dpt_l": (5, "d")},
+                seq=3,
+            )
+        ],
+        next=3,
+        more=False,
+        server_hlc=0,
+    )
 
     def boom(*a, **k):
         raise RuntimeError("crash between data and cursor")

@@ -20,8 +20,15 @@ def store(tmp_path):
 
 def client(store, handler, **kw):
     sleeps = []
-    c = SyncClient(store, "http://test", "tok", transport=httpx.MockTransport(handler),
-                   sleep=sleeps.append, jitter=lambda: 0.5, **kw)
+    c = SyncClient(
+        store,
+        "http://test",
+        "tok",
+        transport=httpx.MockTransport(handler),
+        sleep=sleeps.append,
+        jitter=lambda: 0.5,
+        **kw,
+    )
     return c, sleeps
 
 
@@ -32,8 +39,11 @@ def empty_pull(request):
 def echo_push(request, reject=()):
     body = json.loads(request.content)
     results = [
-        {"op_id": op["op_id"], "status": "rejected" if op["record_id"] in reject else "applied",
-         "reason": "ditolak" if op["record_id"] in reject else None}
+        {
+            "op_id": op["op_id"],
+            "status": "rejected" if op["record_id"] in reject else "applied",
+            "reason": "ditolak" if op["record_id"] in reject else None,
+        }
         for op in body["ops"]
     ]
     top = max(op["seq"] for op in body["ops"])
@@ -65,7 +75,7 @@ def test_5xx_then_success(store):
         if request.url.path == "/v1/sync/push":
             return echo_push(request)
         if request.url.path == "/v1/conflicts":
-            return httpx.Response(200, json={"conflicts": []})
+            return httpx.Response(200, json=[])
         return empty_pull(request)
 
     c, _ = client(store, flaky)
@@ -75,8 +85,14 @@ def test_5xx_then_success(store):
 
 def test_401_is_an_auth_error_with_the_servers_words(store):
     def refuse(request):
-        return httpx.Response(401, json={"code": "token_revoked", "message": "Perangkat dicabut",
-                                         "message_en": "Device revoked"})
+        return httpx.Response(
+            401,
+            json={
+                "code": "token_revoked",
+                "message": "Perangkat dicabut",
+                "message_en": "Device revoked",
+            },
+        )
 
     c, _ = client(store, refuse)
     with pytest.raises(AuthError) as exc:
@@ -92,7 +108,7 @@ def test_a_refused_op_never_blocks_the_rest(store):
         if request.url.path == "/v1/sync/push":
             return echo_push(request, reject={"r2"})
         if request.url.path == "/v1/conflicts":
-            return httpx.Response(200, json={"conflicts": []})
+            return httpx.Response(200, json=[])
         return empty_pull(request)
 
     seen = []
@@ -101,4 +117,7 @@ def test_a_refused_op_never_blocks_the_rest(store):
     assert report.pushed == 4 and [r[1] for r in report.rejected] == ["ditolak"]
     assert store.counts() == {"pending": 0, "failed": 1}
     assert [(p.phase, p.done, p.total) for p in seen if p.phase == "push"] == [
-        ("push", 2, 5), ("push", 4, 5), ("push", 5, 5)]
+        ("push", 2, 5),
+        ("push", 4, 5),
+        ("push", 5, 5),
+    ]

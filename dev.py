@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Set up and run Pantau TPS with nothing but Python 3.11 installed.
+
+    python3 dev.py start   # sync server (SQLite, Jombang demo data) + field app connected to it
+    python3 dev.py test    # ruff, mypy and the whole test suite (browser tests included)
+
+The first run creates `.venv/` and installs the project with every extra; later runs reuse it
+(re-installing only when pyproject.toml changes). Standard library only, on purpose: this file
+runs before anything is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / "python"
+DATA = ROOT / "data"
+SERVER_PORT = int(os.environ.get("PANTAU_PORT", "8765"))
+APP_PORT = int(os.environ.get("PANTAU_APP_PORT", "8550"))
+
+
+def run(*args: str | Path, **kw: object) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    subprocess.run([str(a) for a in args], check=True, cwd=ROOT, **kw)  # type: ignore[call-overload]
+
+
+def ensure_venv() -> None:
+    stamp = VENV / ".installed"
+    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == want:
+        return
+    if not PY.exists():
+        run(sys.executable, "-m", "venv", VENV)
+    run(PY, "-m", "pip", "install", "-q", "--upgrade", "pip")
+    run(PY, "-m", "pip", "install", "-q", "-e", ".[server,web,dev]")
+    stamp.write_text(want)
+
+
+def ensure_chromium() -> None:
+    """Browser tests drive Debian's Chromium; install it when we can (root with apt-get)."""
+    if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
+        return
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        run("apt-get", "update", "-q")
+        run("apt-get", "install", "-y", "-q", "chromium")
+    else:
+        print("! Chromium not found: browser tests will be skipped (apt-get install chromium)")
+
+
+def wait_http(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"! {url} did not answer within {seconds:.0f} s")
+
+
+def start() -> None:
+    ensure_venv()
+    DATA.mkdir(exist_ok=True)
+    db = DATA / "server.db"
+    cli = [PY, "-m", "sync_server.cli"]
+    if not db.exists():
+        run(*cli, "seed-demo", "--db", db, "--codes-file", DATA / "demo-codes.txt")
+    server = subprocess.Popen(
+        [str(a) for a in (*cli, "serve", "--db", db, "--port", str(SERVER_PORT))], cwd=ROOT
+    )
+    try:
+        wait_http(f"http://127.0.0.1:{SERVER_PORT}/v1/health")
+        codes = (DATA / "demo-codes.txt").read_text() if (DATA / "demo-codes.txt").exists() else ""
+        print(f"\nSync server: http://127.0.0.1:{SERVER_PORT}\n{codes}", flush=True)
+        env = {
+            **os.environ,
+            "PANTAU_SERVER_URL": f"http://127.0.0.1:{SERVER_PORT}",
+            "PANTAU_DATA_DIR": str(DATA / "device"),
+            "PANTAU_APP_PORT": str(APP_PORT),
+        }
+        app = subprocess.Popen([str(PY), "main.py"], cwd=ROOT, env=env)
+        app.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=10)
+
+
+def test() -> None:
+    ensure_venv()
+    ensure_chromium()
+    run(PY, "-m", "ruff", "check", ".")
+    run(PY, "-m", "ruff", "format", "--check", ".")
+    run(PY, "-m", "mypy", "core", "app", "sync_server")
+    run(PY, "-m", "pytest", "-p", "no:cacheprovider", *sys.argv[2:])
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command == "start":
+        start()
+    elif command == "test":
+        test()
+    else:
+        raise SystemExit(__doc__)
