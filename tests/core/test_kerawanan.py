@@ -25,10 +25,13 @@ def test_unknown_indicator_codes_are_ignored(election):
 
 
 def test_personnel_follows_the_pattern(election):
-    needs = {n.category: n for n in personnel(
-        {"kurang_rawan": 17, "rawan": 3, "sangat_rawan": 2, "khusus": 1},
-        election.deployment_pattern,
-    )}
+    needs = {
+        n.category: n
+        for n in personnel(
+            {"kurang_rawan": 17, "rawan": 3, "sangat_rawan": 2, "khusus": 1},
+            election.deployment_pattern,
+        )
+    }
     assert (needs["kurang_rawan"].polisi, needs["kurang_rawan"].linmas) == (6, 34)
     assert (needs["rawan"].polisi, needs["rawan"].linmas) == (4, 6)
     assert (needs["sangat_rawan"].polisi, needs["sangat_rawan"].linmas) == (4, 4)

@@ -21,13 +21,20 @@ def test_tps_carry_names_for_search(registry):
 
 
 def _row(kode, **kw):
-    base = {"kode": kode, "nama": "X", "nama_kecamatan": "K",
-            "tps_reguler_pemilu2024": "2", "tps_lokasi_khusus_pemilu2024": "0"}
+    base = {
+        "kode": kode,
+        "nama": "X",
+        "nama_kecamatan": "K",
+        "tps_reguler_pemilu2024": "2",
+        "tps_lokasi_khusus_pemilu2024": "0",
+    }
     return {**base, **kw}
 
 
 def test_any_region_works_not_only_jombang():
-    reg = build([_row("33.01"), _row("33.01.01"), _row("33.01.01.2001", tps_reguler_pemilu2024="3")])
+    reg = build(
+        [_row("33.01"), _row("33.01.01"), _row("33.01.01.2001", tps_reguler_pemilu2024="3")]
+    )
     assert [t.id for t in reg.tps] == ["3301012001001", "3301012001002", "3301012001003"]
 
 

@@ -35,17 +35,57 @@ def test_a_consistent_form_has_no_findings(election):
 @pytest.mark.parametrize(
     "change,rule,level,words",
     [
-        ({"dpt_j": 251}, "row_lp", "error", "I.A (J) harus = I.A (L) + I.A (P) (120 + 130 = 250), tertulis 251"),
+        (
+            {"dpt_j": 251},
+            "row_lp",
+            "error",
+            "I.A (J) harus = I.A (L) + I.A (P) (120 + 130 = 250), tertulis 251",
+        ),
         ({"disabilitas_j": 4}, "row_lp", "error", "III (J)"),
-        ({"pengguna_hak_pilih_l": 105}, "b4_sum", "error", "I.B.4 (L) harus = I.B.1 (L) + I.B.2 (L) + I.B.3 (L)"),
-        ({"suara_sah": 211, "suara_total": 218}, "va_sum", "error", "V.A (suara sah) harus = jumlah suara di IV (210), tertulis 211"),
-        ({"suara_total": 216}, "vc_sum", "error", "V.C harus = V.A + V.B (210 + 7 = 217), tertulis 216"),
-        ({"pemilih_dpt_l": 121, "pengguna_hak_pilih_l": 125, "pengguna_hak_pilih_j": 238}, "b1_le_a", "error", "I.B.1 (L) (121) tidak boleh lebih dari I.A (L) (120)"),
-        ({"ss_digunakan": 218, "ss_sisa": 35}, "used_equals_voted", "warning", "II.2, V.C dan I.B.4 biasanya sama"),
+        (
+            {"pengguna_hak_pilih_l": 105},
+            "b4_sum",
+            "error",
+            "I.B.4 (L) harus = I.B.1 (L) + I.B.2 (L) + I.B.3 (L)",
+        ),
+        (
+            {"suara_sah": 211, "suara_total": 218},
+            "va_sum",
+            "error",
+            "V.A (suara sah) harus = jumlah suara di IV (210), tertulis 211",
+        ),
+        (
+            {"suara_total": 216},
+            "vc_sum",
+            "error",
+            "V.C harus = V.A + V.B (210 + 7 = 217), tertulis 216",
+        ),
+        (
+            {"pemilih_dpt_l": 121, "pengguna_hak_pilih_l": 125, "pengguna_hak_pilih_j": 238},
+            "b1_le_a",
+            "error",
+            "I.B.1 (L) (121) tidak boleh lebih dari I.A (L) (120)",
+        ),
+        (
+            {"ss_digunakan": 218, "ss_sisa": 35},
+            "used_equals_voted",
+            "warning",
+            "II.2, V.C dan I.B.4 biasanya sama",
+        ),
         ({"ss_sisa": 30}, "ii_sum", "warning", "II.1 harus = II.2 + II.3 + II.4"),
-        ({"ss_diterima": 300, "ss_sisa": 81}, "reserve", "warning", "DPT + 2% cadangan (250 + 5 = 255)"),
+        (
+            {"ss_diterima": 300, "ss_sisa": 81},
+            "reserve",
+            "warning",
+            "DPT + 2% cadangan (250 + 5 = 255)",
+        ),
         ({"dpt_l": 1000, "dpt_j": 1130}, "range", "error", "Angka harus 0 sampai 999"),
-        ({"disabilitas_l": 220, "disabilitas_j": 222}, "disabled_le_voters", "warning", "III (J) (222)"),
+        (
+            {"disabilitas_l": 220, "disabilitas_j": 222},
+            "disabled_le_voters",
+            "warning",
+            "III (J) (222)",
+        ),
     ],
 )
 def test_each_identity_fails_with_words_that_name_the_fields(election, change, rule, level, words):
@@ -65,7 +105,9 @@ def test_votes_above_dpt_plus_two_percent_are_flagged(election):
     t = {"ballot": "ppwp", "dpt_j": 300, "suara": {"1": 948, "2": 10, "3": 5}}
     found = check_tally(t, election)
     assert ("votes_above_dpt", "flag") in rules(found)
-    assert ("votes_above_dpt", "flag") not in rules(check_tally({**t, "suara": {"1": 306}}, election))
+    assert ("votes_above_dpt", "flag") not in rules(
+        check_tally({**t, "suara": {"1": 306}}, election)
+    )
 
 
 def test_unknown_candidate_is_an_error(election):

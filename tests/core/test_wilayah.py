@@ -31,7 +31,12 @@ def test_parse_tps_rejects_bad_ids_with_both_languages(bad):
 
 @pytest.mark.parametrize(
     "code,level",
-    [("35", "provinsi"), ("35.17", "kabupaten"), ("35.17.01", "kecamatan"), ("35.17.01.2001", "desa")],
+    [
+        ("35", "provinsi"),
+        ("35.17", "kabupaten"),
+        ("35.17.01", "kecamatan"),
+        ("35.17.01.2001", "desa"),
+    ],
 )
 def test_region_level(code, level):
     assert region_level(code) == level
@@ -45,8 +50,16 @@ def test_region_level_rejects(bad):
 
 @pytest.mark.parametrize(
     "region,inside",
-    [("35", True), ("35.17", True), ("35.17.01", True), ("35.17.01.2001", True),
-     ("3517012001001", True), ("35.17.02", False), ("35.16", False), ("3517012001002", False)],
+    [
+        ("35", True),
+        ("35.17", True),
+        ("35.17.01", True),
+        ("35.17.01.2001", True),
+        ("3517012001001", True),
+        ("35.17.02", False),
+        ("35.16", False),
+        ("3517012001002", False),
+    ],
 )
 def test_within(region, inside):
     assert within("3517012001001", region) is inside
