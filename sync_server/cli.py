@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from core.errors import DomainError
-from sync_server import admin, demo
+from sync_server import admin, demo, official
 from sync_server.chain import verify_chain
 from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
@@ -67,6 +67,15 @@ def import_region(csv_file: Path, db: DbOption = None) -> None:
     with _store(db) as store:
         registry = admin.import_region(store, csv_file)
         typer.echo(f"Diimpor {len(registry.areas)} wilayah dan {len(registry.tps)} TPS.")
+
+
+@cli.command("import-official")
+def import_official(data_file: Path, db: DbOption = None) -> None:
+    """Impor angka resmi per TPS (CSV atau JSON) sebagai sumber 'resmi'; semua atau tidak."""
+    settings = Settings()
+    with _store(db) as store:
+        n = official.import_file(store, data_file, settings.now_ms(), settings.election_file)
+        typer.echo(f"Diimpor {n} angka resmi TPS.")
 
 
 @cli.command("create-user")

@@ -23,6 +23,7 @@ from sync_server.store.models import (
     StoredRecord,
     User,
 )
+from sync_server.store.recon_base import ReconStore
 
 
 class Store(Protocol):
@@ -87,3 +88,6 @@ class Store(Protocol):
     def replace_region(self, registry: Registry) -> None: ...
     def has_tps(self, tps_id: str) -> bool: ...
     def count_tps(self) -> int: ...
+
+    # reconciliation and review (sync_server/store/recon_base.py); joins transaction()
+    def recon(self) -> ReconStore: ...

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 from sqlite_utils.db import Table
@@ -26,6 +26,9 @@ from sync_server.store.models import (
     User,
 )
 from sync_server.store.sqlite_schema import migrations
+
+if TYPE_CHECKING:
+    from sync_server.store.reconcile_sqlite import SqliteReconStore
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -280,6 +283,12 @@ class SqliteStore:
 
     def count_tps(self) -> int:
         return self._t("tps").count
+
+    # reconciliation and review
+    def recon(self) -> SqliteReconStore:
+        from sync_server.store.reconcile_sqlite import SqliteReconStore
+
+        return SqliteReconStore(self.db)
 
 
 def _conflict(row: dict[str, Any]) -> ConflictRow:

@@ -130,3 +130,48 @@ def m004_region(db: Database) -> None:
         pk="id",
         not_null={"number", "desa"},
     )
+
+
+@migrations()
+def m005_reconcile(db: Database) -> None:
+    """Reconciliation state, kept up to date inside each push (sync_server.reconcile)."""
+    db.table("recon_snapshot").create(
+        {"record_id": str, "tps": str, "ballot": str, "final": int, "fields": str, "changes": str},
+        pk="record_id",
+        not_null={"tps", "final", "fields", "changes"},
+    )
+    db.table("recon_snapshot").create_index(["tps"])
+    db.table("recon_photo").create(
+        {"sha256": str, "record_id": str, "tps": str, "ballot": str},
+        pk=("sha256", "record_id"),
+        not_null={"tps"},
+    )
+    db.table("recon_photo").create_index(["record_id"])
+    db.table("recon_state").create(
+        {
+            "tps": str,
+            "ballot": str,
+            "status": str,
+            "severity": int,
+            "n_sources": int,
+            "rules": str,
+            "doc": str,
+        },
+        pk=("tps", "ballot"),
+        not_null={"status", "severity", "n_sources", "rules", "doc"},
+    )
+    db.table("recon_state").create_index(["severity"])
+    db.table("recon_value").create(
+        {"tps": str, "ballot": str, "key": str, "value": int},
+        pk=("tps", "ballot", "key"),
+        not_null={"value"},
+    )
+    db.table("official").create(
+        {"tps": str, "ballot": str, "fields": str, "source_file": str, "imported_ms": int},
+        pk=("tps", "ballot"),
+        not_null={"fields", "source_file", "imported_ms"},
+    )
+    # The history of one record is read from the change log by its record id.
+    db.execute(
+        "CREATE INDEX changelog_record_id ON changelog (json_extract(entry, '$.record_id'))"
+    )

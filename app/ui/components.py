@@ -1,0 +1,120 @@
+"""Small building blocks shared by the screens: state chip, header, section, number field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import flet as ft
+
+from app.ui.i18n import t
+from app.ui.state.badge import Badge
+
+T = TypeVar("T")
+
+ICONS = {
+    "empty": ft.Icons.RADIO_BUTTON_UNCHECKED,
+    "draft": ft.Icons.EDIT_NOTE,
+    "final_pending": ft.Icons.SCHEDULE_SEND,
+    "pending": ft.Icons.SCHEDULE_SEND,
+    "sent": ft.Icons.CLOUD_DONE,
+    "attention": ft.Icons.ERROR,
+    "conflict": ft.Icons.CALL_SPLIT,
+}
+
+
+def state_chip(lang: str, b: Badge, ident: str = "") -> ft.Control:
+    """The record's state: icon, colour and words, never colour alone."""
+    words = t(lang, f"chip_{b.key}")
+    if b.key == "attention" and b.reason(lang):
+        words = f"{words}: {b.reason(lang)}"
+    chip = ft.Container(
+        content=ft.Row(
+            [
+                ft.Icon(ICONS[b.key], color=ft.Colors.WHITE, size=16),
+                ft.Text(words, color=ft.Colors.WHITE, size=13, weight=ft.FontWeight.W_600),
+            ],
+            spacing=4,
+            tight=True,
+            wrap=True,
+        ),
+        bgcolor=b.color,
+        border_radius=14,
+        padding=ft.Padding.symmetric(horizontal=10, vertical=4),
+    )
+    return ft.Semantics(identifier=ident, content=chip) if ident else chip
+
+
+def header(title: str, on_back: Callable[[], Any] | None, lang: str) -> ft.Control:
+    back = (
+        ft.IconButton(ft.Icons.ARROW_BACK, tooltip=t(lang, "back"), on_click=on_back)
+        if on_back
+        else ft.Container(width=8)
+    )
+    return ft.Row(
+        [back, ft.Text(title, size=20, weight=ft.FontWeight.BOLD, expand=True)],
+        vertical_alignment=ft.CrossAxisAlignment.CENTER,
+    )
+
+
+def section(title: str, controls: list[ft.Control]) -> ft.Control:
+    return ft.Card(
+        content=ft.Container(
+            ft.Column([ft.Text(title, size=16, weight=ft.FontWeight.BOLD), *controls], spacing=8),
+            padding=12,
+        ),
+        semantic_container=False,
+    )
+
+
+def number_field(
+    label: str,
+    value: int | None,
+    on_change: Callable[[str], None],
+    *,
+    enabled: bool = True,
+    error: bool = False,
+    width: float | None = None,
+    expand: bool | int | None = None,
+) -> ft.TextField:
+    return ft.TextField(
+        label=label,
+        value="" if value is None else str(value),
+        keyboard_type=ft.KeyboardType.NUMBER,
+        input_filter=ft.NumbersOnlyInputFilter(),  # type: ignore[no-untyped-call]
+        max_length=3,
+        counter="",
+        read_only=not enabled,
+        dense=True,
+        width=width,
+        expand=expand,
+        border_color=ft.Colors.RED_700 if error else None,
+        on_change=lambda e: on_change(e.control.value or ""),
+    )
+
+
+def finding_text(message: str, level: str, lang: str) -> ft.Control:
+    colors = {
+        "error": ft.Colors.RED_900,
+        "warning": ft.Colors.ORANGE_900,
+        "flag": ft.Colors.BLUE_900,
+    }
+    icons = {"error": ft.Icons.ERROR, "warning": ft.Icons.WARNING, "flag": ft.Icons.FLAG}
+    return ft.Row(
+        [
+            ft.Icon(icons[level], color=colors[level], size=18),
+            ft.Text(f"{t(lang, 'lvl_' + level)}: {message}", color=colors[level], expand=True),
+        ],
+        vertical_alignment=ft.CrossAxisAlignment.START,
+    )
+
+
+def keep(*controls: ft.Control | None) -> list[ft.Control]:
+    """The controls that are there (lets a screen write `x if cond else None`)."""
+    return [c for c in controls if c is not None]
+
+
+def use_model(make: Callable[[], T]) -> T:
+    """A state object made once per mounted screen (and subscribed when observable)."""
+    value, _ = ft.use_state(make)  # type: ignore[arg-type]
+    return value  # type: ignore[no-any-return]

@@ -1,0 +1,84 @@
+"""Where the user is (tab, screen, TPS), who they are, and the language they chose."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import flet as ft
+
+from app.store import Identity
+from app.ui.state.roles import can_create
+from app.ui.state.services import Services
+
+LANG_KEY = "lang"
+TABS = ("tps", "laporan", "kirim", "saya")
+
+
+@ft.observable
+@dataclass
+class Session:
+    services: Services = field(repr=False)
+    lang: str = "id"
+    tab: int = 0
+    screen: str = "root"  # root | tps | tally | incident | assessment
+    tps_id: str = ""
+    ballot: str = ""
+    record_id: str = ""
+    identity: Identity | None = None
+
+    @classmethod
+    def start(cls, services: Services) -> Session:
+        store = services.store
+        lang = store.meta(LANG_KEY) or "id"
+        return cls(services, lang=lang if lang in ("id", "en") else "id", identity=store.identity())
+
+    # -- verbs ----------------------------------------------------------------------------
+    def set_lang(self, lang: str) -> None:
+        if lang not in ("id", "en"):
+            return
+        self.services.store.set_meta(LANG_KEY, lang)
+        self.lang = lang
+
+    def enrolled(self, identity: Identity) -> None:
+        self.identity = identity
+        self.tab, self.screen = 0, "root"
+
+    def go_tab(self, index: int) -> None:
+        self.tab = index
+        self.screen = "root"
+
+    def open_tps(self, tps_id: str) -> None:
+        self.tps_id = tps_id
+        self.tab, self.screen = 0, "tps"
+
+    def open_tally(self, ballot: str) -> None:
+        self.ballot = ballot
+        self.screen = "tally"
+
+    def open_incident(self, record_id: str = "") -> None:
+        self.record_id = record_id or self.services.store.new_id()
+        self.screen = "incident"
+
+    def open_assessment(self) -> None:
+        self.screen = "assessment"
+
+    def back(self) -> None:
+        self.screen = "tps" if self.tab == 0 and self.screen != "tps" and self.tps_id else "root"
+
+    # -- questions ------------------------------------------------------------------------
+    @property
+    def role(self) -> str:
+        return self.identity.role if self.identity else ""
+
+    def can(self, kind: str) -> bool:
+        return can_create(self.role, kind)
+
+    def party_label(self) -> str:
+        ident = self.identity
+        if ident is None or ident.party is None:
+            return "-"
+        for ballot in self.services.election.ballots:
+            for party in ballot.partai:
+                if party.no == ident.party:
+                    return f"{party.no} {party.nama}"
+        return str(ident.party)

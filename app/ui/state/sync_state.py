@@ -1,0 +1,120 @@
+"""The status strip and the Kirim screen: what waits, what failed, and the sync loop.
+
+Sync runs in a worker thread (`asyncio.to_thread`); its progress hops back to the event
+loop with `call_soon_threadsafe`, so observables are only changed on the loop. One lock per
+process keeps two sessions from syncing the same store at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import flet as ft
+
+from app.store import LocalRecord, Store
+from app.sync import AuthError, Offline, Progress, SyncClient, SyncError
+
+_LOCK = threading.Lock()
+
+
+def run_sync(store: Store, progress: Callable[[Progress], None]) -> bool:
+    """One sync with the enrolled identity; False when another sync already runs."""
+    ident = store.identity()
+    if ident is None or not _LOCK.acquire(blocking=False):
+        return False
+    client = SyncClient(store, ident.server_url, ident.token, attempts=2, timeout_s=10)
+    try:
+        client.sync_once(progress)
+    finally:
+        client.close()
+        _LOCK.release()
+    return True
+
+
+@ft.observable
+@dataclass
+class SyncStatus:
+    store: Store = field(repr=False)
+    online: bool | None = None  # None until the first attempt
+    busy: bool = False
+    phase: str = ""  # push | pull
+    done: int = 0
+    total: int = 0
+    pending: int = 0
+    failed: int = 0
+    conflicts: int = 0
+    error_id: str = ""
+    error_en: str = ""
+    runner: Callable[[Store, Callable[[Progress], None]], bool] = field(
+        default=run_sync, repr=False
+    )
+
+    def refresh(self) -> None:
+        """Re-read the counts the strip shows (call after every save)."""
+        self.pending = self.store.pending_records()
+        self.failed = len(self.store.records(sync_state="failed"))
+        self.conflicts = sum(1 for r in self.store.records() if r.conflicts)
+
+    def lists(self) -> dict[str, list[LocalRecord]]:
+        """My records by what the Kirim screen shows: pending, failed, conflict, draft."""
+        out: dict[str, list[LocalRecord]] = {
+            "pending": [],
+            "failed": [],
+            "conflict": [],
+            "draft": [],
+        }
+        for rec in self.store.records(mine=True):
+            if rec.conflicts:
+                out["conflict"].append(rec)
+            if rec.sync_state in out:
+                out[rec.sync_state].append(rec)
+        return out
+
+    def retry(self, record_id: str) -> None:
+        self.store.retry(record_id)
+        self.refresh()
+
+    def error(self, lang: str) -> str:
+        return self.error_en if lang == "en" else self.error_id
+
+    async def sync_now(self) -> None:
+        if self.busy or self.store.identity() is None:
+            return
+        loop = asyncio.get_running_loop()
+
+        def progress(p: Progress) -> None:
+            loop.call_soon_threadsafe(self._progress, p)
+
+        self.busy, self.done, self.total = True, 0, self.pending
+        try:
+            await asyncio.to_thread(self.runner, self.store, progress)
+            self.online, self.error_id, self.error_en = True, "", ""
+        except Offline as exc:
+            self.online, self.error_id, self.error_en = False, exc.message, exc.message_en
+        except (AuthError, SyncError) as exc:
+            self.online, self.error_id, self.error_en = True, exc.message, exc.message_en
+        except Exception as exc:  # never let the loop die; say what to do
+            self.error_id = f"Sinkron gagal, akan dicoba lagi otomatis ({type(exc).__name__})"
+            self.error_en = f"Sync failed, it will retry automatically ({type(exc).__name__})"
+        finally:
+            self.busy, self.phase = False, ""
+            self.refresh()
+
+    def _progress(self, p: Progress) -> None:
+        self.phase, self.done, self.total = p.phase, p.done, p.total
+
+    async def loop(self, interval_s: float, rounds: int = 10**9, tick_s: float = 1.0) -> None:
+        """Re-read counts every tick; sync at once when something new waits, else every
+        `interval_s`. Never raises, never blocks the UI; offline just means "try later"."""
+        waited, last_pending = interval_s, -1
+        for _ in range(rounds):
+            self.refresh()
+            fresh = self.pending > last_pending and self.online is not False
+            if waited >= interval_s or fresh:
+                await self.sync_now()
+                waited, last_pending = 0.0, self.pending
+            await asyncio.sleep(tick_s)
+            waited += tick_s

@@ -1,0 +1,163 @@
+"""C.Hasil entry for one ballot of one TPS: typed values, live findings, draft, final, correction.
+
+Every change is saved as a draft on the device at once (nothing typed is lost). A final record
+is read-only; correcting it needs a reason and is saved as a new version (the edits wait in
+the store's meta until then, so they survive the app being killed too).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import flet as ft
+
+from app.store import LocalRecord
+from app.ui.state.badge import Badge, badge
+from app.ui.state.services import Services
+from core.records import BALLOT_ROWS, COLUMNS, VOTER_ROWS
+from core.tally_checks import Finding, blocking, check_tally, computed
+
+NUMBER_FIELDS = (
+    *(f"{row}_{c}" for row in VOTER_ROWS for c in COLUMNS),
+    *BALLOT_ROWS,
+    *(f"disabilitas_{c}" for c in COLUMNS),
+    "suara_sah",
+    "suara_tidak_sah",
+    "suara_total",
+)
+
+
+def parse_count(text: str) -> int | None:
+    digits = "".join(ch for ch in text if ch.isdigit())[:3]
+    return int(digits) if digits else None
+
+
+def _find(services: Services, tps: str, ballot: str) -> LocalRecord | None:
+    for rec in services.store.records(kind="tally", tps=tps, mine=True):
+        if rec.fields.get("ballot") == ballot:
+            return rec
+    return None
+
+
+@ft.observable
+@dataclass
+class TallyForm:
+    services: Services = field(repr=False)
+    tps: str
+    ballot: str
+    record_id: str = ""
+    values: dict[str, int] = field(default_factory=dict)
+    votes: dict[str, int] = field(default_factory=dict)
+    alasan: str = ""
+    status: str = "draft"
+    correcting: bool = False
+    refused: bool = False
+
+    @classmethod
+    def load(cls, services: Services, tps: str, ballot: str) -> TallyForm:
+        rec = _find(services, tps, ballot)
+        form = cls(services, tps, ballot, rec.id if rec else services.store.new_id())
+        if rec is not None:
+            form._fill(rec.fields)
+            form.status = rec.status
+        stash = services.store.meta(form._stash_key)
+        if stash:
+            form._fill(json.loads(stash))
+            form.correcting = True
+        return form
+
+    def _fill(self, f: dict[str, Any]) -> None:
+        self.values = {k: f[k] for k in NUMBER_FIELDS if isinstance(f.get(k), int)}
+        self.votes = dict(f.get("suara") or {})
+        self.alasan = str(f.get("alasan") or "")
+
+    @property
+    def _stash_key(self) -> str:
+        return f"koreksi:{self.record_id}"
+
+    # -- questions ------------------------------------------------------------------------
+    @property
+    def editable(self) -> bool:
+        return self.status != "final" or self.correcting
+
+    def fields(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: self.values.get(k) for k in NUMBER_FIELDS}
+        out.update(
+            tps=self.tps,
+            pemilu=self.services.election.code,
+            ballot=self.ballot,
+            suara=dict(self.votes),
+            alasan=self.alasan or None,
+        )
+        return out
+
+    def findings(self, final: bool = False) -> list[Finding]:
+        return check_tally(self.fields(), self.services.election, final=final)
+
+    def blockers(self) -> list[Finding]:
+        found = blocking(self.findings(final=True), self.alasan)
+        if self.correcting and not self.alasan.strip():
+            found.append(_REASON_NEEDED)
+        return found
+
+    def computed(self) -> dict[str, int]:
+        return computed(self.fields())
+
+    def badge(self) -> Badge:
+        return badge(self.services.store.record(self.record_id))
+
+    # -- verbs ----------------------------------------------------------------------------
+    def set_value(self, name: str, text: str) -> None:
+        self._put(self.values, name, parse_count(text))
+
+    def set_vote(self, key: str, text: str) -> None:
+        self._put(self.votes, key, parse_count(text))
+
+    def set_reason(self, text: str) -> None:
+        self.alasan = text
+        self._saved()
+
+    def _put(self, target: dict[str, int], key: str, value: int | None) -> None:
+        if not self.editable:
+            return
+        if value is None:
+            target.pop(key, None)
+        else:
+            target[key] = value
+        self._saved()
+
+    def _saved(self) -> None:
+        self.refused = False
+        if self.correcting:
+            data = {**self.fields(), "alasan": self.alasan}
+            self.services.store.set_meta(self._stash_key, json.dumps(data))
+        elif self.status != "final":
+            self.services.store.save_draft(self.record_id, "tally", self.tps, self.fields())
+
+    def start_correction(self) -> None:
+        if self.status == "final" and not self.correcting:
+            self.correcting, self.alasan = True, ""
+            self._saved()
+
+    def finalize(self) -> bool:
+        """Save as final (queued for the server) unless something blocks it."""
+        if self.blockers():
+            self.refused = True
+            return False
+        data = {k: v for k, v in self.fields().items() if v is not None}
+        self.services.store.save(self.record_id, "tally", self.tps, {**data, "status": "final"})
+        if self.correcting:
+            self.services.store.set_meta(self._stash_key, "")
+        self.status, self.correcting, self.refused = "final", False, False
+        return True
+
+
+_REASON_NEEDED = Finding(
+    "correction_reason",
+    "error",
+    ("alasan",),
+    "Koreksi data final wajib disertai alasan",
+    "Correcting a final record needs a reason",
+)

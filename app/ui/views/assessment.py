@@ -1,0 +1,83 @@
+"""Vulnerability assessment of a TPS: indicators grouped by variable, a note each, the category."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.ui.components import header, section, state_chip, use_model
+from app.ui.i18n import t
+from app.ui.state.assessment_form import AssessmentForm
+from app.ui.state.session import Session
+from app.ui.state.sync_state import SyncStatus
+from core.election import Indicator
+from core.kerawanan import CATEGORY_NAMES
+
+
+def _indicator(form: AssessmentForm, ind: Indicator, lang: str) -> list[ft.Control]:
+    text = ind.text_en if lang == "en" else ind.text_id
+    yes = bool(form.indikator.get(ind.code))
+    rows: list[ft.Control] = [
+        ft.Checkbox(
+            label=f"{ind.code}. {text}",
+            value=yes,
+            on_change=lambda e: form.set_indicator(ind.code, bool(e.control.value)),
+        )
+    ]
+    if yes or ind.code in form.catatan:
+        rows.append(
+            ft.TextField(
+                label=t(lang, "note", code=ind.code),
+                value=form.catatan.get(ind.code, ""),
+                dense=True,
+                on_change=lambda e: form.set_note(ind.code, e.control.value or ""),
+            )
+        )
+    return rows
+
+
+@ft.component
+def AssessmentScreen(session: Session, sync: SyncStatus) -> ft.Control:
+    lang, services = session.lang, session.services
+    form = use_model(lambda: AssessmentForm.load(services, session.tps_id))
+    result = form.result()
+    name = CATEGORY_NAMES[result.category][1 if lang == "en" else 0]
+    why = result.why_en if lang == "en" else result.why_id
+    groups = [
+        section(
+            f"{v.code}. {v.name_en if lang == 'en' else v.name_id}",
+            [row for ind in v.indicators for row in _indicator(form, ind, lang)],
+        )
+        for v in services.election.indicator_set.variables
+    ]
+
+    def final() -> None:
+        form.finalize()
+        sync.refresh()
+
+    verdict = ft.Semantics(
+        identifier="kerawanan-result",
+        content=ft.Container(
+            ft.Column(
+                [
+                    ft.Text(f"{t(lang, 'category')}: {name}", size=18, weight=ft.FontWeight.BOLD),
+                    ft.Text(why),
+                ]
+            ),
+            bgcolor=ft.Colors.AMBER_50,
+            padding=12,
+            border_radius=8,
+        ),
+    )
+    return ft.Column(
+        [
+            header(t(lang, "assessment"), session.back, lang),
+            state_chip(lang, form.badge()),
+            verdict,
+            *groups,
+            ft.FilledButton(t(lang, "final"), icon=ft.Icons.CHECK, height=48, on_click=final)
+            if form.status != "final"
+            else ft.Container(),
+        ],
+        scroll=ft.ScrollMode.AUTO,
+        expand=True,
+    )

@@ -1,0 +1,131 @@
+"""Incident / violation report: laporan or temuan, category, time, place, people, severity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flet as ft
+
+from app.ui.components import header, keep, section, state_chip, use_model
+from app.ui.gps import current_position, use_geolocator
+from app.ui.i18n import t
+from app.ui.state.incident_form import CATEGORIES, LEVELS, IncidentForm
+from app.ui.state.session import Session
+from app.ui.state.sync_state import SyncStatus
+
+
+def _text(form: IncidentForm, name: str, lang: str, **kw: Any) -> ft.TextField:
+    value = form.values.get(name)
+    return ft.TextField(
+        label=t(lang, name),
+        value="" if value is None else str(value),
+        read_only=not form.editable,
+        on_change=lambda e: form.set(name, e.control.value or ""),
+        **kw,
+    )
+
+
+def _radios(form: IncidentForm, name: str, options: tuple[str, ...], lang: str) -> ft.Control:
+    return ft.Column(
+        [
+            ft.Text(t(lang, name), weight=ft.FontWeight.W_600),
+            ft.RadioGroup(
+                value=form.values.get(name),
+                on_change=lambda e: form.set(name, e.control.value),
+                content=ft.Row(
+                    [
+                        ft.Radio(value=o, label=t(lang, o), disabled=not form.editable)
+                        for o in options
+                    ],
+                    wrap=True,
+                ),
+            ),
+        ],
+        spacing=2,
+    )
+
+
+def _category(form: IncidentForm, lang: str) -> ft.Control:
+    return ft.Dropdown(
+        label=t(lang, "kategori"),
+        value=form.values.get("kategori"),
+        disabled=not form.editable,
+        expand=True,
+        options=[ft.DropdownOption(key=c, text=t(lang, f"cat_{c}")) for c in CATEGORIES],
+        on_select=lambda e: form.set("kategori", e.control.value),
+    )
+
+
+@ft.component
+def IncidentScreen(session: Session, sync: SyncStatus) -> ft.Control:
+    lang, services = session.lang, session.services
+    ident = session.identity
+    default_tps = session.tps_id or (ident.scope[0] if ident and ident.scope else "")
+    mine = services.regions.assigned(ident.scope if ident else (), limit=1)
+    tps = default_tps if services.regions.get(default_tps) else (mine[0].id if mine else "")
+    form = use_model(
+        lambda: IncidentForm.load(services, session.record_id, tps, ident.name if ident else "")
+    )
+    geo = use_geolocator()
+    place = services.regions.get(form.tps)
+
+    async def gps() -> None:
+        pos = await current_position(geo)
+        if pos:
+            form.set("lat", str(pos[0]))
+            form.set("lon", str(pos[1]))
+
+    def final() -> None:
+        if form.finalize():
+            sync.refresh()
+
+    missing = ", ".join(t(lang, k) for k in form.missing)
+    return ft.Column(
+        keep(
+            header(t(lang, "incident_title"), session.back, lang),
+            ft.Semantics(identifier="incident-chip", content=state_chip(lang, form.badge())),
+            _radios(form, "jenis", ("laporan", "temuan"), lang),
+            ft.Row([_category(form, lang)]),
+            _text(form, "waktu", lang),
+            ft.Text(f"{t(lang, 'tps')}: {place.label if place else form.tps}"),
+            _text(form, "tempat", lang),
+            ft.Row(
+                [
+                    _text(form, "lat", lang, expand=True),
+                    _text(form, "lon", lang, expand=True),
+                    ft.IconButton(ft.Icons.MY_LOCATION, tooltip=t(lang, "gps"), on_click=gps),
+                ]
+            ),
+            _text(form, "uraian", lang, multiline=True, min_lines=3),
+            _text(form, "pelapor_nama", lang),
+            _text(form, "pelapor_alamat", lang),
+            _text(form, "terlapor", lang),
+            ft.TextField(
+                label=t(lang, "saksi"),
+                value=form.witnesses_text(),
+                multiline=True,
+                read_only=not form.editable,
+                on_change=lambda e: form.set("saksi", e.control.value),
+            ),
+            section(
+                t(lang, "bukti"),
+                [
+                    ft.Row(
+                        [
+                            ft.Icon(ft.Icons.ADD_A_PHOTO),
+                            ft.Text(t(lang, "bukti_later"), expand=True),
+                        ]
+                    )
+                ],
+            ),
+            _radios(form, "tingkat", LEVELS, lang),
+            ft.Text(t(lang, "missing", names=missing), color=ft.Colors.RED_900)
+            if missing
+            else None,
+            ft.FilledButton(t(lang, "final"), icon=ft.Icons.CHECK, on_click=final, height=48)
+            if form.editable
+            else None,
+        ),
+        scroll=ft.ScrollMode.AUTO,
+        expand=True,
+    )

@@ -1,0 +1,42 @@
+"""The thin strip on every screen: offline / sending n of m / all sent / k failed."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.ui.i18n import t
+from app.ui.state.sync_state import SyncStatus
+
+
+def strip_text(sync: SyncStatus, lang: str) -> tuple[str, str]:
+    """(words, colour) for the strip; words never rely on colour alone."""
+    failed = t(lang, "st_failed", k=sync.failed) if sync.failed else ""
+    if sync.busy and sync.phase == "push":
+        text, color = t(lang, "st_sending", done=sync.done, total=sync.total), "#0d47a1"
+    elif sync.busy and sync.phase == "pull":
+        text, color = t(lang, "st_pulling"), "#0d47a1"
+    elif sync.online is False:
+        key = "st_offline" if sync.pending else "st_offline_none"
+        text, color = t(lang, key, n=sync.pending), "#424242"
+    elif sync.pending:
+        text, color = t(lang, "st_waiting", n=sync.pending), "#8d6e00"
+    elif sync.online is None:
+        text, color = t(lang, "st_unknown"), "#424242"
+    else:
+        text, color = t(lang, "st_all_sent"), "#1b5e20"
+    if failed:
+        text, color = f"{text} - {failed}", "#b71c1c"
+    return text, color
+
+
+@ft.component
+def StatusStrip(sync: SyncStatus, lang: str) -> ft.Control:
+    text, color = strip_text(sync, lang)
+    return ft.Semantics(
+        identifier="status-strip",
+        content=ft.Container(
+            ft.Text(text, color=ft.Colors.WHITE, size=14, weight=ft.FontWeight.W_600),
+            bgcolor=color,
+            padding=ft.Padding.symmetric(horizontal=12, vertical=6),
+        ),
+    )

@@ -1,0 +1,135 @@
+"""C.Hasil entry for one ballot: form sections, live findings, reason, Final with a summary."""
+
+from __future__ import annotations
+
+from typing import cast
+
+import flet as ft
+
+from app.ui.components import finding_text, header, keep, state_chip, use_model
+from app.ui.i18n import t
+from app.ui.state.session import Session
+from app.ui.state.sync_state import SyncStatus
+from app.ui.state.tally_form import TallyForm
+from app.ui.views import tally_sections as sec
+from core.election import Ballot
+from core.tally_checks import LABELS
+
+
+def _summary(form: TallyForm, ballot: Ballot, lang: str) -> list[ft.Control]:
+    f = form.fields()
+    lines = [f"{LABELS[n]} {t(lang, n)}: {f.get(n)}" for n in ("suara_sah", "suara_tidak_sah")]
+    lines.insert(0, f"I.B.4 J: {f.get('pengguna_hak_pilih_j')}")
+    lines.append(f"V.C {t(lang, 'suara_total')}: {f.get('suara_total')}")
+    if ballot.kind == "pasangan":
+        lines += [f"IV.{c.no} {c.nama}: {form.votes.get(str(c.no), 0)}" for c in ballot.pasangan]
+    if form.alasan:
+        lines.append(f"{t(lang, 'reason')}: {form.alasan}")
+    return [ft.Text(line) for line in lines]
+
+
+def _refusal(form: TallyForm, lang: str) -> ft.Control | None:
+    if not form.refused:
+        return None
+    items = [finding_text(f.message(lang), f.level, lang) for f in form.blockers()]
+    return ft.Semantics(
+        identifier="final-refused",
+        content=ft.Container(
+            ft.Column([ft.Text(t(lang, "final_refused"), weight=ft.FontWeight.BOLD), *items]),
+            bgcolor=ft.Colors.RED_50,
+            border=ft.Border.all(1, ft.Colors.RED_900),
+            padding=10,
+            border_radius=8,
+        ),
+    )
+
+
+@ft.component
+def TallyScreen(session: Session, sync: SyncStatus) -> ft.Control:
+    lang, services = session.lang, session.services
+    ballot = services.election.ballot(session.ballot)
+    form = use_model(lambda: TallyForm.load(services, session.tps_id, ballot.code))
+    open_party, set_open_party = ft.use_state(cast(int | None, None))
+    page = ft.context.page
+
+    def toggle(no: int) -> None:
+        set_open_party(None if open_party == no else no)
+
+    def confirmed() -> None:
+        page.pop_dialog()
+        if form.finalize():
+            sync.refresh()
+
+    def ask_final() -> None:
+        if form.blockers():
+            form.refused = True
+            return
+        page.show_dialog(
+            ft.AlertDialog(
+                modal=True,
+                title=ft.Text(t(lang, "final_confirm_title")),
+                content=ft.Column(
+                    [ft.Text(t(lang, "final_confirm_body")), *_summary(form, ballot, lang)],
+                    tight=True,
+                    scroll=ft.ScrollMode.AUTO,
+                ),
+                actions=[
+                    ft.TextButton(t(lang, "cancel"), on_click=lambda: page.pop_dialog()),
+                    ft.FilledButton(t(lang, "confirm"), on_click=confirmed),
+                ],
+            )
+        )
+
+    findings = form.findings()
+    bad = sec.bad_fields(findings)
+    name = ballot.name_en if lang == "en" else ballot.name_id
+    return ft.Column(
+        keep(
+            header(t(lang, "tally_title", ballot=name), session.back, lang),
+            ft.Semantics(identifier="tally-chip", content=state_chip(lang, form.badge())),
+            ft.Text(t(lang, "is_final")) if not form.editable else None,
+            sec.with_findings("I", t(lang, "sec_I"), sec.voters(form, lang, bad), findings, lang),
+            sec.with_findings(
+                "II", t(lang, "sec_II"), sec.ballots(form, lang, bad), findings, lang
+            ),
+            sec.with_findings(
+                "III", t(lang, "sec_III"), sec.disability(form, lang, bad), findings, lang
+            ),
+            sec.with_findings(
+                "IV",
+                t(lang, "sec_IV"),
+                sec.votes(form, ballot, lang, bad, open_party, toggle),
+                findings,
+                lang,
+            ),
+            sec.with_findings("V", t(lang, "sec_V"), sec.totals(form, lang, bad), findings, lang),
+            ft.TextField(
+                label=t(lang, "reason"),
+                helper=t(lang, "reason_help"),
+                value=form.alasan,
+                multiline=True,
+                read_only=not form.editable,
+                on_change=lambda e: form.set_reason(e.control.value or ""),
+            ),
+            _refusal(form, lang),
+            ft.Row(
+                keep(
+                    ft.FilledButton(
+                        t(lang, "final"), icon=ft.Icons.CHECK, on_click=ask_final, height=48
+                    )
+                    if form.editable
+                    else None,
+                    ft.OutlinedButton(
+                        t(lang, "correct"),
+                        icon=ft.Icons.EDIT,
+                        on_click=form.start_correction,
+                        height=48,
+                    )
+                    if not form.editable
+                    else None,
+                ),
+            ),
+        ),
+        scroll=ft.ScrollMode.AUTO,
+        expand=True,
+    )

@@ -1,0 +1,160 @@
+"""The sections of the C.Hasil form, in the paper form's order and numbering (I.A ... V.C)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+import flet as ft
+
+from app.ui.components import finding_text, number_field, section
+from app.ui.i18n import t
+from app.ui.state.tally_form import TallyForm
+from core.election import Ballot
+from core.records import BALLOT_ROWS, COLUMNS, VOTER_ROWS
+from core.tally_checks import LABELS, ROW_LABELS, Finding, party_total
+
+SECTION_FIELDS: dict[str, set[str]] = {
+    "I": {f"{r}_{c}" for r in VOTER_ROWS for c in COLUMNS},
+    "II": set(BALLOT_ROWS),
+    "III": {f"disabilitas_{c}" for c in COLUMNS},
+    "IV": {"suara"},
+    "V": {"suara_sah", "suara_tidak_sah", "suara_total"},
+}
+ORDER = list(SECTION_FIELDS)
+
+
+def home_section(finding: Finding) -> str:
+    """Each finding shows once, under the last section whose fields it names."""
+    touched = [s for s in ORDER if SECTION_FIELDS[s] & set(finding.fields)]
+    return touched[-1] if touched else "V"
+
+
+def bad_fields(findings: list[Finding]) -> set[str]:
+    return {f for x in findings if x.level == "error" for f in x.fields}
+
+
+def _computed_hint(form: TallyForm, name: str, lang: str) -> ft.Control | None:
+    value = form.computed().get(name)
+    if value is None or value == form.values.get(name):
+        return None
+    return ft.Text(t(lang, "computed", n=value), size=13, color=ft.Colors.BLUE_900)
+
+
+def _lpj_row(form: TallyForm, row: str, lang: str, bad: set[str]) -> ft.Control:
+    fields: list[ft.Control] = [
+        number_field(
+            f"{ROW_LABELS[row]} {c.upper()}",
+            form.values.get(f"{row}_{c}"),
+            partial(form.set_value, f"{row}_{c}"),
+            enabled=form.editable,
+            error=f"{row}_{c}" in bad,
+            expand=True,
+        )
+        for c in COLUMNS
+    ]
+    comp = form.computed()
+    names = [(c, f"{row}_{c}") for c in COLUMNS]
+    diff = [
+        f"{c.upper()} {comp[n]}" for c, n in names if n in comp and comp[n] != form.values.get(n)
+    ]
+    shown = [ft.Text(t(lang, "computed", n=", ".join(diff)), size=13, color=ft.Colors.BLUE_900)]
+    return ft.Column(
+        [ft.Text(t(lang, f"row_{row}")), ft.Row(fields), *(shown if diff else [])], spacing=4
+    )
+
+
+def voters(form: TallyForm, lang: str, bad: set[str]) -> list[ft.Control]:
+    legend = ft.Text(t(lang, "legend_lpj"), size=13)
+    return [legend, *(_lpj_row(form, row, lang, bad) for row in VOTER_ROWS)]
+
+
+def ballots(form: TallyForm, lang: str, bad: set[str]) -> list[ft.Control]:
+    return [
+        number_field(
+            f"{LABELS[name]} {t(lang, name)}",
+            form.values.get(name),
+            partial(form.set_value, name),
+            enabled=form.editable,
+            error=name in bad,
+        )
+        for name in BALLOT_ROWS
+    ]
+
+
+def disability(form: TallyForm, lang: str, bad: set[str]) -> list[ft.Control]:
+    return [_lpj_row(form, "disabilitas", lang, bad)]
+
+
+def _vote_field(form: TallyForm, key: str, label: str, bad: set[str]) -> ft.Control:
+    return number_field(
+        label,
+        form.votes.get(key),
+        partial(form.set_vote, key),
+        enabled=form.editable,
+        error="suara" in bad,
+    )
+
+
+def votes(
+    form: TallyForm,
+    ballot: Ballot,
+    lang: str,
+    bad: set[str],
+    open_party: int | None,
+    toggle: Callable[[int], None],
+) -> list[ft.Control]:
+    if ballot.kind == "pasangan":
+        return [_vote_field(form, str(c.no), f"IV.{c.no} {c.nama}", bad) for c in ballot.pasangan]
+    if ballot.kind == "perseorangan":
+        return [_vote_field(form, str(c.no), f"IV.{c.no} {c.nama}", bad) for c in ballot.calon]
+    out: list[ft.Control] = []
+    for p in ballot.partai:
+        total = party_total(form.fields(), p.no)
+        label = f"IV.{p.no} {p.singkatan} ({t(lang, 'party_vote')})"
+        icon = ft.Icons.EXPAND_LESS if open_party == p.no else ft.Icons.EXPAND_MORE
+        out.append(
+            ft.Row(
+                [
+                    ft.Container(_vote_field(form, str(p.no), label, bad), expand=True),
+                    ft.Text(t(lang, "party_total", n=total), size=13),
+                    ft.IconButton(icon, tooltip=p.nama, on_click=partial(toggle, p.no)),
+                ]
+            )
+        )
+        if open_party == p.no:
+            out += [
+                ft.Container(
+                    _vote_field(form, f"{p.no}.{c.no}", f"IV.{p.no}.{c.no} {c.nama}", bad),
+                    padding=ft.Padding.only(left=24),
+                )
+                for c in p.caleg
+            ]
+    return out
+
+
+def totals(form: TallyForm, lang: str, bad: set[str]) -> list[ft.Control]:
+    out: list[ft.Control] = []
+    for name in ("suara_sah", "suara_tidak_sah", "suara_total"):
+        out.append(
+            number_field(
+                f"{LABELS[name]} {t(lang, name)}",
+                form.values.get(name),
+                partial(form.set_value, name),
+                enabled=form.editable,
+                error=name in bad,
+            )
+        )
+        hint = _computed_hint(form, name, lang)
+        if hint is not None:
+            out.append(hint)
+    return out
+
+
+def with_findings(
+    key: str, title: str, body: list[ft.Control], findings: list[Finding], lang: str
+) -> ft.Control:
+    mine = [
+        finding_text(f.message(lang), f.level, lang) for f in findings if home_section(f) == key
+    ]
+    return ft.Semantics(identifier=f"sec-{key}", content=section(title, [*body, *mine]))

@@ -1,0 +1,92 @@
+"""TPS home: name and code, a card per ballot with its state, incidents, assessment, location."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import flet as ft
+
+from app.ui.components import header, keep, section, state_chip
+from app.ui.i18n import t
+from app.ui.state.badge import badge
+from app.ui.state.session import Session
+from app.ui.state.sync_state import SyncStatus
+from app.ui.state.tally_form import TallyForm
+from app.ui.views.location import LocationCard
+
+
+def _ballots(session: Session) -> list[ft.Control]:
+    lang, services = session.lang, session.services
+    out: list[ft.Control] = []
+    for ballot in services.election.ballots:
+        form = TallyForm.load(services, session.tps_id, ballot.code)
+        name = ballot.name_en if lang == "en" else ballot.name_id
+        out.append(
+            ft.Semantics(
+                identifier=f"ballot-{ballot.code}",
+                content=ft.ListTile(
+                    leading=ft.Container(width=14, height=40, bgcolor=ballot.color),
+                    title=ft.Text(name),
+                    subtitle=state_chip(lang, form.badge()),
+                    trailing=ft.Icon(ft.Icons.CHEVRON_RIGHT),
+                    on_click=partial(session.open_tally, ballot.code),
+                ),
+            )
+        )
+    return out
+
+
+def _incidents(session: Session) -> list[ft.Control]:
+    lang = session.lang
+    recs = session.services.store.records(kind="incident", tps=session.tps_id, mine=True)
+    rows: list[ft.Control] = [
+        ft.ListTile(
+            title=ft.Text(t(lang, f"cat_{r.fields.get('kategori') or 'lainnya'}")),
+            subtitle=state_chip(lang, badge(r)),
+            on_click=partial(session.open_incident, r.id),
+        )
+        for r in recs
+    ]
+    if not rows:
+        rows.append(ft.Text(t(lang, "no_incidents")))
+    rows.append(
+        ft.OutlinedButton(
+            t(lang, "new_incident"), icon=ft.Icons.ADD, on_click=lambda: session.open_incident()
+        )
+    )
+    return rows
+
+
+def _assessment(session: Session) -> ft.Control | None:
+    if not session.can("assessment"):
+        return None
+    lang = session.lang
+    mine = session.services.store.records(kind="assessment", tps=session.tps_id, mine=True)
+    chip = state_chip(lang, badge(mine[0] if mine else None))
+    button = ft.OutlinedButton(
+        t(lang, "open_assessment"), icon=ft.Icons.SHIELD, on_click=session.open_assessment
+    )
+    return section(t(lang, "assessment"), [chip, button])
+
+
+@ft.component
+def TpsHomeScreen(session: Session, sync: SyncStatus) -> ft.Control:
+    lang = session.lang
+    del sync  # an argument only so the chips re-read after each sync
+    tps = session.services.regions.get(session.tps_id)
+    if tps is None:
+        return ft.Text(session.tps_id)
+    return ft.Column(
+        keep(
+            header(f"TPS {tps.number:03d} {tps.desa_name}", session.back, lang),
+            ft.Text(
+                f"{t(lang, 'kecamatan')} {tps.kecamatan_name} · {t(lang, 'tps_code')} {tps.id}"
+            ),
+            section(t(lang, "ballots"), _ballots(session)),
+            section(t(lang, "incidents_here"), _incidents(session)),
+            _assessment(session),
+            LocationCard(session),
+        ),
+        scroll=ft.ScrollMode.AUTO,
+        expand=True,
+    )
