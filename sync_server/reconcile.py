@@ -1,0 +1,251 @@
+"""Tally reconciliation, kept up to date inside the push transaction (sync-design "Reconciliation").
+
+`on_record_changed(store, record)` runs after a tally or verification is stored: it updates the
+record's snapshot and photo uses, then recomputes only the TPS-ballots it touches (its own, and
+those of other TPS sharing one of its photos). Work is proportional to that TPS's sources.
+`recompute_all(store)` rebuilds every row from the change log and the records; the two must
+agree (tests/server/test_reconcile_incremental.py). The comparison itself is pure
+(`sync_server.comparison`, `sync_server.flags`).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from core import merge
+from core.election import Election
+from core.hlc import Stamp
+from sync_server.comparison import (
+    RESMI,
+    TOTAL_FIELDS,
+    Comparison,
+    Decision,
+    Source,
+    compare,
+    decided,
+    field_label,
+    flatten,
+    source_label,
+    source_of,
+)
+from sync_server.flags import Change, Flag, Reuse, all_flags
+from sync_server.store.base import Store
+from sync_server.store.models import ReadFilter, StoredRecord
+from sync_server.store.recon_base import KeyState, ReconStore, Snapshot
+
+ROOT = Path(__file__).resolve().parent.parent
+TRACKED = ("tally", "verification")
+Key = tuple[str, str]
+
+
+@lru_cache(maxsize=8)
+def load_election(path: Path | None) -> Election | None:
+    """The election file (relative paths from the working directory, else the project root)."""
+    if path is None:
+        return None
+    for candidate in (path, ROOT / path):
+        if candidate.is_file():
+            return Election.model_validate(json.loads(candidate.read_text(encoding="utf-8")))
+    return None
+
+
+def on_record_changed(
+    store: Store, record: StoredRecord, election_file: Path | None = None
+) -> None:
+    """Bring reconciliation up to date with one stored record (call inside its transaction)."""
+    if record.kind not in TRACKED:
+        return
+    rs = store.recon()
+    election = load_election(election_file)
+    for tps, ballot in sorted(track(rs, record)):
+        recompute_key(rs, tps, ballot, election)
+
+
+def recompute_all(store: Store, election_file: Path | None = None) -> int:
+    """Rebuild every reconciliation row from the change log; returns the TPS-ballots kept."""
+    election = load_election(election_file)
+    rs = store.recon()
+    with store.transaction():
+        rs.clear()
+        keys: set[Key] = set(rs.official_keys())
+        replayed: dict[str, merge.Versioned] = {}
+        for item in list(store.log_entries()):
+            entry = item.entry
+            if entry.get("kind") not in TRACKED:
+                continue
+            rid = entry["record_id"]
+            stamp: Stamp = (entry["hlc"], entry["device_id"])
+            current = replayed.get(rid, merge.Versioned())
+            replayed[rid] = merge.apply(current, entry["fields"], stamp)[0]
+            v = replayed[rid]
+            rec = StoredRecord(rid, entry["kind"], entry["tps"], "", "", None, dict(v.fields),
+                               dict(v.stamps))  # fmt: skip
+            keys |= track(rs, rec)
+        kept = 0
+        for tps, ballot in sorted(keys):
+            kept += recompute_key(rs, tps, ballot, election)
+    return kept
+
+
+def _ballot(fields: dict[str, Any]) -> str:
+    value = fields.get("ballot")
+    return value if isinstance(value, str) else ""
+
+
+def _final(fields: dict[str, Any]) -> bool:
+    return fields.get("status") == "final" and not fields.get("deleted")
+
+
+def _photos(fields: dict[str, Any]) -> list[str]:
+    if fields.get("deleted"):
+        return []
+    return sorted({p for p in fields.get("photos") or [] if isinstance(p, str)})
+
+
+def _change(record: StoredRecord, before: dict[str, Any]) -> dict[str, Any] | None:
+    names = sorted(
+        n for n in set(before) | set(record.fields) if before.get(n) != record.fields.get(n)
+    )
+    if not names:
+        return None
+    hlc, device = max(record.stamps.get(n, (0, "")) for n in names)
+    return {"record_id": record.id, "fields": names, "hlc": hlc, "device_id": device}
+
+
+def track(rs: ReconStore, record: StoredRecord) -> set[Key]:
+    """Update the record's snapshot and photo uses; return the TPS-ballots to recompute."""
+    snap = rs.get_snapshot(record.id)
+    ballot = _ballot(record.fields)
+    changes = list(snap.changes) if snap else []
+    if snap is not None and snap.final and record.kind == "tally":
+        change = _change(record, snap.fields)
+        if change is not None:
+            changes.append(change)
+    final = record.kind == "tally" and _final(record.fields)
+    rs.put_snapshot(Snapshot(record.id, record.tps, ballot, final, dict(record.fields), changes))
+    keys = {(record.tps, ballot)} | ({(snap.tps, snap.ballot)} if snap else set())
+    if record.kind == "tally":
+        hashes = sorted(set(_photos(snap.fields) if snap else []) | set(_photos(record.fields)))
+        before = rs.photo_uses(hashes)
+        rs.set_photos(record.id, record.tps, ballot, _photos(record.fields))
+        keys |= {(u.tps, u.ballot) for u in [*before, *rs.photo_uses(hashes)]}
+    return {k for k in keys if k[1]}
+
+
+def _source(record: StoredRecord) -> Source | None:
+    name = source_of(record.author_role, record.author_party)
+    if name is None:
+        return None
+    stamp = max(record.stamps.values(), default=(0, ""))
+    photos = tuple(_photos(record.fields))
+    return Source(name, record.id, record.author, flatten(record.fields), photos, stamp)
+
+
+def _decision(records: list[StoredRecord], ballot: str) -> Decision | None:
+    live = [r for r in records if _ballot(r.fields) == ballot and not r.fields.get("deleted")]
+    if not live:
+        return None
+    r = max(live, key=lambda x: (max(x.stamps.values(), default=(0, "")), x.id))
+    f = r.fields
+    return Decision(
+        r.id, r.author, flatten(f.get("nilai") or {}), tuple(f.get("sumber") or ()),
+        tuple(f.get("photos") or ()), str(f.get("alasan") or ""),
+        max(r.stamps.values(), default=(0, "")),
+    )  # fmt: skip
+
+
+def gather(rs: ReconStore, tps: str, ballot: str) -> tuple[list[Source], Decision | None]:
+    """The sources and the latest verification of one TPS-ballot, as stored now."""
+    records = rs.records_at(tps)
+    tallies = [r for r in records if r.kind == "tally" and _ballot(r.fields) == ballot]
+    sources = [s for r in tallies if _final(r.fields) and (s := _source(r)) is not None]
+    official = rs.get_official(tps, ballot)
+    if official is not None:
+        stamp = (official.imported_ms << 16, RESMI)
+        rid = f"{RESMI}:{tps}:{ballot}"
+        sources.append(Source(RESMI, rid, RESMI, flatten(official.fields), (), stamp))
+    verifications = [r for r in records if r.kind == "verification"]
+    return sources, _decision(verifications, ballot)
+
+
+def _reuses(rs: ReconStore, tps: str, ballot: str) -> list[Reuse]:
+    tallies = [r for r in rs.records_at(tps, "tally") if _ballot(r.fields) == ballot]
+    out = []
+    for r in tallies:
+        source = source_of(r.author_role, r.author_party) or r.author_role
+        uses = rs.photo_uses(_photos(r.fields))
+        for sha in _photos(r.fields):
+            others = sorted({u.tps for u in uses if u.sha256 == sha and u.tps != tps})
+            if others:
+                out.append(Reuse(sha, source, tuple(others)))
+    return out
+
+
+def _changes(rs: ReconStore, tps: str, ballot: str) -> list[Change]:
+    sources = {r.id: r for r in rs.records_at(tps, "tally")}
+    out = []
+    for snap in rs.snapshots_at(tps):
+        rec = sources.get(snap.record_id)
+        if snap.ballot != ballot or rec is None:
+            continue
+        source = source_of(rec.author_role, rec.author_party) or rec.author_role
+        for ch in snap.changes:
+            out.append(
+                Change(snap.record_id, source, tuple(ch["fields"]), ch["hlc"], ch["device_id"])
+            )
+    return out
+
+
+def recompute_key(rs: ReconStore, tps: str, ballot: str, election: Election | None) -> int:
+    """Recompute one TPS-ballot and store it; returns 1 when a row is kept, 0 when dropped."""
+    sources, decision = gather(rs, tps, ballot)
+    c = compare(sources, decision, election, ballot)
+    flags = all_flags(c, ballot, election, _reuses(rs, tps, ballot), _changes(rs, tps, ballot))
+    if c.status == "no_data" and not flags and decision is None:
+        rs.delete_state(tps, ballot)
+        return 0
+    rs.put_state(state_of(tps, ballot, c, flags, election))
+    return 1
+
+
+def state_of(
+    tps: str, ballot: str, c: Comparison, flags: list[Flag], election: Election | None
+) -> KeyState:
+    values = {}
+    if decided(c):
+        values = {k: v for k, v in c.values.items() if k in TOTAL_FIELDS or k.startswith("suara.")}
+    doc = {
+        "tps": tps,
+        "ballot": ballot,
+        "status": c.status,
+        "sources": [_source_doc(s, election) for s in c.sources],
+        "fields": [{**f.__dict__, "label": field_label(f.field)} for f in c.fields],
+        "flags": [f.to_json() for f in flags],
+        "decision": None if c.decision is None else {
+            **c.decision.__dict__, "sumber": list(c.decision.sumber),
+            "photos": list(c.decision.photos), "stamp": list(c.decision.stamp)},
+        "values": values,
+    }  # fmt: skip
+    rules = tuple(sorted({f.rule for f in flags}))
+    severity = max((f.severity for f in flags), default=0)
+    return KeyState(tps, ballot, c.status, severity, len(c.sources), rules, doc, values)
+
+
+def _source_doc(s: Source, election: Election | None) -> dict[str, Any]:
+    return {
+        "source": s.source,
+        "label": source_label(s.source, election),
+        "label_en": source_label(s.source, election, "en"),
+        "record_id": s.record_id,
+        "author": s.author,
+        "photos": list(s.photos),
+        "values": s.values,
+    }
+
+
+def all_scope() -> ReadFilter:
+    """Every TPS: the empty prefix matches all ids."""
+    return ReadFilter(("",))

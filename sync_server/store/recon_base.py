@@ -1,0 +1,108 @@
+"""The storage interface of reconciliation and review, reached as `store.recon()`.
+
+Kept apart from `Store` so the reconciliation tables (snapshots of tallies, photo uses, one row
+per TPS-ballot with its decided values, imported official figures) evolve on their own. Writes
+join the caller's `store.transaction()`: the push that changed a tally updates them at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from core.registry import Tps
+from sync_server.store.models import LogEntry, ReadFilter, StoredRecord
+
+Level = Literal["desa", "kecamatan", "kabupaten"]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A tally as reconciliation last saw it, to tell what a new change changed."""
+
+    record_id: str
+    tps: str
+    ballot: str
+    final: bool
+    fields: dict[str, Any]
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class KeyState:
+    """The reconciliation of one TPS-ballot; `doc` is its full comparison for the console."""
+
+    tps: str
+    ballot: str
+    status: str
+    severity: int
+    n_sources: int
+    rules: tuple[str, ...]
+    doc: dict[str, Any]
+    values: dict[str, int]  # decided values; empty unless agreed or verified
+
+
+@dataclass(frozen=True)
+class PhotoUse:
+    sha256: str
+    record_id: str
+    tps: str
+    ballot: str
+
+
+@dataclass(frozen=True)
+class Official:
+    """One imported official figure (source `resmi`) for a TPS-ballot."""
+
+    tps: str
+    ballot: str
+    fields: dict[str, Any]
+    source_file: str
+    imported_ms: int
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    read: ReadFilter
+    kecamatan: str | None = None  # dotted code
+    ballot: str | None = None
+    rule: str | None = None
+
+
+class ReconStore(Protocol):
+    # tally snapshots and photo uses
+    def get_snapshot(self, record_id: str) -> Snapshot | None: ...
+    def put_snapshot(self, snap: Snapshot) -> None: ...
+    def snapshots_at(self, tps: str) -> list[Snapshot]: ...
+    def set_photos(self, record_id: str, tps: str, ballot: str, hashes: list[str]) -> None: ...
+    def photo_uses(self, hashes: list[str]) -> list[PhotoUse]: ...
+
+    # one row per TPS-ballot
+    def put_state(self, state: KeyState) -> None: ...
+    def delete_state(self, tps: str, ballot: str) -> None: ...
+    def get_state(self, tps: str, ballot: str) -> KeyState | None: ...
+    def states(self, where: QueueFilter, *, open_only: bool = False) -> list[KeyState]:
+        """States in scope; with `open_only`, only those needing a decision (worst first)."""
+
+    def totals(self, read: ReadFilter, level: Level) -> list[tuple[str, str, str, int]]:
+        """(area code, ballot, key, sum of decided values) over TPS in scope."""
+
+    def status_counts(self, read: ReadFilter, level: Level) -> list[tuple[str, str, str, int]]:
+        """(area code, ballot, status, number of TPS-ballots)."""
+
+    def clear(self) -> None:
+        """Drop every derived row (snapshots, photo uses, states); official figures stay."""
+
+    # official figures
+    def put_official(self, rows: list[Official]) -> None: ...
+    def get_official(self, tps: str, ballot: str) -> Official | None: ...
+    def official_keys(self) -> list[tuple[str, str]]: ...
+
+    # what review reads
+    def records_at(self, tps: str, kind: str | None = None) -> list[StoredRecord]: ...
+    def records_of(self, kind: str, read: ReadFilter) -> list[StoredRecord]: ...
+    def history(self, record_id: str) -> list[LogEntry]:
+        """Change-log entries of one record, oldest first."""
+
+    def tps_in(self, read: ReadFilter) -> list[Tps]: ...
+    def get_tps(self, tps: str) -> Tps | None: ...

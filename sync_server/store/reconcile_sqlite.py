@@ -1,0 +1,198 @@
+"""`ReconStore` on the SQLite connection of a `SqliteStore` (tables from migration m005)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlite_utils import Database
+
+from core.registry import Tps
+from sync_server.chain import canonical
+from sync_server.store.models import LogEntry, ReadFilter, StoredRecord
+from sync_server.store.recon_base import (
+    KeyState,
+    Level,
+    Official,
+    PhotoUse,
+    QueueFilter,
+    Snapshot,
+)
+from sync_server.store.sqlite import _filter_sql, _record
+
+# Prefix length of an undotted TPS id that names its area.
+LEVEL_DIGITS: dict[str, int] = {"desa": 10, "kecamatan": 6, "kabupaten": 4}
+_DERIVED = ("recon_snapshot", "recon_photo", "recon_state", "recon_value")
+
+
+def _scope_sql(read: ReadFilter, column: str) -> tuple[str, list[Any]]:
+    """Only the TPS prefixes of a filter count here: these rows have no author."""
+    if not read.tps_prefixes:
+        return "0", []
+    sql = " OR ".join(f"substr({column}, 1, ?) = ?" for _ in read.tps_prefixes)
+    return f"({sql})", [x for p in read.tps_prefixes for x in (len(p), p)]
+
+
+def _state(row: dict[str, Any]) -> KeyState:
+    rules = tuple(r for r in row["rules"].split(",") if r)
+    doc = json.loads(row["doc"])
+    return KeyState(
+        row["tps"], row["ballot"], row["status"], row["severity"], row["n_sources"], rules, doc,
+        dict(doc.get("values", {})),
+    )  # fmt: skip
+
+
+class SqliteReconStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def _rows(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        cur = self.db.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur]
+
+    # tally snapshots and photo uses
+    def get_snapshot(self, record_id: str) -> Snapshot | None:
+        rows = self._rows("SELECT * FROM recon_snapshot WHERE record_id = ?", [record_id])
+        return _snapshot(rows[0]) if rows else None
+
+    def put_snapshot(self, snap: Snapshot) -> None:
+        row = {
+            **snap.__dict__,
+            "final": int(snap.final),
+            "fields": canonical(snap.fields),
+            "changes": canonical(snap.changes),
+        }
+        self.db.table("recon_snapshot").upsert(row, pk="record_id")
+
+    def snapshots_at(self, tps: str) -> list[Snapshot]:
+        rows = self._rows("SELECT * FROM recon_snapshot WHERE tps = ? ORDER BY record_id", [tps])
+        return [_snapshot(r) for r in rows]
+
+    def set_photos(self, record_id: str, tps: str, ballot: str, hashes: list[str]) -> None:
+        self.db.execute("DELETE FROM recon_photo WHERE record_id = ?", [record_id])
+        rows = [{"sha256": h, "record_id": record_id, "tps": tps, "ballot": ballot} for h in hashes]
+        self.db.table("recon_photo").insert_all(rows, pk=("sha256", "record_id"), replace=True)
+
+    def photo_uses(self, hashes: list[str]) -> list[PhotoUse]:
+        if not hashes:
+            return []
+        marks = ", ".join("?" for _ in hashes)
+        sql = f"SELECT * FROM recon_photo WHERE sha256 IN ({marks}) ORDER BY sha256, record_id"
+        return [PhotoUse(**r) for r in self._rows(sql, list(hashes))]
+
+    # one row per TPS-ballot
+    def put_state(self, state: KeyState) -> None:
+        row = {
+            "tps": state.tps,
+            "ballot": state.ballot,
+            "status": state.status,
+            "severity": state.severity,
+            "n_sources": state.n_sources,
+            "rules": "," + ",".join(state.rules) + ",",
+            "doc": canonical(state.doc),
+        }
+        self.db.table("recon_state").upsert(row, pk=("tps", "ballot"))
+        self.db.execute(
+            "DELETE FROM recon_value WHERE tps = ? AND ballot = ?", [state.tps, state.ballot]
+        )
+        values = [{"tps": state.tps, "ballot": state.ballot, "key": k, "value": v}
+                  for k, v in state.values.items()]  # fmt: skip
+        self.db.table("recon_value").insert_all(values, pk=("tps", "ballot", "key"))
+
+    def delete_state(self, tps: str, ballot: str) -> None:
+        for table in ("recon_state", "recon_value"):
+            self.db.execute(f"DELETE FROM {table} WHERE tps = ? AND ballot = ?", [tps, ballot])
+
+    def get_state(self, tps: str, ballot: str) -> KeyState | None:
+        rows = self._rows("SELECT * FROM recon_state WHERE tps = ? AND ballot = ?", [tps, ballot])
+        return _state(rows[0]) if rows else None
+
+    def states(self, where: QueueFilter, *, open_only: bool = False) -> list[KeyState]:
+        sql, params = _scope_sql(where.read, "s.tps")
+        if where.kecamatan:
+            sql += " AND substr(s.tps, 1, 6) = ?"
+            params.append(where.kecamatan.replace(".", ""))
+        if where.ballot:
+            sql += " AND s.ballot = ?"
+            params.append(where.ballot)
+        if where.rule:
+            sql += " AND s.rules LIKE ?"
+            params.append(f"%,{where.rule},%")
+        if open_only:
+            sql += " AND s.status != 'verified' AND (s.status = 'conflict' OR s.rules != ',,')"
+        order = "s.severity DESC, s.status = 'conflict' DESC, s.tps, s.ballot"
+        rows = self._rows(f"SELECT s.* FROM recon_state s WHERE {sql} ORDER BY {order}", params)
+        return [_state(r) for r in rows]
+
+    def totals(self, read: ReadFilter, level: Level) -> list[tuple[str, str, str, int]]:
+        where, params = _scope_sql(read, "v.tps")
+        n = LEVEL_DIGITS[level]
+        sql = (
+            f"SELECT substr(v.tps, 1, {n}) AS area, v.ballot, v.key, SUM(v.value) AS total "
+            f"FROM recon_value v WHERE {where} GROUP BY area, v.ballot, v.key"
+        )
+        return [(r["area"], r["ballot"], r["key"], r["total"]) for r in self._rows(sql, params)]
+
+    def status_counts(self, read: ReadFilter, level: Level) -> list[tuple[str, str, str, int]]:
+        where, params = _scope_sql(read, "s.tps")
+        n = LEVEL_DIGITS[level]
+        sql = (
+            f"SELECT substr(s.tps, 1, {n}) AS area, s.ballot, s.status, COUNT(*) AS n "
+            f"FROM recon_state s WHERE {where} GROUP BY area, s.ballot, s.status"
+        )
+        return [(r["area"], r["ballot"], r["status"], r["n"]) for r in self._rows(sql, params)]
+
+    def clear(self) -> None:
+        for table in _DERIVED:
+            self.db.execute(f"DELETE FROM {table}")
+
+    # official figures
+    def put_official(self, rows: list[Official]) -> None:
+        out = [{**o.__dict__, "fields": canonical(o.fields)} for o in rows]
+        self.db.table("official").upsert_all(out, pk=("tps", "ballot"))
+
+    def get_official(self, tps: str, ballot: str) -> Official | None:
+        rows = self._rows("SELECT * FROM official WHERE tps = ? AND ballot = ?", [tps, ballot])
+        return Official(**{**rows[0], "fields": json.loads(rows[0]["fields"])}) if rows else None
+
+    def official_keys(self) -> list[tuple[str, str]]:
+        rows = self._rows("SELECT tps, ballot FROM official ORDER BY tps, ballot", [])
+        return [(r["tps"], r["ballot"]) for r in rows]
+
+    # what review reads
+    def records_at(self, tps: str, kind: str | None = None) -> list[StoredRecord]:
+        sql, params = "SELECT * FROM records WHERE tps = ?", [tps]
+        if kind is not None:
+            sql += " AND kind = ?"
+            params.append(kind)
+        return [_record(r) for r in self._rows(sql + " ORDER BY id", params)]
+
+    def records_of(self, kind: str, read: ReadFilter) -> list[StoredRecord]:
+        where, params = _filter_sql(read, "r")
+        sql = f"SELECT r.* FROM records r WHERE r.kind = ? AND {where} ORDER BY r.tps, r.id"
+        return [_record(r) for r in self._rows(sql, [kind, *params])]
+
+    def history(self, record_id: str) -> list[LogEntry]:
+        sql = "SELECT * FROM changelog WHERE json_extract(entry, '$.record_id') = ? ORDER BY id"
+        return [
+            LogEntry(r["id"], json.loads(r["entry"]), r["prev_hash"], r["hash"])
+            for r in self._rows(sql, [record_id])
+        ]
+
+    def tps_in(self, read: ReadFilter) -> list[Tps]:
+        where, params = _scope_sql(read, "t.id")
+        return [
+            Tps(**r) for r in self._rows(f"SELECT * FROM tps t WHERE {where} ORDER BY id", params)
+        ]
+
+    def get_tps(self, tps: str) -> Tps | None:
+        rows = self._rows("SELECT * FROM tps WHERE id = ?", [tps])
+        return Tps(**rows[0]) if rows else None
+
+
+def _snapshot(row: dict[str, Any]) -> Snapshot:
+    return Snapshot(
+        row["record_id"], row["tps"], row["ballot"] or "", bool(row["final"]),
+        json.loads(row["fields"]), json.loads(row["changes"]),
+    )  # fmt: skip
