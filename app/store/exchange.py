@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlite_utils import Database
+
 from app.store.store import Store
 from core.merge import Versioned, merge
 from core.protocol import ConflictOut, Op, PullResponse, PushResponse
@@ -65,14 +67,24 @@ def cursor(store: Store) -> int:
 
 
 def apply_pull(store: Store, page: PullResponse) -> None:
-    """Merge a page of records and store the new cursor in the same transaction."""
+    """Adopt the server's records and store the new cursor in the same transaction.
+
+    The server holds every acknowledged write, so for a field with nothing of ours still in
+    the outbox its value and stamp are the truth (this also undoes our own stamps that it
+    clamped for being far in the future). Fields with an op still queued or refused keep
+    the local write, merged last-writer-wins, until the server has answered for them.
+    """
     with store.transaction() as db:
         for rec in page.records:
-            local = store.record(rec.id)
             remote = Versioned(
                 rec.fields, {k: (int(v[0]), str(v[1])) for k, v in rec.stamps.items()}
             )
-            merged = merge(local.versioned, remote) if local else remote
+            local = store.record(rec.id)
+            merged = remote
+            if local is not None and local.sync_state == "draft":
+                merged = merge(local.versioned, remote)
+            elif local is not None:
+                merged = _rebase(local.versioned, remote, _unsent_fields(db, rec.id))
             store.put_state(rec.id, rec.kind, rec.tps, rec.author, merged, shared=True)
             top = remote.max_stamp()
             if top:
@@ -80,6 +92,22 @@ def apply_pull(store: Store, page: PullResponse) -> None:
         store.clock.observe(page.server_hlc)
         db.table("meta").upsert({"key": "cursor", "value": str(page.next)}, pk="key")
         _save_hlc(store)
+
+
+def _unsent_fields(db: Database, record_id: str) -> set[str]:
+    rows = db.execute("select fields from outbox where record_id = ?", [record_id]).fetchall()
+    return {name for (fields,) in rows for name in json.loads(fields)}
+
+
+def _rebase(local: Versioned, remote: Versioned, unsent: set[str]) -> Versioned:
+    """The server's state with our unsent writes on top (last-writer-wins for those)."""
+    if not unsent:
+        return remote
+    mine = Versioned(
+        {k: v for k, v in local.fields.items() if k in unsent},
+        {k: v for k, v in local.stamps.items() if k in unsent},
+    )
+    return merge(remote, mine)
 
 
 def save_conflicts(store: Store, conflicts: list[ConflictOut]) -> int:
