@@ -7,12 +7,13 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core.protocol import ErrorBody
 from sync_server.errors import ApiError
-from sync_server.routes import enrol, health, sync
+from sync_server.routes import blobs, enrol, health, sync
 from sync_server.runtime import Runtime
 from sync_server.settings import Settings
 from sync_server.store.base import Store
@@ -99,11 +100,12 @@ def create_app(
     settings = settings or Settings()
     app = FastAPI(title="Pantau TPS sync server", version="1")
     app.state.runtime = Runtime(settings, open_store or sqlite_store_factory(settings))
+    app.add_middleware(GZipMiddleware, minimum_size=1024)  # pull pages over 2G
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
-    for module in (health, enrol, sync):
+    for module in (health, enrol, sync, blobs):
         app.include_router(module.router)
     return app
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -27,10 +28,29 @@ def _too_large(what_id: str, what_en: str) -> ApiError:
     )
 
 
+def _gunzip(raw: bytes, limit: int) -> bytes:
+    """Phones gzip their pushes (2G); never inflate past the body limit (a zip bomb)."""
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        out = inflater.decompress(raw, limit + 1)
+    except zlib.error:
+        raise ApiError(
+            400,
+            "malformed_gzip",
+            "Isi kiriman rusak (gzip tidak sah); coba kirim lagi",
+            "The request body is not valid gzip; send it again",
+        ) from None
+    if len(out) > limit or inflater.unconsumed_tail:
+        raise _too_large(f"lebih dari {limit} byte", f"over {limit} bytes")
+    return out
+
+
 async def push_body(request: Request, runtime: RuntimeDep) -> PushRequest:
     """Read and check the body before any database work: size, JSON, op count, then shape."""
     limit = runtime.settings.max_body_bytes
     raw = await request.body()
+    if request.headers.get("content-encoding", "").lower() == "gzip":
+        raw = _gunzip(raw, limit)
     if len(raw) > limit:
         raise _too_large(f"lebih dari {limit} byte", f"over {limit} bytes")
     try:
