@@ -12,6 +12,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from core.protocol import MAX_OPS_PER_PUSH
 
 
+# Packaged reference data ships beside the code, whatever the working directory.
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+
 def wall_ms() -> int:
     """Milliseconds since the epoch from the machine clock."""
     return time.time_ns() // 1_000_000
@@ -22,13 +26,16 @@ class Settings(BaseSettings):
 
     db_path: Path = Path("data/pantau.db")
     blob_dir: Path = Path("data/blobs")
-    region_csv: Path = Path("assets/data/jombang_wilayah.csv")
-    election_file: Path = Path("assets/elections/pemilu2024.json")
+    region_csv: Path = ASSETS / "data/jombang_wilayah.csv"
+    election_file: Path = ASSETS / "elections/pemilu2024.json"
     max_ops_per_push: int = Field(default=MAX_OPS_PER_PUSH, ge=1, le=MAX_OPS_PER_PUSH)
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
     enrol_code_ttl_hours: float = Field(default=72, gt=0)
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=1, le=65535)
+    # Photos: the largest accepted file, and how long an unfinished upload is kept.
+    max_blob_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    blob_upload_ttl_hours: float = Field(default=24, gt=0)
     # Only for fault tests: hold the push transaction open this long so a test can kill -9.
     test_push_delay_ms: int = Field(default=0, ge=0)
     # The wall clock; tests inject a fake one. Not meant to come from the environment.
