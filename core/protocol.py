@@ -123,7 +123,9 @@ class EnrolResponse(_Wire):
 class BlobCreate(_Wire):
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
     size: Annotated[int, Field(ge=1)]
-    content_type: str
+    content_type: Annotated[str, Field(max_length=100)]
+    # The camera's original bytes, before re-encoding (kept to spot one original reused).
+    original_sha256: Annotated[str | None, Field(pattern=r"^[0-9a-f]{64}$")] = None
 
 
 class BlobStatus(_Wire):

@@ -161,6 +161,17 @@ def seed_demo(
         typer.echo(f"{code}\t{name}")
 
 
+
+@cli.command("expire-uploads")
+def expire_uploads(db: DbOption = None) -> None:
+    """Buang unggahan foto yang tidak selesai dan lebih tua dari PANTAU_BLOB_UPLOAD_TTL_HOURS."""
+    from sync_server.blob_service import expire_uploads as expire
+
+    settings = Settings()
+    with _store(db) as store:
+        dropped = expire(store, settings)
+    typer.echo(f"{dropped} unggahan foto kedaluwarsa dibuang.")
+
 @cli.command()
 def serve(
     host: Annotated[str | None, typer.Option("--host", help="Bawaan: PANTAU_HOST")] = None,

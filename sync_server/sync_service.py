@@ -25,7 +25,7 @@ from core.protocol import (
 )
 from core.records import validate_fields
 from core.wilayah import parse_tps
-from sync_server import reconcile
+from sync_server import blob_service, reconcile
 from sync_server.auth import Principal
 from sync_server.errors import forbidden
 from sync_server.runtime import Runtime
@@ -108,6 +108,7 @@ def _apply(ctx: _Ctx, op: Op) -> OpResult:
         dict(new.stamps),
     )
     seq = ctx.store.put_record(record)
+    blob_service.cite_photos(ctx.store, record)
     reconcile.on_record_changed(ctx.store, record, ctx.runtime.settings.election_file)
     for conflict in found:
         ctx.store.add_conflict(record.id, conflict, seq)

@@ -72,3 +72,41 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
+
+
+@migrations()
+def m002_photos(db: Database) -> None:
+    # sha256 = the stored (re-encoded) file, which records cite and the server verifies;
+    # original_sha256 = the bytes the camera or file picker gave us.
+    db.table("photos").create(
+        {
+            "sha256": str,
+            "original_sha256": str,
+            "size": int,
+            "content_type": str,
+            "width": int,
+            "height": int,
+            "taken": str,  # EXIF DateTimeOriginal, when present
+            "has_gps": int,
+            "state": str,  # pending | complete | failed
+            "sent": int,  # bytes the server holds (its offset) at the last answer
+            "code": str,
+            "reason": str,
+            "reason_en": str,
+            "added_ms": int,
+        },
+        pk="sha256",
+    )
+    db.table("photos").create_index(["original_sha256"], unique=True)
+    db.table("photos").create_index(["state", "added_ms"])
+    # Which records cite which photo, read straight from the records: never out of date.
+    db.execute(
+        """
+        CREATE VIEW photo_refs AS
+        SELECT j.value AS sha256, r.id AS record_id, r.kind, r.tps, r.shared, r.deleted
+          FROM records r, json_each(r.fields, '$.photos') j WHERE j.type = 'text'
+        UNION ALL
+        SELECT j.value, r.id, r.kind, r.tps, r.shared, r.deleted
+          FROM records r, json_each(r.fields, '$.bukti') j WHERE j.type = 'text'
+        """
+    )

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from core.merge import Conflict
 from core.registry import Registry
+from sync_server.store.blob_base import BlobStore
 from sync_server.store.models import (
     ConflictRow,
     Device,
@@ -91,3 +92,6 @@ class Store(Protocol):
 
     # reconciliation and review (sync_server/store/recon_base.py); joins transaction()
     def recon(self) -> ReconStore: ...
+
+    # photo blobs and which records cite them (sync_server/store/blob_base.py)
+    def blobs(self) -> BlobStore: ...

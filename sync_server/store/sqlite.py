@@ -28,6 +28,7 @@ from sync_server.store.models import (
 from sync_server.store.sqlite_schema import migrations
 
 if TYPE_CHECKING:
+    from sync_server.store.blob_sqlite import SqliteBlobStore
     from sync_server.store.reconcile_sqlite import SqliteReconStore
 
 BUSY_TIMEOUT_MS = 10_000
@@ -289,6 +290,12 @@ class SqliteStore:
         from sync_server.store.reconcile_sqlite import SqliteReconStore
 
         return SqliteReconStore(self.db)
+
+    # photo blobs
+    def blobs(self) -> SqliteBlobStore:
+        from sync_server.store.blob_sqlite import SqliteBlobStore
+
+        return SqliteBlobStore(self.db)
 
 
 def _conflict(row: dict[str, Any]) -> ConflictRow:

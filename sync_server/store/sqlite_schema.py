@@ -175,3 +175,37 @@ def m005_reconcile(db: Database) -> None:
     db.execute(
         "CREATE INDEX changelog_record_id ON changelog (json_extract(entry, '$.record_id'))"
     )
+
+
+@migrations()
+def m006_blobs(db: Database) -> None:
+    """Photo metadata (bytes live on disk under blob_dir) and which record cites which photo."""
+    db.table("blobs").create(
+        {
+            "sha256": str,
+            "size": int,
+            "content_type": str,
+            "device_id": str,
+            "created_ms": int,
+            "updated_ms": int,
+            "complete": int,
+            "original_sha256": str,
+        },
+        pk="sha256",
+        not_null={"size", "content_type", "created_ms", "updated_ms", "complete"},
+    )
+    db.table("blobs").create_index(["complete", "updated_ms"])
+    db.table("blobs").create_index(["original_sha256"])
+    db.table("blob_refs").create(
+        {"sha256": str, "record_id": str, "kind": str, "tps": str},
+        pk=("sha256", "record_id"),
+        not_null={"kind", "tps"},
+    )
+    db.table("blob_refs").create_index(["record_id"])
+    for name in ("photos", "bukti"):  # records pushed before this migration
+        db.execute(
+            "INSERT OR REPLACE INTO blob_refs (sha256, record_id, kind, tps) "
+            "SELECT j.value, r.id, r.kind, r.tps "
+            f"FROM records r, json_each(r.fields, '$.{name}') j "
+            "WHERE j.type = 'text' AND coalesce(json_extract(r.fields, '$.deleted'), 0) = 0"
+        )

@@ -1,0 +1,69 @@
+"""The storage interface of photo blobs, reached as `store.blobs()`.
+
+Only metadata lives in the database (declared size and type, who created the upload, whether
+it is complete); the bytes live on disk under `settings.blob_dir` (see sync_server.blob_service).
+`blob_refs` says which record cites which photo; it is kept up to date inside each push and
+answers "may this user see this photo?" and "is this photo used at two TPS?".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from sync_server.store.models import ReadFilter
+
+
+@dataclass(frozen=True)
+class BlobRow:
+    sha256: str
+    size: int
+    content_type: str
+    device_id: str
+    created_ms: int
+    updated_ms: int
+    complete: bool = False
+    original_sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class PhotoCite:
+    """One record citing one photo."""
+
+    sha256: str
+    record_id: str
+    kind: str
+    tps: str
+
+
+@dataclass(frozen=True)
+class PhotoReuse:
+    """One photo (same file, or same original before re-encoding) cited at several TPS."""
+
+    key: str  # the shared hash
+    via: str  # "sha256": the same file | "original": the same original, re-encoded
+    cites: tuple[PhotoCite, ...]
+
+    @property
+    def tps(self) -> tuple[str, ...]:
+        return tuple(sorted({c.tps for c in self.cites}))
+
+
+class BlobStore(Protocol):
+    def get_blob(self, sha256: str) -> BlobRow | None: ...
+    def put_blob(self, blob: BlobRow) -> None:
+        """Insert or replace the metadata of one blob."""
+
+    def delete_blob(self, sha256: str) -> None: ...
+    def stale_uploads(self, before_ms: int, limit: int = 1000) -> list[BlobRow]:
+        """Incomplete uploads not touched since `before_ms`, oldest first."""
+
+    def set_refs(self, record_id: str, kind: str, tps: str, hashes: Sequence[str]) -> None:
+        """Replace the photos one record cites (none for a deleted record)."""
+
+    def readable(self, sha256: str, read: ReadFilter) -> bool:
+        """True when a record the filter can read cites this photo."""
+
+    def reuse(self, hashes: Sequence[str] | None = None) -> list[PhotoReuse]:
+        """Photos cited at more than one TPS; only those involving `hashes` when given."""

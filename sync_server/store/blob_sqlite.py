@@ -1,0 +1,97 @@
+"""`BlobStore` on the SQLite connection of a `SqliteStore` (tables from migration m006_blobs)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+from sync_server.store.blob_base import BlobRow, PhotoCite, PhotoReuse
+from sync_server.store.models import ReadFilter
+from sync_server.store.sqlite import _filter_sql
+
+# Every (key, cite): a cite is keyed by its own hash and, when known, by its original's hash.
+_BY_SHA = "SELECT c.sha256 AS key, 'sha256' AS via, c.* FROM blob_refs c"
+_BY_ORIGINAL = (
+    "SELECT b.original_sha256 AS key, 'original' AS via, c.* "
+    "FROM blobs b JOIN blob_refs c ON c.sha256 = b.sha256 "
+    "WHERE b.original_sha256 IS NOT NULL AND b.original_sha256 != c.sha256"
+)
+
+
+class SqliteBlobStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def _rows(self, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+        cur = self.db.execute(sql, list(params))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur]
+
+    def get_blob(self, sha256: str) -> BlobRow | None:
+        rows = self._rows("SELECT * FROM blobs WHERE sha256 = ?", [sha256])
+        return _blob(rows[0]) if rows else None
+
+    def put_blob(self, blob: BlobRow) -> None:
+        row = {**blob.__dict__, "complete": int(blob.complete)}
+        self.db.table("blobs").upsert(row, pk="sha256")
+
+    def delete_blob(self, sha256: str) -> None:
+        self.db.execute("DELETE FROM blobs WHERE sha256 = ?", [sha256])
+
+    def stale_uploads(self, before_ms: int, limit: int = 1000) -> list[BlobRow]:
+        sql = (
+            "SELECT * FROM blobs WHERE complete = 0 AND updated_ms < ? ORDER BY updated_ms LIMIT ?"
+        )
+        return [_blob(r) for r in self._rows(sql, [before_ms, limit])]
+
+    def set_refs(self, record_id: str, kind: str, tps: str, hashes: Sequence[str]) -> None:
+        self.db.execute("DELETE FROM blob_refs WHERE record_id = ?", [record_id])
+        rows = [{"sha256": h, "record_id": record_id, "kind": kind, "tps": tps} for h in hashes]
+        if rows:
+            self.db.table("blob_refs").insert_all(rows, replace=True)
+
+    def readable(self, sha256: str, read: ReadFilter) -> bool:
+        where, params = _filter_sql(read, "r")
+        sql = (
+            "SELECT 1 FROM blob_refs c JOIN records r ON r.id = c.record_id "
+            f"WHERE c.sha256 = ? AND {where} LIMIT 1"
+        )
+        return bool(self.db.execute(sql, [sha256, *params]).fetchall())
+
+    def reuse(self, hashes: Sequence[str] | None = None) -> list[PhotoReuse]:
+        if hashes is None:
+            rows = self._rows(f"{_BY_SHA} UNION {_BY_ORIGINAL}", [])
+        else:  # only the keys these hashes touch: work proportional to their cites
+            keys = set(hashes)
+            for h in hashes:
+                blob = self.get_blob(h)
+                if blob and blob.original_sha256:
+                    keys.add(blob.original_sha256)
+            marks = ", ".join("?" for _ in keys) or "NULL"
+            sql = f"{_BY_SHA} WHERE c.sha256 IN ({marks}) UNION "
+            sql += f"{_BY_ORIGINAL} AND b.original_sha256 IN ({marks})"
+            rows = self._rows(sql, [*keys, *keys])
+        found: dict[tuple[str, str], list[PhotoCite]] = {}
+        for r in sorted(rows, key=lambda r: (r["key"], r["tps"], r["record_id"])):
+            cite = PhotoCite(r["sha256"], r["record_id"], r["kind"], r["tps"])
+            found.setdefault((r["key"], r["via"]), []).append(cite)
+        return [
+            PhotoReuse(key, via, tuple(cites))
+            for (key, via), cites in found.items()
+            if len({c.tps for c in cites}) > 1
+        ]
+
+
+def _blob(row: dict[str, Any]) -> BlobRow:
+    return BlobRow(
+        row["sha256"],
+        row["size"],
+        row["content_type"],
+        row["device_id"],
+        row["created_ms"],
+        row["updated_ms"],
+        bool(row["complete"]),
+        row["original_sha256"],
+    )
