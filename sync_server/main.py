@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core.protocol import ErrorBody
 from sync_server.errors import ApiError
-from sync_server.routes import blobs, enrol, health, sync
+from sync_server.routes import blobs, enrol, health, review, sync
 from sync_server.runtime import Runtime
 from sync_server.settings import Settings
 from sync_server.store.base import Store
@@ -107,6 +107,7 @@ def create_app(
     app.add_exception_handler(Exception, _unexpected)
     for module in (health, enrol, sync, blobs):
         app.include_router(module.router)
+    app.include_router(review.router)  # supervisor console (issue 5)
     return app
 
 

@@ -1,0 +1,103 @@
+"""Resolving a conflict from concurrent edits (sync-design 5): pick a value or merge, then close.
+
+A resolution is an ordinary write by the supervisor's device (merged, logged, reconciled like
+any push) followed by `store.resolve_conflict`. Evidence stays its author's: when the chosen
+value is already the current one nothing is written; otherwise the usual write rules apply,
+so another person's tally cannot be rewritten (verify the TPS-ballot instead).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from core.errors import DomainError
+from core.merge import DELETED
+from core.protocol import Op
+from sync_server import sync_service
+from sync_server.auth import Principal
+from sync_server.errors import ApiError
+from sync_server.runtime import Runtime
+from sync_server.scope import read_filter
+from sync_server.store.base import Store
+from sync_server.store.models import ConflictRow
+
+
+class Resolve(BaseModel):
+    """`pick`: `current` or `incoming`; `merge`: write `value` (e.g. a merged list or text)."""
+
+    model_config = ConfigDict(extra="forbid")
+    choice: Literal["current", "incoming", "merge"]
+    value: Any = None
+    alasan: str = ""
+
+
+def conflict_doc(store: Store, row: ConflictRow) -> dict[str, Any]:
+    record = store.get_record(row.record_id)
+    c = row.conflict
+    return {
+        "id": row.id,
+        "record_id": row.record_id,
+        "kind": record.kind if record else None,
+        "tps": record.tps if record else None,
+        "author": record.author if record else None,
+        "field": c.field,
+        "current_value": c.current_value,
+        "current_stamp": list(c.current_stamp),
+        "incoming_value": c.incoming_value,
+        "incoming_stamp": list(c.incoming_stamp),
+        "winner": c.winner,
+        "value_now": record.fields.get(c.field) if record else None,
+        "resolved": row.resolved,
+    }
+
+
+def list_open(store: Store, who: Principal, include_resolved: bool) -> list[dict[str, Any]]:
+    rows = store.list_conflicts(read_filter(who.user), include_resolved)
+    return [conflict_doc(store, r) for r in rows]
+
+
+def _find(store: Store, who: Principal, conflict_id: int) -> ConflictRow:
+    for row in store.list_conflicts(read_filter(who.user), include_resolved=True):
+        if row.id == conflict_id:
+            return row
+    raise ApiError(
+        404, "unknown_conflict", f"Konflik {conflict_id} tidak ada di wilayah Anda",
+        f"No conflict {conflict_id} in your area",
+    )  # fmt: skip
+
+
+def resolve(
+    store: Store, runtime: Runtime, who: Principal, conflict_id: int, body: Resolve
+) -> dict[str, Any]:
+    """Write the chosen value (unless it is already current) and mark the conflict resolved."""
+    row = _find(store, who, conflict_id)
+    c = row.conflict
+    value = {"current": c.current_value, "incoming": c.incoming_value}.get(body.choice, body.value)
+    with store.transaction():
+        record = store.get_record(row.record_id)
+        if record is None:
+            raise ApiError(404, "unknown_record", "Data tidak ada", "No such record")
+        if record.fields.get(c.field) != value:
+            _write(store, runtime, who, record.id, record.kind, record.tps, c.field, value)
+        store.resolve_conflict(conflict_id)
+    return conflict_doc(store, _find(store, who, conflict_id))
+
+
+def _write(
+    store: Store, runtime: Runtime, who: Principal, rid: str, kind: str, tps: str,
+    name: str, value: Any,
+) -> None:  # fmt: skip
+    current = store.get_record(rid)
+    assert current is not None
+    base = {k: list(v) for k, v in current.stamps.items()}
+    fields = {name: value} if name != DELETED else {DELETED: bool(value)}
+    hlc = runtime.clock.now()
+    op = Op(op_id=f"resolve:{rid}:{hlc}", seq=1, record_id=rid, kind=kind,
+            tps=tps, fields=fields, hlc=hlc, base=base)  # fmt: skip
+    try:
+        # The same checks, merge, log and reconciliation as a push; no device seq is used.
+        sync_service._apply(sync_service._Ctx(store, runtime, who), op)
+    except DomainError as exc:
+        raise ApiError.from_domain(403 if exc.code == "forbidden" else 422, exc) from None

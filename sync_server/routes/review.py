@@ -1,0 +1,163 @@
+"""The supervisor console's endpoints under /v1/review (supervisor and admin only, 403 otherwise).
+
+A verification is not posted here: it is a `verification` record pushed through /v1/sync/push.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from core.election import Election
+from sync_server import evidence, exports, planning, resolution, review
+from sync_server.auth import CurrentDevice, Principal
+from sync_server.errors import ApiError
+from sync_server.incidents import incident_rows
+from sync_server.reconcile import load_election
+from sync_server.runtime import RuntimeDep, StoreDep
+from sync_server.scope import in_scope
+
+router = APIRouter(prefix="/v1/review", tags=["review"])
+Lang = Annotated[Literal["id", "en"], Query()]
+Table = Literal["tallies", "reconciliation", "incidents"]
+MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def reviewer(who: CurrentDevice) -> Principal:
+    review.require_reviewer(who)
+    return who
+
+
+Reviewer = Annotated[Principal, Depends(reviewer)]
+
+
+def election_of(runtime: RuntimeDep) -> Election:
+    election = load_election(runtime.settings.election_file)
+    if election is None:
+        raise ApiError(503, "no_election", "Berkas pemilu tidak ditemukan di server; hubungi admin",
+                       "The server has no election file")  # fmt: skip
+    return election
+
+
+ElectionDep = Annotated[Election, Depends(election_of)]
+
+
+def _download(data: bytes, media: str, filename: str) -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return Response(content=data, media_type=media, headers=headers)
+
+
+@router.get("/legend")
+def legend(who: Reviewer) -> dict[str, Any]:
+    return review.legend()
+
+
+@router.get("/queue")
+def queue(
+    who: Reviewer,
+    store: StoreDep,
+    runtime: RuntimeDep,
+    kecamatan: str | None = None,
+    ballot: str | None = None,
+    flag: str | None = None,
+) -> dict[str, Any]:
+    now = runtime.settings.now_ms()
+    return review.queue(store, who, now, kecamatan=kecamatan, ballot=ballot, flag=flag)
+
+
+@router.get("/tps/{tps}/{ballot}")
+def comparison(who: Reviewer, store: StoreDep, tps: str, ballot: str) -> dict[str, Any]:
+    return review.comparison(store, who, tps, ballot)
+
+
+@router.get("/totals")
+def totals(
+    who: Reviewer,
+    store: StoreDep,
+    runtime: RuntimeDep,
+    level: Literal["desa", "kecamatan", "kabupaten"] = "kecamatan",
+    ballot: str | None = None,
+) -> dict[str, Any]:
+    election = load_election(runtime.settings.election_file)
+    return review.totals(store, who, level, election, ballot)
+
+
+@router.get("/incidents")
+def incidents(who: Reviewer, store: StoreDep, runtime: RuntimeDep) -> list[dict[str, Any]]:
+    return incident_rows(store, who, runtime.settings.now_ms())
+
+
+@router.get("/conflicts")
+def conflicts(who: Reviewer, store: StoreDep, include_resolved: bool = False) -> list[Any]:
+    return resolution.list_open(store, who, include_resolved)
+
+
+@router.post("/conflicts/{conflict_id}/resolve")
+def resolve(
+    who: Reviewer, store: StoreDep, runtime: RuntimeDep, conflict_id: int, body: resolution.Resolve
+) -> dict[str, Any]:
+    return resolution.resolve(store, runtime, who, conflict_id, body)
+
+
+@router.get("/deployment")
+def deployment(
+    who: Reviewer,
+    store: StoreDep,
+    election: ElectionDep,
+    polisi: Annotated[int | None, Query(ge=0)] = None,
+    linmas: Annotated[int | None, Query(ge=0)] = None,
+) -> dict[str, Any]:
+    return planning.plan(store, who, election, polisi, linmas)
+
+
+@router.get("/export/geojson")
+def export_geojson(
+    who: Reviewer, store: StoreDep, election: ElectionDep, ballot: str = "ppwp"
+) -> Response:
+    import json
+
+    data = json.dumps(exports.geojson(store, who, election, ballot), ensure_ascii=False).encode()
+    return _download(data, "application/geo+json", f"tps-{ballot}.geojson")
+
+
+@router.get("/export/{table}")
+def export_table(
+    who: Reviewer,
+    store: StoreDep,
+    runtime: RuntimeDep,
+    table: Table,
+    format: Literal["csv", "xlsx"] = "csv",
+    lang: Lang = "id",
+) -> Response:
+    if table == "tallies":
+        data = exports.tally_table(store, who, lang)
+    elif table == "reconciliation":
+        data = exports.reconciliation_table(store, who, lang)
+    else:
+        data = exports.incident_table(store, who, runtime.settings.now_ms(), lang)
+    body = exports.to_csv(data) if format == "csv" else exports.to_xlsx(data, table)
+    return _download(body, MEDIA[format], f"{table}.{format}")
+
+
+@router.get("/evidence/tps/{tps}")
+def evidence_tps(who: Reviewer, store: StoreDep, runtime: RuntimeDep, tps: str) -> Response:
+    review.require_tps(store, who, tps)
+    data = evidence.for_tps(store, tps, runtime.settings.blob_dir)
+    return _download(data, "application/zip", f"bukti-tps-{tps}.zip")
+
+
+@router.get("/evidence/incident/{record_id}")
+def evidence_incident(
+    who: Reviewer, store: StoreDep, runtime: RuntimeDep, record_id: str
+) -> Response:
+    record = store.get_record(record_id)
+    if record is None or record.kind != "incident" or not in_scope(who.user, record.tps):
+        raise ApiError(404, "unknown_incident", f"Kejadian {record_id} tidak ada di wilayah Anda",
+                       f"No incident {record_id} in your area")  # fmt: skip
+    data = evidence.for_incident(store, record, runtime.settings.blob_dir)
+    return _download(data, "application/zip", f"bukti-kejadian-{record_id}.zip")

@@ -1,0 +1,182 @@
+"""The console endpoints: who may reach them, queue, comparison, verification, totals, incidents,
+conflicts and deployment."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.hlc import pack
+from tests.server.conftest import T0, TPS, TPS_2, TPS_GUDO, MakeDevice
+from tests.server.recon_helpers import VOTES, form, send, verification
+
+DAY = 86_400_000
+ENDPOINTS = [
+    "/v1/review/queue", "/v1/review/totals", "/v1/review/incidents", "/v1/review/conflicts",
+    "/v1/review/deployment", "/v1/review/legend", f"/v1/review/tps/{TPS}/ppwp",
+    "/v1/review/export/tallies", "/v1/review/export/geojson", f"/v1/review/evidence/tps/{TPS}",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ["saksi", "ptps", "polisi"])
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_only_supervisor_or_admin(make_device: MakeDevice, role: str, path: str):
+    phone = make_device(role)
+    res = phone.client.get(path, headers=phone.headers)
+    assert res.status_code == 403
+    body = res.json()
+    assert body["code"] == "reviewer_only" and role in body["message"]
+
+
+@pytest.mark.parametrize("role", ["supervisor", "admin"])
+def test_supervisor_and_admin_get_in(make_device: MakeDevice, role: str):
+    boss = make_device(role, scope=["35.17"])
+    for path in ENDPOINTS:
+        assert boss.client.get(path, headers=boss.headers).status_code == 200, path
+
+
+def test_no_token_is_401(client):
+    assert client.get("/v1/review/queue").status_code == 401
+
+
+def _conflicting_tps(make_device: MakeDevice) -> None:
+    ptps, polisi = make_device("ptps", scope=[TPS, TPS_2]), make_device("polisi")
+    send(ptps, "t1", form(VOTES))
+    send(polisi, "t2", form(VOTES, suara={**VOTES, "1": 44}))
+    send(ptps, "t3", form(VOTES), tps=TPS_2)  # one source: not in the queue
+
+
+def test_conflict_tops_the_queue_then_verification_clears_it(make_device: MakeDevice):
+    _conflicting_tps(make_device)
+    sup = make_device("supervisor", scope=["35.17"])
+    get = lambda p, **q: sup.client.get(p, params=q, headers=sup.headers).json()  # noqa: E731
+    q = get("/v1/review/queue")
+    top = q["items"][0]
+    assert (top["tps"], top["ballot"], top["status"]) == (TPS, "ppwp", "conflict")
+    assert "vote_conflict" in top["rules"] and q["counts"]["queue"] == 1
+    assert q["counts"]["by_status"] == {"conflict": 1, "one_source": 1}
+    assert get("/v1/review/totals", level="kabupaten", ballot="ppwp")["rows"][0]["values"] == {}
+    cmp = get(f"/v1/review/tps/{TPS}/ppwp")
+    assert cmp["differences"] == ["suara.1"]
+    assert [s["source"] for s in cmp["sources"]] == ["polisi", "ptps"]
+    [entry] = cmp["history"]["t1"]
+    assert entry["device_id"] and entry["user_name"] == "Uji ptps" and len(entry["hash"]) == 64
+    send(sup, "v1", verification(nilai={"suara.1": 99}, sumber=["t1", "t2"], alasan="Plano: 99"),
+         kind="verification")  # fmt: skip
+    assert get("/v1/review/queue")["items"] == []
+    [row] = get("/v1/review/totals", level="kabupaten", ballot="ppwp")["rows"]
+    assert row["values"]["suara.1"] == 99 and row["verified"] == 1
+    assert (row["tps"], row["decided"], row["conflict"], row["open"]) == (5, 1, 0, 4)
+
+
+def test_queue_filters(make_device: MakeDevice):
+    _conflicting_tps(make_device)
+    sup = make_device("supervisor", scope=["35.17"])
+    get = lambda **q: sup.client.get("/v1/review/queue", params=q, headers=sup.headers).json()  # noqa: E731
+    assert len(get(kecamatan="35.17.01")["items"]) == 1
+    assert get(kecamatan="35.17.02")["items"] == []
+    assert get(ballot="dpr_ri")["items"] == []
+    assert len(get(flag="vote_conflict")["items"]) == 1
+    assert get(flag="photo_reused")["items"] == []
+
+
+def test_scope_limits_what_a_supervisor_sees(make_device: MakeDevice):
+    _conflicting_tps(make_device)
+    gudo = make_device("supervisor", scope=["35.17.02"])
+    res = gudo.client.get("/v1/review/queue", headers=gudo.headers).json()
+    assert res["items"] == []
+    res = gudo.client.get(f"/v1/review/tps/{TPS}/ppwp", headers=gudo.headers)
+    assert res.status_code == 403 and res.json()["code"] == "out_of_scope"
+
+
+def test_totals_equal_the_sum_of_their_tps(make_device: MakeDevice):
+    ptps = make_device("ptps", scope=["35.17"])
+    polisi = make_device("polisi", scope=["35.17"])
+    votes = {TPS: {"1": 10, "2": 20, "3": 5}, TPS_2: {"1": 7, "2": 1, "3": 0},
+             TPS_GUDO: {"1": 3, "2": 4, "3": 90}}  # fmt: skip
+    for i, (tps, v) in enumerate(votes.items()):
+        send(ptps, f"p{i}", form(v), tps=tps)
+        send(polisi, f"q{i}", form(v), tps=tps)
+    sup = make_device("supervisor", scope=["35.17"])
+    get = lambda lv: sup.client.get(
+        "/v1/review/totals", params={"level": lv, "ballot": "ppwp"}, headers=sup.headers
+    ).json()["rows"]  # noqa: E731
+    [kab] = get("kabupaten")
+    for key in ("suara.1", "suara.2", "suara.3", "suara_sah"):
+        assert kab["values"][key] == sum(r["values"][key] for r in get("kecamatan"))
+        assert kab["values"][key] == sum(r["values"].get(key, 0) for r in get("desa"))
+    assert kab["values"]["suara.3"] == 95
+    perak = next(r for r in get("kecamatan") if r["code"] == "35.17.01")
+    assert perak["values"]["suara.1"] == 17 and perak["name"] == "Perak" and perak["open"] == 1
+
+
+def test_incident_deadline_and_overdue(make_device: MakeDevice, wall):
+    ptps = make_device("ptps")
+    sup = make_device("supervisor", scope=["35.17"])
+    send(ptps, "i1", {"jenis": "laporan", "kategori": "politik_uang", "tps": TPS, "tingkat": "sedang"},
+         kind="incident")  # fmt: skip
+    wall.ms = T0 + DAY
+    send(sup, "i1", {"proses": "registrasi"}, kind="incident", hlc=pack(T0 + DAY, 0))
+    wall.ms = T0 + 3 * DAY
+    [row] = sup.client.get("/v1/review/incidents", headers=sup.headers).json()
+    assert row["registered_ms"] == T0 + DAY and row["deadline_ms"] == T0 + 8 * DAY
+    assert not row["overdue"] and row["days_left"] == 5 and row["deadline"].endswith("WIB")
+    wall.ms = T0 + 9 * DAY
+    q = sup.client.get("/v1/review/queue", headers=sup.headers).json()
+    assert q["items"][0]["type"] == "incident" and q["items"][0]["overdue"]
+    assert q["counts"]["incidents_overdue"] == 1
+    send(sup, "i1", {"proses": "diteruskan", "diteruskan_ke": "gakkumdu"}, kind="incident",
+         hlc=pack(T0 + 9 * DAY, 0))  # fmt: skip
+    [row] = sup.client.get("/v1/review/incidents", headers=sup.headers).json()
+    assert not row["open"] and not row["overdue"]
+
+
+def test_resolve_a_conflict_by_picking_a_value(make_device: MakeDevice):
+    ptps = make_device("ptps")
+    sup = make_device("supervisor", scope=["35.17"])
+    send(ptps, "i1", {"jenis": "temuan", "tps": TPS}, kind="incident")
+    send(sup, "i1", {"ditugaskan": "Budi"}, kind="incident", hlc=pack(T0, 50))
+    send(sup, "i1", {"ditugaskan": "Sari"}, kind="incident", hlc=pack(T0, 60),
+         base={"ditugaskan": None})  # fmt: skip
+    h = sup.headers
+    [c] = sup.client.get("/v1/review/conflicts", headers=h).json()
+    assert (c["current_value"], c["incoming_value"], c["kind"]) == ("Budi", "Sari", "incident")
+    res = sup.client.post(
+        f"/v1/review/conflicts/{c['id']}/resolve", json={"choice": "current"}, headers=h
+    )
+    assert res.status_code == 200, res.text
+    assert res.json()["resolved"] and res.json()["value_now"] == "Budi"
+    assert sup.client.get("/v1/review/conflicts", headers=h).json() == []
+
+
+def test_resolving_someone_elses_tally_is_refused_in_words(make_device: MakeDevice):
+    ptps = make_device("ptps")
+    sup = make_device("supervisor", scope=["35.17"])
+    send(ptps, "t1", {"ballot": "ppwp", "dpt_j": 1}, hlc=pack(T0, 50))
+    send(ptps, "t1", {"dpt_j": 2}, hlc=pack(T0, 60), base={"dpt_j": None})
+    [c] = sup.client.get("/v1/review/conflicts", headers=sup.headers).json()
+    body = {"choice": "merge", "value": 3}
+    res = sup.client.post(f"/v1/review/conflicts/{c['id']}/resolve", json=body, headers=sup.headers)
+    assert res.status_code == 403 and "pembuatnya" in res.json()["message"]
+    ok = sup.client.post(
+        f"/v1/review/conflicts/{c['id']}/resolve", json={"choice": "incoming"}, headers=sup.headers
+    )
+    assert ok.status_code == 200 and ok.json()["resolved"]
+
+
+def test_deployment_plan(make_device: MakeDevice):
+    sup = make_device("supervisor", scope=["35.17"])
+    yes = {"e": True}  # history of violence: sangat rawan
+    send(sup, "a1", {"tps": TPS, "indikator": yes, "status": "final"}, kind="assessment")
+    send(
+        sup, "a2", {"tps": TPS_2, "indikator": {"a": True, "b": True}}, kind="assessment", tps=TPS_2
+    )
+    res = sup.client.get(
+        "/v1/review/deployment", params={"polisi": 4, "linmas": 100}, headers=sup.headers
+    )
+    plan = res.json()
+    perak = next(k for k in plan["kecamatan"] if k["name"] == "Perak")
+    assert perak["categories"] == {"kurang_rawan": 1, "rawan": 1, "sangat_rawan": 1, "khusus": 0}
+    assert perak["belum_dinilai"] == 1
+    # 2-1-2 sangat rawan + 2-2-4 rawan + 2 per 8 kurang rawan (16 linmas per 8 TPS)
+    assert (perak["polisi"], perak["linmas"]) == (2 + 2 + 2, 2 + 2 + 2)
+    assert plan["total"]["polisi"] == 6 + 2 and plan["shortfall"]["polisi"] == 4
