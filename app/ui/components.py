@@ -42,7 +42,8 @@ def state_chip(lang: str, b: Badge, ident: str = "") -> ft.Control:
         border_radius=14,
         padding=ft.Padding.symmetric(horizontal=10, vertical=4),
     )
-    return ft.Semantics(identifier=ident, content=chip) if ident else chip
+    row = ft.Row([chip], tight=True)
+    return ft.Semantics(identifier=ident, content=row) if ident else row
 
 
 def header(title: str, on_back: Callable[[], Any] | None, lang: str) -> ft.Control:

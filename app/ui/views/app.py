@@ -77,7 +77,12 @@ def App(services: Services) -> list[ft.View]:
             padding=0,
             controls=[
                 ft.SafeArea(
-                    ft.Column([StatusStrip(sync, session.lang), body], expand=True, spacing=0),
+                    ft.Column(
+                        [StatusStrip(sync, session.lang), body],
+                        expand=True,
+                        spacing=0,
+                        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+                    ),
                     expand=True,
                 )
             ],

@@ -80,4 +80,5 @@ def AssessmentScreen(session: Session, sync: SyncStatus) -> ft.Control:
         ],
         scroll=ft.ScrollMode.AUTO,
         expand=True,
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
     )

@@ -128,4 +128,5 @@ def IncidentScreen(session: Session, sync: SyncStatus) -> ft.Control:
         ),
         scroll=ft.ScrollMode.AUTO,
         expand=True,
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
     )

@@ -45,4 +45,5 @@ def MeScreen(session: Session) -> ft.Control:
         ],
         scroll=ft.ScrollMode.AUTO,
         expand=True,
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
     )

@@ -34,4 +34,5 @@ def ReportsScreen(session: Session, sync: SyncStatus) -> ft.Control:
         ],
         scroll=ft.ScrollMode.AUTO,
         expand=True,
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
     )

@@ -60,4 +60,5 @@ def SyncScreen(session: Session, sync: SyncStatus) -> ft.Control:
         ),
         scroll=ft.ScrollMode.AUTO,
         expand=True,
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
     )

@@ -132,4 +132,5 @@ def TallyScreen(session: Session, sync: SyncStatus) -> ft.Control:
         ),
         scroll=ft.ScrollMode.AUTO,
         expand=True,
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
     )

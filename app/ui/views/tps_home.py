@@ -89,4 +89,5 @@ def TpsHomeScreen(session: Session, sync: SyncStatus) -> ft.Control:
         ),
         scroll=ft.ScrollMode.AUTO,
         expand=True,
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
     )

@@ -60,4 +60,5 @@ def TpsPickScreen(session: Session) -> ft.Control:
             ),
         ],
         expand=True,
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
     )

@@ -1,0 +1,192 @@
+"""The field app in Chromium against a real sync server: five user paths, screenshots of each
+screen at 412x915 and 1280x800 in artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.e2e.conftest import Stack, api, app_proc, cli, server_records, user_id
+from tests.e2e.ui import (
+    TALLY_OK,
+    WAIT,
+    enrol,
+    fill,
+    fill_prefix,
+    ident,
+    launch,
+    open_app,
+    shot,
+    strip,
+    tab,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+TPS = "3517012001001"
+
+
+def saksi_code(stack: Stack) -> str:
+    return next(c for n, c in stack.codes.items() if "Saksi PKB" in n)
+
+
+def supervisor_records(stack: Stack) -> list[dict[str, Any]]:
+    if "token" not in stack.extra:
+        code = next(c for n, c in stack.codes.items() if "Supervisor" in n)
+        got = api(stack.server_url, "POST", "/v1/enrol", {"code": code, "device_name": "test"})
+        stack.extra["token"] = got["token"]
+    return server_records(stack.server_url, stack.extra["token"])
+
+
+def open_ballot(page: Page, ballot: str) -> None:
+    ident(page, f"mytps-{TPS}").click()
+    ident(page, f"ballot-{ballot}").click()
+    expect(page.get_by_role("textbox", name="I.A L", exact=True)).to_be_visible(timeout=WAIT)
+
+
+def fill_tally(page: Page, votes: dict[str, int], valid: int) -> None:
+    for label, value in TALLY_OK.items():
+        fill(page, label, value)
+    for prefix, value in votes.items():
+        fill_prefix(page, prefix, value)
+    fill(page, "V.A Suara sah", valid)
+
+
+def confirm_final(page: Page) -> None:
+    page.get_by_role("button", name="Final", exact=True).click()
+    page.get_by_role("button", name="Ya, final").click()
+
+
+def test_enrol_with_cli_code_shows_my_tps(stack: Stack) -> None:
+    code = cli(stack.db, "enrol-code", user_id(stack.db, "Saksi PKB")).strip()
+    with sync_playwright() as p:
+        page = open_app(launch(p), stack.app_url)
+        page.get_by_role("textbox", name="Kode pendaftaran").wait_for(timeout=WAIT)
+        shot(page, "01-enrol")
+        enrol(page, code)
+        expect(page.get_by_text("TPS 001 Jantiganggong")).to_be_visible()
+        expect(page.get_by_text("[DEMO] Saksi PKB TPS 001 · Saksi")).to_be_visible()
+        shot(page, "02-tps-pick")
+        tab(page, "Saya")
+        expect(page.get_by_text("Partai: 1 Partai Kebangkitan Bangsa")).to_be_visible()
+        expect(page.get_by_text(re.compile("TPS tugas: TPS 001 Jantiganggong"))).to_be_visible()
+        shot(page, "03-saya")
+
+
+def test_ppwp_error_refused_then_final_synced(stack: Stack) -> None:
+    votes = {"IV.1 ": 50, "IV.2 ": 120, "IV.3 ": 50}
+    with sync_playwright() as p:
+        page = open_app(launch(p), stack.app_url)
+        enrol(page, saksi_code(stack))
+        ident(page, f"mytps-{TPS}").click()
+        expect(ident(page, "ballot-ppwp")).to_be_visible(timeout=WAIT)
+        shot(page, "04-tps-home")
+        ident(page, "ballot-ppwp").click()
+        fill_tally(page, votes, 230)
+        message = "V.A (suara sah) harus = jumlah suara di IV (220), tertulis 230"
+        expect(page.get_by_text(message)).to_have_count(1)
+        page.get_by_role("button", name="Final", exact=True).click()
+        refused = ident(page, "final-refused")
+        expect(refused).to_contain_text(message, timeout=WAIT)
+        shot(page, "05-tally-refused")
+        fill(page, "V.A Suara sah", 220)
+        expect(page.get_by_text(message)).to_have_count(0, timeout=WAIT)
+        page.get_by_role("button", name="Final", exact=True).click()
+        expect(page.get_by_text("Jadikan final?")).to_be_visible(timeout=WAIT)
+        shot(page, "06-tally-confirm")
+        page.get_by_role("button", name="Ya, final").click()
+        expect(ident(page, "tally-chip")).to_contain_text("Terkirim", timeout=WAIT)
+        expect(strip(page)).to_have_text("Semua terkirim", timeout=WAIT)
+        shot(page, "07-tally-sent")
+    tallies = [r for r in supervisor_records(stack) if r["kind"] == "tally"]
+    assert len(tallies) == 1
+    got = tallies[0]["fields"]
+    assert got["tps"] == TPS and got["ballot"] == "ppwp" and got["status"] == "final"
+    assert got["suara"] == {"1": 50, "2": 120, "3": 50}
+    assert got["suara_sah"] == 220 and got["suara_tidak_sah"] == 7 and got["suara_total"] == 227
+    assert got["pemilih_dpt_l"] == 100 and got["ss_diterima"] == 306 and got["disabilitas_j"] == 2
+
+
+def report_incident(page: Page) -> None:
+    tab(page, "Laporan")
+    page.get_by_role("button", name="Laporan baru").click()
+    page.locator("flt-semantics[role=button][aria-expanded]").first.click()
+    page.get_by_role("button", name="Politik uang").click()
+    fill(page, "Uraian kejadian", "Pembagian amplop di dekat TPS pukul 06.30")
+    fill(page, "Terlapor", "Tim sukses X")
+    shot(page, "08-incident")
+    page.get_by_role("button", name="Final", exact=True).click()
+    expect(ident(page, "incident-chip")).to_contain_text("Final (belum terkirim)", timeout=WAIT)
+
+
+def test_offline_incident_and_dpr_sync_by_themselves(stack: Stack) -> None:
+    with sync_playwright() as p:
+        page = open_app(launch(p), stack.app_url)
+        enrol(page, saksi_code(stack))
+        expect(strip(page)).to_have_text("Semua terkirim", timeout=WAIT)
+        stack.server.stop()
+        report_incident(page)
+        tab(page, "TPS")
+        open_ballot(page, "dpr_ri")
+        fill_tally(page, {"IV.1 PKB": 120, "IV.2 ": 100}, 220)
+        confirm_final(page)
+        expect(strip(page)).to_have_text("Offline - 2 belum terkirim", timeout=WAIT)
+        shot(page, "09-tally-dpr-offline")
+        tab(page, "Kirim")
+        shot(page, "10-kirim-offline")
+        stack.server.start()
+        expect(strip(page)).to_have_text("Semua terkirim", timeout=60_000)
+        expect(ident(page, "sync-summary")).to_have_text("Semua terkirim", timeout=WAIT)
+        shot(page, "11-kirim-all-sent")
+    records = supervisor_records(stack)
+    kinds = sorted(
+        (r["kind"], r["fields"].get("ballot") or r["fields"].get("kategori")) for r in records
+    )
+    assert kinds == [("incident", "politik_uang"), ("tally", "dpr_ri")]
+    tally = next(r for r in records if r["kind"] == "tally")["fields"]
+    assert tally["suara"] == {"1": 120, "2": 100} and tally["status"] == "final"
+
+
+def restart_app(stack: Stack) -> None:
+    stack.app.stop()
+    stack.app.start()
+
+
+def test_language_switch_survives_restart(stack: Stack) -> None:
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = open_app(browser, stack.app_url)
+        enrol(page, saksi_code(stack))
+        tab(page, "Saya")
+        page.get_by_role("button", name="English").click()
+        expect(page.get_by_role("tab", name="Me")).to_be_visible(timeout=WAIT)
+        expect(page.get_by_text("Language")).to_be_visible()
+        shot(page, "12-me-english")
+        restart_app(stack)
+        page = open_app(browser, stack.app_url)
+        expect(page.get_by_role("tab", name="Me")).to_be_visible(timeout=WAIT)
+        expect(page.get_by_text("My TPS")).to_be_visible()
+        tab(page, "Me")
+        page.get_by_role("button", name="Bahasa Indonesia").click()
+        expect(page.get_by_role("tab", name="Saya")).to_be_visible(timeout=WAIT)
+        restart_app(stack)
+        page = open_app(browser, stack.app_url)
+        expect(page.get_by_role("tab", name="Saya")).to_be_visible(timeout=WAIT)
+        expect(page.get_by_text("TPS saya")).to_be_visible()
+
+
+def test_search_by_desa_name_and_number(stack: Stack) -> None:
+    with sync_playwright() as p:
+        page = open_app(launch(p), stack.app_url)
+        enrol(page, saksi_code(stack))
+        fill(page, "Cari TPS (kecamatan, desa atau nomor)", "Gadingmangu")
+        expect(page.get_by_text("23 TPS ditemukan")).to_be_visible(timeout=WAIT)
+        expect(page.get_by_text("TPS 001 Gadingmangu")).to_be_visible()
+        shot(page, "13-search-desa")
+        fill(page, "Cari TPS (kecamatan, desa atau nomor)", "Gadingmangu 17")
+        expect(page.get_by_text("1 TPS ditemukan")).to_be_visible(timeout=WAIT)
+        page.get_by_text("TPS 017 Gadingmangu").click()
+        expect(page.get_by_text(re.compile("Kode TPS 35170\\d+017"))).to_be_visible(timeout=WAIT)
+        shot(page, "14-tps-home-searched")

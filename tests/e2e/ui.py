@@ -1,0 +1,101 @@
+"""Playwright helpers for the Flet web client: open, fill, click, screenshots at two sizes."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import CHROME_ARGS, CHROMIUM, LOCAL, SHOTS
+
+PHONE = {"width": 412, "height": 915}
+LAPTOP = {"width": 1280, "height": 800}
+WAIT = 30_000
+
+
+def launch(p: object) -> Browser:
+    return p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)  # type: ignore[attr-defined,no-any-return]
+
+
+def open_app(browser: Browser, url: str) -> Page:
+    page = browser.new_page(viewport=PHONE)
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort())
+    page.goto(url)
+    ph = page.locator("flt-semantics-placeholder")
+    ph.wait_for(state="attached", timeout=WAIT)
+    ph.dispatch_event("click")
+    return page
+
+
+def fill(page: Page, label: str, value: str | int) -> None:
+    box = page.get_by_role("textbox", name=label, exact=True)
+    box.click()
+    box.fill(str(value))
+    page.wait_for_timeout(60)
+
+
+def fill_prefix(page: Page, prefix: str, value: str | int) -> None:
+    box = page.get_by_role("textbox", name=re.compile("^" + re.escape(prefix)))
+    box.click()
+    box.fill(str(value))
+    page.wait_for_timeout(60)
+
+
+def ident(page: Page, name: str) -> object:
+    return page.locator(f'[flt-semantics-identifier="{name}"]')
+
+
+def tab(page: Page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+def shot(page: Page, name: str) -> None:
+    """The current screen at phone and laptop size (artifacts/screenshots, gitignored)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for size, tag in ((PHONE, "phone"), (LAPTOP, "laptop")):
+        page.set_viewport_size(size)
+        page.wait_for_timeout(700)
+        page.screenshot(path=str(SHOTS / f"{name}-{tag}.png"))
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(400)
+
+
+def enrol(page: Page, code: str) -> None:
+    box = page.get_by_role("textbox", name="Kode pendaftaran")
+    box.wait_for(timeout=WAIT)
+    box.click()
+    box.fill(code)
+    page.get_by_role("button", name="Daftar").click()
+    expect(page.get_by_text("TPS saya")).to_be_visible(timeout=WAIT)
+
+
+def strip(page: Page) -> object:
+    return ident(page, "status-strip")
+
+
+TALLY_OK = {
+    "I.A L": 150,
+    "I.A P": 150,
+    "I.A J": 300,
+    "I.B.1 L": 100,
+    "I.B.1 P": 120,
+    "I.B.1 J": 220,
+    "I.B.2 L": 3,
+    "I.B.2 P": 2,
+    "I.B.2 J": 5,
+    "I.B.3 L": 1,
+    "I.B.3 P": 1,
+    "I.B.3 J": 2,
+    "I.B.4 L": 104,
+    "I.B.4 P": 123,
+    "I.B.4 J": 227,
+    "II.1 Surat suara diterima": 306,
+    "II.2 Surat suara digunakan": 227,
+    "II.3 Surat suara rusak atau keliru coblos": 2,
+    "II.4 Surat suara tidak digunakan": 77,
+    "III L": 1,
+    "III P": 1,
+    "III J": 2,
+    "V.B Suara tidak sah": 7,
+    "V.C Jumlah suara sah dan tidak sah": 227,
+}
