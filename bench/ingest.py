@@ -106,7 +106,9 @@ def setup_server_db(db: Path) -> tuple[str, str, list[str]]:
     return device.id, token, [t.id for t in registry.tps]
 
 
-def http_push(url: str, token: str, device_id: str, ops: list[dict[str, Any]], batch: int) -> tuple[float, int]:  # fmt: skip
+def http_push(
+    url: str, token: str, device_id: str, ops: list[dict[str, Any]], batch: int
+) -> tuple[float, int]:
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
                "Content-Encoding": "gzip"}  # fmt: skip
     sent = 0
