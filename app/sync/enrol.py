@@ -27,7 +27,11 @@ def enrol(
     body = EnrolRequest(code=code.strip(), device_name=device_name)
     try:
         with httpx.Client(base_url=url, transport=transport, timeout=20) as http:
-            response = http.post("/v1/enrol", content=body.model_dump_json())
+            response = http.post(
+                "/v1/enrol",
+                content=body.model_dump_json(),
+                headers={"Content-Type": "application/json"},
+            )
     except httpx.TransportError as exc:
         raise Offline(str(exc)) from None
     if response.status_code != 200:
