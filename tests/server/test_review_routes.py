@@ -97,9 +97,13 @@ def test_totals_equal_the_sum_of_their_tps(make_device: MakeDevice):
         send(ptps, f"p{i}", form(v), tps=tps)
         send(polisi, f"q{i}", form(v), tps=tps)
     sup = make_device("supervisor", scope=["35.17"])
-    get = lambda lv: sup.client.get(
-        "/v1/review/totals", params={"level": lv, "ballot": "ppwp"}, headers=sup.headers
-    ).json()["rows"]  # noqa: E731
+
+    def get(level: str) -> list:
+        params = {"level": level, "ballot": "ppwp"}
+        return sup.client.get("/v1/review/totals", params=params, headers=sup.headers).json()[
+            "rows"
+        ]
+
     [kab] = get("kabupaten")
     for key in ("suara.1", "suara.2", "suara.3", "suara_sah"):
         assert kab["values"][key] == sum(r["values"][key] for r in get("kecamatan"))
