@@ -157,9 +157,10 @@ def _decision(records: list[StoredRecord], ballot: str) -> Decision | None:
     )  # fmt: skip
 
 
-def gather(rs: ReconStore, tps: str, ballot: str) -> tuple[list[Source], Decision | None]:
-    """The sources and the latest verification of one TPS-ballot, as stored now."""
-    records = rs.records_at(tps)
+def gather(
+    rs: ReconStore, tps: str, ballot: str, records: list[StoredRecord]
+) -> tuple[list[Source], Decision | None]:
+    """The sources and the latest verification of one TPS-ballot, from the TPS's records."""
     tallies = [r for r in records if r.kind == "tally" and _ballot(r.fields) == ballot]
     sources = [s for r in tallies if _final(r.fields) and (s := _source(r)) is not None]
     official = rs.get_official(tps, ballot)
@@ -171,8 +172,7 @@ def gather(rs: ReconStore, tps: str, ballot: str) -> tuple[list[Source], Decisio
     return sources, _decision(verifications, ballot)
 
 
-def _reuses(rs: ReconStore, tps: str, ballot: str) -> list[Reuse]:
-    tallies = [r for r in rs.records_at(tps, "tally") if _ballot(r.fields) == ballot]
+def _reuses(rs: ReconStore, tps: str, tallies: list[StoredRecord]) -> list[Reuse]:
     out = []
     for r in tallies:
         source = source_of(r.author_role, r.author_party) or r.author_role
@@ -184,8 +184,8 @@ def _reuses(rs: ReconStore, tps: str, ballot: str) -> list[Reuse]:
     return out
 
 
-def _changes(rs: ReconStore, tps: str, ballot: str) -> list[Change]:
-    sources = {r.id: r for r in rs.records_at(tps, "tally")}
+def _changes(rs: ReconStore, tps: str, ballot: str, tallies: list[StoredRecord]) -> list[Change]:
+    sources = {r.id: r for r in tallies}
     out = []
     for snap in rs.snapshots_at(tps):
         rec = sources.get(snap.record_id)
@@ -201,9 +201,12 @@ def _changes(rs: ReconStore, tps: str, ballot: str) -> list[Change]:
 
 def recompute_key(rs: ReconStore, tps: str, ballot: str, election: Election | None) -> int:
     """Recompute one TPS-ballot and store it; returns 1 when a row is kept, 0 when dropped."""
-    sources, decision = gather(rs, tps, ballot)
+    records = rs.records_at(tps)
+    sources, decision = gather(rs, tps, ballot, records)
     c = compare(sources, decision, election, ballot)
-    flags = all_flags(c, ballot, election, _reuses(rs, tps, ballot), _changes(rs, tps, ballot))
+    tallies = [r for r in records if r.kind == "tally" and _ballot(r.fields) == ballot]
+    reuses, changes = _reuses(rs, tps, tallies), _changes(rs, tps, ballot, tallies)
+    flags = all_flags(c, ballot, election, reuses, changes)
     if c.status == "no_data" and not flags and decision is None:
         rs.delete_state(tps, ballot)
         return 0

@@ -1,0 +1,201 @@
+"""Reconciliation benchmark: time per incoming tally at Jombang size and at 100x (a province).
+
+    python bench/reconcile.py [--n 300] [--scale 100] [--sources 3]
+
+Both databases are pre-filled with direct bulk inserts (tallies, change log, reconciliation
+rows, as an election night would leave them); then `--n` new tallies from one more source are
+pushed one per transaction through `sync_service.push` (merge, log, reconcile, commit) and
+timed. Prints the time per tally for both sizes, for the whole push and for reconciliation
+alone, and the ratio big / small (target <= 1.5: work per tally does not grow with the table).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from core.hlc import pack  # noqa: E402
+from core.protocol import PushRequest  # noqa: E402
+from core.registry import build  # noqa: E402
+from sync_server import admin, reconcile, sync_service  # noqa: E402
+from sync_server.auth import Principal  # noqa: E402
+from sync_server.runtime import Runtime  # noqa: E402
+from sync_server.settings import Settings  # noqa: E402
+from sync_server.store.sqlite import SqliteStore  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+WILAYAH = ROOT / "assets/data/jombang_wilayah.csv"
+ELECTION = ROOT / "assets/elections/pemilu2024.json"
+SOURCES = (("ptps", None), ("polisi", None), ("saksi", 1), ("saksi", 3), ("saksi", 4))
+T0 = 1_707_890_400_000
+
+
+def region(copies: int) -> list[dict[str, str]]:
+    """Jombang's rows, repeated under `copies` kabupaten codes 35.00, 35.01, ... (35.17 first)."""
+    with WILAYAH.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    codes = ["17"] + [f"{k:02d}" for k in range(100) if k != 17][: copies - 1]
+    out = []
+    for code in codes:
+        for row in rows:
+            new = dict(row)
+            new["kode"] = "35." + code + row["kode"][5:]
+            out.append(new)
+    return out
+
+
+def tally(votes1: int = 99) -> dict[str, Any]:
+    votes = {"1": votes1, "2": 120, "3": 50}
+    sah = sum(votes.values())
+    return {"ballot": "ppwp", "status": "final", "dpt_l": 150, "dpt_p": 150, "dpt_j": 300,
+            "suara": votes, "suara_sah": sah, "suara_tidak_sah": 2,
+            "suara_total": sah + 2}  # fmt: skip
+
+
+def principals(store: SqliteStore, n_sources: int) -> list[Principal]:
+    out = []
+    for role, party in (*SOURCES[:n_sources], ("saksi", 2)):
+        user = admin.create_user(store, f"bench {role} {party}", role, ["35"], party)
+        device, _ = admin.add_device(store, user.id, "bench", T0)
+        out.append(Principal(device, user))
+    return out
+
+
+def fill(path: Path, copies: int, n_sources: int) -> tuple[list[str], Principal]:
+    """Bulk-load the region and `n_sources` agreeing final tallies per TPS; return TPS ids."""
+    store = SqliteStore(path)
+    store.migrate()
+    registry = build(region(copies))
+    store.replace_region(registry)
+    who = principals(store, n_sources)
+    tps_ids = [t.id for t in registry.tps]
+    conn = store.db.conn
+    conn.execute("PRAGMA synchronous = OFF")
+    template = _template(store, who[:n_sources], tps_ids[0])
+    conn.execute("BEGIN")
+    seq = 0
+    for i in range(0, len(tps_ids), 20_000):
+        chunk = tps_ids[i : i + 20_000]
+        seq = _insert_chunk(conn, template, chunk, seq)
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('server_seq', ?)", [seq + 10])
+    conn.execute("COMMIT")
+    conn.execute("PRAGMA synchronous = FULL")
+    store.close()
+    return tps_ids, who[-1]
+
+
+def _template(store: SqliteStore, who: list[Principal], tps: str) -> dict[str, list[Any]]:
+    """Push the first TPS for real, then copy every row it produced as a template."""
+    rt = Runtime(Settings(db_path=Path(":memory:"), election_file=ELECTION), lambda: store)
+    for k, p in enumerate(who):
+        op = {"op_id": "t0", "seq": 1, "record_id": f"{k}-{tps}", "kind": "tally", "tps": tps,
+              "fields": tally(), "hlc": pack(T0, k)}  # fmt: skip
+        sync_service.push(store, rt, p, PushRequest(device_id=p.device.id, ops=[op]))
+    out: dict[str, list[Any]] = {}
+    for table in ("records", "recon_snapshot", "recon_state", "recon_value", "changelog"):
+        rows = store.db.execute(f"SELECT * FROM {table}").fetchall()
+        out[table] = [tuple(r) for r in rows]
+        store.db.execute(f"DELETE FROM {table}" if table != "changelog" else "SELECT 1")
+    return out
+
+
+def _insert_chunk(conn: Any, template: dict[str, list[Any]], chunk: list[str], seq: int) -> int:
+    tps0 = template["records"][0][2]
+    for table, rows in template.items():
+        if table == "changelog":
+            continue
+        marks = ", ".join("?" for _ in rows[0])
+        batch = []
+        for tps in chunk:
+            for row in rows:
+                new = [v.replace(tps0, tps) if isinstance(v, str) else v for v in row]
+                if table == "records":
+                    seq += 1
+                    new[-1] = seq
+                batch.append(new)
+        conn.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", batch)
+    entry = template["changelog"][0][1]
+    conn.executemany(
+        "INSERT INTO changelog (entry, prev_hash, hash) VALUES (?, ?, ?)",
+        [(entry.replace(tps0, tps), "0" * 64, "0" * 64) for tps in chunk for _ in range(3)],
+    )
+    return seq
+
+
+def measure(path: Path, tps_ids: list[str], who: Principal, n: int, seed: int) -> dict[str, float]:
+    """Push `n` new tallies (one per transaction) from one more source; ms per tally."""
+    store = SqliteStore(path)
+    rt = Runtime(Settings(db_path=path, election_file=ELECTION), lambda: store)
+    rng = random.Random(seed)
+    spent: list[float] = []
+    original = reconcile.on_record_changed
+    reconcile.on_record_changed = _timed(original, spent)
+    pushes = []
+    try:
+        for i, tps in enumerate(rng.sample(tps_ids, n)):
+            fields = tally(44 if i % 3 == 0 else 99)  # a third of them disagree: a conflict
+            op = {"op_id": f"b{i}", "seq": i + 1, "record_id": f"new-{tps}", "kind": "tally",
+                  "tps": tps, "fields": fields, "hlc": pack(T0, 100 + i)}  # fmt: skip
+            start = time.perf_counter()
+            sync_service.push(store, rt, who, PushRequest(device_id=who.device.id, ops=[op]))
+            pushes.append(time.perf_counter() - start)
+    finally:
+        reconcile.on_record_changed = original
+        store.close()
+    warm = slice(min(20, n // 5), None)  # skip the first pushes: caches warming up
+    return {"push_ms": statistics.median(pushes[warm]) * 1000,
+            "reconcile_ms": statistics.median(spent[warm]) * 1000}  # fmt: skip
+
+
+def _timed(fn: Callable[..., None], spent: list[float]) -> Callable[..., None]:
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        start = time.perf_counter()
+        fn(*args, **kwargs)
+        spent.append(time.perf_counter() - start)
+
+    return wrapper
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=300, help="tallies pushed per size")
+    parser.add_argument("--scale", type=int, default=100, help="big size = scale x Jombang")
+    parser.add_argument("--sources", type=int, default=3, help="sources already in per TPS")
+    args = parser.parse_args()
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, copies in (("kabupaten", 1), ("provinsi", args.scale)):
+            start = time.perf_counter()
+            path = Path(tmp) / f"{name}.db"
+            tps_ids, who = fill(path, copies, args.sources)
+            filled = time.perf_counter() - start
+            results[name] = measure(path, tps_ids, who, args.n, seed=copies)
+            size_mb = path.stat().st_size / 1e6
+            r = results[name]
+            print(
+                f"{name:10s} {len(tps_ids):>8,} TPS  {len(tps_ids) * args.sources:>9,} tallies  "
+                f"db {size_mb:,.0f} MB (filled in {filled:.0f} s)  per incoming tally: "
+                f"push {r['push_ms']:.2f} ms, reconcile {r['reconcile_ms']:.2f} ms",
+                flush=True,
+            )
+    small, big = results["kabupaten"], results["provinsi"]
+    for key in ("push_ms", "reconcile_ms"):
+        ratio = big[key] / small[key]
+        verdict = "ok" if ratio <= 1.5 else "ABOVE TARGET"
+        print(f"ratio provinsi/kabupaten ({key[:-3]}): {ratio:.2f}  (target <= 1.5: {verdict})")
+    print(json.dumps({"kabupaten": small, "provinsi": big}))
+
+
+if __name__ == "__main__":
+    main()
