@@ -11,7 +11,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.protocol import MAX_OPS_PER_PUSH
 
-
 # Packaged reference data ships beside the code, whatever the working directory.
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 

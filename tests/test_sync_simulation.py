@@ -12,6 +12,7 @@ device saved is on the server (or was superseded by a later write).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 from collections.abc import Iterator
@@ -118,10 +119,8 @@ class Phone:
         self.saved.extend((record_id, k, v, rec.stamps[k], at) for k, v in fields.items())
 
     def sync(self) -> None:
-        try:
+        with contextlib.suppress(SyncError, Crash):
             self.client.sync_once()
-        except (SyncError, Crash):
-            pass
 
 
 def _apply_pull_that_may_crash(store: Store, page: object) -> None:
