@@ -36,9 +36,8 @@ def free_port() -> int:
 def wait_http(url: str, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(url, timeout=2):
-                return
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2):
+            return
         time.sleep(0.2)
     raise TimeoutError(f"{url} did not answer within {seconds} s")
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.e2e.conftest import Stack, api, app_proc, cli, server_records, user_id
+from tests.e2e.conftest import Stack, api, cli, server_records, user_id
 from tests.e2e.ui import (
     TALLY_OK,
     WAIT,
@@ -56,7 +56,11 @@ def fill_tally(page: Page, votes: dict[str, int], valid: int) -> None:
 
 def confirm_final(page: Page) -> None:
     page.get_by_role("button", name="Final", exact=True).click()
-    page.get_by_role("button", name="Ya, final").click()
+    try:
+        page.get_by_role("button", name="Ya, final").click(timeout=10_000)
+    except Exception:
+        shot(page, "zz-final-failed", scroll=5000)
+        raise
 
 
 def test_enrol_with_cli_code_shows_my_tps(stack: Stack) -> None:
@@ -90,7 +94,7 @@ def test_ppwp_error_refused_then_final_synced(stack: Stack) -> None:
         page.get_by_role("button", name="Final", exact=True).click()
         refused = ident(page, "final-refused")
         expect(refused).to_contain_text(message, timeout=WAIT)
-        shot(page, "05-tally-refused")
+        shot(page, "05-tally-refused", scroll=5000)
         fill(page, "V.A Suara sah", 220)
         expect(page.get_by_text(message)).to_have_count(0, timeout=WAIT)
         page.get_by_role("button", name="Final", exact=True).click()

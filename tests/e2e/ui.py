@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.conftest import CHROME_ARGS, CHROMIUM, LOCAL, SHOTS
 
@@ -27,18 +27,26 @@ def open_app(browser: Browser, url: str) -> Page:
     return page
 
 
-def fill(page: Page, label: str, value: str | int) -> None:
-    box = page.get_by_role("textbox", name=label, exact=True)
-    box.click()
+def _type(page: Page, box: Locator, value: str | int) -> None:
+    """Focus first (a fill into a field that is not focused yet may never reach Python)."""
+    for attempt in range(3):  # a re-render may move the field under the first click
+        box.click()
+        try:
+            expect(box).to_be_focused(timeout=2000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
     box.fill(str(value))
-    page.wait_for_timeout(60)
+    page.wait_for_timeout(150)
+
+
+def fill(page: Page, label: str, value: str | int) -> None:
+    _type(page, page.get_by_role("textbox", name=label, exact=True), value)
 
 
 def fill_prefix(page: Page, prefix: str, value: str | int) -> None:
-    box = page.get_by_role("textbox", name=re.compile("^" + re.escape(prefix)))
-    box.click()
-    box.fill(str(value))
-    page.wait_for_timeout(60)
+    _type(page, page.get_by_role("textbox", name=re.compile("^" + re.escape(prefix))), value)
 
 
 def ident(page: Page, name: str) -> object:
@@ -49,12 +57,16 @@ def tab(page: Page, name: str) -> None:
     page.get_by_role("tab", name=name).click()
 
 
-def shot(page: Page, name: str) -> None:
+def shot(page: Page, name: str, scroll: int = 0) -> None:
     """The current screen at phone and laptop size (artifacts/screenshots, gitignored)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     for size, tag in ((PHONE, "phone"), (LAPTOP, "laptop")):
         page.set_viewport_size(size)
         page.wait_for_timeout(700)
+        if scroll:
+            page.mouse.move(size["width"] / 2, size["height"] / 2)
+            page.mouse.wheel(0, scroll)
+            page.wait_for_timeout(500)
         page.screenshot(path=str(SHOTS / f"{name}-{tag}.png"))
     page.set_viewport_size(PHONE)
     page.wait_for_timeout(400)

@@ -16,6 +16,7 @@ import flet as ft
 
 from app.store import LocalRecord, Store
 from app.sync import AuthError, Offline, Progress, SyncClient, SyncError
+from app.ui.state.badge import Badge, badge
 
 _LOCK = threading.Lock()
 
@@ -77,6 +78,9 @@ class SyncStatus:
         self.store.retry(record_id)
         self.refresh()
 
+    def badge(self, record_id: str) -> Badge:
+        return badge(self.store.record(record_id))
+
     def error(self, lang: str) -> str:
         return self.error_en if lang == "en" else self.error_id
 
@@ -118,3 +122,11 @@ class SyncStatus:
                 waited, last_pending = 0.0, self.pending
             await asyncio.sleep(tick_s)
             waited += tick_s
+
+
+@dataclass(frozen=True)
+class SyncHandle:
+    """SyncStatus in a plain box: a screen given this is not re-rendered on every sync tick
+    (only the small components it hands `sync` to are)."""
+
+    sync: SyncStatus

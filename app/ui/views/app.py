@@ -8,7 +8,7 @@ from app.ui.components import use_model
 from app.ui.i18n import t
 from app.ui.state.services import Services
 from app.ui.state.session import Session
-from app.ui.state.sync_state import SyncStatus
+from app.ui.state.sync_state import SyncHandle, SyncStatus
 from app.ui.views.assessment import AssessmentScreen
 from app.ui.views.enrol import EnrolScreen
 from app.ui.views.incident import IncidentScreen
@@ -28,17 +28,17 @@ NAV = (
 )
 
 
-def _screen(session: Session, sync: SyncStatus) -> ft.Control:
+def _screen(session: Session, sync: SyncStatus, live: SyncHandle) -> ft.Control:
     screen = session.screen
     key = f"{session.tps_id}:{session.ballot}:{session.record_id}"
     if screen == "tally":
-        return TallyScreen(session, sync, key=f"tally:{key}")  # type: ignore[call-arg]
+        return TallyScreen(session, live, key=f"tally:{key}")  # type: ignore[call-arg]
     if screen == "incident":
-        return IncidentScreen(session, sync, key=f"incident:{key}")  # type: ignore[call-arg]
+        return IncidentScreen(session, live, key=f"incident:{key}")  # type: ignore[call-arg]
     if screen == "assessment":
-        return AssessmentScreen(session, sync, key=f"assess:{key}")  # type: ignore[call-arg]
+        return AssessmentScreen(session, live, key=f"assess:{key}")  # type: ignore[call-arg]
     if screen == "tps" and session.tab == 0:
-        return TpsHomeScreen(session, sync, key=f"tps:{key}")  # type: ignore[call-arg]
+        return TpsHomeScreen(session, live, key=f"tps:{key}")  # type: ignore[call-arg]
     if session.tab == 1:
         return ReportsScreen(session, sync)
     if session.tab == 2:
@@ -62,6 +62,7 @@ def _nav(session: Session) -> ft.NavigationBar:
 def App(services: Services) -> list[ft.View]:
     session = use_model(lambda: Session.start(services))
     sync = ft.use_memo(lambda: SyncStatus(services.store), [])
+    live = ft.use_memo(lambda: SyncHandle(sync), [])
 
     async def background() -> None:
         sync.refresh()
@@ -70,7 +71,7 @@ def App(services: Services) -> list[ft.View]:
     ft.use_effect(background, [])
     if session.identity is None:
         return [ft.View(route="/", padding=0, controls=[ft.SafeArea(EnrolScreen(session))])]
-    body = ft.Container(_screen(session, sync), expand=True, padding=ft.Padding.all(10))
+    body = ft.Container(_screen(session, sync, live), expand=True, padding=ft.Padding.all(10))
     return [
         ft.View(
             route="/",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import flet as ft
 
-from app.ui.components import header, section, state_chip, use_model
+from app.ui.components import header, section, use_model
 from app.ui.i18n import t
 from app.ui.state.assessment_form import AssessmentForm
 from app.ui.state.session import Session
-from app.ui.state.sync_state import SyncStatus
+from app.ui.state.sync_state import SyncHandle
+from app.ui.views.record_row import LiveChip
 from core.election import Indicator
 from core.kerawanan import CATEGORY_NAMES
 
@@ -36,7 +37,7 @@ def _indicator(form: AssessmentForm, ind: Indicator, lang: str) -> list[ft.Contr
 
 
 @ft.component
-def AssessmentScreen(session: Session, sync: SyncStatus) -> ft.Control:
+def AssessmentScreen(session: Session, live: SyncHandle) -> ft.Control:
     lang, services = session.lang, session.services
     form = use_model(lambda: AssessmentForm.load(services, session.tps_id))
     result = form.result()
@@ -52,7 +53,6 @@ def AssessmentScreen(session: Session, sync: SyncStatus) -> ft.Control:
 
     def final() -> None:
         form.finalize()
-        sync.refresh()
 
     verdict = ft.Semantics(
         identifier="kerawanan-result",
@@ -71,7 +71,7 @@ def AssessmentScreen(session: Session, sync: SyncStatus) -> ft.Control:
     return ft.Column(
         [
             header(t(lang, "assessment"), session.back, lang),
-            state_chip(lang, form.badge()),
+            LiveChip(live.sync, lang, form.record_id, "assessment-chip"),
             verdict,
             *groups,
             ft.FilledButton(t(lang, "final"), icon=ft.Icons.CHECK, height=48, on_click=final)

@@ -6,12 +6,13 @@ from typing import Any
 
 import flet as ft
 
-from app.ui.components import header, keep, section, state_chip, use_model
+from app.ui.components import header, keep, section, use_model
 from app.ui.gps import current_position, use_geolocator
 from app.ui.i18n import t
 from app.ui.state.incident_form import CATEGORIES, LEVELS, IncidentForm
 from app.ui.state.session import Session
-from app.ui.state.sync_state import SyncStatus
+from app.ui.state.sync_state import SyncHandle
+from app.ui.views.record_row import LiveChip
 
 
 def _text(form: IncidentForm, name: str, lang: str, **kw: Any) -> ft.TextField:
@@ -57,7 +58,7 @@ def _category(form: IncidentForm, lang: str) -> ft.Control:
 
 
 @ft.component
-def IncidentScreen(session: Session, sync: SyncStatus) -> ft.Control:
+def IncidentScreen(session: Session, live: SyncHandle) -> ft.Control:
     lang, services = session.lang, session.services
     ident = session.identity
     default_tps = session.tps_id or (ident.scope[0] if ident and ident.scope else "")
@@ -76,14 +77,13 @@ def IncidentScreen(session: Session, sync: SyncStatus) -> ft.Control:
             form.set("lon", str(pos[1]))
 
     def final() -> None:
-        if form.finalize():
-            sync.refresh()
+        form.finalize()
 
     missing = ", ".join(t(lang, k) for k in form.missing)
     return ft.Column(
         keep(
             header(t(lang, "incident_title"), session.back, lang),
-            ft.Semantics(identifier="incident-chip", content=state_chip(lang, form.badge())),
+            LiveChip(live.sync, lang, form.record_id, "incident-chip"),
             _radios(form, "jenis", ("laporan", "temuan"), lang),
             ft.Row([_category(form, lang)]),
             _text(form, "waktu", lang),

@@ -12,6 +12,7 @@ from app.store.regions import RegionIndex
 from app.ui.components import state_chip
 from app.ui.i18n import t
 from app.ui.state.badge import badge
+from app.ui.state.sync_state import SyncStatus
 
 
 def record_title(rec: LocalRecord, regions: RegionIndex, lang: str) -> str:
@@ -36,3 +37,10 @@ def record_row(
             on_click=on_click,
         ),
     )
+
+
+@ft.component
+def LiveChip(sync: SyncStatus, lang: str, record_id: str, ident: str = "") -> ft.Control:
+    """A record's chip that re-reads itself after every sync, without re-rendering its screen
+    (a screen re-rendered mid-typing could overwrite a value that is still on its way)."""
+    return state_chip(lang, sync.badge(record_id), ident)

@@ -37,6 +37,7 @@ def StatusStrip(sync: SyncStatus, lang: str) -> ft.Control:
         content=ft.Container(
             ft.Text(text, color=ft.Colors.WHITE, size=14, weight=ft.FontWeight.W_600),
             bgcolor=color,
+            alignment=ft.Alignment.CENTER_LEFT,
             padding=ft.Padding.symmetric(horizontal=12, vertical=6),
         ),
     )

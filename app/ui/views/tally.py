@@ -6,12 +6,13 @@ from typing import cast
 
 import flet as ft
 
-from app.ui.components import finding_text, header, keep, state_chip, use_model
+from app.ui.components import finding_text, header, keep, use_model
 from app.ui.i18n import t
 from app.ui.state.session import Session
-from app.ui.state.sync_state import SyncStatus
+from app.ui.state.sync_state import SyncHandle
 from app.ui.state.tally_form import TallyForm
 from app.ui.views import tally_sections as sec
+from app.ui.views.record_row import LiveChip
 from core.election import Ballot
 from core.tally_checks import LABELS
 
@@ -45,7 +46,7 @@ def _refusal(form: TallyForm, lang: str) -> ft.Control | None:
 
 
 @ft.component
-def TallyScreen(session: Session, sync: SyncStatus) -> ft.Control:
+def TallyScreen(session: Session, live: SyncHandle) -> ft.Control:
     lang, services = session.lang, session.services
     ballot = services.election.ballot(session.ballot)
     form = use_model(lambda: TallyForm.load(services, session.tps_id, ballot.code))
@@ -57,8 +58,7 @@ def TallyScreen(session: Session, sync: SyncStatus) -> ft.Control:
 
     def confirmed() -> None:
         page.pop_dialog()
-        if form.finalize():
-            sync.refresh()
+        form.finalize()
 
     def ask_final() -> None:
         if form.blockers():
@@ -86,7 +86,7 @@ def TallyScreen(session: Session, sync: SyncStatus) -> ft.Control:
     return ft.Column(
         keep(
             header(t(lang, "tally_title", ballot=name), session.back, lang),
-            ft.Semantics(identifier="tally-chip", content=state_chip(lang, form.badge())),
+            LiveChip(live.sync, lang, form.record_id, "tally-chip"),
             ft.Text(t(lang, "is_final")) if not form.editable else None,
             sec.with_findings("I", t(lang, "sec_I"), sec.voters(form, lang, bad), findings, lang),
             sec.with_findings(

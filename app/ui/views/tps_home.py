@@ -10,12 +10,13 @@ from app.ui.components import header, keep, section, state_chip
 from app.ui.i18n import t
 from app.ui.state.badge import badge
 from app.ui.state.session import Session
-from app.ui.state.sync_state import SyncStatus
+from app.ui.state.sync_state import SyncHandle
 from app.ui.state.tally_form import TallyForm
 from app.ui.views.location import LocationCard
+from app.ui.views.record_row import LiveChip
 
 
-def _ballots(session: Session) -> list[ft.Control]:
+def _ballots(session: Session, live: SyncHandle) -> list[ft.Control]:
     lang, services = session.lang, session.services
     out: list[ft.Control] = []
     for ballot in services.election.ballots:
@@ -27,7 +28,7 @@ def _ballots(session: Session) -> list[ft.Control]:
                 content=ft.ListTile(
                     leading=ft.Container(width=14, height=40, bgcolor=ballot.color),
                     title=ft.Text(name),
-                    subtitle=state_chip(lang, form.badge()),
+                    subtitle=LiveChip(live.sync, lang, form.record_id),
                     trailing=ft.Icon(ft.Icons.CHEVRON_RIGHT),
                     on_click=partial(session.open_tally, ballot.code),
                 ),
@@ -70,9 +71,8 @@ def _assessment(session: Session) -> ft.Control | None:
 
 
 @ft.component
-def TpsHomeScreen(session: Session, sync: SyncStatus) -> ft.Control:
+def TpsHomeScreen(session: Session, live: SyncHandle) -> ft.Control:
     lang = session.lang
-    del sync  # an argument only so the chips re-read after each sync
     tps = session.services.regions.get(session.tps_id)
     if tps is None:
         return ft.Text(session.tps_id)
@@ -82,7 +82,7 @@ def TpsHomeScreen(session: Session, sync: SyncStatus) -> ft.Control:
             ft.Text(
                 f"{t(lang, 'kecamatan')} {tps.kecamatan_name} · {t(lang, 'tps_code')} {tps.id}"
             ),
-            section(t(lang, "ballots"), _ballots(session)),
+            section(t(lang, "ballots"), _ballots(session, live)),
             section(t(lang, "incidents_here"), _incidents(session)),
             _assessment(session),
             LocationCard(session),
