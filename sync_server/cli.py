@@ -161,7 +161,6 @@ def seed_demo(
         typer.echo(f"{code}\t{name}")
 
 
-
 @cli.command("expire-uploads")
 def expire_uploads(db: DbOption = None) -> None:
     """Buang unggahan foto yang tidak selesai dan lebih tua dari PANTAU_BLOB_UPLOAD_TTL_HOURS."""
@@ -171,6 +170,7 @@ def expire_uploads(db: DbOption = None) -> None:
     with _store(db) as store:
         dropped = expire(store, settings)
     typer.echo(f"{dropped} unggahan foto kedaluwarsa dibuang.")
+
 
 @cli.command()
 def serve(

@@ -10,6 +10,7 @@ agree (tests/server/test_reconcile_incremental.py). The comparison itself is pur
 
 from __future__ import annotations
 
+import functools
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -48,8 +49,14 @@ def load_election(path: Path | None) -> Election | None:
         return None
     for candidate in (path, ROOT / path):
         if candidate.is_file():
-            return Election.model_validate(json.loads(candidate.read_text(encoding="utf-8")))
+            return _parse_election(candidate.resolve(), candidate.stat().st_mtime_ns)
     return None
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_election(path: Path, mtime_ns: int) -> Election:
+    """Parsed once per file version: pushes call this for every tally."""
+    return Election.model_validate(json.loads(path.read_text(encoding="utf-8")))
 
 
 def on_record_changed(

@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from core.registry import Tps
 from sync_server.chain import canonical
+from sync_server.store import sql
 from sync_server.store.models import LogEntry, ReadFilter, StoredRecord
 from sync_server.store.recon_base import (
     KeyState,
@@ -63,7 +64,7 @@ class SqliteReconStore:
             "fields": canonical(snap.fields),
             "changes": canonical(snap.changes),
         }
-        self.db.table("recon_snapshot").upsert(row, pk="record_id")
+        sql.upsert(self.db, "recon_snapshot", row, "record_id")
 
     def snapshots_at(self, tps: str) -> list[Snapshot]:
         rows = self._rows("SELECT * FROM recon_snapshot WHERE tps = ? ORDER BY record_id", [tps])
@@ -72,14 +73,14 @@ class SqliteReconStore:
     def set_photos(self, record_id: str, tps: str, ballot: str, hashes: list[str]) -> None:
         self.db.execute("DELETE FROM recon_photo WHERE record_id = ?", [record_id])
         rows = [{"sha256": h, "record_id": record_id, "tps": tps, "ballot": ballot} for h in hashes]
-        self.db.table("recon_photo").insert_all(rows, pk=("sha256", "record_id"), replace=True)
+        sql.insert_many(self.db, "recon_photo", rows, replace=True)
 
     def photo_uses(self, hashes: list[str]) -> list[PhotoUse]:
         if not hashes:
             return []
         marks = ", ".join("?" for _ in hashes)
-        sql = f"SELECT * FROM recon_photo WHERE sha256 IN ({marks}) ORDER BY sha256, record_id"
-        return [PhotoUse(**r) for r in self._rows(sql, list(hashes))]
+        query = f"SELECT * FROM recon_photo WHERE sha256 IN ({marks}) ORDER BY sha256, record_id"
+        return [PhotoUse(**r) for r in self._rows(query, list(hashes))]
 
     # one row per TPS-ballot
     def put_state(self, state: KeyState) -> None:
@@ -92,13 +93,13 @@ class SqliteReconStore:
             "rules": "," + ",".join(state.rules) + ",",
             "doc": canonical(state.doc),
         }
-        self.db.table("recon_state").upsert(row, pk=("tps", "ballot"))
+        sql.upsert(self.db, "recon_state", row, ("tps", "ballot"))
         self.db.execute(
             "DELETE FROM recon_value WHERE tps = ? AND ballot = ?", [state.tps, state.ballot]
         )
         values = [{"tps": state.tps, "ballot": state.ballot, "key": k, "value": v}
                   for k, v in state.values.items()]  # fmt: skip
-        self.db.table("recon_value").insert_all(values, pk=("tps", "ballot", "key"))
+        sql.insert_many(self.db, "recon_value", values)
 
     def delete_state(self, tps: str, ballot: str) -> None:
         for table in ("recon_state", "recon_value"):

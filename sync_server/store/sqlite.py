@@ -15,6 +15,7 @@ from sqlite_utils.db import Table
 from core.merge import Conflict
 from core.registry import Registry
 from sync_server.chain import GENESIS, canonical, entry_hash
+from sync_server.store import sql
 from sync_server.store.models import (
     ConflictRow,
     Device,
@@ -172,15 +173,16 @@ class SqliteStore:
 
     # ops answered per device
     def get_op(self, device_id: str, op_id: str) -> OpRow | None:
-        rows = list(self._t("ops").rows_where("device_id = ? AND op_id = ?", [device_id, op_id]))
-        return OpRow(**rows[0]) if rows else None
+        row = sql.one(self.db, "SELECT * FROM ops WHERE device_id = ? AND op_id = ?",
+                      [device_id, op_id])  # fmt: skip
+        return OpRow(**row) if row else None
 
     def add_op(self, op: OpRow) -> None:
-        self._t("ops").insert(op.__dict__)
+        sql.insert(self.db, "ops", op.__dict__)
 
     def acked_seq(self, device_id: str) -> int:
-        rows = list(self._t("device_acks").rows_where("device_id = ?", [device_id]))
-        return int(rows[0]["acked_seq"]) if rows else 0
+        row = sql.one(self.db, "SELECT acked_seq FROM device_acks WHERE device_id = ?", [device_id])
+        return int(row["acked_seq"]) if row else 0
 
     def advance_acked_seq(self, device_id: str) -> int:
         acked = self.acked_seq(device_id)
@@ -192,29 +194,31 @@ class SqliteStore:
             if seq != acked + 1:
                 break
             acked = seq
-        self._t("device_acks").upsert({"device_id": device_id, "acked_seq": acked}, pk="device_id")
+        sql.upsert(
+            self.db, "device_acks", {"device_id": device_id, "acked_seq": acked}, "device_id"
+        )
         return acked
 
     # records
     def get_record(self, record_id: str) -> StoredRecord | None:
-        rows = list(self._t("records").rows_where("id = ?", [record_id]))
-        return _record(rows[0]) if rows else None
+        row = sql.one(self.db, "SELECT * FROM records WHERE id = ?", [record_id])
+        return _record(row) if row else None
 
     def server_seq(self) -> int:
-        rows = list(self._t("meta").rows_where("key = 'server_seq'"))
-        return int(rows[0]["value"]) if rows else 0
+        row = sql.one(self.db, "SELECT value FROM meta WHERE key = 'server_seq'")
+        return int(row["value"]) if row else 0
 
     def put_record(self, record: StoredRecord) -> int:
         with self.transaction():
             seq = self.server_seq() + 1
-            self._t("meta").upsert({"key": "server_seq", "value": seq}, pk="key")
+            sql.upsert(self.db, "meta", {"key": "server_seq", "value": seq}, "key")
             row = {
                 **record.__dict__,
                 "fields": canonical(record.fields),
                 "stamps": canonical({k: list(v) for k, v in record.stamps.items()}),
                 "seq": seq,
             }
-            self._t("records").upsert(row, pk="id")
+            sql.upsert(self.db, "records", row, "id")
         return seq
 
     def records_since(self, since: int, limit: int, read: ReadFilter) -> list[StoredRecord]:
@@ -264,7 +268,7 @@ class SqliteStore:
             prev = next(iter(last), (GENESIS,))[0]
             digest = entry_hash(prev, entry)
             row = {"entry": canonical(entry), "prev_hash": prev, "hash": digest}
-            new_id = int(self._t("changelog").insert(row).last_pk or 0)
+            new_id = sql.insert(self.db, "changelog", row)
         return LogEntry(new_id, entry, prev, digest)
 
     def log_entries(self) -> Iterator[LogEntry]:
@@ -280,7 +284,7 @@ class SqliteStore:
             self._t("tps").insert_all(t.__dict__ for t in registry.tps)
 
     def has_tps(self, tps_id: str) -> bool:
-        return bool(list(self._t("tps").rows_where("id = ?", [tps_id], select="id")))
+        return sql.one(self.db, "SELECT 1 AS x FROM tps WHERE id = ?", [tps_id]) is not None
 
     def count_tps(self) -> int:
         return self._t("tps").count

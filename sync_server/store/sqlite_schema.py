@@ -172,9 +172,7 @@ def m005_reconcile(db: Database) -> None:
         not_null={"fields", "source_file", "imported_ms"},
     )
     # The history of one record is read from the change log by its record id.
-    db.execute(
-        "CREATE INDEX changelog_record_id ON changelog (json_extract(entry, '$.record_id'))"
-    )
+    db.execute("CREATE INDEX changelog_record_id ON changelog (json_extract(entry, '$.record_id'))")
 
 
 @migrations()

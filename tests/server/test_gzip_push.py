@@ -37,8 +37,12 @@ def test_a_gzip_bomb_is_refused_without_inflating_it(make_device, store, setting
 
 def test_large_pull_pages_come_back_gzipped(make_device):
     phone = make_device("saksi")
-    ops = [phone.op(f"r{i}", {"uraian": "laporan " * 20}, kind="incident", tps=TPS) for i in range(20)]
+    ops = [
+        phone.op(f"r{i}", {"uraian": "laporan " * 20}, kind="incident", tps=TPS) for i in range(20)
+    ]
     assert phone.push(*ops).status_code == 200
-    response = phone.client.get("/v1/sync/pull", headers={**phone.headers, "Accept-Encoding": "gzip"})
+    response = phone.client.get(
+        "/v1/sync/pull", headers={**phone.headers, "Accept-Encoding": "gzip"}
+    )
     assert response.headers["content-encoding"] == "gzip"
     assert len(response.json()["records"]) == 20

@@ -15,7 +15,7 @@ from core.registry import build
 from sync_server import admin, sync_service
 from sync_server.auth import Principal
 from sync_server.official import import_rows
-from sync_server.reconcile import recompute_all
+from sync_server.reconcile import load_election, recompute_all
 from sync_server.runtime import Runtime
 from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
@@ -90,7 +90,8 @@ def test_incremental_equals_full_recompute(steps):
                 tps = TPS_LIST[k % 3]
                 if actor == -1:
                     row = {"tps": tps, "ballot": "ppwp", "suara.1": fields % 3}
-                    import_rows(store, [row], T0 + seq, "resmi.csv")
+                    election = load_election(rt.settings.election_file)
+                    import_rows(store, [row], T0 + seq, "resmi.csv", election)
                     continue
                 kind = "verification" if actor == 4 else "tally"
                 _push(store, rt, who[actor], f"r{actor}-{k}", tps, kind, dict(fields),
