@@ -142,6 +142,14 @@ def verify_log(db: DbOption = None) -> None:
     typer.echo("Log perubahan utuh.")
 
 
+@cli.command("gc-tombstones")
+def gc_tombstones(db: DbOption = None) -> None:
+    """Buang data terhapus yang sudah diterima semua perangkat aktif (log tetap utuh)."""
+    with _store(db) as store:
+        n = store.gc_tombstones()
+    typer.echo(f"{n} data terhapus dibersihkan.")
+
+
 @cli.command("seed-demo")
 def seed_demo(
     db: DbOption = None,

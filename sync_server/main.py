@@ -99,7 +99,13 @@ def create_app(
     """Build the app; migrates the SQLite file unless another store factory is given."""
     settings = settings or Settings()
     app = FastAPI(title="Pantau TPS sync server", version="1")
-    app.state.runtime = Runtime(settings, open_store or sqlite_store_factory(settings))
+    runtime = Runtime(settings, open_store or sqlite_store_factory(settings))
+    first = runtime.open_store()
+    try:  # a restarted server's clock starts past every stamp it ever applied
+        runtime.clock.observe(first.max_hlc())
+    finally:
+        first.close()
+    app.state.runtime = runtime
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # pull pages over 2G
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -227,6 +227,7 @@ def record_out(record: StoredRecord) -> RecordOut:
 
 def pull(store: Store, runtime: Runtime, who: Principal, since: int, limit: int) -> PullResponse:
     """Records the caller may read that changed after `since`, in server-seq order."""
+    store.note_pulled(who.device.id, since)
     rows = store.records_since(since, limit + 1, read_filter(who.user))
     page = rows[:limit]
     return PullResponse(

@@ -141,7 +141,9 @@ class Store:
                 fields = {**current.fields, **fields}  # first share sends the whole draft
             fields = {**self._failed_fields(record_id, versioned), **fields}
             stamp: Stamp = (self.clock.now(), self.device_id)
-            base = {name: versioned.stamps.get(name) for name in fields}
+            seen = set(versioned.stamps) if fields.get("deleted") else set()
+            # a delete tells what it saw of every field, so only a real race is a conflict
+            base = {name: versioned.stamps.get(name) for name in set(fields) | seen}
             merged, _ = apply(versioned, fields, stamp, base)
             was_shared = current is not None and current.sync_state != "draft"
             author = current.author if current else self._user_id()

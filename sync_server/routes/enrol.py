@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from core.errors import DomainError
 from core.protocol import EnrolRequest, EnrolResponse, Me
@@ -15,10 +15,22 @@ router = APIRouter()
 
 
 @router.post("/v1/enrol")
-def enrol(body: EnrolRequest, store: StoreDep, runtime: RuntimeDep) -> EnrolResponse:
+def enrol(
+    body: EnrolRequest, request: Request, store: StoreDep, runtime: RuntimeDep
+) -> EnrolResponse:
+    client = request.client.host if request.client else "?"
+    now = runtime.clock.wall()
+    if not runtime.enrol_guard.allowed(client, now):
+        raise ApiError(
+            429,
+            "enrol_rate_limited",
+            "Terlalu banyak kode salah dari perangkat ini; tunggu 10 menit lalu coba lagi",
+            "Too many wrong codes from this device; wait 10 minutes and try again",
+        )
     try:
-        return admin.enrol(store, body.code, body.device_name, runtime.clock.wall())
+        return admin.enrol(store, body.code, body.device_name, now)
     except DomainError as exc:
+        runtime.enrol_guard.failed(client, now)
         raise ApiError.from_domain(401, exc) from None
 
 

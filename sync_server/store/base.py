@@ -90,6 +90,16 @@ class Store(Protocol):
     def has_tps(self, tps_id: str) -> bool: ...
     def count_tps(self) -> int: ...
 
+    # housekeeping
+    def note_pulled(self, device_id: str, since: int) -> None:
+        """The device holds every record up to server seq `since` (it asked for more)."""
+
+    def max_hlc(self) -> int:
+        """The largest stamp ever applied, so a restarted server's clock never goes back."""
+
+    def gc_tombstones(self) -> int:
+        """Drop deleted records every active device has pulled past; returns how many."""
+
     # reconciliation and review (sync_server/store/recon_base.py); joins transaction()
     def recon(self) -> ReconStore: ...
 

@@ -289,6 +289,34 @@ class SqliteStore:
     def count_tps(self) -> int:
         return self._t("tps").count
 
+    # housekeeping
+    def note_pulled(self, device_id: str, since: int) -> None:
+        self.db.execute(
+            "UPDATE devices SET pulled_seq = ? WHERE id = ? AND coalesce(pulled_seq, 0) < ?",
+            [since, device_id, since],
+        )
+
+    def max_hlc(self) -> int:
+        row = sql.one(self.db, "SELECT max(json_extract(entry, '$.hlc')) AS m FROM changelog")
+        return int(row["m"] or 0) if row else 0
+
+    def gc_tombstones(self) -> int:
+        """Sync-design 6: a tombstone goes once no active device can still need it."""
+        with self.transaction():
+            row = sql.one(
+                self.db,
+                "SELECT min(coalesce(pulled_seq, 0)) AS m, count(*) AS n FROM devices "
+                "WHERE revoked_ms IS NULL",
+            )
+            horizon = int(row["m"] or 0) if row and row["n"] else self.server_seq()
+            cur = self.db.execute(
+                "DELETE FROM records WHERE seq <= ? "
+                "AND json_extract(fields, '$.deleted') = 1 "
+                "AND id NOT IN (SELECT record_id FROM conflicts WHERE resolved = 0)",
+                [horizon],
+            )
+        return cur.rowcount
+
     # reconciliation and review
     def recon(self) -> SqliteReconStore:
         from sync_server.store.reconcile_sqlite import SqliteReconStore

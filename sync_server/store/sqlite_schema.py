@@ -207,3 +207,9 @@ def m006_blobs(db: Database) -> None:
             f"FROM records r, json_each(r.fields, '$.{name}') j "
             "WHERE j.type = 'text' AND coalesce(json_extract(r.fields, '$.deleted'), 0) = 0"
         )
+
+
+@migrations()
+def m007_device_cursors(db: Database) -> None:
+    """How far each device has pulled: tombstones older than every cursor can go."""
+    db.table("devices").add_column("pulled_seq", int)

@@ -182,3 +182,13 @@ def test_reads_by_tps_kind_and_mine(store):
     store.delete("b")
     assert [r.id for r in store.records()] == ["a"]
     assert json.loads(json.dumps(store.records(include_deleted=True)[0].fields)) is not None
+
+
+def test_a_delete_carries_what_it_saw_of_every_field(store):
+    store.save("r1", "incident", TPS, {"uraian": "x", "tempat": "y"})
+    seen = store.record("r1").stamps
+    next_batch(store, 10)  # first op sent
+    store.delete("r1")
+    op = next_batch(store, 10)[-1]
+    assert op.fields == {"deleted": True}
+    assert op.base["uraian"] == seen["uraian"] and op.base["tempat"] == seen["tempat"]
