@@ -112,7 +112,9 @@ def create(store: Store, settings: Settings, who: Principal, body: BlobCreate) -
     store.blobs().put_blob(blob)
     part = partial_path(settings, body.sha256)
     part.parent.mkdir(parents=True, exist_ok=True)
-    part.write_bytes(b"")  # a new size (or a new upload): start from zero
+    part.touch()
+    with locked(part) as f:  # a new size (or a new upload): start from zero
+        f.truncate(0)
     return _status(blob, 0)
 
 
