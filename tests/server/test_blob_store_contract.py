@@ -1,0 +1,78 @@
+"""The blob part of the storage contract (`store.blobs()`), run against every backend."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sync_server.store.base import Store
+from sync_server.store.blob_base import BlobRow
+from sync_server.store.models import ReadFilter
+from tests.server.conftest import TPS, TPS_2, TPS_GUDO
+from tests.server.test_store_contract import BACKENDS, rec
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def fresh(request, tmp_path: Path) -> Iterator[Store]:
+    store = BACKENDS[request.param](tmp_path)
+    store.migrate()
+    yield store
+    store.close()
+
+
+A, B, O = "a" * 64, "b" * 64, "0" * 64
+
+
+def blob(sha: str, updated: int = 10, complete: bool = False, original: str | None = None):
+    return BlobRow(sha, 100, "image/jpeg", "d1", 1, updated, complete, original)
+
+
+def test_blob_rows_round_trip_and_replace(fresh):
+    blobs = fresh.blobs()
+    assert blobs.get_blob(A) is None
+    blobs.put_blob(blob(A, original=O))
+    assert blobs.get_blob(A) == blob(A, original=O)
+    blobs.put_blob(blob(A, updated=20, complete=True))
+    assert blobs.get_blob(A) == blob(A, updated=20, complete=True)
+    blobs.delete_blob(A)
+    assert blobs.get_blob(A) is None
+
+
+def test_stale_uploads_are_incomplete_and_old_oldest_first(fresh):
+    blobs = fresh.blobs()
+    blobs.put_blob(blob(A, updated=30))
+    blobs.put_blob(blob(B, updated=10))
+    blobs.put_blob(blob(O, updated=5, complete=True))
+    assert [b.sha256 for b in blobs.stale_uploads(40)] == [B, A]
+    assert [b.sha256 for b in blobs.stale_uploads(20)] == [B]
+
+
+def test_readable_follows_the_citing_records_read_filter(fresh):
+    fresh.put_record(rec("r1", TPS, author="u1", role="saksi"))
+    fresh.blobs().set_refs("r1", "tally", TPS, [A])
+    assert fresh.blobs().readable(A, ReadFilter(("3517",)))
+    assert fresh.blobs().readable(A, ReadFilter((TPS,), author="u1"))
+    assert not fresh.blobs().readable(A, ReadFilter((TPS,), author="u2"))
+    assert not fresh.blobs().readable(A, ReadFilter((TPS,), hidden_roles=("saksi",)))
+    assert not fresh.blobs().readable(A, ReadFilter((TPS_GUDO,)))
+    fresh.blobs().set_refs("r1", "tally", TPS, [])
+    assert not fresh.blobs().readable(A, ReadFilter(("3517",)))
+
+
+def test_reuse_by_file_and_by_original(fresh):
+    blobs = fresh.blobs()
+    blobs.set_refs("r1", "tally", TPS, [A])
+    blobs.set_refs("r2", "tally", TPS, [A])
+    assert blobs.reuse() == []
+    blobs.set_refs("r3", "incident", TPS_2, [A, B])
+    [same] = blobs.reuse()
+    assert (same.key, same.via, same.tps) == (A, "sha256", (TPS, TPS_2))
+    blobs.put_blob(blob(B, original=O))
+    blobs.put_blob(blob(A, original=O))
+    blobs.set_refs("r3", "incident", TPS_2, [B])
+    [by_original] = blobs.reuse([B])
+    assert (by_original.key, by_original.via) == (O, "original")
+    assert {c.record_id for c in by_original.cites} == {"r1", "r2", "r3"}
+    assert blobs.reuse(["c" * 64]) == []
