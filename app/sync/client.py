@@ -6,7 +6,7 @@ Exceptions (drawn here, as httpx does):
     ├── Offline          the server could not be reached (after retries)
     └── AuthError        the server refused this device (401/403 on the whole request)
 
-Transport failures become `Offline` in one place (`_send`). A refused op is not an exception:
+Transport failures become `Offline` in one place (`call`). A refused op is not an exception:
 it is marked failed with the server's reason and never blocks the rest of the outbox.
 """
 
@@ -138,7 +138,7 @@ class SyncClient:
             if not ops:
                 return
             body = PushRequest(device_id=self.store.device_id, ops=ops)
-            raw = self._send("POST", "/v1/sync/push", **_gzip_json(body.model_dump_json()))
+            raw = self.call("POST", "/v1/sync/push", **_gzip_json(body.model_dump_json()))
             response = PushResponse.model_validate(raw)
             apply_push(self.store, ops, response)
             for result in response.results:
@@ -156,7 +156,7 @@ class SyncClient:
     def _pull_all(self, report: SyncReport, progress: Callable[[Progress], None] | None) -> None:
         for _ in range(100_000):  # bounded; every page advances the cursor
             since = cursor(self.store)
-            raw = self._send(
+            raw = self.call(
                 "GET", "/v1/sync/pull", params={"since": since, "limit": self.page_size}
             )
             page = PullResponse.model_validate(raw)
@@ -169,13 +169,14 @@ class SyncClient:
                 return
 
     def _fetch_conflicts(self, report: SyncReport) -> None:
-        raw = self._send("GET", "/v1/conflicts")
+        raw = self.call("GET", "/v1/conflicts")
         items = [ConflictOut.model_validate(c) for c in raw]
         report.new_conflicts = save_conflicts(self.store, items)
         self.store.set_meta("conflicts_since", str(report.cursor))
 
-    def _send(self, method: str, path: str, **kwargs: object) -> Any:
-        """The one place where the network can fail: retry, then raise Offline or AuthError."""
+    def call(self, method: str, path: str, **kwargs: object) -> Any:
+        """One JSON request with this device's token; the one place where the network can fail:
+        retry, then raise Offline (unreachable) or AuthError/SyncError (refused)."""
         last = ""
         for attempt in range(self.attempts):
             if attempt:
@@ -189,7 +190,7 @@ class SyncClient:
                 last = f"HTTP {response.status_code}"
                 continue
             if response.status_code >= 400:
-                raise self._refused(response)
+                raise refusal(response)
             try:
                 return response.json()
             except ValueError:
@@ -197,14 +198,15 @@ class SyncClient:
                 continue
         raise Offline(last)
 
-    @staticmethod
-    def _refused(response: httpx.Response) -> SyncError:
-        try:
-            err = ErrorBody.model_validate(response.json())
-        except ValueError:
-            return SyncError(
-                f"Server menolak permintaan (HTTP {response.status_code}).",
-                f"The server refused the request (HTTP {response.status_code}).",
-            )
-        cls = AuthError if response.status_code in (401, 403) else SyncError
-        return cls(err.message, err.message_en, err.code)
+
+def refusal(response: httpx.Response) -> SyncError:
+    """The server's refusal of a whole request, in its own words."""
+    try:
+        err = ErrorBody.model_validate(response.json())
+    except ValueError:
+        return SyncError(
+            f"Server menolak permintaan (HTTP {response.status_code}).",
+            f"The server refused the request (HTTP {response.status_code}).",
+        )
+    cls = AuthError if response.status_code in (401, 403) else SyncError
+    return cls(err.message, err.message_en, err.code)

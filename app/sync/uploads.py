@@ -8,7 +8,7 @@ again blindly; the uploader asks how much arrived and goes on from there, so at 
 lost in flight are sent twice. An app restart resumes the same way (the queue is the `photos`
 table); a photo the server already has is answered "complete" at create and never sent.
 
-Requests that may be retried whole (create, offset) go through `SyncClient._send`, the one
+Requests that may be retried whole (create, offset) go through `SyncClient.call`, the one
 place where an unreachable server becomes `Offline`. A chunk is sent once (`_patch`): after a
 drop, the next offset request decides whether the server is still there.
 """
@@ -22,7 +22,15 @@ from dataclasses import dataclass, field
 import httpx
 
 from app.store.photos import CONTENT_TYPE, Photo, mark_failed, mark_sent, upload_queue
-from app.sync.client import RETRY_STATUS, AuthError, Offline, SyncClient, SyncError, SyncReport
+from app.sync.client import (
+    RETRY_STATUS,
+    AuthError,
+    Offline,
+    SyncClient,
+    SyncError,
+    SyncReport,
+    refusal,
+)
 from core.protocol import BlobCreate, BlobStatus
 
 CHUNK_BYTES = 256 * 1024
@@ -113,14 +121,14 @@ def _create(client: SyncClient, photo: Photo) -> BlobStatus:
         content_type=CONTENT_TYPE,
         original_sha256=photo.original_sha256,
     )
-    raw = client._send("POST", "/v1/blobs", content=body.model_dump_json(), headers=JSON)
+    raw = client.call("POST", "/v1/blobs", content=body.model_dump_json(), headers=JSON)
     return BlobStatus.model_validate(raw)
 
 
 def _offset(client: SyncClient, photo: Photo) -> BlobStatus:
     """The server's offset; a forgotten (expired, discarded) upload is created again."""
     try:
-        return BlobStatus.model_validate(client._send("GET", f"/v1/blobs/{photo.sha256}"))
+        return BlobStatus.model_validate(client.call("GET", f"/v1/blobs/{photo.sha256}"))
     except SyncError as exc:
         if exc.code != "upload_not_found":
             raise
@@ -186,7 +194,7 @@ def _upload(run: _Run, photo: Photo) -> None:
             status = _create(client, photo)
             continue
         if response.status_code >= 400:
-            err = client._refused(response)
+            err = refusal(response)
             restarts += err.code == "hash_mismatch"
             if err.code == "hash_mismatch" and restarts <= 1:
                 status = _create(client, photo)  # damaged on the way: once more from zero
