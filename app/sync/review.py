@@ -1,0 +1,200 @@
+"""ReviewClient: the supervisor console's reads and downloads under /v1/review and /v1/blobs.
+
+Same seam and errors as `app.sync.client` (one injectable `transport`; transport failures and
+retryable statuses become `Offline` after retries; a refusal becomes `AuthError` on 401/403,
+else `SyncError`, with the server's words in both languages). A verification or an incident
+change is not sent from here: it is a record saved in the device store and synced as usual.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from app.store import Store
+from app.sync.client import RETRY_STATUS, Offline, SyncError, refusal
+from core.protocol import PROTOCOL_VERSION
+
+CHUNK = 64 * 1024
+ProgressFn = Callable[[int, int | None], None]  # bytes done, bytes total (None if unknown)
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file the server sent: its bytes and the name it suggested."""
+
+    filename: str
+    data: bytes
+    media_type: str = ""
+
+
+def _filename(response: httpx.Response, fallback: str) -> str:
+    disposition = response.headers.get("content-disposition", "")
+    if 'filename="' in disposition:
+        name = disposition.split('filename="', 1)[1].split('"', 1)[0]
+        return name.replace("/", "_").replace("\\", "_") or fallback
+    return fallback
+
+
+@dataclass
+class ReviewClient:
+    base_url: str
+    token: str
+    transport: httpx.BaseTransport | None = None
+    attempts: int = 2
+    backoff_s: float = 0.5
+    timeout_s: float = 30.0
+    sleep: Callable[[float], None] = time.sleep
+    _http: httpx.Client | None = field(default=None, repr=False)
+
+    @classmethod
+    def for_store(cls, store: Store, transport: httpx.BaseTransport | None = None) -> ReviewClient:
+        """A client for the device's enrolled identity (the supervisor's laptop)."""
+        ident = store.identity()
+        if ident is None:
+            raise SyncError(
+                "Perangkat ini belum terdaftar. Daftarkan dengan kode dari admin.",
+                "This device is not enrolled. Enrol it with a code from the admin.",
+                "not_enrolled",
+            )
+        return cls(ident.server_url, ident.token, transport=transport)
+
+    @property
+    def http(self) -> httpx.Client:
+        if self._http is None:
+            self._http = httpx.Client(
+                base_url=self.base_url,
+                transport=self.transport,
+                timeout=self.timeout_s,
+                headers={
+                    "Authorization": f"Bearer {self.token}",
+                    "X-Pantau-Protocol": str(PROTOCOL_VERSION),
+                },
+            )
+        return self._http
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+
+    # -- reads ----------------------------------------------------------------------------
+    def legend(self) -> dict[str, Any]:
+        return dict(self._json("GET", "/v1/review/legend"))
+
+    def queue(
+        self, kecamatan: str | None = None, ballot: str | None = None, flag: str | None = None
+    ) -> dict[str, Any]:
+        params = {"kecamatan": kecamatan, "ballot": ballot, "flag": flag}
+        return dict(self._json("GET", "/v1/review/queue", params=_clean(params)))
+
+    def comparison(self, tps: str, ballot: str) -> dict[str, Any]:
+        return dict(self._json("GET", f"/v1/review/tps/{tps}/{ballot}"))
+
+    def totals(self, level: str = "kecamatan", ballot: str | None = None) -> dict[str, Any]:
+        params = _clean({"level": level, "ballot": ballot})
+        return dict(self._json("GET", "/v1/review/totals", params=params))
+
+    def incidents(self) -> list[dict[str, Any]]:
+        return list(self._json("GET", "/v1/review/incidents"))
+
+    def conflicts(self, include_resolved: bool = False) -> list[dict[str, Any]]:
+        params = {"include_resolved": str(include_resolved).lower()}
+        return list(self._json("GET", "/v1/review/conflicts", params=params))
+
+    def resolve(
+        self, conflict_id: int, choice: str, value: Any = None, alasan: str = ""
+    ) -> dict[str, Any]:
+        body = {"choice": choice, "value": value, "alasan": alasan}
+        return dict(self._json("POST", f"/v1/review/conflicts/{conflict_id}/resolve", json=body))
+
+    def deployment(self, polisi: int | None = None, linmas: int | None = None) -> dict[str, Any]:
+        params = _clean({"polisi": polisi, "linmas": linmas})
+        return dict(self._json("GET", "/v1/review/deployment", params=params))
+
+    def geojson(self, ballot: str = "ppwp") -> dict[str, Any]:
+        return dict(self._json("GET", "/v1/review/export/geojson", params={"ballot": ballot}))
+
+    # -- downloads ------------------------------------------------------------------------
+    def export(
+        self, table: str, fmt: str = "csv", lang: str = "id", progress: ProgressFn | None = None
+    ) -> Download:
+        params = {"format": fmt, "lang": lang}
+        return self.download(f"/v1/review/export/{table}", f"{table}.{fmt}", params, progress)
+
+    def export_geojson(self, ballot: str = "ppwp", progress: ProgressFn | None = None) -> Download:
+        path = "/v1/review/export/geojson"
+        return self.download(path, f"tps-{ballot}.geojson", {"ballot": ballot}, progress)
+
+    def evidence_tps(self, tps: str, progress: ProgressFn | None = None) -> Download:
+        path = f"/v1/review/evidence/tps/{tps}"
+        return self.download(path, f"bukti-tps-{tps}.zip", None, progress)
+
+    def evidence_incident(self, record_id: str, progress: ProgressFn | None = None) -> Download:
+        path = f"/v1/review/evidence/incident/{record_id}"
+        return self.download(path, f"bukti-kejadian-{record_id}.zip", None, progress)
+
+    def blob(self, sha256: str) -> bytes:
+        """A photo's bytes (for the zoom dialog)."""
+        return self.download(f"/v1/blobs/{sha256}/content", f"{sha256}.jpg", None, None).data
+
+    def download(
+        self,
+        path: str,
+        fallback: str,
+        params: dict[str, Any] | None,
+        progress: ProgressFn | None,
+    ) -> Download:
+        """Stream a file, reporting bytes as they come; retried like every request."""
+
+        def read(response: httpx.Response) -> Download:
+            size = response.headers.get("content-length")
+            total = int(size) if size and size.isdigit() else None
+            chunks, done = [], 0
+            for chunk in response.iter_bytes(CHUNK):
+                chunks.append(chunk)
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+            media = response.headers.get("content-type", "")
+            return Download(_filename(response, fallback), b"".join(chunks), media)
+
+        return self._with_retry("GET", path, read, params=params)  # type: ignore[no-any-return]
+
+    # -- the one place the network can fail -----------------------------------------------
+    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self._with_retry(method, path, _read_json, **kwargs)
+
+    def _with_retry(
+        self, method: str, path: str, read: Callable[[httpx.Response], Any], **kwargs: Any
+    ) -> Any:
+        last = ""
+        for attempt in range(self.attempts):
+            if attempt:
+                self.sleep(self.backoff_s * (2 ** (attempt - 1)))
+            try:
+                with self.http.stream(method, path, **kwargs) as response:
+                    if response.status_code in RETRY_STATUS:
+                        last = f"HTTP {response.status_code}"
+                        continue
+                    if response.status_code >= 400:
+                        response.read()
+                        raise refusal(response)
+                    return read(response)
+            except httpx.TransportError as exc:
+                last = f"{type(exc).__name__}: {exc}"
+            except ValueError:
+                last = "response is not JSON"
+        raise Offline(last)
+
+
+def _read_json(response: httpx.Response) -> Any:
+    response.read()
+    return response.json()
+
+
+def _clean(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if v not in (None, "")}

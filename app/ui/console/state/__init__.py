@@ -1,0 +1,1 @@
+"""State of the console screens (observables with verbs, no controls)."""

@@ -1,0 +1,62 @@
+"""Every screen's state for one console session, and the verbs that cross screens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.ui.console.backend import Backend
+from app.ui.console.state.comparison import ComparisonModel
+from app.ui.console.state.conflicts import ConflictsModel
+from app.ui.console.state.dashboard import DashboardModel
+from app.ui.console.state.exports import ExportsModel
+from app.ui.console.state.incidents import IncidentsModel
+from app.ui.console.state.plan import PlanModel
+from app.ui.console.state.queue import QueueModel
+from app.ui.console.state.shell import TABS, Nav
+
+
+@dataclass
+class Models:
+    backend: Backend
+    nav: Nav
+    queue: QueueModel
+    comparison: ComparisonModel
+    incidents: IncidentsModel
+    conflicts: ConflictsModel
+    plan: PlanModel
+    dashboard: DashboardModel
+    exports: ExportsModel
+
+    @classmethod
+    def create(cls, backend: Backend) -> Models:
+        b = backend
+        return cls(b, Nav.start(b.store), QueueModel(b), ComparisonModel(b), IncidentsModel(b),
+                   ConflictsModel(b), PlanModel(b), DashboardModel(b), ExportsModel(b))  # fmt: skip
+
+    async def go(self, tab: int | str) -> None:
+        """Show a screen and refresh what it shows (the map only once: it is large)."""
+        self.nav.go(tab)
+        name = TABS[self.nav.tab]
+        if name == "queue":
+            await self.queue.load()
+        elif name == "tps":
+            await self.comparison.load()
+        elif name == "incidents":
+            await self.incidents.load()
+        elif name == "conflicts":
+            await self.conflicts.load()
+        elif name == "map":
+            await self.plan.load(with_map=not self.plan.points)
+        elif name == "dashboard":
+            await self.dashboard.load()
+
+    async def open_tps(self, tps: str, ballot: str) -> None:
+        self.nav.open_tps(tps, ballot)
+        await self.comparison.open(tps, ballot)
+
+    async def verify(self) -> bool:
+        """Verify the open TPS-ballot; the queue then shows what is left."""
+        ok = await self.comparison.verify()
+        if ok:
+            await self.queue.load()
+        return ok

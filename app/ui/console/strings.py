@@ -1,0 +1,238 @@
+"""Every word the supervisor console shows, in Bahasa Indonesia (default) and English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+S: dict[str, tuple[str, str]] = {
+    # shell
+    "title": ("Konsol Supervisor", "Supervisor console"),
+    "nav_queue": ("Antrean", "Queue"),
+    "nav_tps": ("TPS", "TPS"),
+    "nav_incidents": ("Insiden", "Incidents"),
+    "nav_conflicts": ("Konflik", "Conflicts"),
+    "nav_map": ("Peta", "Map"),
+    "nav_dashboard": ("Dasbor", "Dashboard"),
+    "nav_exports": ("Ekspor", "Exports"),
+    "lang_switch": ("English", "Bahasa Indonesia"),
+    "reload": ("Muat ulang", "Reload"),
+    "loading": ("Memuat…", "Loading…"),
+    "close": ("Tutup", "Close"),
+    "cancel": ("Batal", "Cancel"),
+    "all": ("Semua", "All"),
+    "none": ("-", "-"),
+    # errors: say what to do
+    "err_offline": (
+        "Server tidak terjangkau. Periksa jaringan atau alamat server, lalu tekan Muat ulang.",
+        "Server unreachable. Check the network or the server address, then press Reload.",
+    ),
+    "err_auth": (
+        "Server menolak akun ini: {msg}. Minta admin memeriksa peran dan wilayah Anda.",
+        "The server refused this account: {msg}. Ask the admin to check your role and area.",
+    ),
+    "err_server": ("Server menolak: {msg}", "The server refused: {msg}"),
+    "err_unexpected": (
+        "Terjadi kesalahan ({what}). Coba lagi; jika berulang, hubungi admin.",
+        "Something went wrong ({what}). Try again; if it repeats, contact the admin.",
+    ),
+    "err_not_enrolled": (
+        "Perangkat ini belum terdaftar sebagai supervisor. Daftarkan dengan kode dari admin.",
+        "This device is not enrolled as a supervisor. Enrol it with a code from the admin.",
+    ),
+    "err_sync": (
+        "Tersimpan di laptop ini tetapi belum terkirim: {msg}",
+        "Saved on this laptop but not sent yet: {msg}",
+    ),
+    # queue
+    "queue_title": ("Antrean tinjauan", "Review queue"),
+    "queue_count": ("Perlu keputusan", "Need a decision"),
+    "count_conflict": ("Sumber berbeda", "Sources disagree"),
+    "count_verified": ("Terverifikasi", "Verified"),
+    "count_agree": ("Sepakat", "Agree"),
+    "count_one": ("Satu sumber", "One source"),
+    "count_incidents": ("Insiden terbuka", "Open incidents"),
+    "count_overdue": ("Lewat tenggat", "Overdue"),
+    "f_kecamatan": ("Kecamatan", "District"),
+    "f_ballot": ("Surat suara", "Ballot"),
+    "f_flag": ("Tanda", "Flag"),
+    "col_severity": ("Tingkat", "Severity"),
+    "col_tps": ("TPS", "TPS"),
+    "col_ballot": ("Surat suara", "Ballot"),
+    "col_status": ("Status", "Status"),
+    "col_flag": ("Tanda utama", "Top flag"),
+    "col_sources": ("Sumber", "Sources"),
+    "open": ("Buka", "Open"),
+    "queue_empty": ("Tidak ada yang perlu diputuskan.", "Nothing needs a decision."),
+    "type_incident": ("Insiden", "Incident"),
+    "sev_3": ("Tinggi", "High"),
+    "sev_2": ("Sedang", "Medium"),
+    "sev_1": ("Rendah", "Low"),
+    "sev_0": ("-", "-"),
+    # tps comparison
+    "tps_title": ("Perbandingan sumber", "Source comparison"),
+    "tps_none": (
+        "Pilih TPS dari Antrean, atau ketik ID TPS di bawah.",
+        "Pick a TPS from the Queue, or type a TPS id below.",
+    ),
+    "tps_id": ("ID TPS", "TPS id"),
+    "show": ("Tampilkan", "Show"),
+    "field": ("Isian", "Field"),
+    "decision": ("Keputusan", "Decision"),
+    "state_agree": ("sama", "agree"),
+    "state_conflict": ("BEDA", "DIFFERS"),
+    "state_single": ("satu sumber", "one source"),
+    "state_verified": ("diverifikasi", "verified"),
+    "photo": ("Foto", "Photo"),
+    "no_photo": ("tanpa foto", "no photo"),
+    "photo_title": ("Foto {sha}", "Photo {sha}"),
+    "photo_loading": ("Mengambil foto…", "Fetching the photo…"),
+    "flags": ("Tanda", "Flags"),
+    "no_flags": ("Tidak ada tanda.", "No flags."),
+    "history": ("Riwayat", "History"),
+    "history_entry": ("{at} · {who} · perangkat {device}", "{at} · {who} · device {device}"),
+    "changed": ("mengubah: {fields}", "changed: {fields}"),
+    "verify": ("Verifikasi", "Verify"),
+    "override_all": ("Ubah nilai yang sepakat juga", "Also change agreed values"),
+    "reason": ("Alasan (wajib)", "Reason (required)"),
+    "reason_required": ("Tulis alasannya dulu.", "Write the reason first."),
+    "bad_number": ("Angka 0-999 saja: {fields}", "Numbers 0-999 only: {fields}"),
+    "verify_title": ("Verifikasi TPS {tps}", "Verify TPS {tps}"),
+    "verify_summary": ("Nilai yang diputuskan:", "Values decided:"),
+    "verify_confirm": ("Simpan dan kirim", "Save and send"),
+    "verify_sending": ("Mengirim verifikasi…", "Sending the verification…"),
+    "verify_done": ("Verifikasi terkirim.", "Verification sent."),
+    "differences": ("{n} isian berbeda", "{n} fields differ"),
+    "sources_n": ("{n} sumber", "{n} sources"),
+    "verified_by": ("Diverifikasi: {alasan}", "Verified: {alasan}"),
+    # incidents
+    "inc_title": ("Insiden", "Incidents"),
+    "inc_empty": ("Belum ada insiden.", "No incidents yet."),
+    "inc_deadline": ("Tenggat", "Deadline"),
+    "inc_days_left": ("{n} hari lagi", "{n} days left"),
+    "inc_overdue": ("LEWAT TENGGAT", "OVERDUE"),
+    "inc_closed": ("selesai", "closed"),
+    "inc_assign": ("Ditugaskan ke", "Assigned to"),
+    "inc_save_assign": ("Tugaskan", "Assign"),
+    "inc_comment": ("Komentar", "Comment"),
+    "inc_add_comment": ("Tambah komentar", "Add comment"),
+    "inc_next": ("Langkah berikut:", "Next step:"),
+    "inc_forward_to": ("Teruskan ke", "Forward to"),
+    "inc_saved": ("Perubahan insiden terkirim.", "Incident change sent."),
+    "inc_pick": ("Pilih insiden di daftar.", "Pick an incident in the list."),
+    "inc_comments": ("Komentar", "Comments"),
+    "proses_diterima": ("Diterima", "Received"),
+    "proses_registrasi": ("Registrasi", "Register"),
+    "proses_tidak_diregistrasi": ("Tidak diregistrasi", "Not registered"),
+    "proses_kajian": ("Kajian", "Review"),
+    "proses_terbukti": ("Terbukti", "Proven"),
+    "proses_tidak_terbukti": ("Tidak terbukti", "Not proven"),
+    "proses_diteruskan": ("Diteruskan", "Forwarded"),
+    "to_kpu": ("KPU", "KPU"),
+    "to_dkpp": ("DKPP", "DKPP"),
+    "to_gakkumdu": ("Sentra Gakkumdu", "Gakkumdu"),
+    "to_lainnya": ("Instansi lain", "Other agency"),
+    # conflicts
+    "conf_title": ("Konflik suntingan", "Edit conflicts"),
+    "conf_empty": ("Tidak ada konflik terbuka.", "No open conflicts."),
+    "conf_current": ("Nilai sekarang", "Current value"),
+    "conf_incoming": ("Nilai masuk", "Incoming value"),
+    "conf_pick_current": ("Pakai nilai sekarang", "Keep current"),
+    "conf_pick_incoming": ("Pakai nilai masuk", "Take incoming"),
+    "conf_merge": ("Gabungkan", "Merge"),
+    "conf_merge_value": ("Nilai gabungan", "Merged value"),
+    "conf_resolved": ("Konflik diselesaikan.", "Conflict resolved."),
+    "conf_record": (
+        "{kind} {record} · TPS {tps} · isian {field}",
+        "{kind} {record} · TPS {tps} · field {field}",
+    ),
+    # map and plan
+    "map_title": ("Peta kerawanan dan rencana pengamanan", "Risk map and deployment plan"),
+    "map_colour": ("Warna penanda", "Marker colour"),
+    "by_category": ("Kerawanan", "Risk"),
+    "by_coverage": ("Cakupan sumber", "Source coverage"),
+    "cov_0": ("Belum ada laporan", "No report"),
+    "cov_1": ("1 sumber", "1 source"),
+    "cov_2": ("2 sumber", "2 sources"),
+    "cov_3": ("3+ sumber", "3+ sources"),
+    "incidents_layer": ("Lapisan insiden", "Incidents layer"),
+    "no_tiles": (
+        "Tanpa ubin peta (offline): penanda dan nama kecamatan tetap tampil.",
+        "No map tiles (offline): markers and district names still show.",
+    ),
+    "tiles_from": ("Ubin peta: {url}", "Map tiles: {url}"),
+    "demo_positions": (
+        "Posisi TPS tanpa GPS adalah posisi DEMO di sekitar pusat kecamatan.",
+        "TPS without GPS are shown at DEMO positions around the district centre.",
+    ),
+    "plan_title": ("Rencana pengamanan per kecamatan", "Deployment plan per district"),
+    "plan_polisi_avail": ("Polisi tersedia", "Police available"),
+    "plan_linmas_avail": ("Linmas tersedia", "Linmas available"),
+    "plan_apply": ("Hitung", "Compute"),
+    "plan_csv": ("Ekspor CSV rencana", "Export plan CSV"),
+    "col_kecamatan": ("Kecamatan", "District"),
+    "col_tps_n": ("TPS", "TPS"),
+    "col_unassessed": ("Belum dinilai", "Not assessed"),
+    "col_polisi": ("Polisi perlu", "Police needed"),
+    "col_linmas": ("Linmas perlu", "Linmas needed"),
+    "total": ("Jumlah", "Total"),
+    "shortfall": (
+        "Kekurangan: polisi {p}, linmas {l}",
+        "Shortfall: police {p}, linmas {l}",
+    ),
+    "enough": ("Personel cukup.", "Enough personnel."),
+    "pattern": ("Pola (polisi-TPS-linmas): {p}", "Pattern (police-TPS-linmas): {p}"),
+    # dashboard
+    "dash_title": ("Dasbor", "Dashboard"),
+    "dash_votes": (
+        "Suara per calon (PPWP, nilai sepakat/terverifikasi)",
+        "Votes per candidate (PPWP, agreed/verified values)",
+    ),
+    "dash_decided": (
+        "{d} dari {n} TPS sudah pasti ({p}%), {v} terverifikasi",
+        "{d} of {n} TPS decided ({p}%), {v} verified",
+    ),
+    "dash_flags": ("Tanda terbanyak", "Top flags"),
+    "dash_progress": (
+        "Progres laporan per kecamatan (PPWP)",
+        "Reporting progress per district (PPWP)",
+    ),
+    "dash_progress_note": (
+        "Server belum punya data deret waktu: progres dihitung dari status TPS saat ini; "
+        "titik waktu di bawah dicatat sejak konsol dibuka.",
+        "The server has no time series yet: progress is computed from the current TPS states; "
+        "the time points below were recorded since the console opened.",
+    ),
+    "dash_reported": ("TPS melapor", "TPS reporting"),
+    "dash_timeline": ("{at}: {n} TPS melapor", "{at}: {n} TPS reporting"),
+    "dash_no_votes": ("Belum ada suara yang pasti.", "No decided votes yet."),
+    # exports
+    "exp_title": ("Ekspor", "Exports"),
+    "exp_folder": ("Berkas disimpan di folder: {path}", "Files are saved in the folder: {path}"),
+    "exp_tallies": ("Hasil penghitungan", "Tallies"),
+    "exp_reconciliation": ("Rekonsiliasi", "Reconciliation"),
+    "exp_incidents": ("Insiden", "Incidents"),
+    "exp_geojson": ("GeoJSON TPS (QGIS)", "TPS GeoJSON (QGIS)"),
+    "exp_evidence_tps": ("Paket bukti TPS (ZIP)", "TPS evidence bundle (ZIP)"),
+    "exp_evidence_incident": ("Paket bukti insiden (ZIP)", "Incident evidence bundle (ZIP)"),
+    "exp_incident_id": ("ID insiden", "Incident id"),
+    "exp_progress": ("Mengunduh {name}: {kb} KB", "Downloading {name}: {kb} KB"),
+    "exp_saved": ("Tersimpan: {path}", "Saved: {path}"),
+    "exp_recent": ("Berkas terakhir", "Recent files"),
+    "exp_need_id": ("Isi ID dulu.", "Fill in the id first."),
+}
+
+
+def t(lang: str, key: str, **kw: Any) -> str:
+    """The string for `key` in `lang` (English when lang == "en"), with `{name}` filled in."""
+    pair = S.get(key)
+    if pair is None:
+        return key
+    text = pair[1] if lang == "en" else pair[0]
+    return text.format(**kw) if kw else text
+
+
+def pick(lang: str, pair: Any) -> str:
+    """One side of a server-sent `[id, en]` pair."""
+    if isinstance(pair, list | tuple) and len(pair) == 2:
+        return str(pair[1] if lang == "en" else pair[0])
+    return str(pair or "")

@@ -1,0 +1,63 @@
+"""The holdout scenario through the console's state: the misread TPS tops the queue, the
+supervisor verifies it with a reason, the queue empties and the totals change."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.app.console.conftest import TPS, World
+
+
+def test_conflict_tops_queue_verify_clears_it_and_totals_change(world: World):
+    world.three_sources()
+    m = world.models()
+    asyncio.run(m.queue.load())
+    top = m.queue.items[0]
+    assert (top["tps"], top["ballot"], top["status"]) == (TPS, "ppwp", "conflict")
+    assert m.queue.counts["by_status"]["conflict"] == 1
+    assert m.queue.rule_words("vote_conflict", "id") == "Sumber berbeda pada suara calon"
+
+    asyncio.run(m.open_tps(TPS, "ppwp"))
+    assert m.nav.tab == 1 and m.comparison.doc["differences"] == ["suara.1"]
+    assert [s["source"] for s in m.comparison.doc["sources"]] == ["polisi", "ptps", "saksi:1"]
+    assert m.comparison.typed["suara.1"] == "99"  # the majority is proposed
+
+    assert asyncio.run(m.verify()) is False  # no reason yet
+    assert m.comparison.error("id") == "Tulis alasannya dulu."
+    m.comparison.set_reason("Plano difoto: 99")
+    assert asyncio.run(m.verify()) is True
+    assert m.comparison.error("id") == "" and m.comparison.doc["status"] == "verified"
+    assert [i for i in m.queue.items if i.get("tps") == TPS] == []
+
+    decision = m.comparison.doc["decision"]
+    assert decision["nilai"] == {"suara.1": 99} and decision["alasan"] == "Plano difoto: 99"
+    assert decision["record_id"] in m.comparison.doc["history"]
+    asyncio.run(m.go("dashboard"))
+    votes = {no: v for no, _, v in m.dashboard.candidates()}
+    assert votes == {"1": 99, "2": 120, "3": 50}
+    decided, verified, total = m.dashboard.share()
+    assert (decided, verified, total) == (1, 1, 3858)
+    assert m.dashboard.reported() == 1
+
+
+def test_override_needs_numbers_and_confirm_without_conflict(world: World):
+    world.send("ptps", "t-ptps", {**_one_source()})
+    m = world.models()
+    asyncio.run(m.open_tps(TPS, "ppwp"))
+    assert m.comparison.doc["status"] == "one_source"
+    m.comparison.override_all = True
+    m.comparison.type_value("suara.2", "1200")
+    m.comparison.set_reason("cek")
+    assert "0-999" in m.comparison.problem("id")
+    m.comparison.type_value("suara.2", "121")
+    nilai, bad = m.comparison.decision()
+    assert bad == [] and nilai == {"suara.2": 121}
+    m.comparison.type_value("suara.2", "120")
+    nilai, _ = m.comparison.decision()  # nothing open, nothing changed: confirm every value
+    assert nilai["suara.2"] == 120 and len(nilai) > 20
+
+
+def _one_source() -> dict:
+    from tests.server.recon_helpers import VOTES, form
+
+    return form(VOTES)
