@@ -1,0 +1,12 @@
+"""Placeholder."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flet as ft
+
+
+@ft.component
+def MapScreen(m: Any, model: Any, lang: str) -> ft.Control:
+    return ft.Text("map")

@@ -1,0 +1,123 @@
+"""Antrean: TPS-ballots and incidents needing a decision, worst first, counts at the top."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flet as ft
+
+from app.ui.console.screens.widgets import (
+    count_card,
+    dropdown,
+    header,
+    severity_chip,
+    status_chip,
+    status_line,
+    table,
+)
+from app.ui.console.state.console import Models
+from app.ui.console.state.queue import QueueModel
+from app.ui.console.strings import t
+
+
+def _counts(q: QueueModel, lang: str) -> ft.Control:
+    c = q.counts
+    by = c.get("by_status", {})
+    cards = [
+        count_card(t(lang, "queue_count"), c.get("queue", 0), "count-queue"),
+        count_card(t(lang, "count_conflict"), by.get("conflict", 0), "count-conflict",
+                   ft.Colors.RED_700),
+        count_card(t(lang, "count_one"), by.get("one_source", 0), "count-one"),
+        count_card(t(lang, "count_agree"), by.get("agree", 0), "count-agree"),
+        count_card(t(lang, "count_verified"), by.get("verified", 0), "count-verified",
+                   ft.Colors.GREEN_800),
+        count_card(t(lang, "count_incidents"), c.get("incidents_open", 0), "count-incidents"),
+        count_card(t(lang, "count_overdue"), c.get("incidents_overdue", 0), "count-overdue",
+                   ft.Colors.RED_700),
+    ]  # fmt: skip
+    return ft.Row(cards, wrap=True, spacing=8, run_spacing=8)
+
+
+def _filters(m: Models, lang: str) -> ft.Control:
+    q = m.queue
+    everything = [("all", t(lang, "all"))]
+    kec = everything + m.backend.kecamatan()
+    ballots = everything + [
+        (b.code, b.name_en if lang == "en" else b.name_id) for b in m.backend.election.ballots
+    ]
+    rules = everything + [(k, v[1] if lang == "en" else v[0]) for k, v in
+                          q.legend.get("rules", {}).items()]  # fmt: skip
+    return ft.Row(
+        [
+            dropdown(t(lang, "f_kecamatan"), q.kecamatan or "all", kec,
+                     lambda v: q.set_filter("kecamatan", v)),
+            dropdown(t(lang, "f_ballot"), q.ballot or "all", ballots,
+                     lambda v: q.set_filter("ballot", v), width=300),
+            dropdown(t(lang, "f_flag"), q.flag or "all", rules,
+                     lambda v: q.set_filter("flag", v), width=300),
+        ],
+        wrap=True,
+    )  # fmt: skip
+
+
+def _row(m: Models, item: dict[str, Any], lang: str) -> list[ft.Control | str]:
+    q = m.queue
+    sev = severity_chip(int(item.get("severity", 0)), lang)
+    if item.get("type") == "incident":
+        words = item.get("proses_label") or ["", ""]
+        flag = t(lang, "inc_overdue") if item.get("overdue") else str(item.get("kategori") or "")
+        tps = item["tps"]
+
+        async def open_incident() -> None:
+            m.incidents.select(item["id"])
+            await m.go("incidents")
+
+        go = ft.TextButton(t(lang, "open"), icon=ft.Icons.OPEN_IN_NEW, on_click=open_incident)
+        return [sev, tps, t(lang, "type_incident"), words[1 if lang == "en" else 0], flag, "",
+                ft.Semantics(identifier=f"open-incident-{item['id']}", content=go)]  # fmt: skip
+    top = item.get("top_flag") or {}
+    flag_words = top.get("message_en" if lang == "en" else "message_id") or ", ".join(
+        q.rule_words(r, lang) for r in item.get("rules", [])
+    )
+    label = m.backend.regions.get(item["tps"])
+    tps_words = f"{item['tps']}\n{label.label}" if label else item["tps"]
+
+    async def open_tps() -> None:
+        await m.open_tps(item["tps"], item["ballot"])
+
+    button = ft.FilledButton(t(lang, "open"), icon=ft.Icons.COMPARE_ARROWS, on_click=open_tps)
+    return [
+        sev,
+        tps_words,
+        item["ballot"].upper(),
+        status_chip(item["status"], q.status_words(item["status"], lang)),
+        ft.Text(flag_words, width=360, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS),
+        str(item.get("n_sources", "")),
+        ft.Semantics(identifier=f"open-{item['tps']}-{item['ballot']}", content=button),
+    ]
+
+
+@ft.component
+def QueueScreen(m: Models, q: QueueModel, lang: str) -> ft.Control:
+    cols = [t(lang, k) for k in ("col_severity", "col_tps", "col_ballot", "col_status",
+                                 "col_flag", "col_sources")] + [""]  # fmt: skip
+    rows = [_row(m, item, lang) for item in q.items[:300]]
+    body: ft.Control = (
+        table(cols, rows, numeric=(5,))
+        if rows
+        else ft.Text(t(lang, "queue_empty"), size=16, italic=True)
+    )
+    return ft.Column(
+        [
+            header(t(lang, "queue_title"), lang, q.load),
+            _counts(q, lang),
+            _filters(m, lang),
+            status_line(q, lang),
+            ft.Semantics(
+                identifier="queue-table", content=ft.Row([body], scroll=ft.ScrollMode.AUTO)
+            ),
+        ],
+        spacing=12,
+        scroll=ft.ScrollMode.AUTO,
+        expand=True,
+    )

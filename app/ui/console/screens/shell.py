@@ -1,0 +1,81 @@
+"""The console shell: a navigation rail on the left, the chosen screen on the right."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.ui.console.state.console import Models
+from app.ui.console.state.shell import Nav
+from app.ui.console.strings import t
+
+RAIL = (
+    ("nav_queue", ft.Icons.INBOX),
+    ("nav_tps", ft.Icons.COMPARE_ARROWS),
+    ("nav_incidents", ft.Icons.REPORT),
+    ("nav_conflicts", ft.Icons.CALL_SPLIT),
+    ("nav_map", ft.Icons.MAP),
+    ("nav_dashboard", ft.Icons.INSIGHTS),
+    ("nav_exports", ft.Icons.DOWNLOAD),
+)
+
+
+def _body(m: Models, nav: Nav) -> ft.Control:
+    from app.ui.console.screens.conflicts import ConflictsScreen
+    from app.ui.console.screens.dashboard import DashboardScreen
+    from app.ui.console.screens.exports import ExportsScreen
+    from app.ui.console.screens.incidents import IncidentsScreen
+    from app.ui.console.screens.map import MapScreen
+    from app.ui.console.screens.queue import QueueScreen
+    from app.ui.console.screens.tps import TpsScreen
+
+    lang = nav.lang
+    screens = (
+        lambda: QueueScreen(m, m.queue, lang),
+        lambda: TpsScreen(m, m.comparison, lang),
+        lambda: IncidentsScreen(m, m.incidents, lang),
+        lambda: ConflictsScreen(m, m.conflicts, lang),
+        lambda: MapScreen(m, m.plan, lang),
+        lambda: DashboardScreen(m, m.dashboard, lang),
+        lambda: ExportsScreen(m, m.exports, lang),
+    )
+    return screens[nav.tab]()
+
+
+@ft.component
+def Shell(m: Models, nav: Nav) -> ft.Control:
+    async def first() -> None:
+        await m.go(nav.tab)
+
+    ft.use_effect(first, [])
+
+    async def change(e: ft.Event[ft.NavigationRail]) -> None:
+        await m.go(int(e.control.selected_index or 0))
+
+    ident = m.backend.store.identity()
+    rail = ft.NavigationRail(
+        selected_index=nav.tab,
+        label_type=ft.NavigationRailLabelType.ALL,
+        min_width=88,
+        leading=ft.Column(
+            [ft.Icon(ft.Icons.SHIELD, color=ft.Colors.INDIGO_800, size=30),
+             ft.Text("Pantau TPS", size=12, weight=ft.FontWeight.BOLD)],
+            horizontal_alignment=ft.CrossAxisAlignment.CENTER, spacing=2,
+        ),
+        trailing=ft.TextButton(t(nav.lang, "lang_switch"), on_click=nav.toggle_lang),
+        destinations=[
+            ft.NavigationRailDestination(icon=icon, label=t(nav.lang, key)) for key, icon in RAIL
+        ],
+        on_change=change,
+    )  # fmt: skip
+    who = f"{ident.name} · {ident.role}" if ident else ""
+    top = ft.Row(
+        [ft.Text(t(nav.lang, "title"), size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+         ft.Text(who, size=13, color=ft.Colors.ON_SURFACE_VARIANT)],
+        alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
+    )  # fmt: skip
+    content = ft.Container(
+        ft.Column([top, ft.Container(_body(m, nav), expand=True)], spacing=4, expand=True),
+        expand=True,
+        padding=ft.Padding.only(left=12, right=12, top=6, bottom=6),
+    )
+    return ft.Row([rail, ft.VerticalDivider(width=1), content], expand=True, spacing=0)

@@ -1,0 +1,172 @@
+"""Small pieces every console screen uses: header, counts, chips, status line, table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import flet as ft
+
+from app.ui.console.state.base import Loadable
+from app.ui.console.strings import t
+
+STATUS_STYLE: dict[str, tuple[str, ft.IconData]] = {
+    "conflict": (ft.Colors.RED_700, ft.Icons.CALL_SPLIT),
+    "verified": (ft.Colors.GREEN_800, ft.Icons.VERIFIED),
+    "agree": (ft.Colors.TEAL_700, ft.Icons.DONE_ALL),
+    "one_source": (ft.Colors.AMBER_900, ft.Icons.LOOKS_ONE),
+    "no_data": (ft.Colors.BLUE_GREY_600, ft.Icons.RADIO_BUTTON_UNCHECKED),
+}
+SEVERITY_STYLE: dict[int, tuple[str, ft.IconData]] = {
+    3: (ft.Colors.RED_700, ft.Icons.PRIORITY_HIGH),
+    2: (ft.Colors.ORANGE_800, ft.Icons.WARNING_AMBER),
+    1: (ft.Colors.BLUE_GREY_700, ft.Icons.INFO_OUTLINE),
+    0: (ft.Colors.BLUE_GREY_500, ft.Icons.REMOVE),
+}
+
+
+def chip(words: str, color: str, icon: ft.IconData | None = None) -> ft.Control:
+    """Colour, icon and words together: never colour alone."""
+    parts: list[ft.Control] = [
+        ft.Text(words, color=ft.Colors.WHITE, size=13, weight=ft.FontWeight.W_600)
+    ]
+    if icon is not None:
+        parts.insert(0, ft.Icon(icon, color=ft.Colors.WHITE, size=16))
+    return ft.Container(
+        ft.Row(parts, spacing=4, tight=True),
+        bgcolor=color,
+        border_radius=12,
+        padding=ft.Padding.symmetric(horizontal=8, vertical=3),
+    )
+
+
+def status_chip(status: str, words: str) -> ft.Control:
+    color, icon = STATUS_STYLE.get(status, STATUS_STYLE["no_data"])
+    return chip(words, color, icon)
+
+
+def severity_chip(severity: int, lang: str) -> ft.Control:
+    color, icon = SEVERITY_STYLE.get(severity, SEVERITY_STYLE[0])
+    return chip(t(lang, f"sev_{severity if severity in SEVERITY_STYLE else 0}"), color, icon)
+
+
+def header(title: str, lang: str, on_reload: Callable[[], Any] | None = None) -> ft.Control:
+    items: list[ft.Control] = [ft.Text(title, size=22, weight=ft.FontWeight.BOLD, expand=True)]
+    if on_reload is not None:
+        items.append(
+            ft.OutlinedButton(t(lang, "reload"), icon=ft.Icons.REFRESH, on_click=on_reload)
+        )
+    return ft.Row(items, vertical_alignment=ft.CrossAxisAlignment.CENTER)
+
+
+def count_card(label: str, value: Any, ident: str, color: str = ft.Colors.INDIGO_800) -> ft.Control:
+    body = ft.Column(
+        [
+            ft.Text(str(value), size=26, weight=ft.FontWeight.BOLD, color=color),
+            ft.Text(label, size=13, color=ft.Colors.ON_SURFACE),
+        ],
+        spacing=0,
+        tight=True,
+    )
+    box = ft.Container(
+        body,
+        padding=ft.Padding.symmetric(horizontal=14, vertical=8),
+        border=ft.Border.all(1, ft.Colors.OUTLINE_VARIANT),
+        border_radius=10,
+    )
+    return ft.Semantics(identifier=ident, content=box)
+
+
+def status_line(model: Loadable, lang: str) -> ft.Control:
+    """Progress (with numbers when known), the last error (what to do) and the last notice."""
+    rows: list[ft.Control] = []
+    if model.loading:
+        words = model.progress(lang) or t(lang, "loading")
+        rows.append(ft.Column([ft.ProgressBar(), ft.Text(words, size=13)], spacing=2))
+    if model.error(lang):
+        rows.append(
+            _banner(
+                model.error(lang),
+                ft.Colors.RED_50,
+                ft.Colors.RED_900,
+                ft.Icons.ERROR_OUTLINE,
+                "console-error",
+            )
+        )
+    elif model.notice(lang) and not model.loading:
+        rows.append(
+            _banner(
+                model.notice(lang),
+                ft.Colors.GREEN_50,
+                ft.Colors.GREEN_900,
+                ft.Icons.CHECK_CIRCLE_OUTLINE,
+                "console-notice",
+            )
+        )
+    return ft.Column(rows, spacing=4)
+
+
+def _banner(words: str, bg: str, fg: str, icon: ft.IconData, ident: str) -> ft.Control:
+    row = ft.Row([ft.Icon(icon, color=fg), ft.Text(words, color=fg, expand=True, selectable=True)])
+    return ft.Semantics(
+        identifier=ident, content=ft.Container(row, bgcolor=bg, padding=8, border_radius=8)
+    )
+
+
+def table(
+    columns: Sequence[str | ft.Control],
+    rows: Sequence[Sequence[ft.Control | str]],
+    *,
+    numeric: Sequence[int] = (),
+    colors: Sequence[str | None] | None = None,
+    on_select: Sequence[Callable[[], Any] | None] | None = None,
+) -> ft.DataTable:
+    def cell(c: ft.Control | str) -> ft.DataCell:
+        return ft.DataCell(ft.Text(c) if isinstance(c, str) else c)
+
+    def col(i: int, c: str | ft.Control) -> ft.DataColumn:
+        label = ft.Text(c, weight=ft.FontWeight.BOLD) if isinstance(c, str) else c
+        return ft.DataColumn(label=label, numeric=i in numeric)
+
+    data_rows = []
+    for i, r in enumerate(rows):
+        color = colors[i] if colors else None
+        select = on_select[i] if on_select else None
+        data_rows.append(
+            ft.DataRow(
+                cells=[cell(c) for c in r],
+                color=color,
+                on_select_change=(lambda e, f=select: f()) if select else None,
+            )
+        )
+    return ft.DataTable(
+        columns=[col(i, c) for i, c in enumerate(columns)],
+        rows=data_rows,
+        column_spacing=16,
+        heading_row_height=44,
+        data_row_min_height=40,
+        data_row_max_height=56,
+        show_checkbox_column=False,
+    )
+
+
+def dropdown(
+    label: str,
+    value: str,
+    options: Sequence[tuple[str, str]],
+    on_select: Callable[[str], Any],
+    width: int = 220,
+) -> ft.Control:
+    async def changed(e: ft.Event[ft.Dropdown]) -> None:
+        result = on_select(str(e.control.value or ""))
+        if hasattr(result, "__await__"):
+            await result
+
+    return ft.Dropdown(
+        label=label,
+        value=value,
+        width=width,
+        dense=True,
+        options=[ft.DropdownOption(key=k, text=text) for k, text in options],
+        on_select=changed,
+    )

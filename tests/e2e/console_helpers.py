@@ -1,0 +1,148 @@
+"""The console's browser tests: a real server with the Jombang demo seed, field devices that
+push through their own store and SyncClient, and the console process (tests/e2e/console_app.py).
+
+Every process is started here and stopped by its own PID; only 127.0.0.1 is used.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Browser, Page
+
+from app.store import Store, open_store
+from app.sync import SyncClient, enrol
+from tests.e2e.conftest import (
+    CHROME_ARGS,
+    CHROMIUM,
+    LOCAL,
+    ROOT,
+    SHOTS,
+    Proc,
+    free_port,
+    seed,
+    server_proc,
+)
+from tests.server.recon_helpers import VOTES, form
+
+TPS = "3517012001001"
+LAPTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 412, "height": 915}
+WAIT = 30_000
+CONSOLE_SHOTS = SHOTS / "console"
+NAMES = {
+    "supervisor": "[DEMO] Supervisor Polres Jombang",
+    "ptps": "[DEMO] PTPS 001 Jantiganggong",
+    "polisi": "[DEMO] Bhabinkamtibmas Jantiganggong",
+    "saksi": "[DEMO] Saksi PKB TPS 001",
+}
+
+
+@dataclass
+class ConsoleStack:
+    tmp: Path
+    server: Proc
+    console: Proc
+    server_url: str
+    console_url: str
+    export_dir: Path
+
+    def stop(self) -> None:
+        self.console.stop()
+        self.server.stop()
+
+
+def device(tmp: Path, url: str, code: str, name: str) -> Store:
+    store = open_store(tmp / f"{name}.db")
+    enrol(store, url, code, name)
+    return store
+
+
+def push(store: Store, record_id: str, kind: str, fields: dict[str, Any]) -> None:
+    ident = store.identity()
+    assert ident is not None
+    store.save(record_id, kind, TPS, fields)
+    client = SyncClient(store, ident.server_url, ident.token, attempts=2)
+    try:
+        report = client.sync_once()
+    finally:
+        client.close()
+    assert not report.rejected, report.rejected
+
+
+def three_sources(tmp: Path, url: str, codes: dict[str, str]) -> None:
+    """PTPS and saksi PKB wrote 99 for pair 1; the police officer's copy misread it as 44.
+    PTPS also reports an incident (politik uang) at the same TPS."""
+    ptps = device(tmp, url, codes[NAMES["ptps"]], "ptps")
+    push(ptps, "t-ptps", "tally", form(VOTES))
+    push(device(tmp, url, codes[NAMES["polisi"]], "polisi"), "t-polisi", "tally",
+         form(VOTES, suara={**VOTES, "1": 44}))  # fmt: skip
+    push(device(tmp, url, codes[NAMES["saksi"]], "saksi"), "t-saksi", "tally", form(VOTES))
+    push(ptps, "i-uang", "incident", {"jenis": "laporan", "kategori": "politik_uang", "tps": TPS,
+         "tingkat": "tinggi", "uraian": "Amplop dibagikan dekat TPS pagi hari"})  # fmt: skip
+
+
+def start(tmp: Path) -> ConsoleStack:
+    db = tmp / "server.db"
+    codes = seed(db)
+    sport, cport = free_port(), free_port()
+    server = server_proc(db, sport, tmp / "server.log").start()
+    url = f"http://127.0.0.1:{sport}"
+    try:
+        three_sources(tmp, url, codes)
+        export_dir = tmp / "laptop" / "ekspor"
+        env = {
+            **os.environ,
+            "PANTAU_SERVER_URL": url,
+            "PANTAU_DATA_DIR": str(tmp / "laptop"),
+            "PANTAU_APP_PORT": str(cport),
+            "PANTAU_ENROL_CODE": codes[NAMES["supervisor"]],
+            "PANTAU_EXPORT_DIR": str(export_dir),
+            "PANTAU_TILE_URL": "",
+        }
+        args = [sys.executable, str(ROOT / "tests/e2e/console_app.py")]
+        console = Proc(args, env, tmp / "console.log", f"http://127.0.0.1:{cport}/").start()
+    except BaseException:
+        server.stop()
+        raise
+    return ConsoleStack(tmp, server, console, url, f"http://127.0.0.1:{cport}/", export_dir)
+
+
+def launch(p: Any) -> Browser:
+    return p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)  # type: ignore[no-any-return]
+
+
+def open_console(browser: Browser, url: str) -> Page:
+    page = browser.new_page(viewport=LAPTOP, accept_downloads=True)
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort())
+    page.goto(url)
+    ph = page.locator("flt-semantics-placeholder")
+    ph.wait_for(state="attached", timeout=WAIT)
+    ph.dispatch_event("click")
+    return page
+
+
+def ident(page: Page, name: str) -> Any:
+    return page.locator(f'[flt-semantics-identifier="{name}"]')
+
+
+def rail(page: Page, label: str) -> None:
+    """NavigationRail destinations are buttons named "Label Tab i of n"."""
+    page.get_by_role("button", name=f"{label} Tab").first.click()
+
+
+def shot(page: Page, name: str, size: dict[str, int] | None = None) -> Path:
+    CONSOLE_SHOTS.mkdir(parents=True, exist_ok=True)
+    if size is not None:
+        page.set_viewport_size(size)
+    page.wait_for_timeout(800)
+    path = CONSOLE_SHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    if size is not None:
+        page.set_viewport_size(LAPTOP)
+        page.wait_for_timeout(400)
+    return path
