@@ -154,8 +154,11 @@ def gc_tombstones(db: DbOption = None) -> None:
 def seed_demo(
     db: DbOption = None,
     region_csv: Annotated[Path | None, typer.Option("--region-csv")] = None,
+    records: Annotated[
+        int, typer.Option("--records", help="Jumlah TPS yang diberi data contoh (0 = tidak ada)")
+    ] = 300,
 ) -> None:
-    """Isi data DEMO Jombang: wilayah, satu pengguna tiap peran, dan kode pendaftarannya."""
+    """Isi data DEMO Jombang: wilayah, satu pengguna tiap peran, kode pendaftaran, data contoh."""
     settings = Settings()
     with _store(db) as store:
         codes = demo.seed(
@@ -164,6 +167,9 @@ def seed_demo(
             settings.now_ms(),
             settings.enrol_code_ttl_hours,
         )
+        if records:
+            n = demo.seed_records(store, settings, records)
+            typer.echo(f"{n} data contoh (tally, kerawanan, kejadian) dikirim lewat jalur sinkron.")
     typer.echo("DATA DEMO (bukan data resmi). Kode pendaftaran:")
     for name, code in codes:
         typer.echo(f"{code}\t{name}")

@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sync_server import admin
+from sync_server import admin, demo_records
+from sync_server.admin import read_region
+from sync_server.reconcile import load_election
+from sync_server.runtime import Runtime
+from sync_server.settings import Settings
 from sync_server.store.base import Store
 
 DEMO_TPS = "3517012001001"  # TPS 001 Jantiganggong, Kec. Perak, Kab. Jombang
@@ -37,3 +41,13 @@ def seed(store: Store, region_csv: Path, now_ms: int, ttl_hours: float) -> list[
         user = admin.create_user(store, demo.name, demo.role, demo.scope, demo.party)
         codes.append((user.name, admin.issue_enrol_code(store, user.id, now_ms, ttl_hours)))
     return codes
+
+
+def seed_records(store: Store, settings: Settings, n_tps: int) -> int:
+    """Demo tallies, assessments and incidents for `n_tps` TPS, pushed like a device's."""
+    election = load_election(settings.election_file)
+    if election is None:
+        raise FileNotFoundError(settings.election_file)
+    runtime = Runtime(settings, lambda: store)
+    tps = [t for t in read_region(settings.region_csv).tps if store.has_tps(t.id)]
+    return demo_records.seed_records(store, runtime, election, tps, settings.now_ms(), n_tps)

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from sync_server import admin
 from sync_server.cli import cli
+from sync_server.chain import verify_chain
 from sync_server.store.sqlite import SqliteStore
 from tests.server.conftest import TPS
 
@@ -106,7 +107,7 @@ def test_a_database_that_cannot_be_opened_fails_in_words(tmp_path: Path):
 
 
 def test_seed_demo_prints_labelled_codes(db: Path):
-    out = ok("seed-demo", "--db", db, "--region-csv", JOMBANG)
+    out = ok("seed-demo", "--db", db, "--region-csv", JOMBANG, "--records", "0")
     assert "DEMO" in out
     lines = [line for line in out.splitlines() if "\t" in line]
     assert len(lines) == 5 and all("[DEMO]" in line for line in lines)
@@ -141,3 +142,22 @@ def test_the_entry_point_runs_as_a_module(db: Path):
         capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
     )  # fmt: skip
     assert bad.returncode == 1 and "Gagal:" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_seed_demo_records_go_through_the_push_path_with_their_flags(db: Path):
+    out = ok("seed-demo", "--db", db, "--region-csv", JOMBANG, "--records", "40")
+    assert "data contoh" in out
+    store = SqliteStore(db)
+    try:
+        states = {(r["tps"], r["ballot"]): r for r in store.db.table("recon_state").rows}
+        rules = {rule for r in states.values() for rule in r["rules"].strip(",").split(",") if rule}
+        kinds = dict(
+            store.db.execute("SELECT kind, count(*) FROM records GROUP BY kind").fetchall()
+        )
+        assert verify_chain(store.log_entries()) is None
+    finally:
+        store.close()
+    assert len(states) == 40
+    assert {"vote_conflict", "votes_above_max"} <= rules  # a 99->44 misread and a 948
+    assert kinds["tally"] >= 80 and kinds["assessment"] == 160 and kinds["incident"] == 12
+    assert all("[DEMO]" in line for line in out.splitlines() if "\t" in line)
