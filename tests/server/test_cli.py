@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from sync_server import admin
-from sync_server.cli import cli
 from sync_server.chain import verify_chain
+from sync_server.cli import cli
 from sync_server.store.sqlite import SqliteStore
 from tests.server.conftest import TPS
 
