@@ -1,12 +1,153 @@
-"""Placeholder."""
+"""Dasbor: votes per candidate with the share of TPS decided and verified, the top flags, and
+reporting progress (current state per kecamatan, plus points recorded since the console opened;
+the server has no time series)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import flet as ft
+import flet_charts as fch
+
+from app.ui.console.screens.widgets import header, status_line
+from app.ui.console.state.console import Models
+from app.ui.console.state.dashboard import DashboardModel
+from app.ui.console.strings import t
+
+BAR_COLORS = (ft.Colors.TEAL_700, ft.Colors.INDIGO_700, ft.Colors.RED_700)
+
+
+def nice_max(value: float) -> float:
+    """The axis top: 1, 2, 2.5 or 5 times a power of ten, above the value."""
+    step = 10 ** max(len(str(int(value))) - 1, 0)
+    for k in (1, 2, 2.5, 5, 10):
+        if k * step >= value * 1.05:
+            return k * step
+    return value * 1.1
+
+
+def _bars(values: list[tuple[str, int]], color: str | None = None, height: int = 240) -> ft.Control:
+    top = nice_max(max([v for _, v in values] + [1]))
+    groups = [
+        fch.BarChartGroup(
+            x=i,
+            rods=[
+                fch.BarChartRod(
+                    to_y=v,
+                    width=28,
+                    border_radius=3,
+                    color=color or BAR_COLORS[i % len(BAR_COLORS)],
+                )
+            ],
+        )
+        for i, (_, v) in enumerate(values)
+    ]
+    labels = [
+        fch.ChartAxisLabel(value=i, label=ft.Text(name, size=11))
+        for i, (name, _) in enumerate(values)
+    ]
+    chart: ft.Control = fch.BarChart(
+        groups=groups,
+        height=height,
+        max_y=top * 1.15,
+        bottom_axis=fch.ChartAxis(labels=labels, label_size=34),
+        left_axis=fch.ChartAxis(label_size=44),
+        horizontal_grid_lines=fch.ChartGridLines(color=ft.Colors.OUTLINE_VARIANT, width=0.5),
+    )
+    return chart
+
+
+def _card(title: str, body: list[ft.Control], ident: str, width: int | None = None) -> ft.Control:
+    box = ft.Container(
+        ft.Column([ft.Text(title, size=16, weight=ft.FontWeight.BOLD), *body], spacing=8),
+        padding=12,
+        border=ft.Border.all(1, ft.Colors.OUTLINE_VARIANT),
+        border_radius=10,
+        width=width,
+        expand=width is None,
+    )
+    return ft.Semantics(identifier=ident, content=box)
+
+
+def _votes(d: DashboardModel, lang: str) -> ft.Control:
+    cands = d.candidates()
+    decided, verified, total = d.share()
+    pct = round(100 * decided / total, 1) if total else 0
+    lines: list[ft.Control] = [
+        ft.Text(f"0{no} {name}: {v:,}".replace(",", "."), size=13) for no, name, v in cands
+    ]
+    chart = (
+        _bars([(f"0{no}", v) for no, _, v in cands])
+        if any(v for *_, v in cands)
+        else (ft.Text(t(lang, "dash_no_votes"), italic=True))
+    )
+    share = ft.Column(
+        [
+            ft.ProgressBar(value=decided / total if total else 0, bar_height=10),
+            ft.Text(
+                t(lang, "dash_decided", d=decided, n=total, p=pct, v=verified),
+                weight=ft.FontWeight.BOLD,
+            ),
+        ],
+        spacing=4,
+    )
+    return _card(t(lang, "dash_votes"), [chart, *lines, share], "dash-votes", width=700)
+
+
+def _flags(d: DashboardModel, lang: str) -> ft.Control:
+    top = d.top_flags(lang)
+    body: list[ft.Control] = [ft.Text(f"{n} × {words}", size=13) for words, n in top]
+    if top:
+        body.insert(
+            0,
+            _bars(
+                [(str(i + 1), n) for i, (_, n) in enumerate(top)], ft.Colors.DEEP_ORANGE_700, 200
+            ),
+        )
+        body[1:] = [ft.Text(f"{i + 1}. {w}: {n}", size=13) for i, (w, n) in enumerate(top)]
+    else:
+        body = [ft.Text(t(lang, "no_flags"), italic=True)]
+    return _card(t(lang, "dash_flags"), body, "dash-flags", width=380)
+
+
+def _progress(d: DashboardModel, lang: str) -> ft.Control:
+    rows: list[ft.Control] = []
+    for name, n, decided, conflict in d.progress_rows():
+        rows.append(
+            ft.Row(
+                [
+                    ft.Text(name, width=120, size=13),
+                    ft.ProgressBar(
+                        value=(decided + conflict) / n if n else 0,
+                        expand=True,
+                        bar_height=8,
+                        color=ft.Colors.TEAL_700,
+                    ),
+                    ft.Text(
+                        f"{decided + conflict}/{n}",
+                        width=70,
+                        size=13,
+                        text_align=ft.TextAlign.RIGHT,
+                    ),
+                ]
+            )
+        )
+    when = [ft.Text(t(lang, "dash_timeline", at=at, n=n), size=12) for at, n in d.timeline]
+    note = ft.Text(t(lang, "dash_progress_note"), size=12, italic=True)
+    reported = ft.Text(f"{t(lang, 'dash_reported')}: {d.reported()}", weight=ft.FontWeight.BOLD)
+    return _card(t(lang, "dash_progress"), [reported, note, *when, *rows], "dash-progress")
 
 
 @ft.component
-def DashboardScreen(m: Any, model: Any, lang: str) -> ft.Control:
-    return ft.Text("dashboard")
+def DashboardScreen(m: Models, d: DashboardModel, lang: str) -> ft.Control:
+    return ft.Column(
+        [
+            header(t(lang, "dash_title"), lang, d.load),
+            status_line(d, lang),
+            ft.Row(
+                [_votes(d, lang), _flags(d, lang)], vertical_alignment=ft.CrossAxisAlignment.START
+            ),
+            _progress(d, lang),
+        ],
+        spacing=12,
+        scroll=ft.ScrollMode.AUTO,
+        expand=True,
+    )

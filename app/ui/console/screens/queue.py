@@ -25,16 +25,22 @@ def _counts(q: QueueModel, lang: str) -> ft.Control:
     by = c.get("by_status", {})
     cards = [
         count_card(t(lang, "queue_count"), c.get("queue", 0), "count-queue"),
-        count_card(t(lang, "count_conflict"), by.get("conflict", 0), "count-conflict",
-                   ft.Colors.RED_700),
+        count_card(
+            t(lang, "count_conflict"), by.get("conflict", 0), "count-conflict", ft.Colors.RED_700
+        ),
         count_card(t(lang, "count_one"), by.get("one_source", 0), "count-one"),
         count_card(t(lang, "count_agree"), by.get("agree", 0), "count-agree"),
-        count_card(t(lang, "count_verified"), by.get("verified", 0), "count-verified",
-                   ft.Colors.GREEN_800),
+        count_card(
+            t(lang, "count_verified"), by.get("verified", 0), "count-verified", ft.Colors.GREEN_800
+        ),
         count_card(t(lang, "count_incidents"), c.get("incidents_open", 0), "count-incidents"),
-        count_card(t(lang, "count_overdue"), c.get("incidents_overdue", 0), "count-overdue",
-                   ft.Colors.RED_700),
-    ]  # fmt: skip
+        count_card(
+            t(lang, "count_overdue"),
+            c.get("incidents_overdue", 0),
+            "count-overdue",
+            ft.Colors.RED_700,
+        ),
+    ]
     return ft.Row(cards, wrap=True, spacing=8, run_spacing=8)
 
 
@@ -45,19 +51,34 @@ def _filters(m: Models, lang: str) -> ft.Control:
     ballots = everything + [
         (b.code, b.name_en if lang == "en" else b.name_id) for b in m.backend.election.ballots
     ]
-    rules = everything + [(k, v[1] if lang == "en" else v[0]) for k, v in
-                          q.legend.get("rules", {}).items()]  # fmt: skip
+    rules = everything + [
+        (k, v[1] if lang == "en" else v[0]) for k, v in q.legend.get("rules", {}).items()
+    ]
     return ft.Row(
         [
-            dropdown(t(lang, "f_kecamatan"), q.kecamatan or "all", kec,
-                     lambda v: q.set_filter("kecamatan", v)),
-            dropdown(t(lang, "f_ballot"), q.ballot or "all", ballots,
-                     lambda v: q.set_filter("ballot", v), width=300),
-            dropdown(t(lang, "f_flag"), q.flag or "all", rules,
-                     lambda v: q.set_filter("flag", v), width=300),
+            dropdown(
+                t(lang, "f_kecamatan"),
+                q.kecamatan or "all",
+                kec,
+                lambda v: q.set_filter("kecamatan", v),
+            ),
+            dropdown(
+                t(lang, "f_ballot"),
+                q.ballot or "all",
+                ballots,
+                lambda v: q.set_filter("ballot", v),
+                width=300,
+            ),
+            dropdown(
+                t(lang, "f_flag"),
+                q.flag or "all",
+                rules,
+                lambda v: q.set_filter("flag", v),
+                width=300,
+            ),
         ],
         wrap=True,
-    )  # fmt: skip
+    )
 
 
 def _row(m: Models, item: dict[str, Any], lang: str) -> list[ft.Control | str]:
@@ -73,8 +94,15 @@ def _row(m: Models, item: dict[str, Any], lang: str) -> list[ft.Control | str]:
             await m.go("incidents")
 
         go = ft.TextButton(t(lang, "open"), icon=ft.Icons.OPEN_IN_NEW, on_click=open_incident)
-        return [sev, tps, t(lang, "type_incident"), words[1 if lang == "en" else 0], flag, "",
-                ft.Semantics(identifier=f"open-incident-{item['id']}", content=go)]  # fmt: skip
+        return [
+            sev,
+            tps,
+            t(lang, "type_incident"),
+            words[1 if lang == "en" else 0],
+            flag,
+            "",
+            ft.Semantics(identifier=f"open-incident-{item['id']}", content=go),
+        ]
     top = item.get("top_flag") or {}
     flag_words = top.get("message_en" if lang == "en" else "message_id") or ", ".join(
         q.rule_words(r, lang) for r in item.get("rules", [])
@@ -99,8 +127,10 @@ def _row(m: Models, item: dict[str, Any], lang: str) -> list[ft.Control | str]:
 
 @ft.component
 def QueueScreen(m: Models, q: QueueModel, lang: str) -> ft.Control:
-    cols = [t(lang, k) for k in ("col_severity", "col_tps", "col_ballot", "col_status",
-                                 "col_flag", "col_sources")] + [""]  # fmt: skip
+    cols = [
+        t(lang, k)
+        for k in ("col_severity", "col_tps", "col_ballot", "col_status", "col_flag", "col_sources")
+    ] + [""]
     rows = [_row(m, item, lang) for item in q.items[:300]]
     body: ft.Control = (
         table(cols, rows, numeric=(5,))

@@ -57,22 +57,27 @@ def Shell(m: Models, nav: Nav) -> ft.Control:
         label_type=ft.NavigationRailLabelType.ALL,
         min_width=88,
         leading=ft.Column(
-            [ft.Icon(ft.Icons.SHIELD, color=ft.Colors.INDIGO_800, size=30),
-             ft.Text("Pantau TPS", size=12, weight=ft.FontWeight.BOLD)],
-            horizontal_alignment=ft.CrossAxisAlignment.CENTER, spacing=2,
+            [
+                ft.Icon(ft.Icons.SHIELD, color=ft.Colors.INDIGO_800, size=30),
+                ft.Text("Pantau TPS", size=12, weight=ft.FontWeight.BOLD),
+            ],
+            horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+            spacing=2,
         ),
         trailing=ft.TextButton(t(nav.lang, "lang_switch"), on_click=nav.toggle_lang),
         destinations=[
             ft.NavigationRailDestination(icon=icon, label=t(nav.lang, key)) for key, icon in RAIL
         ],
         on_change=change,
-    )  # fmt: skip
+    )
     who = f"{ident.name} · {ident.role}" if ident else ""
     top = ft.Row(
-        [ft.Text(t(nav.lang, "title"), size=13, color=ft.Colors.ON_SURFACE_VARIANT),
-         ft.Text(who, size=13, color=ft.Colors.ON_SURFACE_VARIANT)],
+        [
+            ft.Text(t(nav.lang, "title"), size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.Text(who, size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+        ],
         alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
-    )  # fmt: skip
+    )
     content = ft.Container(
         ft.Column([top, ft.Container(_body(m, nav), expand=True)], spacing=4, expand=True),
         expand=True,

@@ -1,4 +1,5 @@
-"""Placeholder."""
+"""TPS: sources in columns, fields in rows, differences marked with a word and a colour;
+photos one click away; verify or override with a required reason; every record's history."""
 
 from __future__ import annotations
 
@@ -6,7 +7,313 @@ from typing import Any
 
 import flet as ft
 
+from app.ui.console.screens.widgets import chip, header, severity_chip, status_chip, status_line
+from app.ui.console.state.comparison import ComparisonModel, majority
+from app.ui.console.state.console import Models
+from app.ui.console.strings import pick, t
+
+DIFF_BG = ft.Colors.RED_50
+
+
+def _source_head(c: ComparisonModel, s: dict[str, Any], lang: str) -> ft.Control:
+    label = s.get("label_en" if lang == "en" else "label") or s["source"]
+    photos: list[ft.Control] = [
+        ft.Semantics(
+            identifier=f"photo-{sha[:12]}",
+            content=ft.IconButton(
+                ft.Icons.PHOTO,
+                tooltip=f"{t(lang, 'photo')} {i + 1}",
+                on_click=lambda e, sha=sha: c.show_photo(sha),
+            ),
+        )
+        for i, sha in enumerate(s.get("photos", []))
+    ]
+    if not photos:
+        photos = [ft.Text(t(lang, "no_photo"), size=11, italic=True)]
+    return ft.Column(
+        [ft.Text(label, weight=ft.FontWeight.BOLD), ft.Row(photos, spacing=0)],
+        spacing=0,
+        tight=True,
+    )
+
+
+def _value_cell(value: Any, differs: bool) -> ft.Control:
+    if value is None:
+        return ft.Text("-")
+    if not differs:
+        return ft.Text(str(value))
+    return ft.Row(
+        [
+            ft.Icon(ft.Icons.ERROR, color=ft.Colors.RED_800, size=16),
+            ft.Text(f"{value} ≠", color=ft.Colors.RED_900, weight=ft.FontWeight.BOLD),
+        ],
+        spacing=2,
+        tight=True,
+    )
+
+
+def _field_cell(f: dict[str, Any], lang: str) -> ft.Control:
+    words: list[ft.Control] = [ft.Text(f.get("label") or f["field"], weight=ft.FontWeight.W_600)]
+    if f.get("verified"):
+        words.append(chip(t(lang, "state_verified"), ft.Colors.GREEN_800, ft.Icons.VERIFIED))
+    elif f["state"] == "conflict":
+        words.append(chip(t(lang, "state_conflict"), ft.Colors.RED_700, ft.Icons.CALL_SPLIT))
+    elif f["state"] == "single":
+        words.append(ft.Text(t(lang, "state_single"), size=11, italic=True))
+    return ft.Row(words, spacing=6, tight=True)
+
+
+def _decision_cell(c: ComparisonModel, f: dict[str, Any], lang: str) -> ft.Control:
+    name = f["field"]
+    if not c.editable(f):
+        return ft.Text(c.typed.get(name, ""), weight=ft.FontWeight.BOLD)
+    return ft.TextField(
+        value=c.typed.get(name, ""),
+        label=f"{t(lang, 'decision')} {f.get('label') or name}",
+        width=150,
+        dense=True,
+        keyboard_type=ft.KeyboardType.NUMBER,
+        input_filter=ft.NumbersOnlyInputFilter(),  # type: ignore[no-untyped-call]
+        on_change=lambda e: c.type_value(name, str(e.control.value or "")),
+    )
+
+
+def _table(c: ComparisonModel, lang: str) -> ft.Control:
+    sources = c.doc.get("sources", [])
+    cols = [ft.DataColumn(label=ft.Text(t(lang, "field"), weight=ft.FontWeight.BOLD))]
+    cols += [ft.DataColumn(label=_source_head(c, s, lang), numeric=True) for s in sources]
+    cols.append(ft.DataColumn(label=ft.Text(t(lang, "decision"), weight=ft.FontWeight.BOLD)))
+    rows = []
+    for f in c.doc.get("fields", []):
+        values = f.get("values", {})
+        common = majority(values)
+        diff = f["state"] == "conflict"
+        cells = [ft.DataCell(_field_cell(f, lang))]
+        for s in sources:
+            v = values.get(s["source"])
+            cells.append(ft.DataCell(_value_cell(v, diff and v is not None and v != common)))
+        cells.append(ft.DataCell(_decision_cell(c, f, lang)))
+        rows.append(ft.DataRow(cells=cells, color=DIFF_BG if diff else None))
+    return ft.DataTable(
+        columns=cols,
+        rows=rows,
+        column_spacing=18,
+        data_row_min_height=38,
+        data_row_max_height=60,
+        heading_row_height=64,
+    )
+
+
+def _flags(c: ComparisonModel, lang: str) -> ft.Control:
+    flags = c.doc.get("flags", [])
+    if not flags:
+        return ft.Text(t(lang, "no_flags"), italic=True)
+    return ft.Column(
+        [
+            ft.Row(
+                [
+                    severity_chip(int(f.get("severity", 0)), lang),
+                    ft.Text(f.get("message_en" if lang == "en" else "message_id", ""), expand=True),
+                ],
+                vertical_alignment=ft.CrossAxisAlignment.START,
+            )
+            for f in flags
+        ],
+        spacing=6,
+    )
+
+
+def _history(c: ComparisonModel, lang: str) -> ft.Control:
+    items: list[ft.Control] = []
+    for record_id, entries in c.doc.get("history", {}).items():
+        for e in entries:
+            names = [k for k in e.get("fields", {}) if k != "status"]
+            line = t(
+                lang,
+                "history_entry",
+                at=e.get("at", ""),
+                who=e.get("user_name", ""),
+                device=e.get("device_id") or "-",
+            )
+            what = t(lang, "changed", fields=", ".join(names[:6]) + ("…" if len(names) > 6 else ""))
+            note = f" · {e['note']}" if e.get("note") else ""
+            items.append(ft.Text(f"{line}\n{record_id}: {what}{note}", size=12, selectable=True))
+    return ft.Column(items, spacing=6)
+
+
+def _verify_box(m: Models, c: ComparisonModel, lang: str, ask: Any) -> ft.Control:
+    decision = c.doc.get("decision")
+    done = (
+        [
+            chip(
+                t(lang, "verified_by", alasan=decision.get("alasan", "")),
+                ft.Colors.GREEN_800,
+                ft.Icons.VERIFIED,
+            )
+        ]
+        if decision
+        else []
+    )
+    return ft.Column(
+        [
+            *done,
+            ft.Switch(
+                label=t(lang, "override_all"),
+                value=c.override_all,
+                on_change=lambda e: setattr(c, "override_all", bool(e.control.value)),
+            ),
+            ft.TextField(
+                label=t(lang, "reason"),
+                value=c.reason,
+                multiline=True,
+                min_lines=2,
+                on_change=lambda e: c.set_reason(str(e.control.value or "")),
+            ),
+            ft.FilledButton(
+                t(lang, "verify"), icon=ft.Icons.VERIFIED, on_click=ask, disabled=c.loading
+            ),
+        ],
+        spacing=8,
+    )
+
+
+def _confirm(m: Models, c: ComparisonModel, lang: str, close: Any) -> ft.AlertDialog:
+    nilai, _ = c.decision()
+    labels = {f["field"]: f.get("label") or f["field"] for f in c.doc.get("fields", [])}
+    lines = [f"{labels.get(k, k)}: {v}" for k, v in list(nilai.items())[:12]]
+    if len(nilai) > 12:
+        lines.append(f"… (+{len(nilai) - 12})")
+
+    async def send() -> None:
+        close()
+        await m.verify()
+
+    return ft.AlertDialog(
+        modal=True,
+        title=ft.Text(t(lang, "verify_title", tps=c.tps)),
+        content=ft.Column(
+            [
+                ft.Text(t(lang, "verify_summary"), weight=ft.FontWeight.BOLD),
+                *[ft.Text(x) for x in lines],
+                ft.Text(f"{t(lang, 'reason')}: {c.reason}"),
+            ],
+            tight=True,
+        ),
+        actions=[
+            ft.TextButton(t(lang, "cancel"), on_click=close),
+            ft.FilledButton(t(lang, "verify_confirm"), on_click=send),
+        ],
+    )
+
+
+def _photo_dialog(c: ComparisonModel, lang: str) -> ft.AlertDialog | None:
+    if not c.photo_sha:
+        return None
+    body: ft.Control = (
+        ft.InteractiveViewer(
+            ft.Image(src=c.photo, fit=ft.BoxFit.CONTAIN),
+            min_scale=1,
+            max_scale=8,
+            width=900,
+            height=600,
+        )
+        if c.photo
+        else ft.Text(t(lang, "photo_loading") if c.loading else c.error(lang))
+    )
+    return ft.AlertDialog(
+        title=ft.Text(t(lang, "photo_title", sha=c.photo_sha[:12])),
+        content=body,
+        actions=[ft.TextButton(t(lang, "close"), on_click=c.close_photo)],
+        on_dismiss=lambda e: c.close_photo(),
+    )
+
+
+def _picker(m: Models, c: ComparisonModel, lang: str, typed: str, set_typed: Any) -> ft.Control:
+    async def show() -> None:
+        await m.open_tps(typed.strip(), c.ballot or "ppwp")
+
+    return ft.Row(
+        [
+            ft.TextField(
+                label=t(lang, "tps_id"),
+                value=typed,
+                width=240,
+                on_submit=show,
+                on_change=lambda e: set_typed(str(e.control.value or "")),
+            ),
+            ft.OutlinedButton(t(lang, "show"), icon=ft.Icons.SEARCH, on_click=show),
+        ]
+    )
+
 
 @ft.component
-def TpsScreen(m: Any, model: Any, lang: str) -> ft.Control:
-    return ft.Text("tps")
+def TpsScreen(m: Models, c: ComparisonModel, lang: str) -> ft.Control:
+    asking, set_asking = ft.use_state(False)
+    typed, set_typed = ft.use_state(c.tps)
+    ft.use_dialog(_confirm(m, c, lang, lambda: set_asking(False)) if asking else None)
+    ft.use_dialog(_photo_dialog(c, lang))
+
+    def ask() -> None:
+        problem = c.problem(lang)
+        if problem:
+            c.fail((c.problem("id"), c.problem("en")))
+        else:
+            c.fail(("", ""))
+            set_asking(True)
+
+    if not c.doc:
+        return ft.Column(
+            [
+                header(t(lang, "tps_title"), lang),
+                ft.Text(t(lang, "tps_none")),
+                _picker(m, c, lang, typed, set_typed),
+                status_line(c, lang),
+            ]
+        )
+    d = c.doc
+    title = f"{d.get('tps_label', c.tps)} · {c.ballot.upper()}"
+    summary = ft.Row(
+        [
+            status_chip(d.get("status", ""), pick(lang, d.get("status_label"))),
+            ft.Text(t(lang, "differences", n=len(d.get("differences", [])))),
+            ft.Text(t(lang, "sources_n", n=len(d.get("sources", [])))),
+        ],
+        spacing=16,
+    )
+    side = ft.Column(
+        [
+            ft.Text(t(lang, "flags"), size=16, weight=ft.FontWeight.BOLD),
+            _flags(c, lang),
+            ft.Divider(),
+            _verify_box(m, c, lang, ask),
+            status_line(c, lang),
+            ft.Divider(),
+            ft.Text(t(lang, "history"), size=16, weight=ft.FontWeight.BOLD),
+            _history(c, lang),
+        ],
+        width=380,
+        scroll=ft.ScrollMode.AUTO,
+        spacing=8,
+    )
+    grid = ft.Column(
+        [ft.Row([_table(c, lang)], scroll=ft.ScrollMode.AUTO)],
+        scroll=ft.ScrollMode.AUTO,
+        expand=True,
+    )
+    return ft.Column(
+        [
+            header(title, lang, c.load),
+            summary,
+            ft.Semantics(
+                identifier="tps-compare",
+                expand=True,
+                content=ft.Row(
+                    [grid, ft.VerticalDivider(width=1), side],
+                    expand=True,
+                    vertical_alignment=ft.CrossAxisAlignment.START,
+                ),
+            ),
+        ],
+        expand=True,
+        spacing=8,
+    )

@@ -30,8 +30,17 @@ class Models:
     @classmethod
     def create(cls, backend: Backend) -> Models:
         b = backend
-        return cls(b, Nav.start(b.store), QueueModel(b), ComparisonModel(b), IncidentsModel(b),
-                   ConflictsModel(b), PlanModel(b), DashboardModel(b), ExportsModel(b))  # fmt: skip
+        return cls(
+            b,
+            Nav.start(b.store),
+            QueueModel(b),
+            ComparisonModel(b),
+            IncidentsModel(b),
+            ConflictsModel(b),
+            PlanModel(b),
+            DashboardModel(b),
+            ExportsModel(b),
+        )
 
     async def go(self, tab: int | str) -> None:
         """Show a screen and refresh what it shows (the map only once: it is large)."""
@@ -49,6 +58,9 @@ class Models:
             await self.plan.load(with_map=not self.plan.points)
         elif name == "dashboard":
             await self.dashboard.load()
+        elif name == "exports":
+            self.exports.tps_text = self.exports.tps_text or self.nav.tps
+            self.exports.incident_text = self.exports.incident_text or self.incidents.selected
 
     async def open_tps(self, tps: str, ballot: str) -> None:
         self.nav.open_tps(tps, ballot)

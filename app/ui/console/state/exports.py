@@ -45,8 +45,9 @@ class ExportsModel(Loadable):
         name = f"{what}.{fmt}"
 
         def progress(done: int, _total: int | None) -> None:
-            loop.call_soon_threadsafe(lambda: self.show_progress("exp_progress", name=name,
-                                                                 kb=done // 1024))  # fmt: skip
+            loop.call_soon_threadsafe(
+                lambda: self.show_progress("exp_progress", name=name, kb=done // 1024)
+            )
 
         def work() -> Path:
             if what in TABLES:

@@ -38,10 +38,16 @@ def points_of(geojson: dict[str, Any]) -> list[Point]:
         lon, lat = f["geometry"]["coordinates"]
         p = f["properties"]
         out.append(
-            Point(p["tps"], float(lat), float(lon), p.get("kecamatan", ""),
-                  p.get("category", "kurang_rawan"), int(p.get("sources", 0)),
-                  p.get("status", "no_data"))
-        )  # fmt: skip
+            Point(
+                p["tps"],
+                float(lat),
+                float(lon),
+                p.get("kecamatan", ""),
+                p.get("category", "kurang_rawan"),
+                int(p.get("sources", 0)),
+                p.get("status", "no_data"),
+            )
+        )
     return out
 
 
@@ -49,8 +55,14 @@ def plan_csv(plan: dict[str, Any], lang: str) -> bytes:
     """The deployment plan as a CSV a spreadsheet opens (BOM for Excel)."""
     names = plan.get("category_names", {})
     cat_head = [str(names.get(c, [c, c])[1 if lang == "en" else 0]) for c in CATEGORIES]
-    head = [t(lang, "col_kecamatan"), t(lang, "col_tps_n"), *cat_head,
-            t(lang, "col_unassessed"), t(lang, "col_polisi"), t(lang, "col_linmas")]  # fmt: skip
+    head = [
+        t(lang, "col_kecamatan"),
+        t(lang, "col_tps_n"),
+        *cat_head,
+        t(lang, "col_unassessed"),
+        t(lang, "col_polisi"),
+        t(lang, "col_linmas"),
+    ]
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(head)
@@ -58,8 +70,15 @@ def plan_csv(plan: dict[str, Any], lang: str) -> bytes:
         cats = [r["categories"].get(c, 0) for c in CATEGORIES]
         w.writerow([r["name"], r["tps"], *cats, r["belum_dinilai"], r["polisi"], r["linmas"]])
     total = plan.get("total", {})
-    w.writerow([t(lang, "total"), total.get("tps", 0), *[""] * 5, total.get("polisi", 0),
-                total.get("linmas", 0)])  # fmt: skip
+    w.writerow(
+        [
+            t(lang, "total"),
+            total.get("tps", 0),
+            *[""] * 5,
+            total.get("polisi", 0),
+            total.get("linmas", 0),
+        ]
+    )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
