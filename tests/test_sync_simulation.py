@@ -66,8 +66,9 @@ class Net(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if not self.faulty:
             return self.inner.handle_request(request)
-        copy = httpx.Request(request.method, request.url, headers=request.headers,
-                             content=request.content)
+        copy = httpx.Request(
+            request.method, request.url, headers=request.headers, content=request.content
+        )
         if self.stale and self.rng.random() < 0.2:  # an old request arrives late
             self._quiet(self.stale.pop(self.rng.randrange(len(self.stale))))
         roll = self.rng.random()
@@ -106,8 +107,14 @@ class Phone:
         self.store = open_store(self.path, now_ms=lambda: self.now[0] + self.skew)
         if self.store.identity() is None:
             self.store.set_identity(self.identity)
-        self.client = SyncClient(self.store, "http://server", self.identity.token,
-                                 transport=self.net, attempts=2, sleep=lambda s: None)
+        self.client = SyncClient(
+            self.store,
+            "http://server",
+            self.identity.token,
+            transport=self.net,
+            attempts=2,
+            sleep=lambda s: None,
+        )
 
     def die(self) -> None:
         self.store.db.conn.close()
@@ -137,7 +144,9 @@ CRASHY: dict[int, Phone] = {}
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Path, list[int]]]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[TestClient, Path, list[int]]]:
     now = [T0]
     path = tmp_path_factory.mktemp("sim") / "server.db"
     settings = Settings(db_path=path, blob_dir=path.parent / "blobs", now_ms=lambda: now[0])
@@ -165,8 +174,9 @@ def _phones(seed: int, server: tuple[TestClient, Path, list[int]], tmp: Path) ->
                 user_id = admin.create_user(s, f"sim{seed}-{i}", role, scope, party).id
             users[i] = user_id
             device, token = admin.add_device(s, user_id, f"hp {i}", now[0])
-            ident = Identity("http://server", device.id, token, user_id, f"u{i}", role, party,
-                             tuple(scope))
+            ident = Identity(
+                "http://server", device.id, token, user_id, f"u{i}", role, party, tuple(scope)
+            )
             skew = rng.choice([0, 0, rng.randint(-3 * DAY, 3 * DAY)])
             net = Net(client._transport, random.Random(seed * 31 + i))
             phone = Phone(tmp / f"phone{i}.db", ident, net, skew, now)
@@ -187,8 +197,10 @@ def _act(rng: random.Random, phone: Phone, seed: int, i: int) -> None:
             phone.write(target.id, "incident", {"proses": rng.choice(["registrasi", "kajian"])})
         return
     if rng.random() < 0.5:
-        fields = {name: rng.randint(0, 300) for name in
-                  rng.sample(["dpt_l", "dpt_p", "suara_sah", "suara_tidak_sah"], 2)}
+        fields = {
+            name: rng.randint(0, 300)
+            for name in rng.sample(["dpt_l", "dpt_p", "suara_sah", "suara_tidak_sah"], 2)
+        }
         if rng.random() < 0.2:
             fields["status"] = "final"
         phone.write(f"{mine}-t{rng.randint(1, 2)}", "tally", fields)
@@ -206,9 +218,13 @@ def _server_view(phone: Phone) -> dict[str, tuple[dict, dict]]:
     out: dict[str, tuple[dict, dict]] = {}
     since = 0
     for _ in range(1000):
-        page = phone.net.handle_request(httpx.Request(
-            "GET", f"http://server/v1/sync/pull?since={since}&limit=1000",
-            headers={"Authorization": f"Bearer {phone.identity.token}"}))
+        page = phone.net.handle_request(
+            httpx.Request(
+                "GET",
+                f"http://server/v1/sync/pull?since={since}&limit=1000",
+                headers={"Authorization": f"Bearer {phone.identity.token}"},
+            )
+        )
         page.read()
         body = page.json()
         for r in body["records"]:
