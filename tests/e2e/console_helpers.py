@@ -15,7 +15,7 @@ from typing import Any
 from playwright.sync_api import Browser, Page
 
 from app.store import Store, open_store
-from app.sync import SyncClient, enrol
+from app.sync import SyncClient, SyncReport, enrol
 from tests.e2e.conftest import (
     CHROME_ARGS,
     CHROMIUM,
@@ -23,9 +23,11 @@ from tests.e2e.conftest import (
     ROOT,
     SHOTS,
     Proc,
+    cli,
     free_port,
     seed,
     server_proc,
+    user_id,
 )
 from tests.server.recon_helpers import VOTES, form
 
@@ -62,16 +64,21 @@ def device(tmp: Path, url: str, code: str, name: str) -> Store:
     return store
 
 
-def push(store: Store, record_id: str, kind: str, fields: dict[str, Any]) -> None:
+def sync(store: Store) -> SyncReport:
     ident = store.identity()
     assert ident is not None
-    store.save(record_id, kind, TPS, fields)
     client = SyncClient(store, ident.server_url, ident.token, attempts=2)
     try:
         report = client.sync_once()
     finally:
         client.close()
     assert not report.rejected, report.rejected
+    return report
+
+
+def push(store: Store, record_id: str, kind: str, fields: dict[str, Any]) -> None:
+    store.save(record_id, kind, TPS, fields)
+    sync(store)
 
 
 def three_sources(tmp: Path, url: str, codes: dict[str, str]) -> None:
@@ -86,7 +93,19 @@ def three_sources(tmp: Path, url: str, codes: dict[str, str]) -> None:
          "tingkat": "tinggi", "uraian": "Amplop dibagikan dekat TPS pagi hari"})  # fmt: skip
 
 
+def edit_conflict(tmp: Path, url: str, db: Path) -> None:
+    """The PTPS assigns the incident on two phones at once: a field conflict."""
+    code = cli(db, "enrol-code", user_id(db, "PTPS 001")).strip()
+    second = device(tmp, url, code, "ptps-2")
+    sync(second)  # both phones now hold the incident
+    first = open_store(tmp / "ptps.db")
+    first.save("i-uang", "incident", TPS, {"ditugaskan": "Aiptu Budi"})
+    push(second, "i-uang", "incident", {"ditugaskan": "Bripka Sari"})
+    assert sync(first).conflicts == 1
+
+
 def start(tmp: Path) -> ConsoleStack:
+    """Server (seed-demo with its 300 demo TPS), our three sources, one conflict, the console."""
     db = tmp / "server.db"
     codes = seed(db)
     sport, cport = free_port(), free_port()
@@ -94,6 +113,7 @@ def start(tmp: Path) -> ConsoleStack:
     url = f"http://127.0.0.1:{sport}"
     try:
         three_sources(tmp, url, codes)
+        edit_conflict(tmp, url, db)
         export_dir = tmp / "laptop" / "ekspor"
         env = {
             **os.environ,

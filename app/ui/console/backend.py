@@ -19,6 +19,8 @@ from app.ui.state.sync_state import run_sync
 from core.election import Election
 
 SyncFn = Callable[[Store], None]
+# 403s that refuse one action (say why), not the account (ask the admin).
+REFUSED_ONE_ACTION = frozenset({"forbidden", "out_of_scope"})
 SYNC_WAIT_S = 20.0
 
 
@@ -76,7 +78,7 @@ def error_text(exc: BaseException) -> tuple[str, str]:
     """Words for a failure, in both languages, saying what to do; never a traceback."""
     if isinstance(exc, Offline):
         return t("id", "err_offline"), t("en", "err_offline")
-    if isinstance(exc, AuthError):
+    if isinstance(exc, AuthError) and exc.code not in REFUSED_ONE_ACTION:
         return t("id", "err_auth", msg=exc.message), t("en", "err_auth", msg=exc.message_en)
     if isinstance(exc, SyncError):
         if exc.code == "not_enrolled":

@@ -7,7 +7,7 @@ from typing import Any
 
 import flet as ft
 
-from app.ui.console.screens.widgets import header, status_line
+from app.ui.console.screens.widgets import header, later, status_line
 from app.ui.console.state.conflicts import ConflictsModel
 from app.ui.console.state.console import Models
 from app.ui.console.strings import t
@@ -24,7 +24,7 @@ def _value_box(title: str, value: Any, color: str) -> ft.Control:
         ft.Column(
             [
                 ft.Text(title, weight=ft.FontWeight.BOLD),
-                ft.Text(_show(value), selectable=True, size=15),
+                ft.Text(_show(value), size=15),
             ],
             tight=True,
         ),
@@ -69,12 +69,12 @@ def _card(s: ConflictsModel, row: dict[str, Any], lang: str) -> ft.Control:
                     ft.OutlinedButton(
                         t(lang, "conf_pick_current"),
                         icon=ft.Icons.ARROW_BACK,
-                        on_click=lambda e: s.resolve(cid, "current"),
+                        on_click=later(s.resolve, cid, "current"),
                     ),
                     ft.OutlinedButton(
                         t(lang, "conf_pick_incoming"),
                         icon=ft.Icons.ARROW_FORWARD,
-                        on_click=lambda e: s.resolve(cid, "incoming"),
+                        on_click=later(s.resolve, cid, "incoming"),
                     ),
                 ],
                 wrap=True,
@@ -92,7 +92,7 @@ def _card(s: ConflictsModel, row: dict[str, Any], lang: str) -> ft.Control:
                     ft.FilledButton(
                         t(lang, "conf_merge"),
                         icon=ft.Icons.MERGE,
-                        on_click=lambda e: s.resolve(cid, "merge"),
+                        on_click=later(s.resolve, cid, "merge"),
                     ),
                 ]
             ),

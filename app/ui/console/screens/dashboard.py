@@ -20,7 +20,7 @@ def nice_max(value: float) -> float:
     step = 10 ** max(len(str(int(value))) - 1, 0)
     for k in (1, 2, 2.5, 5, 10):
         if k * step >= value * 1.05:
-            return k * step
+            return float(k * step)
     return value * 1.1
 
 
@@ -81,7 +81,10 @@ def _votes(d: DashboardModel, lang: str) -> ft.Control:
     )
     share = ft.Column(
         [
-            ft.ProgressBar(value=decided / total if total else 0, bar_height=10),
+            ft.Semantics(
+                container=True,
+                content=ft.ProgressBar(value=decided / total if total else 0, bar_height=10),
+            ),
             ft.Text(
                 t(lang, "dash_decided", d=decided, n=total, p=pct, v=verified),
                 weight=ft.FontWeight.BOLD,

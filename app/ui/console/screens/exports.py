@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from app.ui.console.screens.widgets import header, status_line
+from app.ui.console.screens.widgets import header, later, status_line
 from app.ui.console.state.console import Models
 from app.ui.console.state.exports import TABLES, ExportsModel
 from app.ui.console.strings import t
@@ -16,7 +16,7 @@ def _button(s: ExportsModel, lang: str, what: str, fmt: str) -> ft.Control:
         fmt.upper(),
         icon=ft.Icons.DOWNLOAD,
         disabled=s.loading,
-        on_click=lambda e: s.export(what, fmt, lang),
+        on_click=later(s.export, what, fmt, lang),
     )
     return ft.Semantics(identifier=f"export-{what}-{fmt}", content=button)
 
@@ -81,12 +81,10 @@ def _evidence(m: Models, s: ExportsModel, lang: str) -> list[ft.Control]:
 def ExportsScreen(m: Models, s: ExportsModel, lang: str) -> ft.Control:
     folder = ft.Semantics(
         identifier="export-folder",
-        content=ft.Text(
-            t(lang, "exp_folder", path=s.folder), selectable=True, weight=ft.FontWeight.BOLD
-        ),
+        content=ft.Text(t(lang, "exp_folder", path=s.folder), weight=ft.FontWeight.BOLD),
     )
     saved = [
-        ft.Semantics(identifier=f"saved-{i}", content=ft.Text(p, selectable=True, size=13))
+        ft.Semantics(identifier=f"saved-{i}", content=ft.Text(p, size=13))
         for i, p in enumerate(s.saved)
     ]
     return ft.Column(

@@ -7,7 +7,7 @@ from typing import Any
 
 import flet as ft
 
-from app.ui.console.screens.widgets import chip, header, severity_chip, status_line, table
+from app.ui.console.screens.widgets import chip, header, later, severity_chip, status_line, table
 from app.ui.console.state.console import Models
 from app.ui.console.state.incidents import FORWARD_TO, IncidentsModel
 from app.ui.console.strings import pick, t
@@ -35,6 +35,10 @@ def deadline_cell(row: dict[str, Any], lang: str) -> ft.Control:
     return ft.Text(f"{row.get('deadline') or '-'}\n{left}")
 
 
+async def _select(s: IncidentsModel, record_id: str) -> None:
+    s.select(record_id)
+
+
 def _list(s: IncidentsModel, lang: str) -> ft.Control:
     cols = [
         t(lang, "col_severity"),
@@ -42,6 +46,7 @@ def _list(s: IncidentsModel, lang: str) -> ft.Control:
         t(lang, "f_flag"),
         t(lang, "col_status"),
         t(lang, "inc_deadline"),
+        "",
     ]
     rows, colors, picks = [], [], []
     for r in s.rows:
@@ -54,6 +59,14 @@ def _list(s: IncidentsModel, lang: str) -> ft.Control:
                 words_of(r.get("kategori")),
                 pick(lang, r.get("proses_label")),
                 deadline_cell(r, lang),
+                ft.Semantics(
+                    identifier=f"incident-{r['id']}",
+                    content=ft.TextButton(
+                        t(lang, "open"),
+                        icon=ft.Icons.CHEVRON_RIGHT,
+                        on_click=later(_select, s, r["id"]),
+                    ),
+                ),
             ]
         )
         chosen = r["id"] == s.selected
@@ -74,7 +87,7 @@ def _detail(s: IncidentsModel, lang: str) -> ft.Control:
             content=ft.OutlinedButton(
                 t(lang, f"proses_{p}"),
                 icon=ft.Icons.ARROW_FORWARD,
-                on_click=lambda e, p=p: s.advance(p),
+                on_click=later(s.advance, p),
                 disabled=s.loading,
             ),
         )
@@ -88,7 +101,7 @@ def _detail(s: IncidentsModel, lang: str) -> ft.Control:
         options=[ft.DropdownOption(key=k, text=t(lang, f"to_{k}")) for k in FORWARD_TO],
         on_select=lambda e: setattr(s, "forward_to", str(e.control.value or "gakkumdu")),
     )
-    comments = [ft.Text(f"• {c}", size=13, selectable=True) for c in row.get("komentar", [])]
+    comments = [ft.Text(f"• {c}", size=13) for c in row.get("komentar", [])]
     return ft.Column(
         [
             ft.Text(
@@ -96,8 +109,8 @@ def _detail(s: IncidentsModel, lang: str) -> ft.Control:
                 size=18,
                 weight=ft.FontWeight.BOLD,
             ),
-            ft.Text(f"TPS {row['tps']} · {row['id']}", size=12, selectable=True),
-            ft.Text(str(row.get("uraian") or ""), selectable=True),
+            ft.Text(f"TPS {row['tps']} · {row['id']}", size=12),
+            ft.Text(str(row.get("uraian") or "")),
             ft.Row(
                 [
                     ft.Text(f"{t(lang, 'col_status')}:"),

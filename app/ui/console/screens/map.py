@@ -7,7 +7,7 @@ from __future__ import annotations
 import flet as ft
 import flet_map as fm
 
-from app.ui.console.screens.widgets import header, status_line, table
+from app.ui.console.screens.widgets import header, later, status_line, table
 from app.ui.console.state.console import Models
 from app.ui.console.state.plan import CATEGORIES, COVERAGE, PlanModel, coverage_key
 from app.ui.console.strings import pick, t
@@ -246,7 +246,7 @@ def _availability(p: PlanModel, lang: str) -> ft.Control:
                     ft.FilledButton(
                         t(lang, "plan_csv"),
                         icon=ft.Icons.DOWNLOAD,
-                        on_click=lambda e: p.export_csv(lang),
+                        on_click=later(p.export_csv, lang),
                     ),
                 ],
                 wrap=True,

@@ -7,7 +7,14 @@ from typing import Any
 
 import flet as ft
 
-from app.ui.console.screens.widgets import chip, header, severity_chip, status_chip, status_line
+from app.ui.console.screens.widgets import (
+    chip,
+    header,
+    later,
+    severity_chip,
+    status_chip,
+    status_line,
+)
 from app.ui.console.state.comparison import ComparisonModel, majority
 from app.ui.console.state.console import Models
 from app.ui.console.strings import pick, t
@@ -23,7 +30,7 @@ def _source_head(c: ComparisonModel, s: dict[str, Any], lang: str) -> ft.Control
             content=ft.IconButton(
                 ft.Icons.PHOTO,
                 tooltip=f"{t(lang, 'photo')} {i + 1}",
-                on_click=lambda e, sha=sha: c.show_photo(sha),
+                on_click=later(c.show_photo, sha),
             ),
         )
         for i, sha in enumerate(s.get("photos", []))
@@ -137,7 +144,7 @@ def _history(c: ComparisonModel, lang: str) -> ft.Control:
             )
             what = t(lang, "changed", fields=", ".join(names[:6]) + ("…" if len(names) > 6 else ""))
             note = f" · {e['note']}" if e.get("note") else ""
-            items.append(ft.Text(f"{line}\n{record_id}: {what}{note}", size=12, selectable=True))
+            items.append(ft.Text(f"{line}\n{record_id}: {what}{note}", size=12))
     return ft.Column(items, spacing=6)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import flet as ft
@@ -107,7 +107,7 @@ def status_line(model: Loadable, lang: str) -> ft.Control:
 
 
 def _banner(words: str, bg: str, fg: str, icon: ft.IconData, ident: str) -> ft.Control:
-    row = ft.Row([ft.Icon(icon, color=fg), ft.Text(words, color=fg, expand=True, selectable=True)])
+    row = ft.Row([ft.Icon(icon, color=fg), ft.Text(words, color=fg, expand=True)])
     return ft.Semantics(
         identifier=ident, content=ft.Container(row, bgcolor=bg, padding=8, border_radius=8)
     )
@@ -170,3 +170,12 @@ def dropdown(
         options=[ft.DropdownOption(key=k, text=text) for k, text in options],
         on_select=changed,
     )
+
+
+def later(fn: Callable[..., Awaitable[Any]], *args: Any) -> Callable[[], Awaitable[None]]:
+    """An async click handler calling `fn(*args)` (Flet awaits only coroutine functions)."""
+
+    async def handler() -> None:
+        await fn(*args)
+
+    return handler

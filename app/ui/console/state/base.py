@@ -44,10 +44,12 @@ class Loadable:
 
     def fail(self, words: tuple[str, str]) -> None:
         self.error_id, self.error_en = words
+        self.notice_id, self.notice_en = "", ""
 
     async def call(self, fn: Callable[..., T], *args: Any) -> T | None:
         """Run blocking work off the event loop; on failure keep words, return None."""
         self.loading, self.error_id, self.error_en = True, "", ""
+        self.notice_id, self.notice_en = "", ""
         try:
             return await asyncio.to_thread(fn, *args)
         except Exception as exc:  # every failure becomes words for the person

@@ -130,8 +130,8 @@ class ComparisonModel(Loadable):
             return False
         self.sent += 1
         self.reason, self.override_all = "", False
-        self.say((t("id", "verify_done"), t("en", "verify_done")))
         await self.load()
+        self.say((t("id", "verify_done"), t("en", "verify_done")))
         return True
 
     # -- photos ---------------------------------------------------------------------------

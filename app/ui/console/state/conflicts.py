@@ -62,6 +62,6 @@ class ConflictsModel(Loadable):
         if got is None:
             return False
         self.resolved += 1
-        self.say((t("id", "conf_resolved"), t("en", "conf_resolved")))
         await self.load()
+        self.say((t("id", "conf_resolved"), t("en", "conf_resolved")))
         return True

@@ -75,8 +75,8 @@ class IncidentsModel(Loadable):
             return False
         done = await self.call(self._write, row, fields)
         if done:
-            self.say((t("id", "inc_saved"), t("en", "inc_saved")))
             await self.load()
+            self.say((t("id", "inc_saved"), t("en", "inc_saved")))
         return bool(done)
 
     async def advance(self, proses: str) -> bool:
