@@ -145,6 +145,11 @@ S: dict[str, tuple[str, str]] = {
         "{kind} {record} · TPS {tps} · isian {field}",
         "{kind} {record} · TPS {tps} · field {field}",
     ),
+    "kind_incident": ("Insiden", "Incident"),
+    "kind_tally": ("C.Hasil", "Tally"),
+    "kind_assessment": ("Kerawanan", "Risk assessment"),
+    "kind_location": ("Lokasi", "Location"),
+    "kind_verification": ("Verifikasi", "Verification"),
     # map and plan
     "map_title": ("Peta kerawanan dan rencana pengamanan", "Risk map and deployment plan"),
     "map_colour": ("Warna penanda", "Marker colour"),

@@ -20,7 +20,7 @@ from app.sync.review import ReviewClient
 from app.ui.console.backend import Backend
 from app.ui.console.state.console import Models
 from core.election import Election
-from sync_server import demo
+from sync_server import admin, demo
 from sync_server.main import create_app
 from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
@@ -56,13 +56,25 @@ class World:
     codes: dict[str, str]
     regions: RegionIndex
     election: Election
+    db_path: Path = Path()
     devices: dict[str, Store] = field(default_factory=dict)
+
+    def new_code(self, name: str) -> str:
+        """Another one-time code for a demo user (a second device of the same person)."""
+        s = SqliteStore(self.db_path)
+        try:
+            user = next(u for u in s.list_users() if u.name == name)
+            return admin.issue_enrol_code(s, user.id, int(time.time() * 1000), 72)
+        finally:
+            s.close()
 
     def device(self, who: str) -> Store:
         """A field device (or laptop) enrolled as one of the demo users."""
         if who not in self.devices:
             store = open_store(self.tmp / f"{who}.db")
-            enrol(store, URL, self.codes[NAMES[who.split("#")[0]]], who, self.transport)
+            name = NAMES[who.split("#")[0]]
+            code = self.new_code(name) if "#" in who else self.codes[name]
+            enrol(store, URL, code, who, self.transport)
             self.devices[who] = store
         return self.devices[who]
 
@@ -104,4 +116,4 @@ def world(tmp_path: Path, regions: RegionIndex, election: Election) -> Iterator[
     codes = dict(demo.seed(s, settings.region_csv, int(time.time() * 1000), 72))
     s.close()
     with TestClient(create_app(settings)) as tc:
-        yield World(tmp_path, tc._transport, codes, regions, election)
+        yield World(tmp_path, tc._transport, codes, regions, election, settings.db_path)

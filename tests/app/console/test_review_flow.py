@@ -61,3 +61,22 @@ def _one_source() -> dict:
     from tests.server.recon_helpers import VOTES, form
 
     return form(VOTES)
+
+
+def test_photo_of_a_source_is_one_click_away(world: World):
+    from app.store.photos import add_photo
+    from tests.photos import form_photo
+    from tests.server.recon_helpers import VOTES, form
+
+    ptps = world.device("ptps")
+    sha = add_photo(ptps, form_photo(800, 600))
+    world.send("ptps", "t-ptps", {**form(VOTES), "photos": [sha]})
+    m = world.models()
+    asyncio.run(m.open_tps(TPS, "ppwp"))
+    [source] = m.comparison.doc["sources"]
+    assert source["photos"] == [sha] and m.comparison.doc["photos"] == [sha]
+    asyncio.run(m.comparison.show_photo(sha))
+    assert m.comparison.photo_sha == sha and m.comparison.photo[:2] == b"\xff\xd8"  # a JPEG
+    assert m.comparison.record_fields()["photos"] == [sha]
+    m.comparison.close_photo()
+    assert m.comparison.photo == b""

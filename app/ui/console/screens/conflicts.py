@@ -40,7 +40,7 @@ def _card(s: ConflictsModel, row: dict[str, Any], lang: str) -> ft.Control:
     title = t(
         lang,
         "conf_record",
-        kind=row.get("kind") or "-",
+        kind=t(lang, f"kind_{row.get('kind')}") if row.get("kind") else "-",
         record=row["record_id"],
         tps=row.get("tps") or "-",
         field=row["field"],

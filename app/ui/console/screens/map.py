@@ -197,11 +197,7 @@ def _plan(p: PlanModel, lang: str) -> ft.Control:
         [
             ft.Text(t(lang, "total"), weight=bold),
             ft.Text(str(total.get("tps", 0)), weight=bold),
-            "",
-            "",
-            "",
-            "",
-            "",
+            *[ft.Text(str(n), weight=bold) for n in p.column_totals()],
             ft.Text(str(total.get("polisi", 0)), weight=bold),
             ft.Text(str(total.get("linmas", 0)), weight=bold),
         ]

@@ -7,6 +7,7 @@ from typing import Any
 
 import flet as ft
 
+from app.ui.console.screens.tps_dialogs import confirm_dialog, photo_dialog
 from app.ui.console.screens.widgets import (
     chip,
     header,
@@ -91,7 +92,9 @@ def _table(c: ComparisonModel, lang: str) -> ft.Control:
     cols += [ft.DataColumn(label=_source_head(c, s, lang), numeric=True) for s in sources]
     cols.append(ft.DataColumn(label=ft.Text(t(lang, "decision"), weight=ft.FontWeight.BOLD)))
     rows = []
-    for f in c.doc.get("fields", []):
+    fields = c.doc.get("fields", [])
+    # Differences first (then form order), so the supervisor never scrolls to find them.
+    for f in sorted(fields, key=lambda f: f["state"] != "conflict"):
         values = f.get("values", {})
         common = majority(values)
         diff = f["state"] == "conflict"
@@ -184,57 +187,6 @@ def _verify_box(m: Models, c: ComparisonModel, lang: str, ask: Any) -> ft.Contro
     )
 
 
-def _confirm(m: Models, c: ComparisonModel, lang: str, close: Any) -> ft.AlertDialog:
-    nilai, _ = c.decision()
-    labels = {f["field"]: f.get("label") or f["field"] for f in c.doc.get("fields", [])}
-    lines = [f"{labels.get(k, k)}: {v}" for k, v in list(nilai.items())[:12]]
-    if len(nilai) > 12:
-        lines.append(f"… (+{len(nilai) - 12})")
-
-    async def send() -> None:
-        close()
-        await m.verify()
-
-    return ft.AlertDialog(
-        modal=True,
-        title=ft.Text(t(lang, "verify_title", tps=c.tps)),
-        content=ft.Column(
-            [
-                ft.Text(t(lang, "verify_summary"), weight=ft.FontWeight.BOLD),
-                *[ft.Text(x) for x in lines],
-                ft.Text(f"{t(lang, 'reason')}: {c.reason}"),
-            ],
-            tight=True,
-        ),
-        actions=[
-            ft.TextButton(t(lang, "cancel"), on_click=close),
-            ft.FilledButton(t(lang, "verify_confirm"), on_click=send),
-        ],
-    )
-
-
-def _photo_dialog(c: ComparisonModel, lang: str) -> ft.AlertDialog | None:
-    if not c.photo_sha:
-        return None
-    body: ft.Control = (
-        ft.InteractiveViewer(
-            ft.Image(src=c.photo, fit=ft.BoxFit.CONTAIN),
-            min_scale=1,
-            max_scale=8,
-            width=900,
-            height=600,
-        )
-        if c.photo
-        else ft.Text(t(lang, "photo_loading") if c.loading else c.error(lang))
-    )
-    return ft.AlertDialog(
-        title=ft.Text(t(lang, "photo_title", sha=c.photo_sha[:12])),
-        content=body,
-        actions=[ft.TextButton(t(lang, "close"), on_click=c.close_photo)],
-        on_dismiss=lambda e: c.close_photo(),
-    )
-
-
 def _picker(m: Models, c: ComparisonModel, lang: str, typed: str, set_typed: Any) -> ft.Control:
     async def show() -> None:
         await m.open_tps(typed.strip(), c.ballot or "ppwp")
@@ -257,8 +209,8 @@ def _picker(m: Models, c: ComparisonModel, lang: str, typed: str, set_typed: Any
 def TpsScreen(m: Models, c: ComparisonModel, lang: str) -> ft.Control:
     asking, set_asking = ft.use_state(False)
     typed, set_typed = ft.use_state(c.tps)
-    ft.use_dialog(_confirm(m, c, lang, lambda: set_asking(False)) if asking else None)
-    ft.use_dialog(_photo_dialog(c, lang))
+    ft.use_dialog(confirm_dialog(m, c, lang, lambda: set_asking(False)) if asking else None)
+    ft.use_dialog(photo_dialog(c, lang))
 
     def ask() -> None:
         problem = c.problem(lang)

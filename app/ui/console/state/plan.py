@@ -74,7 +74,11 @@ def plan_csv(plan: dict[str, Any], lang: str) -> bytes:
         [
             t(lang, "total"),
             total.get("tps", 0),
-            *[""] * 5,
+            *[
+                sum(r["categories"].get(c, 0) for r in plan.get("kecamatan", []))
+                for c in CATEGORIES
+            ],
+            sum(r["belum_dinilai"] for r in plan.get("kecamatan", [])),
             total.get("polisi", 0),
             total.get("linmas", 0),
         ]
@@ -117,6 +121,12 @@ class PlanModel(Loadable):
 
     async def recompute(self) -> None:
         await self.load(with_map=False)
+
+    def column_totals(self) -> list[int]:
+        """TPS per category and not assessed, summed over the kecamatan (the total row)."""
+        rows = self.plan.get("kecamatan", [])
+        cats = [sum(r["categories"].get(c, 0) for r in rows) for c in CATEGORIES]
+        return [*cats, sum(r["belum_dinilai"] for r in rows)]
 
     def counts(self) -> dict[str, int]:
         """Markers per legend key, for the legend."""
