@@ -17,7 +17,7 @@ BAR_COLORS = (ft.Colors.TEAL_700, ft.Colors.INDIGO_700, ft.Colors.RED_700)
 
 def nice_max(value: float) -> float:
     """The axis top: 1, 2, 2.5 or 5 times a power of ten, above the value."""
-    step = 10 ** max(len(str(int(value))) - 1, 0)
+    step = int(10 ** max(len(str(int(value))) - 1, 0))
     for k in (1, 2, 2.5, 5, 10):
         if k * step >= value * 1.05:
             return float(k * step)
