@@ -1,13 +1,8 @@
 """SyncClient: one `sync_once()` pushes the outbox in batches, then pulls until done.
 
-Exceptions (drawn here, as httpx does):
-
-    SyncError            something stopped this sync; nothing local is lost
-    ├── Offline          the server could not be reached (after retries)
-    └── AuthError        the server refused this device (401/403 on the whole request)
-
-Transport failures become `Offline` in one place (`call`). A refused op is not an exception:
-it is marked failed with the server's reason and never blocks the rest of the outbox.
+Network failures and refusals come from `app.sync.api` (Offline, AuthError, SyncError). A
+refused op is not an exception: it is marked failed with the server's reason and never
+blocks the rest of the outbox.
 """
 
 from __future__ import annotations
@@ -23,16 +18,14 @@ import httpx
 
 from app.store import Store
 from app.store.exchange import apply_pull, apply_push, cursor, next_batch, save_conflicts
+from app.sync.api import RETRY_STATUS, Api, AuthError, Offline, SyncError, refusal
 from core.protocol import (
-    PROTOCOL_VERSION,
     ConflictOut,
-    ErrorBody,
     PullResponse,
     PushRequest,
     PushResponse,
 )
 
-RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 GZIP_FROM_BYTES = 512
 
 
@@ -44,30 +37,6 @@ def _gzip_json(text: str) -> dict[str, Any]:
         return {"content": raw, "headers": headers}
     headers["Content-Encoding"] = "gzip"
     return {"content": gzip.compress(raw, mtime=0), "headers": headers}
-
-
-class SyncError(Exception):
-    def __init__(self, message: str, message_en: str, code: str = "sync_error") -> None:
-        super().__init__(message)
-        self.message = message
-        self.message_en = message_en
-        self.code = code
-
-
-class Offline(SyncError):
-    def __init__(self, detail: str = "") -> None:
-        super().__init__(
-            "Server tidak terjangkau. Data aman di HP ini dan akan dikirim otomatis saat ada "
-            "sinyal.",
-            "Server unreachable. Your data is safe on this phone and will be sent "
-            "automatically when there is signal.",
-            "offline",
-        )
-        self.detail = detail
-
-
-class AuthError(SyncError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -101,25 +70,24 @@ class SyncClient:
     timeout_s: float = 20.0
     sleep: Callable[[float], None] = time.sleep
     jitter: Callable[[], float] = random.random
-    _http: httpx.Client | None = field(default=None, repr=False)
 
-    @property
-    def http(self) -> httpx.Client:
-        if self._http is None:
-            self._http = httpx.Client(
-                base_url=self.base_url,
-                transport=self.transport,
-                timeout=self.timeout_s,
-                headers={
-                    "Authorization": f"Bearer {self.token}",
-                    "X-Pantau-Protocol": str(PROTOCOL_VERSION),
-                },
-            )
-        return self._http
+    def __post_init__(self) -> None:
+        self.api = Api(
+            self.base_url,
+            self.token,
+            self.transport,
+            attempts=self.attempts,
+            backoff_s=self.backoff_s,
+            timeout_s=self.timeout_s,
+            sleep=self.sleep,
+            jitter=self.jitter,
+        )
+
+    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self.api.call(method, path, **kwargs)
 
     def close(self) -> None:
-        if self._http is not None:
-            self._http.close()
+        self.api.close()
 
     def sync_once(self, progress: Callable[[Progress], None] | None = None) -> SyncReport:
         """Push everything queued, then pull every page; raise SyncError if stopped."""
@@ -174,39 +142,5 @@ class SyncClient:
         report.new_conflicts = save_conflicts(self.store, items)
         self.store.set_meta("conflicts_since", str(report.cursor))
 
-    def call(self, method: str, path: str, **kwargs: object) -> Any:
-        """One JSON request with this device's token; the one place where the network can fail:
-        retry, then raise Offline (unreachable) or AuthError/SyncError (refused)."""
-        last = ""
-        for attempt in range(self.attempts):
-            if attempt:
-                self.sleep(self.backoff_s * (2 ** (attempt - 1)) * (0.5 + self.jitter()))
-            try:
-                response = self.http.request(method, path, **kwargs)  # type: ignore[arg-type]
-            except httpx.TransportError as exc:
-                last = f"{type(exc).__name__}: {exc}"
-                continue
-            if response.status_code in RETRY_STATUS:
-                last = f"HTTP {response.status_code}"
-                continue
-            if response.status_code >= 400:
-                raise refusal(response)
-            try:
-                return response.json()
-            except ValueError:
-                last = "response is not JSON"
-                continue
-        raise Offline(last)
 
-
-def refusal(response: httpx.Response) -> SyncError:
-    """The server's refusal of a whole request, in its own words."""
-    try:
-        err = ErrorBody.model_validate(response.json())
-    except ValueError:
-        return SyncError(
-            f"Server menolak permintaan (HTTP {response.status_code}).",
-            f"The server refused the request (HTTP {response.status_code}).",
-        )
-    cls = AuthError if response.status_code in (401, 403) else SyncError
-    return cls(err.message, err.message_en, err.code)
+__all__ = ["RETRY_STATUS", "AuthError", "Offline", "SyncError", "refusal"]  # re-exported

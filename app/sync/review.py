@@ -8,16 +8,16 @@ change is not sent from here: it is a record saved in the device store and synce
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from app.store import Store
-from app.sync.client import RETRY_STATUS, Offline, SyncError, refusal
-from core.protocol import PROTOCOL_VERSION
+from app.sync.api import Api, SyncError
 
 CHUNK = 64 * 1024
 ProgressFn = Callable[[int, int | None], None]  # bytes done, bytes total (None if unknown)
@@ -49,7 +49,19 @@ class ReviewClient:
     backoff_s: float = 0.5
     timeout_s: float = 30.0
     sleep: Callable[[float], None] = time.sleep
-    _http: httpx.Client | None = field(default=None, repr=False)
+    jitter: Callable[[], float] = random.random
+
+    def __post_init__(self) -> None:
+        self.api = Api(
+            self.base_url,
+            self.token,
+            self.transport,
+            attempts=self.attempts,
+            backoff_s=self.backoff_s,
+            timeout_s=self.timeout_s,
+            sleep=self.sleep,
+            jitter=self.jitter,
+        )
 
     @classmethod
     def for_store(cls, store: Store, transport: httpx.BaseTransport | None = None) -> ReviewClient:
@@ -63,23 +75,8 @@ class ReviewClient:
             )
         return cls(ident.server_url, ident.token, transport=transport)
 
-    @property
-    def http(self) -> httpx.Client:
-        if self._http is None:
-            self._http = httpx.Client(
-                base_url=self.base_url,
-                transport=self.transport,
-                timeout=self.timeout_s,
-                headers={
-                    "Authorization": f"Bearer {self.token}",
-                    "X-Pantau-Protocol": str(PROTOCOL_VERSION),
-                },
-            )
-        return self._http
-
     def close(self) -> None:
-        if self._http is not None:
-            self._http.close()
+        self.api.close()
 
     # -- reads ----------------------------------------------------------------------------
     def legend(self) -> dict[str, Any]:
@@ -162,38 +159,10 @@ class ReviewClient:
             media = response.headers.get("content-type", "")
             return Download(_filename(response, fallback), b"".join(chunks), media)
 
-        return self._with_retry("GET", path, read, params=params)  # type: ignore[no-any-return]
+        return self.api.request("GET", path, read, params=params)  # type: ignore[no-any-return]
 
-    # -- the one place the network can fail -----------------------------------------------
     def _json(self, method: str, path: str, **kwargs: Any) -> Any:
-        return self._with_retry(method, path, _read_json, **kwargs)
-
-    def _with_retry(
-        self, method: str, path: str, read: Callable[[httpx.Response], Any], **kwargs: Any
-    ) -> Any:
-        last = ""
-        for attempt in range(self.attempts):
-            if attempt:
-                self.sleep(self.backoff_s * (2 ** (attempt - 1)))
-            try:
-                with self.http.stream(method, path, **kwargs) as response:
-                    if response.status_code in RETRY_STATUS:
-                        last = f"HTTP {response.status_code}"
-                        continue
-                    if response.status_code >= 400:
-                        response.read()
-                        raise refusal(response)
-                    return read(response)
-            except httpx.TransportError as exc:
-                last = f"{type(exc).__name__}: {exc}"
-            except ValueError:
-                last = "response is not JSON"
-        raise Offline(last)
-
-
-def _read_json(response: httpx.Response) -> Any:
-    response.read()
-    return response.json()
+        return self.api.call(method, path, **kwargs)
 
 
 def _clean(params: dict[str, Any]) -> dict[str, Any]:

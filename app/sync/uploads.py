@@ -140,7 +140,7 @@ def _patch(run: _Run, photo: Photo, offset: int, chunk: bytes) -> httpx.Response
     headers = {"Upload-Offset": str(offset), "Content-Type": "application/offset+octet-stream"}
     run.report.bytes_sent += len(chunk)
     try:
-        return run.client.http.request(
+        return run.client.api.http.request(
             "PATCH",
             f"/v1/blobs/{photo.sha256}",
             content=chunk,

@@ -20,7 +20,7 @@ from tests.app.console.conftest import URL, World
 def client(handler, **kw) -> tuple[ReviewClient, list[float]]:
     sleeps: list[float] = []
     c = ReviewClient("http://t", "tok", transport=httpx.MockTransport(handler),
-                     sleep=sleeps.append, **kw)  # fmt: skip
+                     sleep=sleeps.append, jitter=lambda: 0.5, **kw)  # fmt: skip
     return c, sleeps
 
 
