@@ -68,16 +68,15 @@ def section(title: str, controls: list[ft.Control]) -> ft.Control:
     )
 
 
-def number_field(
+@ft.component
+def _number_field(
     label: str,
     value: int | None,
     on_change: Callable[[str], None],
-    *,
     enabled: bool = True,
     error: bool = False,
-    width: float | None = None,
     expand: bool | int | None = None,
-) -> ft.TextField:
+) -> ft.Control:
     return ft.TextField(
         label=label,
         value="" if value is None else str(value),
@@ -87,11 +86,16 @@ def number_field(
         counter="",
         read_only=not enabled,
         dense=True,
-        width=width,
         expand=expand,
         border_color=ft.Colors.RED_700 if error else None,
         on_change=lambda e: on_change(e.control.value or ""),
     )
+
+
+# Memoised: a field re-renders only when its own arguments change. Re-rendering every field of
+# the form on each keystroke could send a stale value to a field whose new text is still on
+# its way to Python, and the typed digits would vanish. `on_change` must be a stable callable.
+number_field: Callable[..., ft.Control] = ft.memo(_number_field)  # type: ignore[no-untyped-call]
 
 
 def finding_text(message: str, level: str, lang: str) -> ft.Control:

@@ -126,9 +126,18 @@ def api(base: str, method: str, path: str, body: Any = None, token: str = "") ->
         return json.loads(resp.read())
 
 
-def server_records(base: str, token: str) -> list[dict[str, Any]]:
-    """Everything a supervisor may read, through the pull API."""
-    return list(api(base, "GET", "/v1/sync/pull?since=0&limit=1000", token=token)["records"])
+def server_records(base: str, token: str, author: str) -> list[dict[str, Any]]:
+    """The records `author` wrote, as a supervisor reads them through the pull API (the demo
+    seed holds thousands of other records)."""
+    found: dict[str, dict[str, Any]] = {}
+    since = 0
+    for _ in range(1000):  # bounded; every page advances the cursor
+        page = api(base, "GET", f"/v1/sync/pull?since={since}&limit=1000", token=token)
+        found.update({r["id"]: r for r in page["records"] if r["author"] == author})
+        if not page["more"] or page["next"] <= since:
+            break
+        since = page["next"]
+    return list(found.values())
 
 
 @dataclass

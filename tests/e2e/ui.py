@@ -28,17 +28,20 @@ def open_app(browser: Browser, url: str) -> Page:
 
 
 def _type(page: Page, box: Locator, value: str | int) -> None:
-    """Focus first (a fill into a field that is not focused yet may never reach Python)."""
-    for attempt in range(3):  # a re-render may move the field under the first click
-        box.click()
+    """Focus, fill, and check the field shows it: Flutter web now and then drops a fill that
+    Playwright injects (the field stays empty and Python never hears of it), so retry."""
+    for attempt in range(4):  # bounded
+        box.focus()  # by the element, not by coordinates a scroll may have moved
         try:
             expect(box).to_be_focused(timeout=2000)
-            break
+            page.keyboard.press("Control+A")
+            page.keyboard.type(str(value), delay=20)
+            expect(box).to_have_value(str(value), timeout=1500)
+            page.wait_for_timeout(150)
+            return
         except AssertionError:
-            if attempt == 2:
+            if attempt == 3:
                 raise
-    box.fill(str(value))
-    page.wait_for_timeout(150)
 
 
 def fill(page: Page, label: str, value: str | int) -> None:

@@ -8,7 +8,9 @@ the store's meta until then, so they survive the app being killed too).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import flet as ft
@@ -54,6 +56,18 @@ class TallyForm:
     status: str = "draft"
     correcting: bool = False
     refused: bool = False
+
+    def __post_init__(self) -> None:
+        self._setters: dict[str, Callable[[str], None]] = {}
+
+    def setter(self, name: str) -> Callable[[str], None]:
+        """One stable callable per field (lets the view skip re-rendering unchanged fields)."""
+        if name not in self._setters:
+            if name.startswith("suara:"):
+                self._setters[name] = partial(self.set_vote, name.removeprefix("suara:"))
+            else:
+                self._setters[name] = partial(self.set_value, name)
+        return self._setters[name]
 
     @classmethod
     def load(cls, services: Services, tps: str, ballot: str) -> TallyForm:

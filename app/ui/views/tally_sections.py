@@ -7,7 +7,7 @@ from functools import partial
 
 import flet as ft
 
-from app.ui.components import finding_text, number_field, section
+from app.ui.components import number_field, section
 from app.ui.i18n import t
 from app.ui.state.tally_form import TallyForm
 from core.election import Ballot
@@ -34,11 +34,11 @@ def bad_fields(findings: list[Finding]) -> set[str]:
     return {f for x in findings if x.level == "error" for f in x.fields}
 
 
-def _computed_hint(form: TallyForm, name: str, lang: str) -> ft.Control | None:
+def _computed_hint(form: TallyForm, name: str, lang: str) -> ft.Control:
+    """The computed sum beside a typed one; an empty line when they agree (no layout jump)."""
     value = form.computed().get(name)
-    if value is None or value == form.values.get(name):
-        return None
-    return ft.Text(t(lang, "computed", n=value), size=13, color=ft.Colors.BLUE_900)
+    text = "" if value is None or value == form.values.get(name) else t(lang, "computed", n=value)
+    return ft.Text(text, size=13, color=ft.Colors.BLUE_900)
 
 
 def _lpj_row(form: TallyForm, row: str, lang: str, bad: set[str]) -> ft.Control:
@@ -46,7 +46,7 @@ def _lpj_row(form: TallyForm, row: str, lang: str, bad: set[str]) -> ft.Control:
         number_field(
             f"{ROW_LABELS[row]} {c.upper()}",
             form.values.get(f"{row}_{c}"),
-            partial(form.set_value, f"{row}_{c}"),
+            form.setter(f"{row}_{c}"),
             enabled=form.editable,
             error=f"{row}_{c}" in bad,
             expand=True,
@@ -58,10 +58,15 @@ def _lpj_row(form: TallyForm, row: str, lang: str, bad: set[str]) -> ft.Control:
     diff = [
         f"{c.upper()} {comp[n]}" for c, n in names if n in comp and comp[n] != form.values.get(n)
     ]
-    shown = [ft.Text(t(lang, "computed", n=", ".join(diff)), size=13, color=ft.Colors.BLUE_900)]
-    return ft.Column(
-        [ft.Text(t(lang, f"row_{row}")), ft.Row(fields), *(shown if diff else [])], spacing=4
-    )
+    # Always one hint line (maybe empty): fields must not jump while the user types.
+    shown = [
+        ft.Text(
+            t(lang, "computed", n=", ".join(diff)) if diff else "",
+            size=13,
+            color=ft.Colors.BLUE_900,
+        )
+    ]
+    return ft.Column([ft.Text(t(lang, f"row_{row}")), ft.Row(fields), *shown], spacing=4)
 
 
 def voters(form: TallyForm, lang: str, bad: set[str]) -> list[ft.Control]:
@@ -74,7 +79,7 @@ def ballots(form: TallyForm, lang: str, bad: set[str]) -> list[ft.Control]:
         number_field(
             f"{LABELS[name]} {t(lang, name)}",
             form.values.get(name),
-            partial(form.set_value, name),
+            form.setter(name),
             enabled=form.editable,
             error=name in bad,
         )
@@ -90,7 +95,7 @@ def _vote_field(form: TallyForm, key: str, label: str, bad: set[str]) -> ft.Cont
     return number_field(
         label,
         form.votes.get(key),
-        partial(form.set_vote, key),
+        form.setter(f"suara:{key}"),
         enabled=form.editable,
         error="suara" in bad,
     )
@@ -140,21 +145,38 @@ def totals(form: TallyForm, lang: str, bad: set[str]) -> list[ft.Control]:
             number_field(
                 f"{LABELS[name]} {t(lang, name)}",
                 form.values.get(name),
-                partial(form.set_value, name),
+                form.setter(name),
                 enabled=form.editable,
                 error=name in bad,
             )
         )
-        hint = _computed_hint(form, name, lang)
-        if hint is not None:
-            out.append(hint)
+        if name != "suara_tidak_sah":
+            out.append(_computed_hint(form, name, lang))
     return out
+
+
+def findings_text(findings: list[Finding], lang: str) -> ft.Text:
+    """All of a section's findings in one Text that is always there (maybe empty): the form's
+    structure stays the same while the user types, only words change."""
+    colors = {
+        "error": ft.Colors.RED_900,
+        "warning": ft.Colors.ORANGE_900,
+        "flag": ft.Colors.BLUE_900,
+    }
+    spans = [
+        ft.TextSpan(
+            f"{'' if i == 0 else chr(10)}{t(lang, 'lvl_' + f.level)}: {f.message(lang)}",
+            style=ft.TextStyle(color=colors[f.level], weight=ft.FontWeight.W_600),
+        )
+        for i, f in enumerate(findings)
+    ]
+    return ft.Text(spans=spans, size=14)
 
 
 def with_findings(
     key: str, title: str, body: list[ft.Control], findings: list[Finding], lang: str
 ) -> ft.Control:
-    mine = [
-        finding_text(f.message(lang), f.level, lang) for f in findings if home_section(f) == key
-    ]
-    return ft.Semantics(identifier=f"sec-{key}", content=section(title, [*body, *mine]))
+    mine = [f for f in findings if home_section(f) == key]
+    return ft.Semantics(
+        identifier=f"sec-{key}", content=section(title, [*body, findings_text(mine, lang)])
+    )
