@@ -48,7 +48,10 @@ def state_chip(lang: str, b: Badge, ident: str = "") -> ft.Control:
 
 def header(title: str, on_back: Callable[[], Any] | None, lang: str) -> ft.Control:
     back = (
-        ft.IconButton(ft.Icons.ARROW_BACK, tooltip=t(lang, "back"), on_click=on_back)
+        ft.Semantics(
+            identifier="back",
+            content=ft.IconButton(ft.Icons.ARROW_BACK, tooltip=t(lang, "back"), on_click=on_back),
+        )
         if on_back
         else ft.Container(width=8)
     )

@@ -169,7 +169,7 @@ S: dict[str, tuple[str, str]] = {
     "failed_list": ("Gagal (alasan dari server)", "Failed (server's reason)"),
     "conflicts": ("Konflik", "Conflicts"),
     "retry": ("Coba lagi", "Retry"),
-    "nothing_waiting": ("Tidak ada yang menunggu", "Nothing waiting"),
+    "nothing_waiting": ("Tidak ada", "None"),
     "drafts": ("Draf (belum final, tetap di HP)", "Drafts (not final, stay on phone)"),
     "kind_tally": ("C.Hasil", "C.Hasil"),
     "kind_incident": ("Laporan", "Report"),

@@ -17,11 +17,21 @@ from core.kerawanan import CATEGORY_NAMES
 def _indicator(form: AssessmentForm, ind: Indicator, lang: str) -> list[ft.Control]:
     text = ind.text_en if lang == "en" else ind.text_id
     yes = bool(form.indikator.get(ind.code))
+    label = f"{ind.code}. {text}"
     rows: list[ft.Control] = [
-        ft.Checkbox(
-            label=f"{ind.code}. {text}",
-            value=yes,
-            on_change=lambda e: form.set_indicator(ind.code, bool(e.control.value)),
+        ft.Row(  # the text wraps on a phone; tapping it toggles too
+            [
+                ft.Checkbox(
+                    value=yes,
+                    semantics_label=label,
+                    on_change=lambda e: form.set_indicator(ind.code, bool(e.control.value)),
+                ),
+                ft.Container(
+                    ft.Text(label),
+                    expand=True,
+                    on_click=lambda: form.set_indicator(ind.code, not yes),
+                ),
+            ]
         )
     ]
     if yes or ind.code in form.catatan:

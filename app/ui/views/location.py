@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import flet as ft
 
-from app.ui.components import keep, section, state_chip, use_model
+from app.ui.components import keep, section, use_model
 from app.ui.gps import current_position, use_geolocator
 from app.ui.i18n import t
 from app.ui.state.location_form import LocationForm
 from app.ui.state.session import Session
+from app.ui.state.sync_state import SyncHandle
+from app.ui.views.record_row import LiveChip
 
 
 @ft.component
-def LocationCard(session: Session) -> ft.Control:
+def LocationCard(session: Session, live: SyncHandle) -> ft.Control:
     lang = session.lang
     form = use_model(lambda: LocationForm.load(session.services, session.tps_id))
     geo = use_geolocator()
@@ -26,7 +28,7 @@ def LocationCard(session: Session) -> ft.Control:
     return section(
         t(lang, "location"),
         keep(
-            state_chip(lang, form.badge()),
+            LiveChip(live.sync, lang, form.record_id, "location-chip"),
             ft.Row(
                 [
                     ft.TextField(

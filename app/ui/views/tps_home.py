@@ -85,7 +85,7 @@ def TpsHomeScreen(session: Session, live: SyncHandle) -> ft.Control:
             section(t(lang, "ballots"), _ballots(session, live)),
             section(t(lang, "incidents_here"), _incidents(session)),
             _assessment(session),
-            LocationCard(session),
+            LocationCard(session, live),
         ),
         scroll=ft.ScrollMode.AUTO,
         expand=True,
