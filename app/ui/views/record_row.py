@@ -20,7 +20,7 @@ def record_title(rec: LocalRecord, regions: RegionIndex, lang: str) -> str:
     place = f"TPS {tps.number:03d} {tps.desa_name}" if tps else rec.tps
     what = t(lang, f"kind_{rec.kind}")
     if rec.kind == "tally":
-        what = f"{what} {str(rec.fields.get('ballot') or '').upper()}"
+        what = f"{what} {str(rec.fields.get('ballot') or '').upper().replace('_', ' ')}"
     if rec.kind == "incident" and rec.fields.get("kategori"):
         what = f"{what}: {t(lang, 'cat_' + rec.fields['kategori'])}"
     return f"{what} · {place}"
