@@ -7,19 +7,9 @@ import platform
 from dataclasses import dataclass, field
 
 import flet as ft
-import httpx
 
 from app.store import Identity, Store
 from app.sync import SyncError, enrol
-
-
-class JsonTransport(httpx.HTTPTransport):
-    """Adds the JSON content type that `app.sync.enrol` leaves out (the server needs it)."""
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if request.method == "POST" and "content-type" not in request.headers:
-            request.headers["Content-Type"] = "application/json"
-        return super().handle_request(request)
 
 
 @ft.observable
@@ -55,7 +45,6 @@ class EnrolForm:
                 self.server_url,
                 self.code,
                 platform.node()[:60],
-                JsonTransport(),
             )
         except SyncError as exc:
             self.error_id, self.error_en = exc.message, exc.message_en

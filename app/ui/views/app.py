@@ -5,6 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from app.ui.components import use_model
+from app.ui.console import CONSOLE_ROLES, console_view
 from app.ui.i18n import t
 from app.ui.state.services import Services
 from app.ui.state.session import Session
@@ -71,6 +72,8 @@ def App(services: Services) -> list[ft.View]:
     ft.use_effect(background, [])
     if session.identity is None:
         return [ft.View(route="/", padding=0, controls=[ft.SafeArea(EnrolScreen(session))])]
+    if session.identity.role in CONSOLE_ROLES:  # supervisors review on a laptop
+        return console_view(services)
     body = ft.Container(_screen(session, sync, live), expand=True, padding=ft.Padding.all(10))
     return [
         ft.View(
