@@ -313,6 +313,15 @@ class Store:
         ).fetchone()
         return int(row[0])
 
+    def conflicts(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The conflicts the server reported on records here, newest first (values decoded)."""
+        with self._lock:
+            rows = list(self.db.query(f"select * from conflicts order by id desc limit {limit:d}"))
+        for row in rows:
+            for key in ("current_value", "incoming_value"):
+                row[key] = json.loads(row[key]) if row[key] is not None else None
+        return rows
+
     def retry(self, record_id: str) -> LocalRecord:
         """Send a refused record again as it is now (e.g. after its scope was fixed)."""
         rec = self._require(record_id)

@@ -117,6 +117,15 @@ def finding_text(message: str, level: str, lang: str) -> ft.Control:
     )
 
 
+def human_bytes(n: int) -> str:
+    """Sizes people read: 850 B, 120 KB, 1.4 MB."""
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return f"{n // 1024} KB"
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
 def keep(*controls: ft.Control | None) -> list[ft.Control]:
     """The controls that are there (lets a screen write `x if cond else None`)."""
     return [c for c in controls if c is not None]

@@ -9,6 +9,7 @@ from typing import Any
 import flet as ft
 
 from app.ui.state.badge import Badge, badge
+from app.ui.state.evidence import Evidence
 from app.ui.state.services import Services
 
 CATEGORIES = (
@@ -42,6 +43,10 @@ class IncidentForm:
     values: dict[str, Any] = field(default_factory=dict)
     status: str = "draft"
     missing: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.evidence = Evidence(self.services.store).bind(self._set_photos, lambda: self.editable)
+        self.evidence.shas = [str(s) for s in self.values.get("bukti") or []]
 
     @classmethod
     def load(cls, services: Services, record_id: str, tps: str, reporter: str) -> IncidentForm:
@@ -77,6 +82,10 @@ class IncidentForm:
         if self.editable and tps and self.services.store.record(self.record_id) is None:
             self.tps = tps
             self.values["tps"] = tps
+
+    def _set_photos(self, shas: list[str]) -> None:
+        self.values["bukti"] = shas or None
+        self._draft()
 
     def _draft(self) -> None:
         self.services.store.save_draft(self.record_id, "incident", self.tps, self._fields())

@@ -3,6 +3,9 @@
 Sync runs in a worker thread (`asyncio.to_thread`); its progress hops back to the event
 loop with `call_soon_threadsafe`, so observables are only changed on the loop. One lock per
 process keeps two sessions from syncing the same store at once.
+
+Photos go after the records (sync-design 8), in their own task and worker thread: a record
+finalised while a photo crawls over 2G is still pushed on the next tick.
 """
 
 from __future__ import annotations
@@ -15,10 +18,14 @@ from dataclasses import dataclass, field
 import flet as ft
 
 from app.store import LocalRecord, Store
+from app.store.photos import photo_progress, retry_failed
 from app.sync import AuthError, Offline, Progress, SyncClient, SyncError
+from app.sync.uploads import UploadProgress, upload_photos
 from app.ui.state.badge import Badge, badge
 
 _LOCK = threading.Lock()
+_UPLOAD_LOCK = threading.Lock()
+SENT_SHOWN = 20
 
 
 def run_sync(store: Store, progress: Callable[[Progress], None]) -> bool:
@@ -32,6 +39,20 @@ def run_sync(store: Store, progress: Callable[[Progress], None]) -> bool:
     finally:
         client.close()
         _LOCK.release()
+    return True
+
+
+def run_uploads(store: Store, progress: Callable[[UploadProgress], None]) -> bool:
+    """Send the photos shared records cite; False when another upload already runs."""
+    ident = store.identity()
+    if ident is None or not _UPLOAD_LOCK.acquire(blocking=False):
+        return False
+    client = SyncClient(store, ident.server_url, ident.token, attempts=2, timeout_s=10)
+    try:
+        upload_photos(client, progress)
+    finally:
+        client.close()
+        _UPLOAD_LOCK.release()
     return True
 
 
@@ -52,12 +73,31 @@ class SyncStatus:
     runner: Callable[[Store, Callable[[Progress], None]], bool] = field(
         default=run_sync, repr=False
     )
+    uploader: Callable[[Store, Callable[[UploadProgress], None]], bool] = field(
+        default=run_uploads, repr=False
+    )
+    uploading: bool = False
+    photos_pending: int = 0
+    photos_failed: int = 0
+    photo_bytes_sent: int = 0
+    photo_bytes_total: int = 0
+    photo_waiting: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        self._upload_task: asyncio.Task[None] | None = None
 
     def refresh(self) -> None:
         """Re-read the counts the strip shows (call after every save)."""
         self.pending = self.store.pending_records()
         self.failed = len(self.store.records(sync_state="failed"))
         self.conflicts = sum(1 for r in self.store.records() if r.conflicts)
+        self._read_photos()
+
+    def _read_photos(self) -> None:
+        p = photo_progress(self.store)
+        self.photos_pending, self.photos_failed = p.pending, p.failed
+        self.photo_bytes_sent, self.photo_bytes_total = p.bytes_sent, p.bytes_total
+        self.photo_waiting = p.waiting_records
 
     def lists(self) -> dict[str, list[LocalRecord]]:
         """My records by what the Kirim screen shows: pending, failed, conflict, draft."""
@@ -66,13 +106,22 @@ class SyncStatus:
             "failed": [],
             "conflict": [],
             "draft": [],
+            "sent": [],
         }
-        for rec in self.store.records(mine=True):
+        for rec in self.store.records(mine=True):  # newest first
             if rec.conflicts:
                 out["conflict"].append(rec)
             if rec.sync_state in out:
                 out[rec.sync_state].append(rec)
+        out["sent"] = out["sent"][:SENT_SHOWN]
         return out
+
+    def conflict_details(self) -> list[dict[str, object]]:
+        return self.store.conflicts()
+
+    def retry_photos(self) -> None:
+        retry_failed(self.store)
+        self.refresh()
 
     def retry(self, record_id: str) -> None:
         self.store.retry(record_id)
@@ -96,6 +145,7 @@ class SyncStatus:
         try:
             await asyncio.to_thread(self.runner, self.store, progress)
             self.online, self.error_id, self.error_en = True, "", ""
+            self._start_upload()
         except Offline as exc:
             self.online, self.error_id, self.error_en = False, exc.message, exc.message_en
         except (AuthError, SyncError) as exc:
@@ -109,6 +159,34 @@ class SyncStatus:
 
     def _progress(self, p: Progress) -> None:
         self.phase, self.done, self.total = p.phase, p.done, p.total
+
+    def _start_upload(self) -> None:
+        """Photos after records, in their own task (never awaited by the records loop)."""
+        self._read_photos()
+        if self.photos_pending and (self._upload_task is None or self._upload_task.done()):
+            self._upload_task = asyncio.create_task(self.upload_now())
+
+    async def upload_now(self) -> None:
+        if self.uploading or self.store.identity() is None:
+            return
+        loop = asyncio.get_running_loop()
+
+        def progress(_p: UploadProgress) -> None:  # the store holds the offsets: re-read it
+            loop.call_soon_threadsafe(self._read_photos)
+
+        self.uploading = True
+        try:
+            await asyncio.to_thread(self.uploader, self.store, progress)
+        except Offline as exc:
+            self.online, self.error_id, self.error_en = False, exc.message, exc.message_en
+        except (AuthError, SyncError) as exc:
+            self.error_id, self.error_en = exc.message, exc.message_en
+        except Exception as exc:  # never let the loop die; say what to do
+            self.error_id = f"Pengiriman foto gagal, akan dicoba lagi ({type(exc).__name__})"
+            self.error_en = f"Sending photos failed, it will retry ({type(exc).__name__})"
+        finally:
+            self.uploading = False
+            self.refresh()
 
     async def loop(self, interval_s: float, rounds: int = 10**9, tick_s: float = 1.0) -> None:
         """Re-read counts every tick; sync at once when something new waits, else every

@@ -17,6 +17,7 @@ import flet as ft
 
 from app.store import LocalRecord
 from app.ui.state.badge import Badge, badge
+from app.ui.state.evidence import Evidence
 from app.ui.state.services import Services
 from core.records import BALLOT_ROWS, COLUMNS, VOTER_ROWS
 from core.tally_checks import Finding, blocking, check_tally, computed
@@ -59,6 +60,7 @@ class TallyForm:
 
     def __post_init__(self) -> None:
         self._setters: dict[str, Callable[[str], None]] = {}
+        self.evidence = Evidence(self.services.store).bind(self._set_photos, lambda: self.editable)
 
     def setter(self, name: str) -> Callable[[str], None]:
         """One stable callable per field (lets the view skip re-rendering unchanged fields)."""
@@ -86,6 +88,7 @@ class TallyForm:
         self.values = {k: f[k] for k in NUMBER_FIELDS if isinstance(f.get(k), int)}
         self.votes = dict(f.get("suara") or {})
         self.alasan = str(f.get("alasan") or "")
+        self.evidence.shas = [str(s) for s in f.get("photos") or []]
 
     @property
     def _stash_key(self) -> str:
@@ -104,6 +107,7 @@ class TallyForm:
             ballot=self.ballot,
             suara=dict(self.votes),
             alasan=self.alasan or None,
+            photos=list(self.evidence.shas) or None,
         )
         return out
 
@@ -132,6 +136,9 @@ class TallyForm:
     def set_reason(self, text: str) -> None:
         self.alasan = text
         self._saved()
+
+    def _set_photos(self, _shas: list[str]) -> None:
+        self._saved()  # fields() reads the evidence's hashes
 
     def _put(self, target: dict[str, int], key: str, value: int | None) -> None:
         if not self.editable:

@@ -12,6 +12,7 @@ from app.ui.i18n import t
 from app.ui.state.incident_form import CATEGORIES, LEVELS, IncidentForm
 from app.ui.state.session import Session
 from app.ui.state.sync_state import SyncHandle
+from app.ui.views.photos import PhotoStrip
 from app.ui.views.record_row import LiveChip
 
 
@@ -107,17 +108,7 @@ def IncidentScreen(session: Session, live: SyncHandle) -> ft.Control:
                 read_only=not form.editable,
                 on_change=lambda e: form.set("saksi", e.control.value),
             ),
-            section(
-                t(lang, "bukti"),
-                [
-                    ft.Row(
-                        [
-                            ft.Icon(ft.Icons.ADD_A_PHOTO),
-                            ft.Text(t(lang, "bukti_later"), expand=True),
-                        ]
-                    )
-                ],
-            ),
+            section(t(lang, "bukti"), [PhotoStrip(form.evidence, lang, "incident-photos")]),
             _radios(form, "tingkat", LEVELS, lang),
             ft.Text(t(lang, "missing", names=missing), color=ft.Colors.RED_900)
             if missing

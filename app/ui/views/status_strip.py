@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
+from app.ui.components import human_bytes
 from app.ui.i18n import t
 from app.ui.state.sync_state import SyncStatus
 
@@ -17,9 +18,16 @@ def strip_text(sync: SyncStatus, lang: str) -> tuple[str, str]:
         text, color = t(lang, "st_pulling"), "#0d47a1"
     elif sync.online is False:
         key = "st_offline" if sync.pending else "st_offline_none"
-        text, color = t(lang, key, n=sync.pending), "#424242"
+        if not sync.pending and sync.photos_pending:
+            key = "st_offline_photos"
+        text, color = t(lang, key, n=sync.pending or sync.photos_pending), "#424242"
     elif sync.pending:
         text, color = t(lang, "st_waiting", n=sync.pending), "#8d6e00"
+    elif sync.photos_pending and sync.uploading:
+        sent, total = human_bytes(sync.photo_bytes_sent), human_bytes(sync.photo_bytes_total)
+        text, color = t(lang, "st_photos_sending", sent=sent, total=total), "#0d47a1"
+    elif sync.photos_pending:
+        text, color = t(lang, "st_photos_waiting", n=sync.photos_pending), "#8d6e00"
     elif sync.online is None:
         text, color = t(lang, "st_unknown"), "#424242"
     else:

@@ -12,6 +12,7 @@ from app.ui.state.session import Session
 from app.ui.state.sync_state import SyncStatus
 from app.ui.views.record_row import record_row
 from app.ui.views.status_strip import strip_text
+from app.ui.views.sync_details import conflict_section, photo_section
 
 
 def _progress(sync: SyncStatus) -> ft.Control | None:
@@ -54,9 +55,11 @@ def SyncScreen(session: Session, sync: SyncStatus) -> ft.Control:
                 on_click=sync.sync_now,
             ),
             section(t(lang, "waiting"), rows("pending")),
+            photo_section(sync, regions, lang),
             section(t(lang, "failed_list"), rows("failed", retry=True)),
-            section(t(lang, "conflicts"), rows("conflict")),
+            conflict_section(sync, regions, lang),
             section(t(lang, "drafts"), rows("draft")),
+            section(t(lang, "sent_recent"), rows("sent")),
         ),
         scroll=ft.ScrollMode.AUTO,
         expand=True,

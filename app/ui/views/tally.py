@@ -6,12 +6,13 @@ from typing import cast
 
 import flet as ft
 
-from app.ui.components import finding_text, header, keep, use_model
+from app.ui.components import finding_text, header, keep, section, use_model
 from app.ui.i18n import t
 from app.ui.state.session import Session
 from app.ui.state.sync_state import SyncHandle
 from app.ui.state.tally_form import TallyForm
 from app.ui.views import tally_sections as sec
+from app.ui.views.photos import PhotoStrip
 from app.ui.views.record_row import LiveChip
 from core.election import Ballot
 from core.tally_checks import LABELS
@@ -103,6 +104,7 @@ def TallyScreen(session: Session, live: SyncHandle) -> ft.Control:
                 lang,
             ),
             sec.with_findings("V", t(lang, "sec_V"), sec.totals(form, lang, bad), findings, lang),
+            section(t(lang, "photos_tally"), [PhotoStrip(form.evidence, lang, "tally-photos")]),
             ft.TextField(
                 label=t(lang, "reason"),
                 helper=t(lang, "reason_help"),

@@ -1,0 +1,77 @@
+"""A camera preview with "Jepret" (take) and "Tutup" (close), shown inside a form's photo strip.
+
+flet-camera's control must be on the page before it can be asked for cameras, so the panel
+opens the back camera once it is mounted; if that fails (no camera, permission refused) it
+says so and the file picker stays available beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import flet as ft
+import flet_camera as fc
+
+from app.ui.components import keep
+from app.ui.i18n import t
+
+
+@ft.component
+def CameraPanel(
+    lang: str, on_taken: Callable[[bytes], Awaitable[None]], on_close: Callable[[], Any]
+) -> ft.Control:
+    camera = ft.use_memo(lambda: fc.Camera(expand=True, preview_enabled=True), [])
+    state, set_state = ft.use_state("starting")  # starting | ready | taking | failed
+
+    async def start() -> None:
+        try:
+            cams = await camera.get_available_cameras()
+            if not cams:
+                set_state("failed")
+                return
+            back = [c for c in cams if c.lens_direction == fc.CameraLensDirection.BACK]
+            await camera.initialize(
+                (back or cams)[0], fc.ResolutionPreset.VERY_HIGH, enable_audio=False
+            )
+            set_state("ready")
+        except Exception:  # no camera or no permission: the picker still works
+            set_state("failed")
+
+    ft.use_effect(start, [])
+
+    async def take() -> None:
+        set_state("taking")
+        try:
+            data = await camera.take_picture()
+        except Exception:
+            set_state("failed")
+            return
+        set_state("ready")
+        await on_taken(bytes(data))
+
+    return ft.Semantics(
+        identifier="camera-panel",
+        content=ft.Column(
+            keep(
+                ft.Container(camera, height=320, bgcolor=ft.Colors.BLACK, border_radius=8),
+                ft.Text(t(lang, "camera_failed"), color=ft.Colors.RED_900)
+                if state == "failed"
+                else None,
+                ft.Row(
+                    keep(
+                        ft.FilledButton(
+                            t(lang, "camera_shoot"),
+                            icon=ft.Icons.CAMERA,
+                            height=48,
+                            on_click=take,
+                            disabled=state != "ready",
+                        ),
+                        ft.TextButton(t(lang, "camera_close"), height=48, on_click=on_close),
+                    ),
+                    wrap=True,
+                ),
+            ),
+            spacing=8,
+        ),
+    )
