@@ -3,7 +3,9 @@ screen at 412x915 and 1280x800 in artifacts/screenshots/."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,11 +13,12 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.e2e.conftest import Stack, api, cli, server_records, user_id
 from tests.e2e.ui import (
-    TALLY_OK,
     WAIT,
+    attach,
+    confirm_final,
     enrol,
     fill,
-    fill_prefix,
+    fill_tally,
     ident,
     launch,
     open_app,
@@ -23,6 +26,7 @@ from tests.e2e.ui import (
     strip,
     tab,
 )
+from tests.photos import form_photo
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 TPS = "3517012001001"
@@ -44,36 +48,6 @@ def open_ballot(page: Page, ballot: str) -> None:
     ident(page, f"mytps-{TPS}").click()
     ident(page, f"ballot-{ballot}").click()
     expect(page.get_by_role("textbox", name="I.A L", exact=True)).to_be_visible(timeout=WAIT)
-
-
-def fill_tally(page: Page, votes: dict[str, int], valid: int) -> None:
-    for label, value in TALLY_OK.items():
-        fill(page, label, value)
-    for prefix, value in votes.items():
-        fill_prefix(page, prefix, value)
-    fill(page, "V.A Suara sah", valid)
-    settle(page, {**TALLY_OK, "V.A Suara sah": valid}, votes)
-
-
-def settle(page: Page, values: dict[str, int], votes: dict[str, int]) -> None:
-    """Type again any field that does not show its value (see ui._type); the server-side
-    assertions then prove that what Python saved is what was typed."""
-    for label, value in values.items():
-        if page.get_by_role("textbox", name=label, exact=True).input_value() != str(value):
-            fill(page, label, value)
-    for prefix, value in votes.items():
-        box = page.get_by_role("textbox", name=re.compile("^" + re.escape(prefix)))
-        if box.input_value() != str(value):
-            fill_prefix(page, prefix, value)
-
-
-def confirm_final(page: Page) -> None:
-    page.get_by_role("button", name="Final", exact=True).click()
-    try:
-        page.get_by_role("button", name="Ya, final").click(timeout=10_000)
-    except Exception:
-        shot(page, "zz-final-failed", scroll=5000)
-        raise
 
 
 def test_enrol_with_cli_code_shows_my_tps(stack: Stack) -> None:
@@ -234,3 +208,69 @@ def test_ptps_assessment_and_location(stack: Stack) -> None:
         shot(page, "16-tps-home-ptps", scroll=3000)
         tab(page, "Kirim")
         shot(page, "17-kirim")
+
+
+def photo_files(folder: Path) -> list[str]:
+    """Three pages of a C.Hasil and one incident photo as JPEG files, and a broken one."""
+    paths = []
+    for i, name in enumerate(("hal1", "hal2", "hal3", "amplop")):
+        path = folder / f"{name}.jpg"
+        path.write_bytes(form_photo(1200, 900, seed=40 + i))
+        paths.append(str(path))
+    bad = folder / "rusak.jpg"
+    bad.write_bytes(b"this is not a photo")
+    return [*paths, str(bad)]
+
+
+def test_photos_on_tally_and_incident_reach_the_server(stack: Stack) -> None:
+    hal1, hal2, hal3, amplop, bad = photo_files(stack.tmp)
+    with sync_playwright() as p:
+        page = open_app(launch(p), stack.app_url)
+        enrol(page, saksi_code(stack))
+        expect(strip(page)).to_have_text("Semua terkirim", timeout=WAIT)
+        open_ballot(page, "ppwp")
+        photos = ident(page, "tally-photos")
+        attach(page, "tally-photos", [hal1, hal2, hal3])  # several pages at once
+        expect(photos).to_have_text("3 foto terlampir", timeout=WAIT)
+        attach(page, "tally-photos", [bad])
+        error = ident(page, "tally-photos-error")
+        expect(error).to_contain_text("bukan foto yang bisa dibaca", timeout=WAIT)
+        expect(photos).to_have_text("3 foto terlampir")
+        ident(page, "tally-photos-remove-3").click()
+        expect(photos).to_have_text("2 foto terlampir", timeout=WAIT)
+        fill_tally(page, {"IV.1 ": 50, "IV.2 ": 120, "IV.3 ": 50}, 220)
+        shot(page, "18-tally-photos", scroll=5000)
+        stack.server.stop()  # photos wait on the phone, the screen says which records
+        confirm_final(page)
+        tab(page, "Laporan")
+        page.get_by_role("button", name="Laporan baru").click()
+        page.locator("flt-semantics[role=button][aria-expanded]").first.click()
+        page.get_by_role("button", name="Politik uang").click()
+        fill(page, "Uraian kejadian", "Amplop dibagikan di depan TPS")
+        attach(page, "incident-photos", [amplop])
+        expect(ident(page, "incident-photos")).to_have_text("1 foto terlampir", timeout=WAIT)
+        shot(page, "19-incident-photo", scroll=700)
+        page.get_by_role("button", name="Final", exact=True).click()
+        expect(ident(page, "incident-chip")).to_contain_text("Final", timeout=WAIT)
+        tab(page, "Kirim")
+        expect(ident(page, "photo-summary")).to_have_text("3 foto belum terkirim", timeout=WAIT)
+        expect(page.get_by_text("Menunggu foto:")).to_be_visible()
+        shot(page, "20-kirim-photos-waiting", scroll=400)
+        stack.server.start()
+        expect(ident(page, "photo-summary")).to_have_text("Semua foto terkirim", timeout=60_000)
+        expect(strip(page)).to_have_text("Semua terkirim", timeout=WAIT)
+        expect(ident(page, "photo-bytes")).to_contain_text(
+            re.compile(r"^([\d.]+ [KM]?B) dari \1 terkirim$")
+        )
+        shot(page, "21-kirim-photos-sent", scroll=400)
+    records = supervisor_records(stack)
+    tally = next(r for r in records if r["kind"] == "tally")["fields"]
+    incident = next(r for r in records if r["kind"] == "incident")["fields"]
+    assert len(tally["photos"]) == 2 and len(incident["bukti"]) == 1
+    for sha in [*tally["photos"], *incident["bukti"]]:
+        stored = stack.tmp / "blobs" / sha[:2] / sha  # the server's blob folder, by hash
+        assert hashlib.sha256(stored.read_bytes()).hexdigest() == sha
+        status = api(stack.server_url, "GET", f"/v1/blobs/{sha}", token=stack.extra["token"])
+        assert status["complete"] is True
+        on_phone = stack.tmp / "device" / "photos" / sha[:2] / f"{sha}.jpg"
+        assert on_phone.read_bytes() == stored.read_bytes()

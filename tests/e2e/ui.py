@@ -114,3 +114,41 @@ TALLY_OK = {
     "V.B Suara tidak sah": 7,
     "V.C Jumlah suara sah dan tidak sah": 227,
 }
+
+
+def fill_tally(page: Page, votes: dict[str, int], valid: int) -> None:
+    for label, value in TALLY_OK.items():
+        fill(page, label, value)
+    for prefix, value in votes.items():
+        fill_prefix(page, prefix, value)
+    fill(page, "V.A Suara sah", valid)
+    settle(page, {**TALLY_OK, "V.A Suara sah": valid}, votes)
+
+
+def settle(page: Page, values: dict[str, int], votes: dict[str, int]) -> None:
+    """Type again any field that does not show its value (see ui._type); the server-side
+    assertions then prove that what Python saved is what was typed."""
+    for label, value in values.items():
+        if page.get_by_role("textbox", name=label, exact=True).input_value() != str(value):
+            fill(page, label, value)
+    for prefix, value in votes.items():
+        box = page.get_by_role("textbox", name=re.compile("^" + re.escape(prefix)))
+        if box.input_value() != str(value):
+            fill_prefix(page, prefix, value)
+
+
+def confirm_final(page: Page) -> None:
+    page.get_by_role("button", name="Final", exact=True).click()
+    try:
+        page.get_by_role("button", name="Ya, final").click(timeout=10_000)
+    except Exception:
+        shot(page, "zz-final-failed", scroll=5000)
+        raise
+
+
+def attach(page: Page, scope: str, paths: list[str]) -> None:
+    """Choose files through the real browser file chooser that Flet's FilePicker opens."""
+    button = ident(page, f"{scope}-pick")
+    with page.expect_file_chooser(timeout=WAIT) as chooser:
+        button.click()
+    chooser.value.set_files(paths)

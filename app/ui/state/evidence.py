@@ -119,6 +119,7 @@ class Evidence:
         if not self.editable or sha256 not in self.shas:
             return False
         self.shas = [s for s in self.shas if s != sha256]
+        self.error_id = self.error_en = ""
         self._save(list(self.shas))
         remove_photo(self.store, sha256)  # False while another record still cites it
         return True

@@ -36,19 +36,22 @@ async def _read(f: ft.FilePickerFile) -> bytes | None:
     return None
 
 
-def _thumb(ev: Evidence, sha: str, index: int, lang: str) -> ft.Control:
+def _thumb(ev: Evidence, sha: str, index: int, lang: str, ident: str) -> ft.Control:
     data = thumbnail(ev.store, sha)
     image: ft.Control = (
         ft.Image(src=data, width=104, height=104, fit=ft.BoxFit.COVER, border_radius=8)
         if data
         else ft.Container(ft.Icon(ft.Icons.BROKEN_IMAGE), width=104, height=104)
     )
-    remove = ft.IconButton(
-        ft.Icons.CLOSE,
-        tooltip=t(lang, "photo_remove", n=index),
-        icon_color=ft.Colors.WHITE,
-        bgcolor=ft.Colors.with_opacity(0.7, ft.Colors.BLACK),
-        on_click=lambda: ev.remove(sha),
+    remove = ft.Semantics(
+        identifier=f"{ident}-remove-{index}",
+        content=ft.IconButton(
+            ft.Icons.CLOSE,
+            tooltip=t(lang, "photo_remove", n=index),
+            icon_color=ft.Colors.WHITE,
+            bgcolor=ft.Colors.with_opacity(0.7, ft.Colors.BLACK),
+            on_click=lambda: ev.remove(sha),
+        ),
     )
     return ft.Semantics(
         identifier=f"photo-{sha[:12]}",
@@ -90,19 +93,26 @@ def PhotoStrip(ev: Evidence, lang: str, ident: str) -> ft.Control:
             )
             if has_camera(page) and not camera_open
             else None,
-            ft.OutlinedButton(
-                t(lang, "photo_pick"), icon=ft.Icons.PHOTO_LIBRARY, height=48, on_click=pick
+            ft.Semantics(
+                identifier=f"{ident}-pick",
+                content=ft.OutlinedButton(
+                    t(lang, "photo_pick"), icon=ft.Icons.PHOTO_LIBRARY, height=48, on_click=pick
+                ),
             ),
         ),
         wrap=True,
     )
-    return ft.Semantics(
-        identifier=ident,
-        content=ft.Column(
+    return ft.Container(
+        ft.Column(
             keep(
-                ft.Text(t(lang, "photo_count", n=count) if count else t(lang, "photo_none")),
+                ft.Semantics(
+                    identifier=ident,
+                    content=ft.Text(
+                        t(lang, "photo_count", n=count) if count else t(lang, "photo_none")
+                    ),
+                ),
                 ft.Row(
-                    [_thumb(ev, sha, i + 1, lang) for i, sha in enumerate(ev.shas)],
+                    [_thumb(ev, sha, i + 1, lang, ident) for i, sha in enumerate(ev.shas)],
                     wrap=True,
                     spacing=8,
                     run_spacing=8,
@@ -117,7 +127,12 @@ def PhotoStrip(ev: Evidence, lang: str, ident: str) -> ft.Control:
                 )
                 if ev.busy
                 else None,
-                ft.Text(ev.error(lang), color=ft.Colors.RED_900) if ev.error(lang) else None,
+                ft.Semantics(
+                    identifier=f"{ident}-error",
+                    content=ft.Text(ev.error(lang), color=ft.Colors.RED_900),
+                )
+                if ev.error(lang)
+                else None,
                 CameraPanel(lang, taken, lambda: set_camera_open(False)) if camera_open else None,
                 buttons if ev.editable else None,
             ),
