@@ -12,6 +12,7 @@ from app.ui.state.incident_form import IncidentForm
 from app.ui.state.services import Services
 from app.ui.state.tally_form import TallyForm
 from tests.app.ui.conftest import TPS
+from tests.app.ui.test_tally_form import typed
 from tests.photos import form_photo
 
 PHOTO_A = form_photo(800, 600, seed=1)
@@ -101,9 +102,17 @@ def test_incident_evidence_goes_final_and_is_then_fixed(services: Services, tmp_
     assert services.store.record("inc1").fields["bukti"] == [sha]  # type: ignore[union-attr]
 
 
-def test_tally_final_carries_its_photos(services: Services) -> None:
-    form = TallyForm.load(services, TPS, "ppwp")
-    sha = form.evidence.attach(PHOTO_A)
-    form.status = "final"  # as after finalize(); the view hides the buttons then
-    assert form.evidence.remove(str(sha)) is False
-    assert form.fields()["photos"] == [sha]
+def test_tally_final_carries_its_photos_and_a_correction_adds_one(services: Services) -> None:
+    form = typed(services)
+    sha_a = form.evidence.attach(PHOTO_A)
+    assert form.finalize() is True
+    rec = services.store.record(form.record_id)
+    assert rec is not None and rec.sync_state == "pending" and rec.fields["photos"] == [sha_a]
+    assert form.evidence.remove(str(sha_a)) is False  # final: read-only
+    form.start_correction()
+    sha_b = form.evidence.attach(PHOTO_B)  # a forgotten page, added with the correction
+    assert TallyForm.load(services, TPS, "ppwp").evidence.shas == [sha_a, sha_b]  # stashed
+    form.set_reason("Halaman 2 terlewat")
+    assert form.finalize() is True
+    rec = services.store.record(form.record_id)
+    assert rec is not None and rec.fields["photos"] == [sha_a, sha_b]

@@ -1,0 +1,144 @@
+"""Kirim: photos go after records in their own task, with numbers; sent list; conflict details."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+
+from app.store import Store
+from app.store.photos import mark_sent, upload_queue
+from app.sync import Offline, Progress
+from app.sync.uploads import UploadProgress
+from app.ui.state.incident_form import IncidentForm
+from app.ui.state.services import Services
+from app.ui.state.sync_state import SENT_SHOWN, SyncStatus
+from app.ui.views.status_strip import strip_text
+from tests.app.ui.conftest import TPS
+from tests.photos import form_photo
+
+
+def final_incident(services: Services, record_id: str = "inc1", photos: int = 1) -> list[str]:
+    form = IncidentForm.load(services, record_id, TPS, "Budi")
+    form.set("kategori", "intimidasi")
+    form.set("uraian", "x")
+    shas = [form.evidence.attach(form_photo(640, 480, seed=i)) for i in range(photos)]
+    assert form.finalize()
+    return [s for s in shas if s]
+
+
+def records_sent(store: Store, _progress: Callable[[Progress], None]) -> bool:
+    """Stands in for sync_once: every queued op accepted."""
+    store.db.execute("update outbox set state = 'done' where state = 'pending'")
+    store.db.execute("update records set shared = 1")
+    return True
+
+
+async def settle(sync: SyncStatus) -> None:
+    for _ in range(500):  # bounded: the upload task ends by itself
+        task = sync._upload_task
+        if task is None or task.done():
+            return
+        await asyncio.sleep(0.01)
+    raise TimeoutError("upload task did not end")
+
+
+def test_photos_upload_after_records_with_numbers(services: Services) -> None:
+    shas = final_incident(services, photos=2)
+    order: list[str] = []
+    seen: list[tuple[int, int, int]] = []
+
+    def runner(store: Store, progress: Callable[[Progress], None]) -> bool:
+        order.append("records")
+        return records_sent(store, progress)
+
+    def uploader(store: Store, progress: Callable[[UploadProgress], None]) -> bool:
+        order.append("photos")
+        for p in upload_queue(store):
+            half = p.size // 2
+            mark_sent(store, p.sha256, half)
+            progress(UploadProgress(p.sha256, half, p.size, 1, half, p.size))
+            mark_sent(store, p.sha256, p.size, complete=True)
+            progress(UploadProgress(p.sha256, p.size, p.size, 1, p.size, p.size))
+        return True
+
+    sync = SyncStatus(services.store, runner=runner, uploader=uploader)
+    sync.refresh()
+    assert (sync.photos_pending, sync.photo_bytes_sent) == (2, 0)
+    assert sync.photo_waiting == ("inc1",) and sync.photo_bytes_total > 0
+    total = sync.photo_bytes_total
+
+    async def run() -> None:
+        await sync.sync_now()
+        assert not sync.busy  # records are done; photos go on in their own task
+        await settle(sync)
+        seen.append((sync.photos_pending, sync.photo_bytes_sent, sync.photo_bytes_total))
+
+    asyncio.run(run())
+    assert order == ["records", "photos"]
+    assert seen == [(0, total, total)] and sync.photo_waiting == () and not sync.uploading
+    assert strip_text(sync, "id")[0] == "Semua terkirim"
+    assert set(shas) <= {r[0] for r in services.store.db.execute("select sha256 from photos")}
+
+
+def test_photo_upload_offline_is_a_state(services: Services) -> None:
+    final_incident(services)
+
+    def offline(store: Store, progress: Callable[[UploadProgress], None]) -> bool:
+        raise Offline("gone")
+
+    sync = SyncStatus(services.store, runner=records_sent, uploader=offline)
+
+    async def run() -> None:
+        await sync.sync_now()
+        await settle(sync)
+
+    asyncio.run(run())
+    assert sync.online is False and sync.pending == 0 and sync.photos_pending == 1
+    assert strip_text(sync, "id")[0] == "Offline - 1 foto belum terkirim"
+    assert strip_text(sync, "en")[0] == "Offline - 1 photo(s) not sent"
+    assert "Data aman di HP ini" in sync.error("id")
+
+
+def test_strip_while_photos_travel() -> None:
+    sync = SyncStatus(None)  # type: ignore[arg-type]
+    sync.online, sync.photos_pending = True, 2
+    assert strip_text(sync, "id")[0] == "2 foto belum terkirim"
+    sync.uploading, sync.photo_bytes_sent, sync.photo_bytes_total = True, 150 * 1024, 600 * 1024
+    assert strip_text(sync, "id")[0] == "Mengirim foto 150 KB dari 600 KB"
+    assert strip_text(sync, "en")[0] == "Sending photos 150 KB of 600 KB"
+
+
+def test_sent_list_keeps_the_latest(services: Services) -> None:
+    for i in range(SENT_SHOWN + 5):
+        services.store.save(f"r{i:02d}", "incident", TPS, {"kategori": "lainnya", "uraian": "x"})
+    records_sent(services.store, lambda _p: None)
+    sent = SyncStatus(services.store).lists()["sent"]
+    assert len(sent) == SENT_SHOWN
+
+
+def test_conflict_details_are_read_plainly(services: Services) -> None:
+    services.store.save("t1", "tally", TPS, {"ballot": "ppwp", "suara_sah": 220})
+    services.store.db.table("conflicts").insert(
+        {
+            "id": 7,
+            "record_id": "t1",
+            "field": "suara_sah",
+            "current_value": json.dumps(230),
+            "incoming_value": json.dumps(220),
+            "winner": "incoming",
+            "seen": 0,
+        }
+    )
+    rows = SyncStatus(services.store).conflict_details()
+    assert rows == [
+        {
+            "id": 7,
+            "record_id": "t1",
+            "field": "suara_sah",
+            "current_value": 230,
+            "incoming_value": 220,
+            "winner": "incoming",
+            "seen": 0,
+        }
+    ]
