@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,11 +21,11 @@ from tests.e2e.ui import (
     ident,
     launch,
     open_app,
+    photo_files,
     shot,
     strip,
     tab,
 )
-from tests.photos import form_photo
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 TPS = "3517012001001"
@@ -210,18 +209,6 @@ def test_ptps_assessment_and_location(stack: Stack) -> None:
         shot(page, "17-kirim")
 
 
-def photo_files(folder: Path) -> list[str]:
-    """Three pages of a C.Hasil and one incident photo as JPEG files, and a broken one."""
-    paths = []
-    for i, name in enumerate(("hal1", "hal2", "hal3", "amplop")):
-        path = folder / f"{name}.jpg"
-        path.write_bytes(form_photo(1200, 900, seed=40 + i))
-        paths.append(str(path))
-    bad = folder / "rusak.jpg"
-    bad.write_bytes(b"this is not a photo")
-    return [*paths, str(bad)]
-
-
 def test_photos_on_tally_and_incident_reach_the_server(stack: Stack) -> None:
     hal1, hal2, hal3, amplop, bad = photo_files(stack.tmp)
     with sync_playwright() as p:
@@ -274,3 +261,20 @@ def test_photos_on_tally_and_incident_reach_the_server(stack: Stack) -> None:
         assert status["complete"] is True
         on_phone = stack.tmp / "device" / "photos" / sha[:2] / f"{sha}.jpg"
         assert on_phone.read_bytes() == stored.read_bytes()
+
+
+def test_camera_photo_where_the_device_has_one(stack: Stack) -> None:
+    stack.app.env["PANTAU_CAMERA"] = "1"  # as on a phone; Chromium's fake camera answers
+    restart_app(stack)
+    with sync_playwright() as p:
+        page = open_app(launch(p, camera=True), stack.app_url)
+        enrol(page, saksi_code(stack))
+        open_ballot(page, "ppwp")
+        page.get_by_role("button", name="Ambil foto").click()
+        shoot = page.get_by_role("button", name="Jepret")
+        expect(shoot).to_be_enabled(timeout=WAIT)
+        shot(page, "22-tally-camera", scroll=5000)
+        shoot.click()
+        expect(ident(page, "tally-photos")).to_have_text("1 foto terlampir", timeout=WAIT)
+    drafts = stack.tmp / "device" / "photos"
+    assert len(list(drafts.rglob("*.jpg"))) == 1

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.conftest import CHROME_ARGS, CHROMIUM, LOCAL, SHOTS
+from tests.photos import form_photo
 
 PHONE = {"width": 412, "height": 915}
 LAPTOP = {"width": 1280, "height": 800}
 WAIT = 30_000
 
 
-def launch(p: object) -> Browser:
-    return p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)  # type: ignore[attr-defined,no-any-return]
+FAKE_CAMERA = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+
+
+def launch(p: object, camera: bool = False) -> Browser:
+    args = [*CHROME_ARGS, *FAKE_CAMERA] if camera else CHROME_ARGS
+    return p.chromium.launch(executable_path=CHROMIUM, args=args)  # type: ignore[attr-defined,no-any-return]
 
 
 def open_app(browser: Browser, url: str) -> Page:
@@ -152,3 +158,15 @@ def attach(page: Page, scope: str, paths: list[str]) -> None:
     with page.expect_file_chooser(timeout=WAIT) as chooser:
         button.click()
     chooser.value.set_files(paths)
+
+
+def photo_files(folder: Path) -> list[str]:
+    """Three pages of a C.Hasil and one incident photo as JPEG files, and a broken one."""
+    paths = []
+    for i, name in enumerate(("hal1", "hal2", "hal3", "amplop")):
+        path = folder / f"{name}.jpg"
+        path.write_bytes(form_photo(1200, 900, seed=40 + i))
+        paths.append(str(path))
+    bad = folder / "rusak.jpg"
+    bad.write_bytes(b"this is not a photo")
+    return [*paths, str(bad)]

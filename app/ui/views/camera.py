@@ -7,6 +7,7 @@ says so and the file picker stays available beside it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -16,26 +17,38 @@ import flet_camera as fc
 from app.ui.components import keep
 from app.ui.i18n import t
 
+log = logging.getLogger(__name__)
+
 
 @ft.component
 def CameraPanel(
     lang: str, on_taken: Callable[[bytes], Awaitable[None]], on_close: Callable[[], Any]
 ) -> ft.Control:
-    camera = ft.use_memo(lambda: fc.Camera(expand=True, preview_enabled=True), [])
+    # A fresh Camera each render, reached through a lasting Ref: Flet reconciles the new
+    # instance into the old one's place (a control object kept across renders loses its
+    # parent and then "must be added to the page first").
+    ref: ft.Ref[fc.Camera] = ft.use_memo(lambda: ft.Ref[fc.Camera](), [])
+    camera = fc.Camera(ref=ref, expand=True, preview_enabled=True)
     state, set_state = ft.use_state("starting")  # starting | ready | taking | failed
+
+    def cam() -> fc.Camera:
+        if ref.current is None:
+            raise RuntimeError("camera not mounted")
+        return ref.current
 
     async def start() -> None:
         try:
-            cams = await camera.get_available_cameras()
+            cams = await cam().get_available_cameras()
             if not cams:
                 set_state("failed")
                 return
             back = [c for c in cams if c.lens_direction == fc.CameraLensDirection.BACK]
-            await camera.initialize(
+            await cam().initialize(
                 (back or cams)[0], fc.ResolutionPreset.VERY_HIGH, enable_audio=False
             )
             set_state("ready")
-        except Exception:  # no camera or no permission: the picker still works
+        except Exception as exc:  # no camera or no permission: the picker still works
+            log.warning("camera did not open: %r", exc)
             set_state("failed")
 
     ft.use_effect(start, [])
@@ -43,8 +56,9 @@ def CameraPanel(
     async def take() -> None:
         set_state("taking")
         try:
-            data = await camera.take_picture()
-        except Exception:
+            data = await cam().take_picture()
+        except Exception as exc:
+            log.warning("camera did not take a picture: %r", exc)
             set_state("failed")
             return
         set_state("ready")
