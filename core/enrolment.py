@@ -1,0 +1,74 @@
+"""What an enrolment QR code carries: the server address and the one-time code.
+
+    pantau:enrol?server=http%3A%2F%2F10.0.0.5%3A8765&code=ABCD-EFGH
+
+Pure and shared: the server CLI writes it (`enrol-code --qr`), the phone reads it back from
+a photo. Anything else (a web link, a bare code, a QR of another app) is refused in words.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, quote, urlsplit
+
+from core.errors import DomainError
+
+PREFIX = "pantau:enrol?"
+MAX_LEN = 512  # a payload is ~80 characters; longer is not ours
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]{2,62}[A-Za-z0-9]")
+
+
+def _not_ours() -> DomainError:
+    return DomainError(
+        "qr_not_enrolment",
+        "Kode QR ini bukan kode pendaftaran Pantau TPS. Minta kode QR dari admin, "
+        "atau ketik alamat server dan kodenya.",
+        "This QR code is not a Pantau TPS enrolment code. Ask your admin for the QR code, "
+        "or type the server address and the code.",
+    )
+
+
+def _check_server(server_url: str) -> str:
+    url = server_url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise DomainError(
+            "qr_bad_server",
+            f"Alamat server di kode QR tidak sah: '{server_url[:80]}'. Minta kode QR baru.",
+            f"The server address in the QR code is not valid: '{server_url[:80]}'. "
+            "Ask for a new QR code.",
+        )
+    return url
+
+
+def _check_code(code: str) -> str:
+    value = code.strip()
+    if not _CODE.fullmatch(value):
+        raise DomainError(
+            "qr_bad_code",
+            "Kode pendaftaran di kode QR tidak sah. Minta kode QR baru.",
+            "The enrolment code in the QR code is not valid. Ask for a new QR code.",
+        )
+    return value
+
+
+def qr_payload(server_url: str, code: str) -> str:
+    """The text to put in an enrolment QR code (both parts checked first)."""
+    server = _check_server(server_url)
+    value = _check_code(code)
+    return f"{PREFIX}server={quote(server, safe='')}&code={quote(value, safe='')}"
+
+
+def parse_qr(text: str) -> tuple[str, str]:
+    """(server_url, code) from a scanned QR text; DomainError for anything else."""
+    raw = text.strip()
+    if len(raw) > MAX_LEN or not raw.lower().startswith(PREFIX):
+        raise _not_ours()
+    try:
+        fields = parse_qs(raw[len(PREFIX) :], strict_parsing=True, max_num_fields=8)
+    except ValueError:
+        raise _not_ours() from None
+    servers, codes = fields.get("server", []), fields.get("code", [])
+    if len(servers) != 1 or len(codes) != 1:
+        raise _not_ours()
+    return _check_server(servers[0]), _check_code(codes[0])
