@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,9 +36,19 @@ class AppConfig:
             server_url=env.get("PANTAU_SERVER_URL", cls.server_url),
             data_dir=Path(data),
             port=int(env.get("PANTAU_APP_PORT", cls.port)),
-            web=env.get("PANTAU_WEB") == "1" or (os.name != "nt" and not env.get("DISPLAY")),
+            web=_wants_web(env),
             sync_interval_s=float(env.get("PANTAU_SYNC_INTERVAL", cls.sync_interval_s)),
         )
+
+
+def _wants_web(env: dict[str, str]) -> bool:
+    """Web mode when asked, or on a Linux box with no screen; never inside a packaged app."""
+    if env.get("PANTAU_WEB") in ("0", "1"):
+        return env["PANTAU_WEB"] == "1"
+    if env.get("FLET_PLATFORM"):  # Android/iOS/desktop builds embed their own client
+        return False
+    headless = not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+    return sys.platform.startswith("linux") and headless
 
 
 def build_services(config: AppConfig) -> Services:
