@@ -6,6 +6,8 @@ import asyncio
 import json
 from collections.abc import Callable
 
+import flet as ft
+
 from app.store import Store
 from app.store.photos import mark_sent, upload_queue
 from app.sync import Offline, Progress
@@ -14,6 +16,7 @@ from app.ui.state.incident_form import IncidentForm
 from app.ui.state.services import Services
 from app.ui.state.sync_state import SENT_SHOWN, SyncStatus
 from app.ui.views.status_strip import strip_text
+from app.ui.views.sync_details import conflict_section, photo_section
 from tests.app.ui.conftest import TPS
 from tests.photos import form_photo
 
@@ -142,3 +145,40 @@ def test_conflict_details_are_read_plainly(services: Services) -> None:
             "seen": 0,
         }
     ]
+
+
+def _texts(control: object) -> list[str]:
+    """Every Text value under a control tree (plain controls, no page needed)."""
+    out: list[str] = []
+    stack = [control]
+    while stack:
+        c = stack.pop()
+        if isinstance(c, ft.Text):
+            out.append(str(c.value))
+        for name in ("content", "controls"):
+            child = getattr(c, name, None)
+            stack.extend(child if isinstance(child, list) else [child] if child else [])
+    return out
+
+
+def test_kirim_sections_say_it_in_words(services: Services) -> None:
+    final_incident(services, photos=1)
+    services.store.db.table("conflicts").insert(
+        {
+            "id": 1,
+            "record_id": "inc1",
+            "field": "uraian",
+            "current_value": json.dumps("Amplop"),
+            "incoming_value": json.dumps("x"),
+            "winner": "current",
+            "seen": 0,
+        }
+    )
+    sync = SyncStatus(services.store)
+    sync.refresh()
+    photos = _texts(photo_section(sync, services.regions, "id"))
+    assert "1 foto belum terkirim" in photos and "Menunggu foto:" in photos
+    assert any(t.startswith("0 B dari ") and t.endswith(" KB terkirim") for t in photos)
+    assert any(t.startswith("• Laporan: Intimidasi · TPS 001") for t in photos)
+    words = _texts(conflict_section(sync, services.regions, "en"))
+    assert "Description: on server Amplop, incoming x; kept the server's value" in words
