@@ -28,7 +28,8 @@ def _not_ours() -> DomainError:
     )
 
 
-def _check_server(server_url: str) -> str:
+def check_server_url(server_url: str) -> str:
+    """The address without trailing slash; DomainError unless http(s) with a host."""
     url = server_url.strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -54,7 +55,7 @@ def _check_code(code: str) -> str:
 
 def qr_payload(server_url: str, code: str) -> str:
     """The text to put in an enrolment QR code (both parts checked first)."""
-    server = _check_server(server_url)
+    server = check_server_url(server_url)
     value = _check_code(code)
     return f"{PREFIX}server={quote(server, safe='')}&code={quote(value, safe='')}"
 
@@ -71,4 +72,4 @@ def parse_qr(text: str) -> tuple[str, str]:
     servers, codes = fields.get("server", []), fields.get("code", [])
     if len(servers) != 1 or len(codes) != 1:
         raise _not_ours()
-    return _check_server(servers[0]), _check_code(codes[0])
+    return check_server_url(servers[0]), _check_code(codes[0])
