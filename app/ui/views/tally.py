@@ -25,6 +25,7 @@ def _summary(form: TallyForm, ballot: Ballot, lang: str) -> list[ft.Control]:
     lines.append(f"V.C {t(lang, 'suara_total')}: {f.get('suara_total')}")
     if ballot.kind == "pasangan":
         lines += [f"IV.{c.no} {c.nama}: {form.votes.get(str(c.no), 0)}" for c in ballot.pasangan]
+    lines.append(t(lang, "photo_count", n=len(form.evidence.shas)))
     if form.alasan:
         lines.append(f"{t(lang, 'reason')}: {form.alasan}")
     return [ft.Text(line) for line in lines]
