@@ -43,7 +43,7 @@ def ensure_venv() -> None:
     if not PY.exists():
         run(sys.executable, "-m", "venv", VENV)
     run(PY, "-m", "pip", "install", "-q", "--upgrade", "pip")
-    run(PY, "-m", "pip", "install", "-q", "-e", ".[server,web,dev]")
+    run(PY, "-m", "pip", "install", "-q", "-e", ".[server,web,dev,qr]")
     stamp.write_text(want)
 
 
@@ -75,10 +75,13 @@ def start() -> None:
     db = DATA / "server.db"
     cli = [PY, "-m", "sync_server.cli"]
     codes_file = DATA / "demo-codes.txt"
+    qr_dir = DATA / "demo-qr"
+    server_url = f"http://127.0.0.1:{SERVER_PORT}"
     if not db.exists():
         print("+ seed-demo (Jombang: 21 kecamatan, 306 desa, 3,858 TPS; demo users)", flush=True)
+        seed = ("seed-demo", "--db", db, "--qr-dir", qr_dir, "--server-url", server_url)
         out = subprocess.run(
-            [str(a) for a in (*cli, "seed-demo", "--db", db)],
+            [str(a) for a in (*cli, *seed)],
             cwd=ROOT,
             check=True,
             capture_output=True,
@@ -91,10 +94,12 @@ def start() -> None:
     try:
         wait_http(f"http://127.0.0.1:{SERVER_PORT}/v1/health")
         codes = codes_file.read_text() if codes_file.exists() else ""
-        print(f"\nSync server: http://127.0.0.1:{SERVER_PORT}\n{codes}", flush=True)
+        print(f"\nSync server: {server_url}\n{codes}", flush=True)
+        if qr_dir.is_dir():
+            print(f"Kode QR pendaftaran (Pindai QR / Pilih gambar QR): {qr_dir}", flush=True)
         env = {
             **os.environ,
-            "PANTAU_SERVER_URL": f"http://127.0.0.1:{SERVER_PORT}",
+            "PANTAU_SERVER_URL": server_url,
             "PANTAU_DATA_DIR": str(DATA / "device"),
             "PANTAU_APP_PORT": str(APP_PORT),
         }

@@ -13,8 +13,9 @@ from typing import Annotated
 
 import typer
 
+from core.enrolment import check_server_url
 from core.errors import DomainError
-from sync_server import admin, demo, official
+from sync_server import admin, demo, enrol_qr, official
 from sync_server.chain import verify_chain
 from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
@@ -26,6 +27,14 @@ cli = typer.Typer(
 )
 DbOption = Annotated[
     Path | None, typer.Option("--db", help="Berkas database SQLite (bawaan: PANTAU_DB_PATH)")
+]
+ServerUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--server-url",
+        help="Alamat server di dalam kode QR, yang bisa dijangkau HP "
+        "(bawaan: http://127.0.0.1:PANTAU_PORT)",
+    ),
 ]
 
 
@@ -94,15 +103,43 @@ def create_user(
         typer.echo(user.id)
 
 
+def _qr_server(server_url: str | None, settings: Settings) -> str:
+    """The address to put in QR codes, checked before any code is issued."""
+    url = server_url or enrol_qr.default_server_url(settings.port)
+    try:
+        url = check_server_url(url)
+    except DomainError as exc:
+        raise _fail(exc.message_id) from None
+    if enrol_qr.only_this_computer(url):
+        typer.echo(
+            f"Catatan: {url} hanya bisa dijangkau dari komputer ini; untuk HP pakai "
+            "--server-url http://<alamat-IP-server>:<port>",
+            err=True,
+        )
+    return url
+
+
 @cli.command("enrol-code")
-def enrol_code(user_id: str, db: DbOption = None) -> None:
+def enrol_code(
+    user_id: str,
+    db: DbOption = None,
+    qr: Annotated[
+        Path | None,
+        typer.Option("--qr", help="Tulis juga gambar kode QR (PNG) berisi alamat server dan kode"),
+    ] = None,
+    server_url: ServerUrlOption = None,
+) -> None:
     """Buat kode pendaftaran sekali pakai untuk pengguna dan cetak kodenya."""
     settings = Settings()
+    url = _qr_server(server_url, settings) if qr else ""
     with _store(db) as store:
         code = admin.issue_enrol_code(
             store, user_id, settings.now_ms(), settings.enrol_code_ttl_hours
         )
         typer.echo(code)
+        if qr:
+            enrol_qr.write_qr(qr, url, code)
+            typer.echo(f"Kode QR disimpan: {qr}")
 
 
 @cli.command()
@@ -157,9 +194,15 @@ def seed_demo(
     records: Annotated[
         int, typer.Option("--records", help="Jumlah TPS yang diberi data contoh (0 = tidak ada)")
     ] = 300,
+    qr_dir: Annotated[
+        Path | None,
+        typer.Option("--qr-dir", help="Tulis satu gambar kode QR (PNG) per pengguna demo di sini"),
+    ] = None,
+    server_url: ServerUrlOption = None,
 ) -> None:
     """Isi data DEMO Jombang: wilayah, satu pengguna tiap peran, kode pendaftaran, data contoh."""
     settings = Settings()
+    url = _qr_server(server_url, settings) if qr_dir else ""
     with _store(db) as store:
         codes = demo.seed(
             store,
@@ -170,9 +213,14 @@ def seed_demo(
         if records:
             n = demo.seed_records(store, settings, records)
             typer.echo(f"{n} data contoh (tally, kerawanan, kejadian) dikirim lewat jalur sinkron.")
+        if qr_dir:
+            for name, code in codes:
+                enrol_qr.write_qr(qr_dir / enrol_qr.file_name(name), url, code)
     typer.echo("DATA DEMO (bukan data resmi). Kode pendaftaran:")
     for name, code in codes:
         typer.echo(f"{code}\t{name}")
+    if qr_dir:
+        typer.echo(f"Gambar kode QR ({url}): {qr_dir}")
 
 
 @cli.command("expire-uploads")
