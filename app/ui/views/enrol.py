@@ -1,4 +1,5 @@
-"""Enrolment: server address (prefilled) and the one-time code; once, then straight to work."""
+"""Enrolment: server address (prefilled) and the one-time code, typed or read from the admin's
+QR code (views/enrol_qr.py); once, then straight to work."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from app.ui.components import keep, use_model
 from app.ui.i18n import t
 from app.ui.state.enrol_form import EnrolForm
 from app.ui.state.session import Session
+from app.ui.views.enrol_qr import QrEnrol
 
 
 @ft.component
@@ -42,7 +44,23 @@ def EnrolScreen(session: Session) -> ft.Control:
                     on_change=lambda e: form.set_code(e.control.value or ""),
                     on_submit=submit,
                 ),
-                ft.Text(form.error(lang), color=ft.Colors.RED_900) if form.error(lang) else None,
+                ft.Semantics(
+                    identifier="enrol-error",
+                    content=ft.Text(form.error(lang), color=ft.Colors.RED_900),
+                )
+                if form.error(lang)
+                else None,
+                ft.Semantics(
+                    identifier="enrol-notice",
+                    content=ft.Row(
+                        [
+                            ft.Icon(ft.Icons.QR_CODE_2, color=ft.Colors.GREEN_900),
+                            ft.Text(form.notice(lang), color=ft.Colors.GREEN_900, expand=True),
+                        ]
+                    ),
+                )
+                if form.notice(lang)
+                else None,
                 ft.ProgressBar() if form.busy else None,
                 ft.FilledButton(
                     t(lang, "enrol_busy") if form.busy else t(lang, "enrol_submit"),
@@ -51,6 +69,7 @@ def EnrolScreen(session: Session) -> ft.Control:
                     on_click=submit,
                     height=48,
                 ),
+                QrEnrol(form, lang),
                 ft.Row(
                     [
                         ft.TextButton("Bahasa Indonesia", on_click=lambda: session.set_lang("id")),
