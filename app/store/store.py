@@ -21,47 +21,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from app.store.models import Identity, LocalRecord
 from app.store.schema import migrations
 from core.hlc import Clock, Stamp
 from core.merge import Versioned, apply
 from core.records import validate_fields
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who this device belongs to, from enrolment."""
-
-    server_url: str
-    device_id: str
-    token: str
-    user_id: str
-    name: str
-    role: str
-    party: int | None = None
-    scope: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class LocalRecord:
-    id: str
-    kind: str
-    tps: str
-    author: str
-    fields: dict[str, Any]
-    stamps: dict[str, Stamp]
-    updated_ms: int
-    sync_state: str  # draft | pending | sent | failed
-    reason: str | None = None
-    reason_en: str | None = None
-    conflicts: int = 0
-
-    @property
-    def status(self) -> str:
-        return str(self.fields.get("status") or "draft")
-
-    @property
-    def versioned(self) -> Versioned:
-        return Versioned(self.fields, self.stamps)
 
 
 @dataclass
