@@ -60,3 +60,19 @@ def photo_of(png: bytes, *, angle: float = 17, side: int = 2400, seed: int = 1) 
     out = io.BytesIO()
     photo.save(out, "JPEG", quality=70)
     return out.getvalue()
+
+
+def y4m_of(png: bytes, width: int = 640, height: int = 480, frames: int = 5) -> bytes:
+    """A short YUV4MPEG2 video of the QR on white, for Chromium's fake camera
+    (`--use-file-for-fake-video-capture=FILE.y4m`): 4:2:0, grey, so U and V stay at 128."""
+    code = Image.open(io.BytesIO(png)).convert("L")
+    side = min(width, height) * 5 // 6
+    frame = Image.new("L", (width, height), 255)
+    frame.paste(
+        code.resize((side, side), Image.Resampling.NEAREST),
+        ((width - side) // 2, (height - side) // 2),
+    )
+    luma = frame.tobytes()
+    chroma = bytes([128]) * ((width // 2) * (height // 2))
+    header = f"YUV4MPEG2 W{width} H{height} F15:1 Ip A1:1 C420jpeg\n".encode()
+    return header + b"".join(b"FRAME\n" + luma + chroma + chroma for _ in range(frames))

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 
-from tests.e2e.conftest import Stack, cli, user_id
-from tests.e2e.ui import WAIT, ident, launch, open_app, shot
+from tests.e2e.conftest import CHROME_ARGS, CHROMIUM, Stack, cli, user_id
+from tests.e2e.ui import FAKE_CAMERA, WAIT, ident, launch, open_app, shot
 from tests.photos import form_photo
-from tests.qr_images import photo_of
+from tests.qr_images import photo_of, y4m_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 NOWHERE = "http://127.0.0.1:9"  # the app's prefilled address: wrong on purpose
@@ -98,3 +98,27 @@ def test_scan_without_a_camera_says_so_and_the_picker_stays(stack: Stack) -> Non
         )
         expect(page.get_by_role("button", name="Pilih gambar QR")).to_be_visible()
         shot(page, "01e-enrol-qr-no-camera")
+
+
+def test_enrol_by_scanning_with_the_camera(stack: Stack, tmp_path: Path) -> None:
+    """Chromium's fake camera plays a video of the QR code, as a phone camera would see it."""
+    restart_app_pointing_nowhere(stack)
+    code, png = issue_qr(stack, tmp_path)
+    video = tmp_path / "qr.y4m"
+    video.write_bytes(y4m_of(png.read_bytes()))
+    args = [*CHROME_ARGS, *FAKE_CAMERA, f"--use-file-for-fake-video-capture={video}"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
+        page = open_app(browser, stack.app_url)
+        page.get_by_role("button", name="Pindai QR").click(timeout=WAIT)
+        scan = page.get_by_role("button", name="Pindai", exact=True)
+        expect(scan).to_be_enabled(timeout=WAIT)
+        page.wait_for_timeout(1000)  # the preview shows frames
+        shot(page, "01f-enrol-qr-camera")
+        scan.click()
+        expect(ident(page, "enrol-notice")).to_contain_text(
+            f"Kode QR terbaca: server {stack.server_url}, kode {code}", timeout=WAIT
+        )
+        expect(ident(page, "qr-camera")).to_have_count(0)  # closed after a good read
+        page.get_by_role("button", name="Daftar").click()
+        expect(page.get_by_text("TPS 001 Jantiganggong")).to_be_visible(timeout=WAIT)

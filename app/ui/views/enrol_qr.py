@@ -109,7 +109,7 @@ def QrCamera(
         identifier="qr-camera",
         content=ft.Column(
             keep(
-                ft.Container(camera, height=300, bgcolor=ft.Colors.BLACK, border_radius=8)
+                ft.Container(camera, height=260, bgcolor=ft.Colors.BLACK, border_radius=8)
                 if state != "none"
                 else None,
                 ft.Semantics(
