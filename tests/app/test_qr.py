@@ -8,7 +8,7 @@ import sys
 import pytest
 from PIL import Image
 
-from app.ui.qr import decode_qr, read_enrolment
+from app.ui.qr import available, decode_qr, read_enrolment
 from core.enrolment import qr_payload
 from core.errors import DomainError
 from tests.photos import form_photo
@@ -60,7 +60,9 @@ def test_bad_pictures_say_why_in_both_languages(data, code):
 
 
 def test_without_opencv_typing_still_works(monkeypatch):
+    assert available()
     monkeypatch.setitem(sys.modules, "cv2", None)  # `import cv2` now raises ImportError
+    assert not available()  # the screen then shows this message instead of the QR buttons
     with pytest.raises(DomainError) as exc:
         read_enrolment(qr_png())
     assert exc.value.code == "qr_unavailable"

@@ -98,6 +98,12 @@ def test_scan_without_a_camera_says_so_and_the_picker_stays(stack: Stack) -> Non
         )
         expect(page.get_by_role("button", name="Pilih gambar QR")).to_be_visible()
         shot(page, "01e-enrol-qr-no-camera")
+        page.get_by_role("button", name="Tutup", exact=True).click()
+        page.get_by_role("button", name="English").click()
+        expect(page.get_by_role("button", name="Scan QR")).to_be_visible(timeout=WAIT)
+        expect(page.get_by_role("button", name="Choose QR image")).to_be_visible()
+        page.get_by_role("button", name="Bahasa Indonesia").click()  # the choice is remembered
+        expect(page.get_by_role("button", name="Pindai QR")).to_be_visible(timeout=WAIT)
 
 
 def test_enrol_by_scanning_with_the_camera(stack: Stack, tmp_path: Path) -> None:
