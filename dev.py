@@ -95,8 +95,6 @@ def start() -> None:
         wait_http(f"http://127.0.0.1:{SERVER_PORT}/v1/health")
         codes = codes_file.read_text() if codes_file.exists() else ""
         print(f"\nSync server: {server_url}\n{codes}", flush=True)
-        if qr_dir.is_dir():
-            print(f"Kode QR pendaftaran (Pindai QR / Pilih gambar QR): {qr_dir}", flush=True)
         env = {
             **os.environ,
             "PANTAU_SERVER_URL": server_url,
