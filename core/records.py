@@ -111,6 +111,7 @@ IncidentCategory = Literal[
     "lainnya",
 ]
 Route = Literal["kode_etik", "administratif", "pidana", "hukum_lain"]
+Severity = Literal["rendah", "sedang", "tinggi"]
 Process = Literal[
     "diterima",
     "registrasi",
@@ -139,7 +140,7 @@ class Incident(_Fields):
     terlapor: Short | None = None
     saksi: Annotated[list[Short], Field(max_length=50)] | None = None
     bukti: Annotated[list[Sha256], Field(max_length=20)] | None = None
-    tingkat: Literal["rendah", "sedang", "tinggi"] | None = None
+    tingkat: Severity | None = None
     status: Status | None = None
     proses: Process | None = None
     diteruskan_ke: Literal["kpu", "dkpp", "gakkumdu", "lainnya"] | None = None

@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 import flet as ft
 
 from app.ui.state.badge import Badge, badge
 from app.ui.state.evidence import Evidence
 from app.ui.state.services import Services
+from core.records import IncidentCategory, Severity
 
-CATEGORIES = (
-    "politik_uang",
-    "kampanye_di_luar_jadwal",
-    "netralitas",
-    "pemilih_ganda",
-    "intimidasi",
-    "penggelembungan_suara",
-    "merusak_berita_acara",
-    "surat_suara_tercoblos",
-    "logistik",
-    "kericuhan",
-    "lainnya",
-)
-LEVELS = ("rendah", "sedang", "tinggi")
+CATEGORIES: tuple[str, ...] = get_args(IncidentCategory)  # one list, in core.records
+LEVELS: tuple[str, ...] = get_args(Severity)
 TEXT_FIELDS = ("waktu", "tempat", "uraian", "pelapor_nama", "pelapor_alamat", "terlapor")
 REQUIRED = ("kategori", "waktu", "uraian")
 
