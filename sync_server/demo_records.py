@@ -25,6 +25,7 @@ DEMO = "[DEMO]"
 Source = tuple[str, int | None]
 SOURCES: tuple[Source, ...] = (("saksi", 1), ("saksi", 2), ("ptps", None))
 Work = list[tuple[str, str, str, dict[str, Any]]]
+DAY_SPAN_MS = 9 * 3_600_000  # counting runs from about 13:00 to 22:00
 CATEGORIES = ("politik_uang", "kampanye_di_luar_jadwal", "netralitas", "intimidasi", "logistik")
 
 
@@ -69,11 +70,13 @@ def _misread(t: dict[str, Any]) -> dict[str, Any]:
     return {**t, "suara": votes}
 
 
-def _ops(principal: Principal, records: Work, hlc0: int) -> Iterator[list[Op]]:
+def _ops(principal: Principal, records: Work, start_ms: int) -> Iterator[list[Op]]:
+    """Ops stamped across the last hours, as phones report through an afternoon and evening."""
+    step = DAY_SPAN_MS // max(len(records), 1)
     batch: list[Op] = []
     for n, (rid, kind, tps, fields) in enumerate(records, start=1):
         op = {"op_id": f"{principal.device.id}:{n}", "seq": n, "record_id": rid, "kind": kind,
-              "tps": tps, "fields": fields, "hlc": hlc0 + n}  # fmt: skip
+              "tps": tps, "fields": fields, "hlc": pack(start_ms + n * step)}  # fmt: skip
         batch.append(Op.model_validate(op))
         if len(batch) == 200:
             yield batch
@@ -117,9 +120,9 @@ def seed_records(
                         ["rendah", "sedang", "tinggi"]), "status": "final"}  # fmt: skip
         work[who[("ptps", None)]].append((f"demo-insiden-{k}", "incident", t.id, incident))
     written = 0
-    hlc0 = pack(now_ms)
+    start_ms = now_ms - DAY_SPAN_MS
     for principal, records in work.items():
-        for ops in _ops(principal, records, hlc0):
+        for ops in _ops(principal, records, start_ms):
             request = PushRequest(device_id=principal.device.id, ops=ops)
             results = sync_service.push(store, runtime, principal, request).results
             written += sum(r.status != "rejected" for r in results)

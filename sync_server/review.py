@@ -7,6 +7,7 @@ and each sees only TPS in their region.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from core.election import Election
@@ -189,6 +190,28 @@ def totals(
                 "open": n_tps[area] - done - c["conflict"], "values": votes.get((area, b), {}),
             })  # fmt: skip
     return {"level": level, "rows": rows}
+
+
+WIB = timezone(timedelta(hours=7))
+
+
+def progress(store: Store, who: Principal, ballot: str | None) -> dict[str, Any]:
+    """Reporting over the day: TPS-ballots with a first final tally, cumulative per hour (WIB)."""
+    read = read_filter(who.user)
+    rs = store.recon()
+    first: dict[tuple[str, str], int] = {}
+    for tps, b, hlc in rs.first_finals(read):
+        if ballot is None or b == ballot:
+            first[(tps, b)] = min(hlc, first.get((tps, b), hlc))
+    per_hour: dict[datetime, int] = defaultdict(int)
+    for hlc in first.values():
+        at = datetime.fromtimestamp(wall_ms(hlc) / 1000, WIB)
+        per_hour[at.replace(minute=0, second=0, microsecond=0)] += 1
+    running, buckets = 0, []
+    for hour in sorted(per_hour):
+        running += per_hour[hour]
+        buckets.append({"hour": hour.isoformat(), "new": per_hour[hour], "reported": running})
+    return {"ballot": ballot, "tps": len(rs.tps_in(read)), "reported": running, "hours": buckets}
 
 
 def legend() -> dict[str, Any]:

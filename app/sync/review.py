@@ -95,6 +95,10 @@ class ReviewClient:
         params = _clean({"level": level, "ballot": ballot})
         return dict(self._json("GET", "/v1/review/totals", params=params))
 
+    def progress(self, ballot: str | None = None) -> dict[str, Any]:
+        """TPS-ballots reported (first final tally), cumulative per hour of the day."""
+        return dict(self._json("GET", "/v1/review/progress", params=_clean({"ballot": ballot})))
+
     def incidents(self) -> list[dict[str, Any]]:
         return list(self._json("GET", "/v1/review/incidents"))
 

@@ -87,6 +87,11 @@ def totals(
     return review.totals(store, who, level, election, ballot)
 
 
+@router.get("/progress")
+def progress(who: Reviewer, store: StoreDep, ballot: str | None = None) -> dict[str, Any]:
+    return review.progress(store, who, ballot)
+
+
 @router.get("/incidents")
 def incidents(who: Reviewer, store: StoreDep, runtime: RuntimeDep) -> list[dict[str, Any]]:
     return incident_rows(store, who, runtime.settings.now_ms())

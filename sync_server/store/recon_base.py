@@ -104,5 +104,8 @@ class ReconStore(Protocol):
     def history(self, record_id: str) -> list[LogEntry]:
         """Change-log entries of one record, oldest first."""
 
+    def first_finals(self, read: ReadFilter) -> list[tuple[str, str, int]]:
+        """(tps, ballot, hlc) of the first time each readable tally was made final."""
+
     def tps_in(self, read: ReadFilter) -> list[Tps]: ...
     def get_tps(self, tps: str) -> Tps | None: ...

@@ -169,6 +169,18 @@ class SqliteReconStore:
             params.append(kind)
         return [_record(r) for r in self._rows(sql + " ORDER BY id", params)]
 
+    def first_finals(self, read: ReadFilter) -> list[tuple[str, str, int]]:
+        where, params = _filter_sql(read, "r")
+        query = (
+            "SELECT r.tps AS tps, json_extract(r.fields, '$.ballot') AS ballot, f.at AS at "
+            "FROM (SELECT json_extract(entry, '$.record_id') AS rid, "
+            "min(json_extract(entry, '$.hlc')) AS at FROM changelog "
+            "WHERE json_extract(entry, '$.kind') = 'tally' "
+            "AND json_extract(entry, '$.fields.status') = 'final' GROUP BY rid) f "
+            f"JOIN records r ON r.id = f.rid WHERE {where}"
+        )
+        return [(r["tps"], r["ballot"] or "", int(r["at"])) for r in self._rows(query, params)]
+
     def records_of(self, kind: str, read: ReadFilter) -> list[StoredRecord]:
         where, params = _filter_sql(read, "r")
         sql = f"SELECT r.* FROM records r WHERE r.kind = ? AND {where} ORDER BY r.tps, r.id"

@@ -20,7 +20,7 @@ from sync_server.store.sqlite import SqliteStore
 TPS = "3517012001001"  # TPS 001 Jantiganggong, Perak
 TPS_2 = "3517012001002"  # same desa
 TPS_GUDO = "3517022001001"  # another kecamatan
-T0 = 1_707_890_400_000  # 14 Feb 2024 07:00 WIB, election day
+T0 = 1_707_890_400_000  # 14 Feb 2024 13:00 WIB, election day (counting starts)
 
 REGION_ROWS = [
     {"kode": "35.17", "nama": "Kabupaten Jombang"},

@@ -14,6 +14,7 @@ ENDPOINTS = [
     "/v1/review/queue", "/v1/review/totals", "/v1/review/incidents", "/v1/review/conflicts",
     "/v1/review/deployment", "/v1/review/legend", f"/v1/review/tps/{TPS}/ppwp",
     "/v1/review/export/tallies", "/v1/review/export/geojson", f"/v1/review/evidence/tps/{TPS}",
+    "/v1/review/progress",
 ]  # fmt: skip
 
 
@@ -184,3 +185,22 @@ def test_deployment_plan(make_device: MakeDevice):
     # 2-1-2 sangat rawan + 2-2-4 rawan + 2 per 8 kurang rawan (16 linmas per 8 TPS)
     assert (perak["polisi"], perak["linmas"]) == (2 + 2 + 2, 2 + 2 + 2)
     assert plan["total"]["polisi"] == 6 + 2 and plan["shortfall"]["polisi"] == 4
+
+
+def test_reporting_progress_over_the_day_counts_each_tps_ballot_once(make_device: MakeDevice, wall):
+    hour = 3_600_000
+    ptps, polisi = make_device("ptps", scope=[TPS, TPS_2, TPS_GUDO]), make_device("polisi")
+    wall.ms = T0  # 13:00 WIB on election day
+    send(ptps, "t1", form(VOTES), hlc=pack(wall.ms))
+    send(polisi, "t2", form(VOTES), hlc=pack(wall.ms + 60_000))  # the same TPS-ballot
+    wall.ms = T0 + 2 * hour  # 15:00 WIB
+    send(ptps, "t3", form(VOTES), tps=TPS_2, hlc=pack(wall.ms))
+    send(ptps, "t4", {**form(VOTES), "status": "draft"}, tps=TPS_GUDO, hlc=pack(wall.ms))
+    sup = make_device("supervisor", scope=["35.17"])
+    got = sup.client.get("/v1/review/progress", params={"ballot": "ppwp"}, headers=sup.headers)
+    body = got.json()
+    assert [(h["hour"][11:16], h["new"], h["reported"]) for h in body["hours"]] == [
+        ("13:00", 1, 1),
+        ("15:00", 1, 2),
+    ]
+    assert body["reported"] == 2 and body["tps"] == 5

@@ -202,13 +202,10 @@ S: dict[str, tuple[str, str]] = {
         "Reporting progress per district (PPWP)",
     ),
     "dash_progress_note": (
-        "Server belum punya data deret waktu: progres dihitung dari status TPS saat ini; "
-        "titik waktu di bawah dicatat sejak konsol dibuka.",
-        "The server has no time series yet: progress is computed from the current TPS states; "
-        "the time points below were recorded since the console opened.",
+        "Jam (WIB): jumlah TPS yang sudah mengirim C.Hasil final, bertambah sepanjang hari.",
+        "Hour (WIB): TPS that have sent a final C.Hasil, growing over the day.",
     ),
     "dash_reported": ("TPS melapor", "TPS reporting"),
-    "dash_timeline": ("{at}: {n} TPS melapor", "{at}: {n} TPS reporting"),
     "dash_no_votes": ("Belum ada suara yang pasti.", "No decided votes yet."),
     # exports
     "exp_title": ("Ekspor", "Exports"),

@@ -133,10 +133,10 @@ def _progress(d: DashboardModel, lang: str) -> ft.Control:
                 ]
             )
         )
-    when = [ft.Text(t(lang, "dash_timeline", at=at, n=n), size=12) for at, n in d.timeline]
     note = ft.Text(t(lang, "dash_progress_note"), size=12, italic=True)
+    over_day: list[ft.Control] = [_bars(d.timeline, ft.Colors.TEAL_700, 180)] if d.timeline else []
     reported = ft.Text(f"{t(lang, 'dash_reported')}: {d.reported()}", weight=ft.FontWeight.BOLD)
-    return _card(t(lang, "dash_progress"), [reported, note, *when, *rows], "dash-progress")
+    return _card(t(lang, "dash_progress"), [reported, note, *over_day, *rows], "dash-progress")
 
 
 @ft.component

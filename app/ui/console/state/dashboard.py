@@ -1,13 +1,12 @@
 """The dashboard: votes per candidate from decided values, the share of TPS decided and
 verified, the top flags, and reporting progress.
 
-The server has no time series: progress is the current state per kecamatan (from /totals and
-the queue's counts), plus points this console records each time it loads.
+Progress over the day comes from the server (/v1/review/progress: TPS reporting a first final
+tally, cumulative per hour, WIB); per kecamatan it is the current state from /totals.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,15 +29,15 @@ class DashboardModel(Loadable):
         kab = c.totals("kabupaten", BALLOT)["rows"]
         kec = c.totals("kecamatan", BALLOT)["rows"]
         queue = c.queue(ballot=BALLOT)
-        return (kab[0] if kab else {}), kec, queue.get("counts", {}), c.legend()
+        hours = c.progress(BALLOT)["hours"]
+        return (kab[0] if kab else {}), kec, queue.get("counts", {}), c.legend(), hours
 
     async def load(self) -> None:
         got = await self.call(self._fetch)
         if got is None:
             return
-        self.kabupaten, self.kecamatan, self.counts, self.legend = got
-        at = time.strftime("%H:%M:%S")
-        self.timeline = [*self.timeline, (at, self.reported())][-12:]
+        self.kabupaten, self.kecamatan, self.counts, self.legend, hours = got
+        self.timeline = [(h["hour"][11:16], int(h["reported"])) for h in hours][-24:]
         self.loaded += 1
 
     def reported(self) -> int:
