@@ -8,8 +8,6 @@ change is not sent from here: it is a record saved in the device store and synce
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -41,27 +39,11 @@ def _filename(response: httpx.Response, fallback: str) -> str:
 
 
 @dataclass
-class ReviewClient:
-    base_url: str
-    token: str
-    transport: httpx.BaseTransport | None = None
-    attempts: int = 2
-    backoff_s: float = 0.5
-    timeout_s: float = 30.0
-    sleep: Callable[[float], None] = time.sleep
-    jitter: Callable[[], float] = random.random
+class ReviewClient(Api):
+    """The console's reads and downloads, over the same seam as every other request."""
 
-    def __post_init__(self) -> None:
-        self.api = Api(
-            self.base_url,
-            self.token,
-            self.transport,
-            attempts=self.attempts,
-            backoff_s=self.backoff_s,
-            timeout_s=self.timeout_s,
-            sleep=self.sleep,
-            jitter=self.jitter,
-        )
+    attempts: int = 2
+    timeout_s: float = 30.0
 
     @classmethod
     def for_store(cls, store: Store, transport: httpx.BaseTransport | None = None) -> ReviewClient:
@@ -75,49 +57,46 @@ class ReviewClient:
             )
         return cls(ident.server_url, ident.token, transport=transport)
 
-    def close(self) -> None:
-        self.api.close()
-
     # -- reads ----------------------------------------------------------------------------
     def legend(self) -> dict[str, Any]:
-        return dict(self._json("GET", "/v1/review/legend"))
+        return dict(self.call("GET", "/v1/review/legend"))
 
     def queue(
         self, kecamatan: str | None = None, ballot: str | None = None, flag: str | None = None
     ) -> dict[str, Any]:
         params = {"kecamatan": kecamatan, "ballot": ballot, "flag": flag}
-        return dict(self._json("GET", "/v1/review/queue", params=_clean(params)))
+        return dict(self.call("GET", "/v1/review/queue", params=_clean(params)))
 
     def comparison(self, tps: str, ballot: str) -> dict[str, Any]:
-        return dict(self._json("GET", f"/v1/review/tps/{tps}/{ballot}"))
+        return dict(self.call("GET", f"/v1/review/tps/{tps}/{ballot}"))
 
     def totals(self, level: str = "kecamatan", ballot: str | None = None) -> dict[str, Any]:
         params = _clean({"level": level, "ballot": ballot})
-        return dict(self._json("GET", "/v1/review/totals", params=params))
+        return dict(self.call("GET", "/v1/review/totals", params=params))
 
     def progress(self, ballot: str | None = None) -> dict[str, Any]:
         """TPS-ballots reported (first final tally), cumulative per hour of the day."""
-        return dict(self._json("GET", "/v1/review/progress", params=_clean({"ballot": ballot})))
+        return dict(self.call("GET", "/v1/review/progress", params=_clean({"ballot": ballot})))
 
     def incidents(self) -> list[dict[str, Any]]:
-        return list(self._json("GET", "/v1/review/incidents"))
+        return list(self.call("GET", "/v1/review/incidents"))
 
     def conflicts(self, include_resolved: bool = False) -> list[dict[str, Any]]:
         params = {"include_resolved": str(include_resolved).lower()}
-        return list(self._json("GET", "/v1/review/conflicts", params=params))
+        return list(self.call("GET", "/v1/review/conflicts", params=params))
 
     def resolve(
         self, conflict_id: int, choice: str, value: Any = None, alasan: str = ""
     ) -> dict[str, Any]:
         body = {"choice": choice, "value": value, "alasan": alasan}
-        return dict(self._json("POST", f"/v1/review/conflicts/{conflict_id}/resolve", json=body))
+        return dict(self.call("POST", f"/v1/review/conflicts/{conflict_id}/resolve", json=body))
 
     def deployment(self, polisi: int | None = None, linmas: int | None = None) -> dict[str, Any]:
         params = _clean({"polisi": polisi, "linmas": linmas})
-        return dict(self._json("GET", "/v1/review/deployment", params=params))
+        return dict(self.call("GET", "/v1/review/deployment", params=params))
 
     def geojson(self, ballot: str = "ppwp") -> dict[str, Any]:
-        return dict(self._json("GET", "/v1/review/export/geojson", params={"ballot": ballot}))
+        return dict(self.call("GET", "/v1/review/export/geojson", params={"ballot": ballot}))
 
     # -- downloads ------------------------------------------------------------------------
     def export(
@@ -163,10 +142,7 @@ class ReviewClient:
             media = response.headers.get("content-type", "")
             return Download(_filename(response, fallback), b"".join(chunks), media)
 
-        return self.api.request("GET", path, read, params=params)  # type: ignore[no-any-return]
-
-    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
-        return self.api.call(method, path, **kwargs)
+        return self.request("GET", path, read, params=params)  # type: ignore[no-any-return]
 
 
 def _clean(params: dict[str, Any]) -> dict[str, Any]:

@@ -212,10 +212,15 @@ S: dict[str, tuple[str, str]] = {
 }
 
 
-def t(lang: str, key: str, **kw: Any) -> str:
-    """The string for `key` in `lang` (Bahasa Indonesia unless "en"), formatted with `kw`."""
-    pair = S.get(key)
+def lookup(table: dict[str, tuple[str, str]], lang: str, key: str, **kw: Any) -> str:
+    """`key` from an (id, en) table in `lang` (Bahasa Indonesia unless "en"), formatted."""
+    pair = table.get(key)
     if pair is None:
         return key
     text = pair[1] if lang == "en" else pair[0]
     return text.format(**kw) if kw else text
+
+
+def t(lang: str, key: str, **kw: Any) -> str:
+    """The field app's string for `key` in `lang`."""
+    return lookup(S, lang, key, **kw)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.ui.i18n import lookup
+
 S: dict[str, tuple[str, str]] = {
     # shell
     "title": ("Konsol Supervisor", "Supervisor console"),
@@ -225,12 +227,8 @@ S: dict[str, tuple[str, str]] = {
 
 
 def t(lang: str, key: str, **kw: Any) -> str:
-    """The string for `key` in `lang` (English when lang == "en"), with `{name}` filled in."""
-    pair = S.get(key)
-    if pair is None:
-        return key
-    text = pair[1] if lang == "en" else pair[0]
-    return text.format(**kw) if kw else text
+    """The console's string for `key` in `lang`."""
+    return lookup(S, lang, key, **kw)
 
 
 def pick(lang: str, pair: Any) -> str:
