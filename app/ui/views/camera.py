@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import flet as ft
@@ -20,16 +21,23 @@ from app.ui.i18n import t
 log = logging.getLogger(__name__)
 
 
-@ft.component
-def CameraPanel(
-    lang: str, on_taken: Callable[[bytes], Awaitable[None]], on_close: Callable[[], Any]
-) -> ft.Control:
+@dataclass(frozen=True)
+class CameraHandle:
+    """A camera preview control, its state (starting | ready | taking | failed) and `take`."""
+
+    control: fc.Camera
+    state: str
+    take: Callable[[Callable[[bytes], Awaitable[Any]]], Awaitable[None]]
+
+
+def use_camera(preset: fc.ResolutionPreset, purpose: str) -> CameraHandle:
+    """Open the back camera once mounted; "failed" when there is none or it is refused."""
     # A fresh Camera each render, reached through a lasting Ref: Flet reconciles the new
     # instance into the old one's place (a control object kept across renders loses its
     # parent and then "must be added to the page first").
     ref: ft.Ref[fc.Camera] = ft.use_memo(lambda: ft.Ref[fc.Camera](), [])
     camera = fc.Camera(ref=ref, expand=True, preview_enabled=True)
-    state, set_state = ft.use_state("starting")  # starting | ready | taking | failed
+    state, set_state = ft.use_state("starting")
 
     def cam() -> fc.Camera:
         if ref.current is None:
@@ -43,26 +51,37 @@ def CameraPanel(
                 set_state("failed")
                 return
             back = [c for c in cams if c.lens_direction == fc.CameraLensDirection.BACK]
-            await cam().initialize(
-                (back or cams)[0], fc.ResolutionPreset.VERY_HIGH, enable_audio=False
-            )
+            await cam().initialize((back or cams)[0], preset, enable_audio=False)
             set_state("ready")
-        except Exception as exc:  # no camera or no permission: the picker still works
-            log.warning("camera did not open: %r", exc)
+        except Exception as exc:  # no camera, permission refused, plugin error
+            log.warning("%s camera did not open: %r", purpose, exc)
             set_state("failed")
 
     ft.use_effect(start, [])
 
-    async def take() -> None:
+    async def take(on_taken: Callable[[bytes], Awaitable[Any]]) -> None:
         set_state("taking")
         try:
             data = await cam().take_picture()
         except Exception as exc:
-            log.warning("camera did not take a picture: %r", exc)
+            log.warning("%s camera did not take a picture: %r", purpose, exc)
             set_state("failed")
             return
         set_state("ready")
         await on_taken(bytes(data))
+
+    return CameraHandle(camera, state, take)
+
+
+@ft.component
+def CameraPanel(
+    lang: str, on_taken: Callable[[bytes], Awaitable[None]], on_close: Callable[[], Any]
+) -> ft.Control:
+    cam = use_camera(fc.ResolutionPreset.VERY_HIGH, "photo")
+    state, camera = cam.state, cam.control
+
+    async def take() -> None:
+        await cam.take(on_taken)
 
     return ft.Semantics(
         identifier="camera-panel",

@@ -10,7 +10,6 @@ OpenCV on the device both buttons give way to a line saying typing still works.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,7 @@ import flet_camera as fc
 from app.ui import qr
 from app.ui.components import keep
 from app.ui.state.enrol_form import EnrolForm
-
-log = logging.getLogger(__name__)
+from app.ui.views.camera import use_camera
 
 QS: dict[str, tuple[str, str]] = {
     "qr_scan": ("Pindai QR", "Scan QR"),
@@ -64,57 +62,27 @@ async def _read(f: ft.FilePickerFile) -> bytes | None:
 def QrCamera(
     lang: str, on_taken: Callable[[bytes], Awaitable[Any]], on_close: Callable[[], Any]
 ) -> ft.Control:
-    # A fresh Camera each render reached through a lasting Ref (see views/camera.py).
-    ref: ft.Ref[fc.Camera] = ft.use_memo(lambda: ft.Ref[fc.Camera](), [])
-    camera = fc.Camera(ref=ref, expand=True, preview_enabled=True)
-    state, set_state = ft.use_state("starting")  # starting | ready | taking | none
-
-    def cam() -> fc.Camera:
-        if ref.current is None:
-            raise RuntimeError("camera not mounted")
-        return ref.current
-
-    async def start() -> None:
-        try:
-            cams = await cam().get_available_cameras()
-            if not cams:
-                set_state("none")
-                return
-            back = [c for c in cams if c.lens_direction == fc.CameraLensDirection.BACK]
-            # 720p: plenty for a QR code filling part of the frame, quick to decode.
-            await cam().initialize((back or cams)[0], fc.ResolutionPreset.HIGH, enable_audio=False)
-            set_state("ready")
-        except Exception as exc:  # no camera, permission refused, plugin error
-            log.warning("QR camera did not open: %r", exc)
-            set_state("none")
-
-    ft.use_effect(start, [])
+    # 720p: plenty for a QR code filling part of the frame, quick to decode.
+    cam = use_camera(fc.ResolutionPreset.HIGH, "QR")
+    state, camera = cam.state, cam.control
 
     async def take() -> None:
-        set_state("taking")
-        try:
-            data = await cam().take_picture()
-        except Exception as exc:
-            log.warning("QR camera did not take a picture: %r", exc)
-            set_state("none")
-            return
-        set_state("ready")
-        await on_taken(bytes(data))
+        await cam.take(on_taken)
 
     words = {
         "starting": qt(lang, "qr_starting"),
-        "none": qt(lang, "qr_no_camera"),
+        "failed": qt(lang, "qr_no_camera"),
     }.get(state, qt(lang, "qr_aim"))
     return ft.Semantics(
         identifier="qr-camera",
         content=ft.Column(
             keep(
                 ft.Container(camera, height=260, bgcolor=ft.Colors.BLACK, border_radius=8)
-                if state != "none"
+                if state != "failed"
                 else None,
                 ft.Semantics(
                     identifier="qr-camera-state",
-                    content=ft.Text(words, color=ft.Colors.RED_900 if state == "none" else None),
+                    content=ft.Text(words, color=ft.Colors.RED_900 if state == "failed" else None),
                 ),
                 ft.Row(
                     keep(
@@ -125,10 +93,10 @@ def QrCamera(
                             on_click=take,
                             disabled=state != "ready",
                         )
-                        if state != "none"
+                        if state != "failed"
                         else None,
                         ft.TextButton(
-                            qt(lang, "qr_dismiss" if state == "none" else "qr_close"),
+                            qt(lang, "qr_dismiss" if state == "failed" else "qr_close"),
                             height=48,
                             on_click=on_close,
                         ),
