@@ -110,3 +110,10 @@ def m002_photos(db: Database) -> None:
           FROM records r, json_each(r.fields, '$.bukti') j WHERE j.type = 'text'
         """
     )
+
+
+@migrations()
+def m003_drop_region_tables(db: Database) -> None:
+    """The region index is built in memory from the packaged CSV (app/store/regions.py)."""
+    db.table("tps").drop(ignore=True)
+    db.table("areas").drop(ignore=True)

@@ -192,3 +192,8 @@ def test_a_delete_carries_what_it_saw_of_every_field(store):
     op = next_batch(store, 10)[-1]
     assert op.fields == {"deleted": True}
     assert op.base["uraian"] == seen["uraian"] and op.base["tempat"] == seen["tempat"]
+
+
+def test_the_schema_has_no_unused_region_tables(store):
+    assert {"records", "outbox", "conflicts", "meta", "photos"} <= set(store.db.table_names())
+    assert not {"tps", "areas"} & set(store.db.table_names())
