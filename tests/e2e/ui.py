@@ -84,8 +84,7 @@ def shot(page: Page, name: str, scroll: int = 0) -> None:
 def enrol(page: Page, code: str) -> None:
     box = page.get_by_role("textbox", name="Kode pendaftaran")
     box.wait_for(timeout=WAIT)
-    box.click()
-    box.fill(code)
+    _type(page, box, code)
     page.get_by_role("button", name="Daftar").click()
     expect(page.get_by_text("TPS saya")).to_be_visible(timeout=WAIT)
 

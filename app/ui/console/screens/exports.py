@@ -11,11 +11,12 @@ from app.ui.console.state.exports import TABLES, ExportsModel
 from app.ui.console.strings import t
 
 
-def _button(s: ExportsModel, lang: str, what: str, fmt: str) -> ft.Control:
+def _button(s: ExportsModel, lang: str, what: str, fmt: str, needs: str | None = None) -> ft.Control:
+    """`needs`: the typed ID an evidence bundle needs; the button waits for it."""
     button = ft.OutlinedButton(
         fmt.upper(),
         icon=ft.Icons.DOWNLOAD,
-        disabled=s.loading,
+        disabled=s.loading or (needs is not None and not needs.strip()),
         on_click=later(s.export, what, fmt, lang),
     )
     return ft.Semantics(identifier=f"export-{what}-{fmt}", content=button)
@@ -64,14 +65,14 @@ def _evidence(m: Models, s: ExportsModel, lang: str) -> list[ft.Control]:
             [
                 ft.Text(t(lang, "exp_evidence_tps"), width=260, size=15),
                 tps,
-                _button(s, lang, "evidence_tps", "zip"),
+                _button(s, lang, "evidence_tps", "zip", s.tps_text),
             ]
         ),
         ft.Row(
             [
                 ft.Text(t(lang, "exp_evidence_incident"), width=260, size=15),
                 inc,
-                _button(s, lang, "evidence_incident", "zip"),
+                _button(s, lang, "evidence_incident", "zip", s.incident_text),
             ]
         ),
     ]
