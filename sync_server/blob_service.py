@@ -16,7 +16,7 @@ mismatch discards the upload.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -35,7 +35,7 @@ from sync_server.errors import ApiError, forbidden
 from sync_server.scope import read_filter
 from sync_server.settings import Settings
 from sync_server.store.base import Store
-from sync_server.store.blob_base import BlobRow, PhotoReuse
+from sync_server.store.blob_base import BlobRow, Cites, PhotoReuse
 from sync_server.store.models import StoredRecord
 
 PHOTO_FIELDS = ("photos", "bukti")
@@ -259,9 +259,11 @@ def photo_hashes(fields: dict[str, Any]) -> list[str]:
     return found
 
 
-def cite_photos(store: Store, record: StoredRecord) -> None:
-    """Inside a push: keep `blob_refs` equal to the photos the record now cites."""
-    store.blobs().set_refs(record.id, record.kind, record.tps, photo_hashes(record.fields))
+def cite_photos(store: Store, records: Iterable[StoredRecord]) -> None:
+    """Inside a push: keep `blob_refs` equal to the photos these records now cite."""
+    cites = [Cites(r.id, r.kind, r.tps, tuple(photo_hashes(r.fields))) for r in records]
+    if cites:
+        store.blobs().set_refs_many(cites)
 
 
 def photo_reuse(store: Store, sha256s: list[str] | None = None) -> list[PhotoReuse]:

@@ -17,7 +17,12 @@ def canonical(value: Any) -> str:
 
 
 def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
-    return hashlib.sha256((prev_hash + canonical(entry)).encode()).hexdigest()
+    return chained_hash(prev_hash, canonical(entry))
+
+
+def chained_hash(prev_hash: str, canonical_entry: str) -> str:
+    """The hash of an entry already in canonical JSON (what the log stores)."""
+    return hashlib.sha256((prev_hash + canonical_entry).encode()).hexdigest()
 
 
 def verify_chain(entries: Iterable[LogEntry]) -> int | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sync_server import admin, demo_records
 from sync_server.admin import read_region
-from sync_server.reconcile import load_election
+from sync_server.reconcile import catch_up, load_election
 from sync_server.runtime import Runtime
 from sync_server.settings import Settings
 from sync_server.store.base import Store
@@ -50,4 +50,6 @@ def seed_records(store: Store, settings: Settings, n_tps: int) -> int:
         raise FileNotFoundError(settings.election_file)
     runtime = Runtime(settings, lambda: store)
     tps = [t for t in read_region(settings.region_csv).tps if store.has_tps(t.id)]
-    return demo_records.seed_records(store, runtime, election, tps, settings.now_ms(), n_tps)
+    n = demo_records.seed_records(store, runtime, election, tps, settings.now_ms(), n_tps)
+    catch_up(store, election)  # the console opens on a reconciled queue
+    return n

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -98,8 +99,18 @@ def create_app(
 ) -> FastAPI:
     """Build the app; migrates the SQLite file unless another store factory is given."""
     settings = settings or Settings()
-    app = FastAPI(title="Pantau TPS sync server", version="1")
     runtime = Runtime(settings, open_store or sqlite_store_factory(settings))
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        runtime.recon_worker.start()
+        try:
+            yield
+        finally:
+            runtime.recon_worker.stop()
+            runtime.pool.close()
+
+    app = FastAPI(title="Pantau TPS sync server", version="1", lifespan=lifespan)
     first = runtime.open_store()
     try:  # a restarted server's clock starts past every stamp it ever applied
         runtime.clock.observe(first.max_hlc())

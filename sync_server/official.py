@@ -115,6 +115,7 @@ def import_rows(
         parsed[(tps, ballot)] = Official(tps, ballot, unflatten(values), source_file, now_ms)
     rs = store.recon()
     with store.transaction():
+        reconcile.catch_up(store, election)  # the TPS-ballots below see every pushed tally
         rs.put_official(list(parsed.values()))
         for tps, ballot in sorted(parsed):
             reconcile.recompute_key(rs, tps, ballot, election)

@@ -1,10 +1,13 @@
-"""Tally reconciliation, kept up to date inside the push transaction (sync-design "Reconciliation").
+"""Tally reconciliation, derived from the change log (sync-design "Reconciliation").
 
-`on_record_changed(store, record)` runs after a tally or verification is stored: it updates the
-record's snapshot and photo uses, then recomputes only the TPS-ballots it touches (its own, and
-those of other TPS sharing one of its photos). Work is proportional to that TPS's sources.
-`recompute_all(store)` rebuilds every row from the change log and the records; the two must
-agree (tests/server/test_reconcile_incremental.py). The comparison itself is pure
+A push only appends to the log. `catch_up(store)` reads the entries after the reconciliation
+cursor: each tally or verification entry is merged onto the record's snapshot, its photo uses
+are updated, and only the TPS-ballots it touches (its own, and those of other TPS sharing one of
+its photos) are recomputed, once per batch of entries. Work is proportional to that TPS's
+sources. Review reads catch up first (routes/review.py), and `recon_worker` catches up in the
+background once pushes pause, so ingest never waits for reconciliation.
+`recompute_all(store)` rebuilds every row from the start of the log; it must equal catching up
+step by step (tests/server/test_reconcile_incremental.py). The comparison itself is pure
 (`sync_server.comparison`, `sync_server.flags`).
 """
 
@@ -35,10 +38,11 @@ from sync_server.comparison import (
 from sync_server.flags import Change, Flag, Reuse, all_flags
 from sync_server.store.base import Store
 from sync_server.store.models import ReadFilter, StoredRecord
-from sync_server.store.recon_base import KeyState, ReconStore, Snapshot
+from sync_server.store.recon_base import KeyState, QueueFilter, ReconStore, Snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 TRACKED = ("tally", "verification")
+CHUNK = 2000  # log entries per catch-up transaction
 Key = tuple[str, str]
 
 
@@ -59,16 +63,42 @@ def _parse_election(path: Path, mtime_ns: int) -> Election:
     return Election.model_validate(json.loads(path.read_text(encoding="utf-8")))
 
 
-def on_record_changed(
-    store: Store, record: StoredRecord, election_file: Path | None = None
-) -> None:
-    """Bring reconciliation up to date with one stored record (call inside its transaction)."""
-    if record.kind not in TRACKED:
-        return
+def catch_up(store: Store, election: Election | None, *, chunk: int = CHUNK) -> int:
+    """Bring reconciliation up to date with the change log; returns the entries read.
+
+    Reads the log after the cursor `chunk` entries at a time, one transaction each (a push
+    waits at most one chunk for the write lock), and recomputes each TPS-ballot those entries
+    touch once per chunk, however many of its tallies changed.
+    """
     rs = store.recon()
-    election = load_election(election_file)
-    for tps, ballot in sorted(track(rs, record)):
-        recompute_key(rs, tps, ballot, election)
+    read = 0
+    while True:
+        with store.transaction():
+            entries = store.log_since(rs.cursor(), chunk)
+            keys: set[Key] = set()
+            for item in entries:
+                keys |= replay(rs, item.entry)
+            for tps, ballot in sorted(keys):
+                recompute_key(rs, tps, ballot, election)
+            if entries:
+                rs.set_cursor(entries[-1].id)
+        read += len(entries)
+        if len(entries) < chunk:
+            return read
+
+
+def replay(rs: ReconStore, entry: dict[str, Any]) -> set[Key]:
+    """Merge one log entry onto the record's snapshot; return the TPS-ballots to recompute."""
+    if entry.get("kind") not in TRACKED:
+        return set()
+    rid = entry["record_id"]
+    snap = rs.get_snapshot(rid)
+    current = merge.Versioned(snap.fields, snap.stamps) if snap else merge.Versioned()
+    stamp: Stamp = (entry["hlc"], entry["device_id"])
+    v = merge.apply(current, entry["fields"], stamp)[0]
+    record = StoredRecord(rid, entry["kind"], entry["tps"], "", "", None, dict(v.fields),
+                          dict(v.stamps))  # fmt: skip
+    return track(rs, record)
 
 
 def recompute_all(store: Store, election_file: Path | None = None) -> int:
@@ -77,24 +107,10 @@ def recompute_all(store: Store, election_file: Path | None = None) -> int:
     rs = store.recon()
     with store.transaction():
         rs.clear()
-        keys: set[Key] = set(rs.official_keys())
-        replayed: dict[str, merge.Versioned] = {}
-        for item in list(store.log_entries()):
-            entry = item.entry
-            if entry.get("kind") not in TRACKED:
-                continue
-            rid = entry["record_id"]
-            stamp: Stamp = (entry["hlc"], entry["device_id"])
-            current = replayed.get(rid, merge.Versioned())
-            replayed[rid] = merge.apply(current, entry["fields"], stamp)[0]
-            v = replayed[rid]
-            rec = StoredRecord(rid, entry["kind"], entry["tps"], "", "", None, dict(v.fields),
-                               dict(v.stamps))  # fmt: skip
-            keys |= track(rs, rec)
-        kept = 0
-        for tps, ballot in sorted(keys):
-            kept += recompute_key(rs, tps, ballot, election)
-    return kept
+        catch_up(store, election)
+        for tps, ballot in rs.official_keys():
+            recompute_key(rs, tps, ballot, election)
+        return len(rs.states(QueueFilter(all_scope())))
 
 
 def _ballot(fields: dict[str, Any]) -> str:
@@ -132,7 +148,8 @@ def track(rs: ReconStore, record: StoredRecord) -> set[Key]:
         if change is not None:
             changes.append(change)
     final = record.kind == "tally" and _final(record.fields)
-    rs.put_snapshot(Snapshot(record.id, record.tps, ballot, final, dict(record.fields), changes))
+    rs.put_snapshot(Snapshot(record.id, record.tps, ballot, final, dict(record.fields), changes,
+                             dict(record.stamps)))  # fmt: skip
     keys = {(record.tps, ballot)} | ({(snap.tps, snap.ballot)} if snap else set())
     if record.kind == "tally":
         hashes = sorted(set(_photos(snap.fields) if snap else []) | set(_photos(record.fields)))

@@ -98,6 +98,6 @@ def _write(
             tps=tps, fields=fields, hlc=hlc, base=base)  # fmt: skip
     try:
         # The same checks, merge, log and reconciliation as a push; no device seq is used.
-        sync_service._apply(sync_service._Ctx(store, runtime, who), op)
+        sync_service.apply_for(store, runtime, who, op)
     except DomainError as exc:
         raise ApiError.from_domain(403 if exc.code == "forbidden" else 422, exc) from None

@@ -13,8 +13,10 @@ from typing import Annotated, cast
 from fastapi import Depends, Request
 
 from core.hlc import Clock
+from sync_server.recon_worker import ReconWorker
 from sync_server.settings import Settings
 from sync_server.store.base import Store
+from sync_server.store.pool import StorePool
 
 
 class ServerClock:
@@ -65,9 +67,13 @@ class Runtime:
     open_store: Callable[[], Store]
     clock: ServerClock = field(init=False)
     enrol_guard: EnrolGuard = field(default_factory=EnrolGuard)
+    recon_worker: ReconWorker = field(init=False)
+    pool: StorePool = field(init=False)
 
     def __post_init__(self) -> None:
         self.clock = ServerClock(self.settings.now_ms)
+        self.recon_worker = ReconWorker(self.open_store, self.settings.election_file)
+        self.pool = StorePool(self.open_store)
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -78,12 +84,14 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
 def get_store(runtime: RuntimeDep) -> Iterator[Store]:
-    """One connection per request, closed when the response is done."""
-    store = runtime.open_store()
+    """A connection for one request, back to the pool when the response is done."""
+    store = runtime.pool.acquire()
     try:
         yield store
-    finally:
-        store.close()
+    except BaseException:
+        runtime.pool.discard(store)
+        raise
+    runtime.pool.release(store)
 
 
 StoreDep = Annotated[Store, Depends(get_store)]

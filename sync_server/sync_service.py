@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from core import merge
@@ -25,30 +25,46 @@ from core.protocol import (
 )
 from core.records import validate_fields
 from core.wilayah import parse_tps
-from sync_server import blob_service, reconcile
+from sync_server import blob_service
 from sync_server.auth import Principal
+from sync_server.blob_service import PHOTO_FIELDS
 from sync_server.errors import forbidden
 from sync_server.runtime import Runtime
 from sync_server.scope import check_write, read_filter
 from sync_server.store.base import Store
-from sync_server.store.models import OpRow, StoredRecord
+from sync_server.store.models import OpRow, PushWrites, StoredRecord
 
 
-@dataclass(frozen=True)
-class _Ctx:
+@dataclass
+class _Batch:
+    """One push in memory: what is known before it, and what it will write at once."""
+
     store: Store
     runtime: Runtime
     who: Principal
+    seq: int  # the last server seq handed out
+    known_tps: set[str]
+    records: dict[str, StoredRecord]  # current state of every record the batch names
+    answered: dict[str, OpRow]  # ops answered before or earlier in this batch
+    written: dict[str, StoredRecord] = field(default_factory=dict)
+    log: list[dict[str, Any]] = field(default_factory=list)
+    ops: list[OpRow] = field(default_factory=list)
+    conflicts: list[tuple[str, merge.Conflict, int]] = field(default_factory=list)
+    cites: dict[str, StoredRecord] = field(default_factory=dict)
+
+    def writes(self) -> PushWrites:
+        records = sorted(self.written.values(), key=lambda r: r.seq)
+        return PushWrites(records, self.seq, self.log, self.ops, self.conflicts)
 
 
 def _reject(code: str, message_id: str, message_en: str) -> DomainError:
     return DomainError(code, message_id, message_en)
 
 
-def _check_op(ctx: _Ctx, op: Op) -> StoredRecord | None:
+def _check_op(b: _Batch, op: Op) -> StoredRecord | None:
     """Every rule an op must pass before anything is written; returns the current record."""
     parse_tps(op.tps)
-    if not ctx.store.has_tps(op.tps):
+    if op.tps not in b.known_tps:
         raise _reject(
             "unknown_tps",
             f"TPS {op.tps} tidak terdaftar di server; periksa nomor TPS atau hubungi admin",
@@ -63,7 +79,7 @@ def _check_op(ctx: _Ctx, op: Op) -> StoredRecord | None:
             "Isian tps berbeda dengan TPS data ini",
             "The tps field differs from the op's TPS",
         )
-    existing = ctx.store.get_record(op.record_id)
+    existing = b.records.get(op.record_id)
     if existing is not None and existing.kind != op.kind:
         raise _reject(
             "kind_mismatch",
@@ -77,43 +93,34 @@ def _check_op(ctx: _Ctx, op: Op) -> StoredRecord | None:
             f"Data {op.record_id} milik TPS {existing.tps} dan tidak bisa dipindah ke TPS lain",
             f"Record {op.record_id} belongs to TPS {existing.tps} and cannot move",
         )
-    check_write(ctx.who.user, op.kind, op.tps, set(op.fields), existing)
+    check_write(b.who.user, op.kind, op.tps, set(op.fields), existing)
     return existing
 
 
-def _stamp_hlc(ctx: _Ctx, op: Op) -> tuple[int, bool]:
+def _stamp_hlc(b: _Batch, op: Op) -> tuple[int, bool]:
     """The op's HLC, or the server's now() when the device clock is too far ahead (clamped)."""
-    if is_too_far_ahead(op.hlc, ctx.runtime.clock.wall()):
-        return ctx.runtime.clock.now(), True
-    ctx.runtime.clock.observe(op.hlc)
+    if is_too_far_ahead(op.hlc, b.runtime.clock.wall()):
+        return b.runtime.clock.now(), True
+    b.runtime.clock.observe(op.hlc)
     return op.hlc, False
 
 
-def _apply(ctx: _Ctx, op: Op) -> OpResult:
-    existing = _check_op(ctx, op)
-    user, device_id = ctx.who.user, ctx.who.device.id
-    hlc, clamped = _stamp_hlc(ctx, op)
+def _apply(b: _Batch, op: Op) -> OpResult:
+    existing = _check_op(b, op)
+    user, device_id = b.who.user, b.who.device.id
+    hlc, clamped = _stamp_hlc(b, op)
     base = {k: (None if v is None else (v[0], v[1])) for k, v in op.base.items()}
     current = existing.versioned() if existing else merge.Versioned()
     new, found = merge.apply(current, op.fields, (hlc, device_id), base)
     author = existing or StoredRecord(op.record_id, op.kind, op.tps, user.id, user.role, user.party)
-    record = StoredRecord(
-        author.id,
-        author.kind,
-        author.tps,
-        author.author,
-        author.author_role,
-        author.author_party,
-        dict(new.fields),
-        dict(new.stamps),
-    )
-    seq = ctx.store.put_record(record)
-    blob_service.cite_photos(ctx.store, record)
-    reconcile.on_record_changed(ctx.store, record, ctx.runtime.settings.election_file)
-    for conflict in found:
-        ctx.store.add_conflict(record.id, conflict, seq)
+    b.seq += 1
+    record = replace(author, fields=dict(new.fields), stamps=dict(new.stamps), seq=b.seq)
+    b.records[record.id] = b.written[record.id] = record
+    if existing is None or any(name in op.fields for name in (*PHOTO_FIELDS, "deleted")):
+        b.cites[record.id] = record
+    b.conflicts.extend((record.id, c, b.seq) for c in found)
     entry: dict[str, Any] = {
-        "seq": seq,
+        "seq": b.seq,
         "record_id": record.id,
         "kind": record.kind,
         "tps": record.tps,
@@ -126,7 +133,7 @@ def _apply(ctx: _Ctx, op: Op) -> OpResult:
     }
     if clamped:
         entry.update(note="clock_clamped", device_hlc=op.hlc)
-    ctx.store.append_log(entry)
+    b.log.append(entry)
     return _result(op, found, clamped)
 
 
@@ -152,9 +159,8 @@ def _result(op: Op, found: list[merge.Conflict], clamped: bool) -> OpResult:
     return OpResult(op_id=op.op_id, status="applied")
 
 
-def _answer(ctx: _Ctx, op: Op) -> OpResult:
-    device_id = ctx.who.device.id
-    prior = ctx.store.get_op(device_id, op.op_id)
+def _answer(b: _Batch, op: Op) -> OpResult:
+    prior = b.answered.get(op.op_id)
     if prior is not None:
         # A rejected op answers the same on retry, so a lost response never hides a rejection.
         status = "rejected" if prior.status == "rejected" else "duplicate"
@@ -166,7 +172,7 @@ def _answer(ctx: _Ctx, op: Op) -> OpResult:
             reason_en=prior.reason_en,
         )
     try:
-        result = _apply(ctx, op)
+        result = _apply(b, op)
     except DomainError as exc:
         result = OpResult(
             op_id=op.op_id,
@@ -175,35 +181,69 @@ def _answer(ctx: _Ctx, op: Op) -> OpResult:
             reason=exc.message_id,
             reason_en=exc.message_en,
         )
-    ctx.store.add_op(
-        OpRow(
-            device_id,
-            op.op_id,
-            op.seq,
-            op.record_id,
-            result.status,
-            result.code,
-            result.reason,
-            result.reason_en,
-        )
+    row = OpRow(
+        b.who.device.id,
+        op.op_id,
+        op.seq,
+        op.record_id,
+        result.status,
+        result.code,
+        result.reason,
+        result.reason_en,
     )
+    b.ops.append(row)
+    b.answered[op.op_id] = row
     return result
 
 
 def push(store: Store, runtime: Runtime, who: Principal, request: PushRequest) -> PushResponse:
-    """Apply one batch in one transaction; every op gets an answer."""
+    """Apply one batch in one transaction; every op gets an answer.
+
+    Everything the batch needs is read with a few queries, the ops are applied in memory in
+    order, and what they wrote is saved at once (`Store.save_push`). Reconciliation is not run
+    here: it reads the change log afterwards (`reconcile.catch_up`).
+    """
     if request.device_id != who.device.id:
         raise forbidden(
             "device_id tidak sesuai dengan token perangkat ini; daftarkan ulang perangkat",
             "device_id does not match this device's token",
             code="device_mismatch",
         )
-    ctx = _Ctx(store, runtime, who)
     with store.transaction():
-        results = [_answer(ctx, op) for op in request.ops]
+        b = _batch(store, runtime, who, request.ops)
+        results = [_answer(b, op) for op in request.ops]
+        _save(b)
         acked = store.advance_acked_seq(who.device.id)
         _test_delay(runtime)
     return PushResponse(acked_seq=acked, results=results, server_hlc=runtime.clock.now())
+
+
+def apply_for(store: Store, runtime: Runtime, who: Principal, op: Op) -> OpResult:
+    """One op the server writes on a user's behalf (a console decision): the same checks, merge
+    and change log as a push, without a device receipt. Raises DomainError when refused."""
+    with store.transaction():
+        b = _batch(store, runtime, who, [op])
+        result = _apply(b, op)
+        _save(b)
+    return result
+
+
+def _batch(store: Store, runtime: Runtime, who: Principal, ops: list[Op]) -> _Batch:
+    """Everything a batch needs to know, read with a few queries (inside its transaction)."""
+    return _Batch(
+        store,
+        runtime,
+        who,
+        seq=store.server_seq(),
+        known_tps=store.known_tps([op.tps for op in ops]),
+        records=store.get_records([op.record_id for op in ops]),
+        answered=store.get_ops(who.device.id, [op.op_id for op in ops]),
+    )
+
+
+def _save(b: _Batch) -> None:
+    b.store.save_push(b.writes())
+    blob_service.cite_photos(b.store, b.cites.values())
 
 
 def _test_delay(runtime: Runtime) -> None:

@@ -15,7 +15,7 @@ from sync_server import evidence, exports, planning, resolution, review
 from sync_server.auth import CurrentDevice, Principal
 from sync_server.errors import ApiError
 from sync_server.incidents import incident_rows
-from sync_server.reconcile import load_election
+from sync_server.reconcile import catch_up, load_election
 from sync_server.runtime import RuntimeDep, StoreDep
 from sync_server.scope import in_scope
 
@@ -28,8 +28,10 @@ MEDIA = {
 }
 
 
-def reviewer(who: CurrentDevice) -> Principal:
+def reviewer(who: CurrentDevice, store: StoreDep, runtime: RuntimeDep) -> Principal:
+    """A supervisor or admin; reconciliation is caught up with every push before they read."""
     review.require_reviewer(who)
+    catch_up(store, load_election(runtime.settings.election_file))
     return who
 
 

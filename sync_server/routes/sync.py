@@ -6,7 +6,7 @@ import json
 import zlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
@@ -73,14 +73,17 @@ async def push_body(request: Request, runtime: RuntimeDep) -> PushRequest:
         raise RequestValidationError(errors) from None
 
 
-@router.post("/v1/sync/push")
+@router.post("/v1/sync/push", response_model=PushResponse)
 def push(
     who: CurrentDevice,  # first: a bad token is a 401 whatever the body holds
     body: Annotated[PushRequest, Depends(push_body)],
     store: StoreDep,
     runtime: RuntimeDep,
-) -> PushResponse:
-    return sync_service.push(store, runtime, who, body)
+) -> Response:
+    response = sync_service.push(store, runtime, who, body)
+    runtime.recon_worker.poke()  # reconciliation reads the log once pushes pause
+    # Serialised once here; returning the model would have FastAPI validate it again.
+    return Response(response.model_dump_json(), media_type="application/json")
 
 
 @router.get("/v1/sync/pull")

@@ -7,7 +7,7 @@ or not at all; nested `transaction()` blocks join the outer one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -20,6 +20,7 @@ from sync_server.store.models import (
     EnrolCode,
     LogEntry,
     OpRow,
+    PushWrites,
     ReadFilter,
     StoredRecord,
     User,
@@ -56,6 +57,9 @@ class Store(Protocol):
 
     # ops answered per device
     def get_op(self, device_id: str, op_id: str) -> OpRow | None: ...
+    def get_ops(self, device_id: str, op_ids: Sequence[str]) -> dict[str, OpRow]:
+        """The answered ops among `op_ids`, by op id (one query for a whole batch)."""
+
     def add_op(self, op: OpRow) -> None: ...
     def acked_seq(self, device_id: str) -> int: ...
     def advance_acked_seq(self, device_id: str) -> int:
@@ -63,6 +67,13 @@ class Store(Protocol):
 
     # records
     def get_record(self, record_id: str) -> StoredRecord | None: ...
+    def get_records(self, record_ids: Sequence[str]) -> dict[str, StoredRecord]:
+        """The stored records among `record_ids`, by id."""
+
+    def save_push(self, writes: PushWrites) -> None:
+        """Write one push batch: records at their seqs, the server seq, conflicts, the chained
+        log entries and the op answers (inside the caller's transaction)."""
+
     def put_record(self, record: StoredRecord) -> int:
         """Insert or replace a record under the next server seq; return that seq."""
 
@@ -84,10 +95,15 @@ class Store(Protocol):
         """Append an entry chained to the previous one (see sync_server.chain)."""
 
     def log_entries(self) -> Iterator[LogEntry]: ...
+    def log_since(self, after_id: int, limit: int) -> list[LogEntry]:
+        """At most `limit` entries with id > after_id, oldest first."""
 
     # region registry
     def replace_region(self, registry: Registry) -> None: ...
     def has_tps(self, tps_id: str) -> bool: ...
+    def known_tps(self, tps_ids: Sequence[str]) -> set[str]:
+        """Those of `tps_ids` that are in the registry."""
+
     def count_tps(self) -> int: ...
 
     # housekeeping

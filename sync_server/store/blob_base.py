@@ -50,6 +50,16 @@ class PhotoReuse:
         return tuple(sorted({c.tps for c in self.cites}))
 
 
+@dataclass(frozen=True)
+class Cites:
+    """The photos one record cites now."""
+
+    record_id: str
+    kind: str
+    tps: str
+    hashes: tuple[str, ...]
+
+
 class BlobStore(Protocol):
     def get_blob(self, sha256: str) -> BlobRow | None: ...
     def put_blob(self, blob: BlobRow) -> None:
@@ -61,6 +71,9 @@ class BlobStore(Protocol):
 
     def set_refs(self, record_id: str, kind: str, tps: str, hashes: Sequence[str]) -> None:
         """Replace the photos one record cites (none for a deleted record)."""
+
+    def set_refs_many(self, cites: Sequence[Cites]) -> None:
+        """`set_refs` for many records at once (a push batch)."""
 
     def readable(self, sha256: str, read: ReadFilter) -> bool:
         """True when a record the filter can read cites this photo."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from sync_server.store.blob_base import BlobRow, PhotoCite, PhotoReuse
+from sync_server.store.blob_base import BlobRow, Cites, PhotoCite, PhotoReuse
 from sync_server.store.models import ReadFilter
 from sync_server.store.sqlite import _filter_sql
 
@@ -47,10 +47,18 @@ class SqliteBlobStore:
         return [_blob(r) for r in self._rows(sql, [before_ms, limit])]
 
     def set_refs(self, record_id: str, kind: str, tps: str, hashes: Sequence[str]) -> None:
-        self.db.execute("DELETE FROM blob_refs WHERE record_id = ?", [record_id])
-        rows = [{"sha256": h, "record_id": record_id, "kind": kind, "tps": tps} for h in hashes]
-        if rows:
-            self.db.table("blob_refs").insert_all(rows, replace=True)
+        self.set_refs_many([Cites(record_id, kind, tps, tuple(hashes))])
+
+    def set_refs_many(self, cites: Sequence[Cites]) -> None:
+        ids = [c.record_id for c in cites]
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            marks = ", ".join("?" for _ in part)
+            self.db.execute(f"DELETE FROM blob_refs WHERE record_id IN ({marks})", part)
+        self.db.conn.executemany(
+            "INSERT OR REPLACE INTO blob_refs (sha256, record_id, kind, tps) VALUES (?, ?, ?, ?)",
+            [(h, c.record_id, c.kind, c.tps) for c in cites for h in c.hashes],
+        )
 
     def readable(self, sha256: str, read: ReadFilter) -> bool:
         where, params = _filter_sql(read, "r")

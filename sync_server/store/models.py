@@ -75,6 +75,17 @@ class OpRow:
 
 
 @dataclass(frozen=True)
+class PushWrites:
+    """Everything one push batch writes, gathered in memory and written at once."""
+
+    records: list[StoredRecord]  # the last state of each record written, at its seq
+    server_seq: int  # the last server seq handed out
+    log: list[dict[str, Any]]  # change-log entries, in order
+    ops: list[OpRow]
+    conflicts: list[tuple[str, Conflict, int]]  # record id, conflict, seq
+
+
+@dataclass(frozen=True)
 class ConflictRow:
     id: int
     record_id: str

@@ -1,8 +1,9 @@
 """The storage interface of reconciliation and review, reached as `store.recon()`.
 
 Kept apart from `Store` so the reconciliation tables (snapshots of tallies, photo uses, one row
-per TPS-ballot with its decided values, imported official figures) evolve on their own. Writes
-join the caller's `store.transaction()`: the push that changed a tally updates them at once.
+per TPS-ballot with its decided values, imported official figures) evolve on their own. They are
+derived from the change log up to `cursor()` (sync_server.reconcile.catch_up). Writes join the
+caller's `store.transaction()`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from core.hlc import Stamp
 from core.registry import Tps
 from sync_server.store.models import LogEntry, ReadFilter, StoredRecord
 
@@ -18,7 +20,8 @@ Level = Literal["desa", "kecamatan", "kabupaten"]
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A tally as reconciliation last saw it, to tell what a new change changed."""
+    """A record as reconciliation last saw it in the change log, to tell what a new change
+    changed; its stamps let the next log entry be merged onto it."""
 
     record_id: str
     tps: str
@@ -26,6 +29,7 @@ class Snapshot:
     final: bool
     fields: dict[str, Any]
     changes: list[dict[str, Any]] = field(default_factory=list)
+    stamps: dict[str, Stamp] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,10 @@ class QueueFilter:
 
 
 class ReconStore(Protocol):
+    # how far into the change log reconciliation has read (0 after `clear`)
+    def cursor(self) -> int: ...
+    def set_cursor(self, log_id: int) -> None: ...
+
     # tally snapshots and photo uses
     def get_snapshot(self, record_id: str) -> Snapshot | None: ...
     def put_snapshot(self, snap: Snapshot) -> None: ...
@@ -91,7 +99,8 @@ class ReconStore(Protocol):
         """(area code, ballot, status, number of TPS-ballots)."""
 
     def clear(self) -> None:
-        """Drop every derived row (snapshots, photo uses, states); official figures stay."""
+        """Drop every derived row (snapshots, photo uses, states) and rewind the cursor to the
+        start of the change log; official figures stay."""
 
     # official figures
     def put_official(self, rows: list[Official]) -> None: ...

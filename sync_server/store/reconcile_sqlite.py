@@ -52,6 +52,13 @@ class SqliteReconStore:
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur]
 
+    def cursor(self) -> int:
+        row = sql.one(self.db, "SELECT value FROM meta WHERE key = 'recon_cursor'")
+        return int(row["value"]) if row else 0
+
+    def set_cursor(self, log_id: int) -> None:
+        sql.upsert(self.db, "meta", {"key": "recon_cursor", "value": log_id}, "key")
+
     # tally snapshots and photo uses
     def get_snapshot(self, record_id: str) -> Snapshot | None:
         rows = self._rows("SELECT * FROM recon_snapshot WHERE record_id = ?", [record_id])
@@ -63,6 +70,7 @@ class SqliteReconStore:
             "final": int(snap.final),
             "fields": canonical(snap.fields),
             "changes": canonical(snap.changes),
+            "stamps": canonical({k: list(v) for k, v in snap.stamps.items()}),
         }
         sql.upsert(self.db, "recon_snapshot", row, "record_id")
 
@@ -147,6 +155,7 @@ class SqliteReconStore:
     def clear(self) -> None:
         for table in _DERIVED:
             self.db.execute(f"DELETE FROM {table}")
+        self.set_cursor(0)
 
     # official figures
     def put_official(self, rows: list[Official]) -> None:
@@ -208,4 +217,5 @@ def _snapshot(row: dict[str, Any]) -> Snapshot:
     return Snapshot(
         row["record_id"], row["tps"], row["ballot"] or "", bool(row["final"]),
         json.loads(row["fields"]), json.loads(row["changes"]),
+        {k: (int(v[0]), str(v[1])) for k, v in json.loads(row["stamps"] or "{}").items()},
     )  # fmt: skip

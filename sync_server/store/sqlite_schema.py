@@ -213,3 +213,13 @@ def m006_blobs(db: Database) -> None:
 def m007_device_cursors(db: Database) -> None:
     """How far each device has pulled: tombstones older than every cursor can go."""
     db.table("devices").add_column("pulled_seq", int)
+
+
+@migrations()
+def m008_recon_from_log(db: Database) -> None:
+    """Reconciliation reads the change log behind a cursor instead of running inside each push;
+    snapshots keep their stamps. Derived rows are rebuilt from the log on the next read."""
+    db.table("recon_snapshot").add_column("stamps", str)
+    for table in ("recon_snapshot", "recon_photo", "recon_state", "recon_value"):
+        db.execute(f"DELETE FROM {table}")
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('recon_cursor', 0)")

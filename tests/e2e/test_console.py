@@ -19,7 +19,6 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.e2e.conftest import CHROMIUM, ROOT, api
-from tests.e2e.ui import fill
 from tests.e2e.console_helpers import (
     PHONE,
     TPS,
@@ -32,6 +31,7 @@ from tests.e2e.console_helpers import (
     shot,
     start,
 )
+from tests.e2e.ui import fill
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 KECAMATAN = [r["nama"] for r in csv.DictReader((ROOT / "assets/data/jombang_kecamatan.csv")

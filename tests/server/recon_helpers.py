@@ -5,6 +5,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from sync_server.reconcile import catch_up, load_election
+from sync_server.settings import Settings
+from sync_server.store.base import Store
+from sync_server.store.recon_base import ReconStore
 from tests.server.conftest import TPS, Device
 
 SHA_A = "a" * 64
@@ -50,3 +54,9 @@ def send(device: Device, record_id: str, fields: dict[str, Any], **kw: Any) -> N
 
 def verification(tps: str = TPS, **fields: Any) -> dict[str, Any]:
     return {"tps": tps, "ballot": "ppwp", **fields}
+
+
+def reconciled(store: Store) -> ReconStore:
+    """The reconciliation rows once caught up with every push so far (as a review read is)."""
+    catch_up(store, load_election(Settings().election_file))
+    return store.recon()

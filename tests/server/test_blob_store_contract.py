@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sync_server.store.base import Store
-from sync_server.store.blob_base import BlobRow
+from sync_server.store.blob_base import BlobRow, Cites
 from sync_server.store.models import ReadFilter
 from tests.server.conftest import TPS, TPS_2, TPS_GUDO
 from tests.server.test_store_contract import BACKENDS, rec
@@ -76,3 +76,17 @@ def test_reuse_by_file_and_by_original(fresh):
     assert (by_original.key, by_original.via) == (O, "original")
     assert {c.record_id for c in by_original.cites} == {"r1", "r2", "r3"}
     assert blobs.reuse(["c" * 64]) == []
+
+
+def test_set_refs_many_replaces_each_records_cites(fresh):
+    blobs = fresh.blobs()
+    blobs.set_refs("r1", "tally", TPS, [A, B])
+    blobs.set_refs("r2", "incident", TPS_2, [A])
+    assert [r.key for r in blobs.reuse()] == [A]  # A at two TPS
+    blobs.set_refs_many([Cites("r1", "tally", TPS, (B,)), Cites("r2", "incident", TPS_2, (O,)),
+                         Cites("r3", "tally", TPS, ())])  # fmt: skip
+    assert blobs.reuse() == []  # r1 no longer cites A, r2 moved to O
+    blobs.set_refs_many([Cites("r2", "incident", TPS_2, (B,))])
+    [shared] = blobs.reuse()
+    assert shared.key == B and shared.tps == (TPS, TPS_2)
+    assert {(c.record_id, c.kind) for c in shared.cites} == {("r1", "tally"), ("r2", "incident")}

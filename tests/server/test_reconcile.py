@@ -8,11 +8,11 @@ from sync_server.comparison import Decision, Source, compare
 from sync_server.reconcile import recompute_all
 from sync_server.store.sqlite import SqliteStore
 from tests.server.conftest import TPS, TPS_2, TPS_GUDO, MakeDevice
-from tests.server.recon_helpers import SHA_A, SHA_B, VOTES, form, send, verification
+from tests.server.recon_helpers import SHA_A, SHA_B, VOTES, form, reconciled, send, verification
 
 
 def _state(store: SqliteStore, tps: str = TPS, ballot: str = "ppwp") -> dict:
-    state = store.recon().get_state(tps, ballot)
+    state = reconciled(store).get_state(tps, ballot)
     assert state is not None
     return state.doc
 
@@ -113,7 +113,7 @@ def test_hard_identity_broken_is_flagged(make_device: MakeDevice, store: SqliteS
 def test_drafts_and_deleted_tallies_do_not_count(make_device: MakeDevice, store: SqliteStore):
     ptps, polisi = make_device("ptps"), make_device("polisi")
     send(ptps, "t1", form(VOTES, status="draft"))
-    assert store.recon().get_state(TPS, "ppwp") is None
+    assert reconciled(store).get_state(TPS, "ppwp") is None
     send(ptps, "t1", {"status": "final"})
     send(polisi, "t2", form({**VOTES, "1": 1}))
     assert _state(store)["status"] == "conflict"
@@ -199,9 +199,9 @@ def test_recompute_all_rebuilds_the_same_rows(make_device: MakeDevice, store: Sq
     send(ptps, "t3", form(VOTES, photos=[SHA_A]), tps=TPS_2)
     send(polisi, "t2", form({**VOTES, "3": 5}))
     send(ptps, "t1", {"status": "draft"})
-    before = {(s.tps, s.ballot): s for s in store.recon().states(_everything())}
+    before = {(s.tps, s.ballot): s for s in reconciled(store).states(_everything())}
     recompute_all(store)
-    after = {(s.tps, s.ballot): s for s in store.recon().states(_everything())}
+    after = {(s.tps, s.ballot): s for s in reconciled(store).states(_everything())}
     assert before == after and len(after) == 2
 
 

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from sync_server.cli import cli
 from sync_server.store.sqlite import SqliteStore
 from tests.server.conftest import TPS, TPS_GUDO, MakeDevice
-from tests.server.recon_helpers import SHA_A, SHA_B, VOTES, form, send
+from tests.server.recon_helpers import SHA_A, SHA_B, VOTES, form, reconciled, send
 
 
 @pytest.fixture
@@ -123,7 +123,7 @@ def test_import_official_cli(tmp_path, client, settings, store: SqliteStore):
     )
     run = CliRunner().invoke(cli, ["import-official", str(good), "--db", str(settings.db_path)])
     assert run.exit_code == 0, run.output
-    state = store.recon().get_state(TPS, "ppwp")
+    state = reconciled(store).get_state(TPS, "ppwp")
     assert state is not None and state.doc["sources"][0]["source"] == "resmi"
 
 

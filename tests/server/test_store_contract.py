@@ -14,7 +14,15 @@ from core.merge import Conflict
 from core.registry import build
 from sync_server.chain import GENESIS, verify_chain
 from sync_server.store.base import Store
-from sync_server.store.models import Device, EnrolCode, OpRow, ReadFilter, StoredRecord, User
+from sync_server.store.models import (
+    Device,
+    EnrolCode,
+    OpRow,
+    PushWrites,
+    ReadFilter,
+    StoredRecord,
+    User,
+)
 from sync_server.store.sqlite import SqliteStore
 from tests.server.conftest import REGION_ROWS, TPS, TPS_2, TPS_GUDO
 
@@ -156,3 +164,53 @@ def test_region_is_replaced_whole(fresh: Store):
     assert fresh.count_tps() == 5 and fresh.has_tps(TPS) and not fresh.has_tps("3517012001004")
     fresh.replace_region(build(REGION_ROWS[:3]))
     assert fresh.count_tps() == 3 and not fresh.has_tps(TPS_GUDO)
+
+
+def test_batch_reads_find_exactly_what_exists(fresh: Store):
+    fresh.replace_region(build(REGION_ROWS))
+    fresh.put_record(rec("a", x=1))
+    fresh.put_record(rec("b", TPS_2, y=2))
+    fresh.add_op(OpRow("d1", "o1", 1, "a", "applied"))
+    fresh.add_op(OpRow("d2", "o2", 1, "b", "applied"))
+    assert set(fresh.get_records(["a", "b", "a", "zz"])) == {"a", "b"}
+    assert fresh.get_records(["b"])["b"] == fresh.get_record("b")
+    assert fresh.get_ops("d1", ["o1", "o2", "o9"]) == {"o1": fresh.get_op("d1", "o1")}
+    assert fresh.known_tps([TPS, TPS_GUDO, "3517012001009", TPS]) == {TPS, TPS_GUDO}
+    many = [f"r{i}" for i in range(1200)]  # past one `IN (...)` chunk
+    assert fresh.get_records(many) == {} and fresh.known_tps([]) == set()
+
+
+def test_save_push_writes_the_whole_batch_at_once(fresh: Store):
+    fresh.put_record(rec("a", x=1))  # seq 1
+    a2 = StoredRecord("a", "tally", TPS, "u1", "ptps", None, {"x": 2}, {"x": (3, "d1")}, seq=3)
+    b = StoredRecord("b", "tally", TPS_2, "u2", "saksi", 2, {"y": 1}, {"y": (2, "d2")}, seq=2)
+    conflict = Conflict("x", 1, (1, "d1"), 2, (3, "d1"))
+    writes = PushWrites(
+        records=[b, a2],
+        server_seq=3,
+        log=[{"record_id": "b", "seq": 2}, {"record_id": "a", "seq": 3}],
+        ops=[OpRow("d1", "o2", 2, "b", "applied"), OpRow("d1", "o3", 3, "a", "conflict")],
+        conflicts=[("a", conflict, 3)],
+    )
+    fresh.save_push(writes)
+    assert fresh.server_seq() == 3
+    assert fresh.get_record("a") == a2
+    assert fresh.get_record("b") == b  # author fields kept as given for a new record
+    assert [r.id for r in fresh.records_since(1, 10, ReadFilter(("35",)))] == ["b", "a"]
+    [row] = fresh.list_conflicts(ReadFilter(("35",)))
+    assert (row.record_id, row.conflict, row.seq) == ("a", conflict, 3)
+    assert set(fresh.get_ops("d1", ["o2", "o3"])) == {"o2", "o3"}
+    entries = list(fresh.log_entries())
+    assert [e.entry["seq"] for e in entries] == [2, 3] and verify_chain(entries) is None
+    assert fresh.log_since(entries[0].id, 10) == entries[1:]
+    assert fresh.log_since(0, 1) == entries[:1] and fresh.log_since(entries[1].id, 5) == []
+
+
+def test_a_failed_batch_writes_nothing(fresh: Store):
+    b = StoredRecord("b", "tally", TPS, "u2", "saksi", 2, {"y": 1}, {"y": (2, "d2")}, seq=1)
+    op = OpRow("d1", "o1", 1, "b", "applied")
+    with pytest.raises(RuntimeError), fresh.transaction():
+        fresh.save_push(PushWrites([b], 1, [{"n": 1}], [op], []))
+        raise RuntimeError("crash")
+    assert fresh.get_record("b") is None and fresh.server_seq() == 0
+    assert list(fresh.log_entries()) == [] and fresh.get_ops("d1", ["o1"]) == {}

@@ -11,7 +11,9 @@ from app.ui.console.state.exports import TABLES, ExportsModel
 from app.ui.console.strings import t
 
 
-def _button(s: ExportsModel, lang: str, what: str, fmt: str, needs: str | None = None) -> ft.Control:
+def _button(
+    s: ExportsModel, lang: str, what: str, fmt: str, needs: str | None = None
+) -> ft.Control:
     """`needs`: the typed ID an evidence bundle needs; the button waits for it."""
     button = ft.OutlinedButton(
         fmt.upper(),
