@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from core.errors import DomainError
 
@@ -70,7 +71,13 @@ def parse_desa(code: str) -> str:
 
 def parse_tps(value: str) -> TpsId:
     """Parse a KPU TPS id: desa code without dots followed by a 3-digit TPS number."""
-    match = _TPS.match(value) if isinstance(value, str) else None
+    return _parse_tps(value if isinstance(value, str) else repr(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_tps(value: str) -> TpsId:
+    """Cached: a push checks the same TPS ids several times per op (TpsId is immutable)."""
+    match = _TPS.match(value)
     if not match or int(match.group(2)) == 0:
         raise DomainError(
             "invalid_tps",

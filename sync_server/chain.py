@@ -1,4 +1,6 @@
-"""The change log's hash chain: each entry's hash = sha256(previous hash + canonical JSON)."""
+"""The change log's hash chain: each entry's hash = sha256(previous hash + the entry's JSON text,
+exactly as stored). Entries written before 2026-11 stored canonical JSON (sorted keys), so
+their text is also `canonical(entry)`; an entry read without its text is checked that way."""
 
 from __future__ import annotations
 
@@ -12,24 +14,29 @@ from sync_server.store.models import LogEntry
 GENESIS = "0" * 64
 
 
+# One encoder for every call: json.dumps builds a new one per call when given options.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(value)
 
 
 def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
     return chained_hash(prev_hash, canonical(entry))
 
 
-def chained_hash(prev_hash: str, canonical_entry: str) -> str:
-    """The hash of an entry already in canonical JSON (what the log stores)."""
-    return hashlib.sha256((prev_hash + canonical_entry).encode()).hexdigest()
+def chained_hash(prev_hash: str, text: str) -> str:
+    """The hash of an entry given as the JSON text the log stores."""
+    return hashlib.sha256((prev_hash + text).encode()).hexdigest()
 
 
 def verify_chain(entries: Iterable[LogEntry]) -> int | None:
     """Return the id of the first entry that breaks the chain, or None when all of it holds."""
     prev = GENESIS
     for item in entries:
-        if item.prev_hash != prev or entry_hash(prev, item.entry) != item.hash:
+        body = item.text or canonical(item.entry)
+        if item.prev_hash != prev or chained_hash(prev, body) != item.hash:
             return item.id
         prev = item.hash
     return None

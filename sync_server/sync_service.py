@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from core import merge
@@ -112,9 +112,10 @@ def _apply(b: _Batch, op: Op) -> OpResult:
     base = {k: (None if v is None else (v[0], v[1])) for k, v in op.base.items()}
     current = existing.versioned() if existing else merge.Versioned()
     new, found = merge.apply(current, op.fields, (hlc, device_id), base)
-    author = existing or StoredRecord(op.record_id, op.kind, op.tps, user.id, user.role, user.party)
     b.seq += 1
-    record = replace(author, fields=dict(new.fields), stamps=dict(new.stamps), seq=b.seq)
+    a = existing or StoredRecord(op.record_id, op.kind, op.tps, user.id, user.role, user.party)
+    record = StoredRecord(a.id, a.kind, a.tps, a.author, a.author_role, a.author_party,
+                          dict(new.fields), dict(new.stamps), b.seq)  # fmt: skip
     b.records[record.id] = b.written[record.id] = record
     if existing is None or any(name in op.fields for name in (*PHOTO_FIELDS, "deleted")):
         b.cites[record.id] = record

@@ -96,10 +96,13 @@ class ConflictRow:
 
 @dataclass(frozen=True)
 class LogEntry:
+    """A change-log entry; `text` is its JSON exactly as stored and hashed ("" when unknown)."""
+
     id: int
     entry: dict[str, Any]
     prev_hash: str
     hash: str
+    text: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

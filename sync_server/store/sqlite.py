@@ -81,7 +81,7 @@ def _chunks(ids: Sequence[str]) -> Iterator[list[str]]:
 
 def _json(value: Any) -> str:
     """Compact JSON for stored columns; pydantic-core's Rust encoder, about 5x the stdlib's on
-    a C.Hasil (the change log keeps `canonical`, since its hash chain depends on the form)."""
+    a C.Hasil."""
     return to_json(value).decode()
 
 
@@ -336,10 +336,10 @@ class SqliteStore:
             last_id, prev = next(iter(last), (0, GENESIS))
             rows, out = [], []
             for n, entry in enumerate(entries, start=last_id + 1):
-                text = canonical(entry)
+                text = _json(entry)  # hashed as stored: the chain covers these very bytes
                 digest = chained_hash(prev, text)
                 rows.append((n, text, prev, digest))
-                out.append(LogEntry(n, entry, prev, digest))
+                out.append(LogEntry(n, entry, prev, digest, text))
                 prev = digest
             self.db.conn.executemany(
                 "INSERT INTO changelog (id, entry, prev_hash, hash) VALUES (?, ?, ?, ?)", rows
@@ -351,11 +351,12 @@ class SqliteStore:
             "SELECT id, entry, prev_hash, hash FROM changelog WHERE id > ? ORDER BY id LIMIT ?",
             [after_id, limit],
         )
-        return [LogEntry(i, json.loads(e), p, h) for i, e, p, h in cur]
+        return [LogEntry(i, json.loads(e), p, h, e) for i, e, p, h in cur]
 
     def log_entries(self) -> Iterator[LogEntry]:
         for row in self._t("changelog").rows_where(order_by="id"):
-            yield LogEntry(row["id"], json.loads(row["entry"]), row["prev_hash"], row["hash"])
+            text = row["entry"]
+            yield LogEntry(row["id"], json.loads(text), row["prev_hash"], row["hash"], text)
 
     # region registry
     def replace_region(self, registry: Registry) -> None:

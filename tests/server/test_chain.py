@@ -54,3 +54,19 @@ def test_every_applied_push_is_logged_and_tampering_in_the_db_is_found(
     forged = json.dumps({**entries[1].entry, "fields": {"suara_sah": 300}})
     store.db.execute("UPDATE changelog SET entry = ? WHERE id = ?", [forged, entries[1].id])
     assert verify_chain(store.log_entries()) == entries[1].id
+
+
+def test_entries_written_as_canonical_json_still_verify(store):
+    """Logs written before the chain hashed the stored text held canonical JSON: still valid."""
+    prev = GENESIS
+    for n, entry in enumerate([{"b": 1, "a": "ñ"}, {"n": 2}], start=1):
+        text = json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        digest = entry_hash(prev, entry)
+        store.db.execute(
+            "INSERT INTO changelog (id, entry, prev_hash, hash) VALUES (?, ?, ?, ?)",
+            [n, text, prev, digest],
+        )
+        prev = digest
+    assert verify_chain(store.log_entries()) is None
+    store.append_log({"z": 1, "a": [1, 2]})  # new entries: hashed as stored, unsorted
+    assert verify_chain(store.log_entries()) is None
