@@ -40,9 +40,12 @@ class ReconWorker:
         self.caught_up = 0  # log entries read so far (for tests and logs)
 
     def start(self) -> None:
+        """Start, and catch up at once with whatever the log holds (e.g. after an upgrade
+        rebuilt the reconciliation tables), so the first supervisor read does not wait."""
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="recon-worker", daemon=True)
         self._thread.start()
+        self.poke()
 
     def stop(self) -> None:
         self._stop.set()

@@ -64,3 +64,16 @@ def test_the_worker_waits_for_a_pause_but_not_forever(tmp_path):
     finally:
         worker.stop()
     assert worker._thread is None
+
+
+def test_a_started_worker_catches_up_with_what_the_log_holds(
+    make_device: MakeDevice, store: SqliteStore
+):
+    ptps = make_device("ptps")
+    worker = ptps.client.app.state.runtime.recon_worker
+    worker.stop()
+    send(ptps, "t1", form(VOTES))  # logged while nobody reconciles (as before an upgrade)
+    time.sleep(0.5)
+    assert _states(store) == 0
+    worker.start()  # as at server start: no push, no read
+    assert _wait_for(lambda: _states(store) == 1)
