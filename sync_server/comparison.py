@@ -3,11 +3,14 @@
 A source is the author identity of a tally: each party's saksi (`saksi:1`), `ptps`, `polisi`,
 and the imported official figure (`resmi`). Only final, non-deleted tallies count; of several
 from one source the latest (greatest stamp) is current. A supervisor's verification decides
-field values and takes precedence over every source.
+field values and takes precedence over every source, until a source the decision did not see
+(one it does not cite, or a tally written after it) says otherwise on a field it decides: that
+value is `disputed` and the TPS-ballot goes back to review (sync_server.flags).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -62,6 +65,8 @@ class FieldResult:
     values: dict[str, int]
     value: int | None
     verified: bool = False
+    # sources the decision did not see that differ from the decided value
+    disputed: dict[str, int] = dataclasses.field(default_factory=dict)
 
     @property
     def open(self) -> bool:
@@ -162,6 +167,14 @@ def _vote_sort_key(name: str) -> tuple[int, ...]:
     return tuple(int(p) for p in tail.split(".") if p.isdigit())
 
 
+def unseen(source: Source, decision: Decision) -> bool:
+    """A source the decision did not see: written after it (a later HLC; equal stamps count as
+    seen), or not among the records it cites when it cites any."""
+    if source.stamp[0] > decision.stamp[0]:
+        return True
+    return bool(decision.sumber) and source.record_id not in decision.sumber
+
+
 def compare_field(name: str, sources: list[Source], decision: Decision | None) -> FieldResult:
     values = {s.source: s.values[name] for s in sources if name in s.values}
     distinct = set(values.values())
@@ -170,7 +183,13 @@ def compare_field(name: str, sources: list[Source], decision: Decision | None) -
         state = "conflict"
     value = next(iter(distinct)) if len(distinct) == 1 else None
     if decision is not None and name in decision.nilai:
-        return FieldResult(name, state, values, decision.nilai[name], verified=True)
+        decided_value = decision.nilai[name]
+        against = {
+            s.source: s.values[name]
+            for s in sources
+            if name in s.values and s.values[name] != decided_value and unseen(s, decision)
+        }
+        return FieldResult(name, state, values, decided_value, True, against)
     return FieldResult(name, state, values, value)
 
 
@@ -203,6 +222,14 @@ def status_of(
     return "one_source" if len(sources) == 1 else "agree"
 
 
+def disputed(comparison: Comparison) -> bool:
+    """A verification that a source it did not see contradicts: back to review."""
+    return any(f.disputed for f in comparison.fields)
+
+
 def decided(comparison: Comparison) -> bool:
-    """Counts towards totals: verified, or agreed by two or more sources."""
-    return comparison.status in ("agree", "verified")
+    """Settles its values: verified and undisputed, or agreed by two or more sources. (Totals
+    also leave out agreed values carrying a high-severity flag: recon_base.KeyState.decided.)"""
+    if comparison.status == "verified":
+        return not disputed(comparison)
+    return comparison.status == "agree"

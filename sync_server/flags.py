@@ -3,7 +3,12 @@
 Rules: `identity` (a hard C.Hasil identity broken), `votes_above_dpt` (above DPT + 2%),
 `votes_above_max` (above 300 + 2% = 306), `vote_conflict` (sources disagree on a candidate's or
 party's votes), `field_conflict` (they disagree on another number), `photo_reused` (one photo
-for two TPS), `changed_after_final` (a final tally changed afterwards).
+for two TPS), `changed_after_final` (a final tally changed afterwards),
+`changed_after_verification` (a source the verification did not see, new or changed since,
+contradicts a verified value: the TPS-ballot needs a decision again).
+
+Severity `HIGH` means the numbers cannot be taken as they are: agreed values carrying such a
+flag do not count towards totals until a supervisor verifies them.
 """
 
 from __future__ import annotations
@@ -29,7 +34,12 @@ RULES: dict[str, tuple[str, str]] = {
     "field_conflict": ("Sumber berbeda pada angka lain", "Sources disagree on a number"),
     "photo_reused": ("Foto dipakai untuk TPS lain", "Photo used for another TPS"),
     "changed_after_final": ("Diubah setelah final", "Changed after final"),
+    "changed_after_verification": (
+        "Berbeda dari hasil verifikasi",
+        "Contradicts the verified values",
+    ),
 }
+REOPENS = "changed_after_verification"  # the rule that sends a verified TPS-ballot back
 
 
 @dataclass(frozen=True)
@@ -81,8 +91,10 @@ def source_flags(s: Source, ballot: str, election: Election | None) -> list[Flag
     who_en = source_label(s.source, election, "en")
     found = check_tally({**unflatten(s.values), "ballot": ballot}, election)
     flags = [
-        Flag("identity" if f.level == "error" else f.rule, HIGH if f.level == "flag" else MEDIUM,
-             f.fields, s.source, f"{who}: {f.message_id}", f"{who_en}: {f.message_en}")
+        # A final tally breaking a hard identity cannot be right as written: as serious as an
+        # impossible vote count.
+        Flag("identity" if f.level == "error" else f.rule, HIGH, f.fields, s.source,
+             f"{who}: {f.message_id}", f"{who_en}: {f.message_en}")
         for f in found
         if f.level == "error" or f.rule == "votes_above_dpt"
     ]  # fmt: skip
@@ -123,6 +135,32 @@ def conflict_flags(c: Comparison, election: Election | None) -> list[Flag]:
                 "",
                 f"Sumber berbeda pada {field_label(f.field)}: {said}",
                 f"Sources disagree on {field_label(f.field)}: {said_en}",
+            )
+        )
+    return flags
+
+
+def dispute_flags(c: Comparison, election: Election | None) -> list[Flag]:
+    """Verified fields that a source the decision did not see (new, or changed) contradicts."""
+    if c.decision is None:
+        return []
+    flags = []
+    for f in c.fields:
+        if not f.disputed:
+            continue
+        said = ", ".join(f"{source_label(k, election)} {v}" for k, v in f.disputed.items())
+        said_en = ", ".join(f"{source_label(k, election, 'en')} {v}" for k, v in f.disputed.items())
+        name = field_label(f.field)
+        flags.append(
+            Flag(
+                REOPENS,
+                HIGH,
+                (f.field,),
+                ",".join(f.disputed),
+                f"{name} diverifikasi {f.value}, tetapi sumber yang datang atau berubah sesudah "
+                f"verifikasi menulis: {said}; periksa dan verifikasi ulang",
+                f"{name} was verified as {f.value}, but a source that arrived or changed after "
+                f"the verification says: {said_en}; check and verify again",
             )
         )
     return flags
@@ -181,7 +219,8 @@ def all_flags(
     changes: list[Change],
 ) -> list[Flag]:
     flags = [f for s in c.sources for f in source_flags(s, ballot, election)]
-    flags += conflict_flags(c, election) + decision_flags(c, ballot, election)
+    flags += conflict_flags(c, election) + dispute_flags(c, election)
+    flags += decision_flags(c, ballot, election)
     flags += [reuse_flag(r, election) for r in reuses]
     flags += [change_flag(ch, election) for ch in changes]
     return sorted(flags, key=lambda f: (-f.severity, f.rule, f.source, f.fields))

@@ -7,6 +7,7 @@ and each sees only TPS in their region.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -16,14 +17,12 @@ from core.wilayah import parse_tps
 from sync_server.auth import Principal
 from sync_server.comparison import STATUS_NAMES
 from sync_server.errors import ApiError, forbidden
-from sync_server.flags import RULES, SEVERITY_NAMES, local_time
+from sync_server.flags import REOPENS, RULES, SEVERITY_NAMES, local_time
 from sync_server.incidents import incident_rows
 from sync_server.scope import SUPERVISORS, in_scope, read_filter
 from sync_server.store.base import Store
-from sync_server.store.recon_base import Level, QueueFilter
+from sync_server.store.recon_base import KeyState, Level, QueueFilter
 from sync_server.store.reconcile_sqlite import LEVEL_DIGITS
-
-DECIDED = ("agree", "verified")
 
 
 def require_reviewer(who: Principal) -> None:
@@ -53,6 +52,33 @@ def dotted(area: str) -> str:
     return ".".join(p for p in parts if p)
 
 
+SORTS = ("severity", "tps", "ballot", "status", "sources")
+TPS_STATUSES = ("conflict", "one_source", "agree", "verified")
+
+
+def _top_flag(s: KeyState) -> dict[str, Any] | None:
+    """The flag the queue shows: what sent a verified TPS-ballot back, else the worst."""
+    flags: list[dict[str, Any]] = s.doc["flags"]
+    back = [f for f in flags if f["rule"] == REOPENS]
+    return (back or flags)[0] if flags else None
+
+
+def _sort_key(sort: str) -> Callable[[dict[str, Any]], Any]:
+    def key(i: dict[str, Any]) -> Any:
+        place = (i["tps"], i.get("ballot", ""))
+        if sort == "tps":
+            return place
+        if sort == "ballot":
+            return (i.get("ballot", ""), i["tps"])
+        if sort == "status":
+            return (i["status"] if i["type"] == "tps" else "~incident", -i["severity"], *place)
+        if sort == "sources":
+            return (i.get("n_sources", 0), -i["severity"], *place)
+        return (-i["severity"], i["type"] != "tps", i["status"] != "conflict", *place)
+
+    return key
+
+
 def queue(
     store: Store,
     who: Principal,
@@ -61,11 +87,20 @@ def queue(
     kecamatan: str | None = None,
     ballot: str | None = None,
     flag: str | None = None,
+    status: str | None = None,
+    sort: str = "severity",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> dict[str, Any]:
-    """TPS-ballots and incidents needing a decision, worst first, with counts at the top."""
+    """TPS-ballots and incidents needing a decision, worst first (or sorted by `sort`), one page
+    of them from `offset`, with `total` (all that match) and counts at the top.
+
+    `status` keeps TPS-ballots of one status (`incident`: incidents only)."""
     read = read_filter(who.user)
-    where = QueueFilter(read, kecamatan, ballot, flag)
-    states = store.recon().states(where, open_only=True)
+    tps_status = status if status in TPS_STATUSES else None
+    where = QueueFilter(read, kecamatan, ballot, flag, tps_status)
+    states = [] if status == "incident" else store.recon().states(where, open_only=True)
     items: list[dict[str, Any]] = [
         {
             "type": "tps",
@@ -75,33 +110,39 @@ def queue(
             "severity": s.severity,
             "rules": list(s.rules),
             "n_sources": s.n_sources,
-            "top_flag": s.doc["flags"][0] if s.doc["flags"] else None,
+            "top_flag": _top_flag(s),
         }
         for s in states
     ]
     incidents = [] if ballot else incident_rows(store, who, now_ms)
     if kecamatan:
         incidents = [i for i in incidents if i["tps"].startswith(kecamatan.replace(".", ""))]
-    open_incidents = [{"type": "incident", **i} for i in incidents if i["open"]]
-    items += [] if flag else open_incidents
-    items.sort(key=lambda i: (-i["severity"], i["type"] != "tps", i["tps"], i.get("ballot", "")))
-    return {"counts": _counts(store, where, states, open_incidents), "items": items}
+    open_incidents = [{"type": "incident", **i, "status": "incident"} for i in incidents
+                      if i["open"]]  # fmt: skip
+    items += [] if flag or status not in (None, "", "incident") else open_incidents
+    items.sort(key=_sort_key(sort if sort in SORTS else "severity"), reverse=descending)
+    counts = _counts(store, QueueFilter(read, kecamatan, ballot, flag), open_incidents)
+    end = len(items) if limit is None else offset + limit
+    return {"counts": counts, "total": len(items), "offset": offset, "items": items[offset:end]}
 
 
-def _counts(
-    store: Store, where: QueueFilter, states: list[Any], incidents: list[dict[str, Any]]
-) -> dict[str, Any]:
-    every = store.recon().states(QueueFilter(where.read, where.kecamatan, where.ballot))
+def _counts(store: Store, where: QueueFilter, incidents: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts over every TPS-ballot in the kecamatan/ballot filter, whatever the status filter:
+    by status, and of those needing a decision, by status and by rule."""
+    every = store.recon().state_counts(QueueFilter(where.read, where.kecamatan, where.ballot))
     by_status: dict[str, int] = defaultdict(int)
-    for s in every:
-        by_status[s.status] += 1
+    open_by_status: dict[str, int] = defaultdict(int)
     by_rule: dict[str, int] = defaultdict(int)
-    for s in states:
-        for rule in s.rules:
-            by_rule[rule] += 1
+    for status, is_open, rules, n in every:
+        by_status[status] += n
+        if is_open and (not where.rule or where.rule in rules):
+            open_by_status[status] += n
+            for rule in rules:
+                by_rule[rule] += n
     return {
-        "queue": len(states),
+        "queue": sum(open_by_status.values()),
         "by_status": dict(by_status),
+        "open_by_status": dict(open_by_status),
         "by_rule": dict(by_rule),
         "incidents_open": len(incidents),
         "incidents_overdue": sum(1 for i in incidents if i["overdue"]),
@@ -179,11 +220,12 @@ def totals(
     counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for area, b, status, k in rs.status_counts(read, level):
         counts[(area, b)][status] += k
+    decided = {(area, b): k for area, b, k in rs.decided_counts(read, level)}
     rows = []
     for area in sorted(n_tps):
         for b in ballots:
             c = counts[(area, b)]
-            done = sum(c[s] for s in DECIDED)
+            done = decided.get((area, b), 0)
             rows.append({
                 "code": dotted(area), "name": names[area], "ballot": b, "tps": n_tps[area],
                 "decided": done, "verified": c["verified"], "conflict": c["conflict"],

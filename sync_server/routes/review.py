@@ -22,6 +22,8 @@ from sync_server.scope import in_scope
 router = APIRouter(prefix="/v1/review", tags=["review"])
 Lang = Annotated[Literal["id", "en"], Query()]
 Table = Literal["tallies", "reconciliation", "incidents"]
+QueueStatus = Literal["conflict", "one_source", "agree", "verified", "incident"]
+QueueSort = Literal["severity", "tps", "ballot", "status", "sources"]
 MEDIA = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -67,9 +69,17 @@ def queue(
     kecamatan: str | None = None,
     ballot: str | None = None,
     flag: str | None = None,
+    status: QueueStatus | None = None,
+    sort: QueueSort = "severity",
+    desc: bool = False,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int | None, Query(ge=1, le=1000)] = None,
 ) -> dict[str, Any]:
+    """One page of the queue (all of it without `limit`); `total` says how many match."""
     now = runtime.settings.now_ms()
-    return review.queue(store, who, now, kecamatan=kecamatan, ballot=ballot, flag=flag)
+    return review.queue(store, who, now, kecamatan=kecamatan, ballot=ballot, flag=flag,
+                        status=status, sort=sort, descending=desc, offset=offset,
+                        limit=limit)  # fmt: skip
 
 
 @router.get("/tps/{tps}/{ballot}")

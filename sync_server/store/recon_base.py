@@ -13,6 +13,7 @@ from typing import Any, Literal, Protocol
 
 from core.hlc import Stamp
 from core.registry import Tps
+from sync_server.flags import HIGH, REOPENS
 from sync_server.store.models import LogEntry, ReadFilter, StoredRecord
 
 Level = Literal["desa", "kecamatan", "kabupaten"]
@@ -43,7 +44,25 @@ class KeyState:
     n_sources: int
     rules: tuple[str, ...]
     doc: dict[str, Any]
-    values: dict[str, int]  # decided values; empty unless agreed or verified
+    values: dict[str, int]  # settled values; empty unless agreed or verified (and undisputed)
+
+    # A backend's `states(open_only=True)`, `totals` and `decided_counts` must agree with
+    # these two (tests/server/test_reconcile.py checks the SQLite backend against them).
+    @property
+    def open(self) -> bool:
+        """Needs a decision: sources disagree, or a flag stands on an unverified TPS-ballot,
+        or something the verification did not see contradicts it."""
+        if self.status == "verified":
+            return REOPENS in self.rules
+        return self.status == "conflict" or bool(self.rules)
+
+    @property
+    def decided(self) -> bool:
+        """Counts towards totals: verified and undisputed, or agreed with no high-severity flag
+        (two copies of an impossible form agree, and are still impossible)."""
+        if self.status == "verified":
+            return REOPENS not in self.rules
+        return self.status == "agree" and self.severity < HIGH
 
 
 @dataclass(frozen=True)
@@ -71,6 +90,7 @@ class QueueFilter:
     kecamatan: str | None = None  # dotted code
     ballot: str | None = None
     rule: str | None = None
+    status: str | None = None
 
 
 class ReconStore(Protocol):
@@ -90,13 +110,19 @@ class ReconStore(Protocol):
     def delete_state(self, tps: str, ballot: str) -> None: ...
     def get_state(self, tps: str, ballot: str) -> KeyState | None: ...
     def states(self, where: QueueFilter, *, open_only: bool = False) -> list[KeyState]:
-        """States in scope; with `open_only`, only those needing a decision (worst first)."""
+        """States in scope, worst first; with `open_only`, only the `open` ones."""
+
+    def state_counts(self, where: QueueFilter) -> list[tuple[str, bool, tuple[str, ...], int]]:
+        """(status, open, rules, number of TPS-ballots) in scope, without reading their docs."""
 
     def totals(self, read: ReadFilter, level: Level) -> list[tuple[str, str, str, int]]:
-        """(area code, ballot, key, sum of decided values) over TPS in scope."""
+        """(area code, ballot, key, sum of values) over the `decided` TPS-ballots in scope."""
 
     def status_counts(self, read: ReadFilter, level: Level) -> list[tuple[str, str, str, int]]:
         """(area code, ballot, status, number of TPS-ballots)."""
+
+    def decided_counts(self, read: ReadFilter, level: Level) -> list[tuple[str, str, int]]:
+        """(area code, ballot, number of `decided` TPS-ballots)."""
 
     def clear(self) -> None:
         """Drop every derived row (snapshots, photo uses, states) and rewind the cursor to the

@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from core.registry import Tps
 from sync_server.chain import canonical
+from sync_server.flags import HIGH, REOPENS
 from sync_server.store import sql
 from sync_server.store.models import LogEntry, ReadFilter, StoredRecord
 from sync_server.store.recon_base import (
@@ -24,6 +25,16 @@ from sync_server.store.sqlite import _filter_sql, _record
 # Prefix length of an undotted TPS id that names its area.
 LEVEL_DIGITS: dict[str, int] = {"desa": 10, "kecamatan": 6, "kabupaten": 4}
 _DERIVED = ("recon_snapshot", "recon_photo", "recon_state", "recon_value")
+# KeyState.open and KeyState.decided as SQL over recon_state `s` (rules are stored ",a,b,").
+_REOPENED = f"s.rules LIKE '%,{REOPENS},%'"
+_OPEN = (
+    f"(CASE WHEN s.status = 'verified' THEN {_REOPENED} "
+    "ELSE s.status = 'conflict' OR s.rules != ',,' END)"
+)
+_DECIDED = (
+    f"(CASE WHEN s.status = 'verified' THEN NOT {_REOPENED} "
+    f"ELSE s.status = 'agree' AND s.severity < {int(HIGH)} END)"
+)
 
 
 def _scope_sql(read: ReadFilter, column: str) -> tuple[str, list[Any]]:
@@ -117,7 +128,7 @@ class SqliteReconStore:
         rows = self._rows("SELECT * FROM recon_state WHERE tps = ? AND ballot = ?", [tps, ballot])
         return _state(rows[0]) if rows else None
 
-    def states(self, where: QueueFilter, *, open_only: bool = False) -> list[KeyState]:
+    def _where(self, where: QueueFilter) -> tuple[str, list[Any]]:
         sql, params = _scope_sql(where.read, "s.tps")
         if where.kecamatan:
             sql += " AND substr(s.tps, 1, 6) = ?"
@@ -128,20 +139,48 @@ class SqliteReconStore:
         if where.rule:
             sql += " AND s.rules LIKE ?"
             params.append(f"%,{where.rule},%")
+        if where.status:
+            sql += " AND s.status = ?"
+            params.append(where.status)
+        return sql, params
+
+    def states(self, where: QueueFilter, *, open_only: bool = False) -> list[KeyState]:
+        sql, params = self._where(where)
         if open_only:
-            sql += " AND s.status != 'verified' AND (s.status = 'conflict' OR s.rules != ',,')"
+            sql += f" AND {_OPEN}"
         order = "s.severity DESC, s.status = 'conflict' DESC, s.tps, s.ballot"
         rows = self._rows(f"SELECT s.* FROM recon_state s WHERE {sql} ORDER BY {order}", params)
         return [_state(r) for r in rows]
+
+    def state_counts(self, where: QueueFilter) -> list[tuple[str, bool, tuple[str, ...], int]]:
+        sql, params = self._where(where)
+        query = (
+            f"SELECT s.status, {_OPEN} AS open, s.rules, COUNT(*) AS n FROM recon_state s "
+            f"WHERE {sql} GROUP BY s.status, open, s.rules"
+        )
+        return [
+            (r["status"], bool(r["open"]), tuple(x for x in r["rules"].split(",") if x), r["n"])
+            for r in self._rows(query, params)
+        ]
 
     def totals(self, read: ReadFilter, level: Level) -> list[tuple[str, str, str, int]]:
         where, params = _scope_sql(read, "v.tps")
         n = LEVEL_DIGITS[level]
         sql = (
             f"SELECT substr(v.tps, 1, {n}) AS area, v.ballot, v.key, SUM(v.value) AS total "
-            f"FROM recon_value v WHERE {where} GROUP BY area, v.ballot, v.key"
+            "FROM recon_value v JOIN recon_state s ON s.tps = v.tps AND s.ballot = v.ballot "
+            f"WHERE {where} AND {_DECIDED} GROUP BY area, v.ballot, v.key"
         )
         return [(r["area"], r["ballot"], r["key"], r["total"]) for r in self._rows(sql, params)]
+
+    def decided_counts(self, read: ReadFilter, level: Level) -> list[tuple[str, str, int]]:
+        where, params = _scope_sql(read, "s.tps")
+        n = LEVEL_DIGITS[level]
+        sql = (
+            f"SELECT substr(s.tps, 1, {n}) AS area, s.ballot, COUNT(*) AS n "
+            f"FROM recon_state s WHERE {where} AND {_DECIDED} GROUP BY area, s.ballot"
+        )
+        return [(r["area"], r["ballot"], r["n"]) for r in self._rows(sql, params)]
 
     def status_counts(self, read: ReadFilter, level: Level) -> list[tuple[str, str, str, int]]:
         where, params = _scope_sql(read, "s.tps")
