@@ -16,6 +16,11 @@ from app.ui.views.app import App
 from core.election import Election
 
 ROOT = Path(__file__).resolve().parent.parent
+# Flet serves its web client cross-origin isolated, so Chromium would pick multi-threaded
+# skwasm, whose raster worker can stall for good (flutter/flutter#190039): the page keeps
+# working, but the screen stays frozen on its first frame ("Working..."). CanvasKit paints
+# on the page's own thread, and Flet says it moves update buffers faster too.
+WEB_RENDERER = ft.WebRenderer.CANVAS_KIT
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,13 @@ def run(config: AppConfig | None = None) -> None:
 
     if config.web:
         print(f"Pantau TPS: http://127.0.0.1:{config.port}/", flush=True)
-        ft.run(main, view=ft.AppView.WEB_BROWSER, host="127.0.0.1", port=config.port, no_cdn=True)
+        ft.run(
+            main,
+            view=ft.AppView.WEB_BROWSER,
+            host="127.0.0.1",
+            port=config.port,
+            no_cdn=True,
+            web_renderer=WEB_RENDERER,
+        )
     else:
         ft.run(main)

@@ -54,15 +54,15 @@ def test_enrol_with_cli_code_shows_my_tps(stack: Stack) -> None:
     with sync_playwright() as p:
         page = open_app(launch(p), stack.app_url)
         page.get_by_role("textbox", name="Kode pendaftaran").wait_for(timeout=WAIT)
-        shot(page, "01-enrol")
+        shot(page, "01-enrol", page.get_by_role("textbox", name="Kode pendaftaran"))
         enrol(page, code)
         expect(page.get_by_text("TPS 001 Jantiganggong")).to_be_visible()
         expect(page.get_by_text("[DEMO] Saksi PKB TPS 001 · Saksi")).to_be_visible()
-        shot(page, "02-tps-pick")
+        shot(page, "02-tps-pick", page.get_by_text("TPS 001 Jantiganggong"))
         tab(page, "Saya")
         expect(page.get_by_text("Partai: 1 Partai Kebangkitan Bangsa")).to_be_visible()
         expect(page.get_by_text(re.compile("TPS tugas: TPS 001 Jantiganggong"))).to_be_visible()
-        shot(page, "03-saya")
+        shot(page, "03-saya", page.get_by_text("Partai: 1 Partai Kebangkitan Bangsa"))
 
 
 def test_ppwp_error_refused_then_final_synced(stack: Stack) -> None:
@@ -72,7 +72,7 @@ def test_ppwp_error_refused_then_final_synced(stack: Stack) -> None:
         enrol(page, saksi_code(stack))
         ident(page, f"mytps-{TPS}").click()
         expect(ident(page, "ballot-ppwp")).to_be_visible(timeout=WAIT)
-        shot(page, "04-tps-home")
+        shot(page, "04-tps-home", ident(page, "ballot-ppwp"))
         ident(page, "ballot-ppwp").click()
         fill_tally(page, votes, 230)
         message = "V.A (suara sah) harus = jumlah suara di IV (220), tertulis 230"
@@ -80,16 +80,16 @@ def test_ppwp_error_refused_then_final_synced(stack: Stack) -> None:
         page.get_by_role("button", name="Final", exact=True).click()
         refused = ident(page, "final-refused")
         expect(refused).to_contain_text(message, timeout=WAIT)
-        shot(page, "05-tally-refused", scroll=5000)
+        shot(page, "05-tally-refused", strip(page), scroll=5000)
         fill(page, "V.A Suara sah", 220)
         expect(page.get_by_text(message)).to_have_count(0, timeout=WAIT)
         page.get_by_role("button", name="Final", exact=True).click()
         expect(page.get_by_text("Jadikan final?")).to_be_visible(timeout=WAIT)
-        shot(page, "06-tally-confirm")
+        shot(page, "06-tally-confirm", page.get_by_text("Jadikan final?"))
         page.get_by_role("button", name="Ya, final").click()
         expect(ident(page, "tally-chip")).to_contain_text("Terkirim", timeout=WAIT)
         expect(strip(page)).to_have_text("Semua terkirim", timeout=WAIT)
-        shot(page, "07-tally-sent")
+        shot(page, "07-tally-sent", strip(page))
     tallies = [r for r in supervisor_records(stack) if r["kind"] == "tally"]
     assert len(tallies) == 1
     got = tallies[0]["fields"]
@@ -106,7 +106,8 @@ def report_incident(page: Page) -> None:
     page.get_by_role("button", name="Politik uang").click()
     fill(page, "Uraian kejadian", "Pembagian amplop di dekat TPS pukul 06.30")
     fill(page, "Terlapor", "Tim sukses X")
-    shot(page, "08-incident")
+    expect(ident(page, "incident-chip")).to_contain_text("Draf", timeout=WAIT)
+    shot(page, "08-incident", ident(page, "incident-chip"))
     page.get_by_role("button", name="Final", exact=True).click()
     expect(ident(page, "incident-chip")).to_contain_text("Final (belum terkirim)", timeout=WAIT)
 
@@ -123,13 +124,16 @@ def test_offline_incident_and_dpr_sync_by_themselves(stack: Stack) -> None:
         fill_tally(page, {"IV.1 PKB": 120, "IV.2 ": 100}, 220)
         confirm_final(page)
         expect(strip(page)).to_have_text("Offline - 2 belum terkirim", timeout=WAIT)
-        shot(page, "09-tally-dpr-offline")
+        shot(page, "09-tally-dpr-offline", strip(page))
         tab(page, "Kirim")
-        shot(page, "10-kirim-offline")
+        summary = ident(page, "sync-summary")
+        expect(summary).to_have_text("Offline - 2 belum terkirim", timeout=WAIT)
+        expect(page.get_by_text("Server tidak terjangkau", exact=False)).to_be_visible()
+        shot(page, "10-kirim-offline", summary)
         stack.server.start()
         expect(strip(page)).to_have_text("Semua terkirim", timeout=60_000)
-        expect(ident(page, "sync-summary")).to_have_text("Semua terkirim", timeout=WAIT)
-        shot(page, "11-kirim-all-sent")
+        expect(summary).to_have_text("Semua terkirim", timeout=WAIT)
+        shot(page, "11-kirim-all-sent", summary)
     records = supervisor_records(stack)
     kinds = sorted(
         (r["kind"], r["fields"].get("ballot") or r["fields"].get("kategori")) for r in records
@@ -153,7 +157,7 @@ def test_language_switch_survives_restart(stack: Stack) -> None:
         page.get_by_role("button", name="English").click()
         expect(page.get_by_role("tab", name="Me")).to_be_visible(timeout=WAIT)
         expect(page.get_by_text("Language")).to_be_visible()
-        shot(page, "12-me-english")
+        shot(page, "12-me-english", page.get_by_text("Language"))
         restart_app(stack)
         page = open_app(browser, stack.app_url)
         expect(page.get_by_role("tab", name="Me")).to_be_visible(timeout=WAIT)
@@ -174,12 +178,12 @@ def test_search_by_desa_name_and_number(stack: Stack) -> None:
         fill(page, "Cari TPS (kecamatan, desa atau nomor)", "Gadingmangu")
         expect(page.get_by_text("23 TPS ditemukan")).to_be_visible(timeout=WAIT)
         expect(page.get_by_text("TPS 001 Gadingmangu")).to_be_visible()
-        shot(page, "13-search-desa")
+        shot(page, "13-search-desa", page.get_by_text("23 TPS ditemukan"))
         fill(page, "Cari TPS (kecamatan, desa atau nomor)", "Gadingmangu 17")
         expect(page.get_by_text("1 TPS ditemukan")).to_be_visible(timeout=WAIT)
         page.get_by_text("TPS 017 Gadingmangu").click()
         expect(page.get_by_text(re.compile("Kode TPS 35170\\d+017"))).to_be_visible(timeout=WAIT)
-        shot(page, "14-tps-home-searched")
+        shot(page, "14-tps-home-searched", ident(page, "ballot-ppwp"))
 
 
 def test_ptps_assessment_and_location(stack: Stack) -> None:
@@ -196,7 +200,7 @@ def test_ptps_assessment_and_location(stack: Stack) -> None:
         expect(result).to_contain_text("Rawan", timeout=WAIT)
         expect(result).to_contain_text("2 indikator terpenuhi (>= 2)")
         fill(page, "Catatan p", "Banjir Februari 2023")
-        shot(page, "15-assessment")
+        shot(page, "15-assessment", strip(page))
         page.get_by_role("button", name="Final", exact=True).click()
         expect(ident(page, "assessment-chip")).to_contain_text("Terkirim", timeout=WAIT)
         ident(page, "back").click()
@@ -204,9 +208,9 @@ def test_ptps_assessment_and_location(stack: Stack) -> None:
         fill(page, "Bujur", "112.2330")
         page.get_by_role("button", name="Simpan lokasi").click()
         expect(ident(page, "location-chip")).to_contain_text("Terkirim", timeout=WAIT)
-        shot(page, "16-tps-home-ptps", scroll=3000)
+        shot(page, "16-tps-home-ptps", strip(page), scroll=3000)
         tab(page, "Kirim")
-        shot(page, "17-kirim")
+        shot(page, "17-kirim", ident(page, "sync-summary"))
 
 
 def test_photos_on_tally_and_incident_reach_the_server(stack: Stack) -> None:
@@ -226,7 +230,7 @@ def test_photos_on_tally_and_incident_reach_the_server(stack: Stack) -> None:
         ident(page, "tally-photos-remove-3").click()
         expect(photos).to_have_text("2 foto terlampir", timeout=WAIT)
         fill_tally(page, {"IV.1 ": 50, "IV.2 ": 120, "IV.3 ": 50}, 220)
-        shot(page, "18-tally-photos", scroll=5000)
+        shot(page, "18-tally-photos", strip(page), scroll=5000)
         stack.server.stop()  # photos wait on the phone, the screen says which records
         confirm_final(page)
         tab(page, "Laporan")
@@ -236,20 +240,20 @@ def test_photos_on_tally_and_incident_reach_the_server(stack: Stack) -> None:
         fill(page, "Uraian kejadian", "Amplop dibagikan di depan TPS")
         attach(page, "incident-photos", [amplop])
         expect(ident(page, "incident-photos")).to_have_text("1 foto terlampir", timeout=WAIT)
-        shot(page, "19-incident-photo", scroll=700)
+        shot(page, "19-incident-photo", strip(page), scroll=700)
         page.get_by_role("button", name="Final", exact=True).click()
         expect(ident(page, "incident-chip")).to_contain_text("Final", timeout=WAIT)
         tab(page, "Kirim")
         expect(ident(page, "photo-summary")).to_have_text("3 foto belum terkirim", timeout=WAIT)
         expect(page.get_by_text("Menunggu foto:")).to_be_visible()
-        shot(page, "20-kirim-photos-waiting", scroll=400)
+        shot(page, "20-kirim-photos-waiting", strip(page), scroll=400)
         stack.server.start()
         expect(ident(page, "photo-summary")).to_have_text("Semua foto terkirim", timeout=60_000)
         expect(strip(page)).to_have_text("Semua terkirim", timeout=WAIT)
         expect(ident(page, "photo-bytes")).to_contain_text(
             re.compile(r"^([\d.]+ [KM]?B) dari \1 terkirim$")
         )
-        shot(page, "21-kirim-photos-sent", scroll=400)
+        shot(page, "21-kirim-photos-sent", strip(page), scroll=400)
     records = supervisor_records(stack)
     tally = next(r for r in records if r["kind"] == "tally")["fields"]
     incident = next(r for r in records if r["kind"] == "incident")["fields"]
@@ -273,7 +277,7 @@ def test_camera_photo_where_the_device_has_one(stack: Stack) -> None:
         page.get_by_role("button", name="Ambil foto").click()
         shoot = page.get_by_role("button", name="Jepret")
         expect(shoot).to_be_enabled(timeout=WAIT)
-        shot(page, "22-tally-camera", scroll=5000)
+        shot(page, "22-tally-camera", strip(page), scroll=5000)
         shoot.click()
         expect(ident(page, "tally-photos")).to_have_text("1 foto terlampir", timeout=WAIT)
     drafts = stack.tmp / "device" / "photos"

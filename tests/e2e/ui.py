@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from playwright.sync_api import Browser, Locator, Page, expect
+from PIL import Image
+from playwright.sync_api import Browser, FloatRect, Locator, Page, expect
 
 from tests.e2e.conftest import CHROME_ARGS, CHROMIUM, LOCAL, SHOTS
 from tests.photos import form_photo
@@ -30,6 +31,7 @@ def open_app(browser: Browser, url: str) -> Page:
     ph = page.locator("flt-semantics-placeholder")
     ph.wait_for(state="attached", timeout=WAIT)
     ph.dispatch_event("click")
+    page.wait_for_function("() => !!window.flutterCanvasKit")  # app.main.WEB_RENDERER
     return page
 
 
@@ -58,7 +60,7 @@ def fill_prefix(page: Page, prefix: str, value: str | int) -> None:
     _type(page, page.get_by_role("textbox", name=re.compile("^" + re.escape(prefix))), value)
 
 
-def ident(page: Page, name: str) -> object:
+def ident(page: Page, name: str) -> Locator:
     return page.locator(f'[flt-semantics-identifier="{name}"]')
 
 
@@ -66,8 +68,11 @@ def tab(page: Page, name: str) -> None:
     page.get_by_role("tab", name=name).click()
 
 
-def shot(page: Page, name: str, scroll: int = 0) -> None:
-    """The current screen at phone and laptop size (artifacts/screenshots, gitignored)."""
+def shot(page: Page, name: str, visible: Locator | None = None, scroll: int = 0) -> None:
+    """The current screen at phone and laptop size (artifacts/screenshots, gitignored), checked
+    to be the real screen: `visible` is shown and painted, and the canvas followed the resize.
+    (A stalled Flutter raster thread once left every picture on the startup "Working..." frame
+    while the page itself, and so every assertion, went on working.)"""
     SHOTS.mkdir(parents=True, exist_ok=True)
     for size, tag in ((PHONE, "phone"), (LAPTOP, "laptop")):
         page.set_viewport_size(size)
@@ -76,9 +81,33 @@ def shot(page: Page, name: str, scroll: int = 0) -> None:
             page.mouse.move(size["width"] / 2, size["height"] / 2)
             page.mouse.wheel(0, scroll)
             page.wait_for_timeout(500)
-        page.screenshot(path=str(SHOTS / f"{name}-{tag}.png"))
+        expect(page.get_by_text("Working...", exact=True)).to_have_count(0)
+        box = None
+        if visible is not None:
+            expect(visible).to_be_visible(timeout=WAIT)
+            box = visible.bounding_box()
+        path = SHOTS / f"{name}-{tag}.png"
+        page.screenshot(path=str(path))
+        assert_painted(path, box)
     page.set_viewport_size(PHONE)
     page.wait_for_timeout(400)
+
+
+def assert_painted(path: Path, box: FloatRect | None) -> None:
+    """The canvas covers the whole viewport (a frozen one keeps its old size, and the page's
+    white shows beside it) and draws something where `box` is (not one flat colour)."""
+    with Image.open(path) as img:
+        rgb = img.convert("RGB")
+    w, h = rgb.size
+    corner = rgb.crop((w - 4, h - 4, w, h)).getcolors()
+    assert corner != [(16, (255, 255, 255))], f"{path.name}: the canvas did not fill the screen"
+    if box is None:
+        return
+    left, top = max(0, int(box["x"])), max(0, int(box["y"]))
+    right, bottom = min(w, int(box["x"] + box["width"])), min(h, int(box["y"] + box["height"]))
+    assert right > left and bottom > top, f"{path.name}: the expected control is off screen"
+    colours = rgb.crop((left, top, right, bottom)).getcolors(maxcolors=4096)
+    assert colours is None or len(colours) > 2, f"{path.name}: nothing painted at {box}"
 
 
 def enrol(page: Page, code: str) -> None:
@@ -89,7 +118,7 @@ def enrol(page: Page, code: str) -> None:
     expect(page.get_by_text("TPS saya")).to_be_visible(timeout=WAIT)
 
 
-def strip(page: Page) -> object:
+def strip(page: Page) -> Locator:
     return ident(page, "status-strip")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -121,6 +122,29 @@ def test_offline_is_a_state_not_an_error(services: Services) -> None:
     assert strip_text(sync, "id")[0] == "Offline - 1 belum terkirim"
     assert strip_text(sync, "en")[0] == "Offline - 1 not sent"
     assert "Data aman di HP ini" in sync.error("id")
+
+
+def test_sync_waits_for_a_dead_server_off_the_event_loop(services: Services) -> None:
+    """While the sync waits on a server that does not answer, the screen keeps working."""
+    answer = threading.Event()
+
+    def dead_server(store: object, progress: Callable[[Progress], None]) -> bool:
+        if not answer.wait(10):  # on the event loop this would hold every screen still
+            raise AssertionError("the event loop was blocked")
+        raise Offline("ConnectTimeout")
+
+    async def tap_while_syncing() -> SyncStatus:
+        sync = SyncStatus(services.store, runner=dead_server)
+        running = asyncio.create_task(sync.sync_now())
+        await asyncio.sleep(0.05)  # the loop is free: this coroutine runs
+        assert sync.busy
+        answer.set()
+        await running
+        return sync
+
+    sync = asyncio.run(tap_while_syncing())
+    assert sync.online is False and not sync.busy
+    assert strip_text(sync, "id")[0] == "Offline - semua data aman di HP"
 
 
 def test_strip_words() -> None:
