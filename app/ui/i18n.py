@@ -124,6 +124,10 @@ S: dict[str, tuple[str, str]] = {
     "confirm": ("Ya, final", "Yes, final"),
     "cancel": ("Batal", "Cancel"),
     "correct": ("Koreksi", "Correct"),
+    "reason_correction": (
+        "Wajib: apa yang dikoreksi dan mengapa",
+        "Required: what you corrected and why",
+    ),
     "is_final": ("Data ini sudah final.", "This record is final."),
     "draft_saved": ("Draf tersimpan di HP", "Draft saved on this phone"),
     "lvl_error": ("Salah", "Error"),

@@ -203,6 +203,13 @@ def test_ptps_assessment_and_location(stack: Stack) -> None:
         shot(page, "15-assessment", strip(page))
         page.get_by_role("button", name="Final", exact=True).click()
         expect(ident(page, "assessment-chip")).to_contain_text("Terkirim", timeout=WAIT)
+        box = page.get_by_role("checkbox", name=re.compile("^b\\. "))
+        expect(box).to_be_disabled()  # final: corrected only through Koreksi, with a reason
+        page.get_by_role("button", name="Koreksi").click()
+        expect(box).to_be_enabled(timeout=WAIT)
+        reason = page.get_by_role("textbox", name="Alasan")
+        expect(reason).to_be_visible()
+        shot(page, "15b-assessment-koreksi", strip(page), scroll=5000)
         ident(page, "back").click()
         fill(page, "Lintang", "-7.5460")
         fill(page, "Bujur", "112.2330")

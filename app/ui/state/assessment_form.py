@@ -1,26 +1,39 @@
-"""The kerawanan assessment of one TPS: yes/no per indicator, a note each, the category and why."""
+"""The kerawanan assessment of one TPS: yes/no per indicator, a note each, the category and why.
+
+A draft stays on the phone; once final it is read-only and corrected only as a new version
+with a reason (state/correction.py).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import flet as ft
 
 from app.ui.state.badge import Badge, badge
+from app.ui.state.correction import Correctable
 from app.ui.state.services import Services
 from core.kerawanan import Assessed, categorize
+
+# core.records.Assessment has no `alasan` yet: the reason travels as a note under this key
+# (indicator codes are single letters, so it never hides an indicator's note).
+REASON_NOTE = "alasan_koreksi"
 
 
 @ft.observable
 @dataclass
-class AssessmentForm:
+class AssessmentForm(Correctable):
+    kind: ClassVar[str] = "assessment"
     services: Services = field(repr=False)
     tps: str
     record_id: str = ""
     indikator: dict[str, bool] = field(default_factory=dict)
     catatan: dict[str, str] = field(default_factory=dict)
     status: str = "draft"
+    correcting: bool = False
+    alasan: str = ""
+    refused: bool = False
 
     @classmethod
     def load(cls, services: Services, tps: str) -> AssessmentForm:
@@ -28,15 +41,25 @@ class AssessmentForm:
         if not mine:
             return cls(services, tps, services.store.new_id())
         rec = mine[0]
-        f = rec.fields
-        return cls(
-            services,
-            tps,
-            rec.id,
-            dict(f.get("indikator") or {}),
-            dict(f.get("catatan") or {}),
-            rec.status,
-        )
+        form = cls(services, tps, rec.id, status=rec.status)
+        form.restore(rec.fields)
+        form.resume_correction()
+        return form
+
+    def restore(self, fields: dict[str, Any]) -> None:
+        self.indikator = dict(fields.get("indikator") or {})
+        self.catatan = dict(fields.get("catatan") or {})
+
+    def record_fields(self) -> dict[str, Any]:
+        return {
+            "tps": self.tps,
+            "pemilu": self.services.election.code,
+            "indikator": dict(self.indikator),
+            "catatan": dict(self.catatan),
+        }
+
+    def with_reason(self, fields: dict[str, Any]) -> dict[str, Any]:
+        return {**fields, "catatan": {**fields["catatan"], REASON_NOTE: self.alasan}}
 
     def result(self) -> Assessed:
         return categorize(self.indikator, self.services.election.indicator_set)
@@ -45,33 +68,28 @@ class AssessmentForm:
         return badge(self.services.store.record(self.record_id))
 
     def set_indicator(self, code: str, yes: bool) -> None:
-        self.indikator[code] = yes
-        self._save()
+        if self.editable:
+            self.indikator[code] = yes
+            self.keep_edit()
 
     def set_note(self, code: str, text: str) -> None:
+        if not self.editable:
+            return
         if text.strip():
             self.catatan[code] = text
         else:
             self.catatan.pop(code, None)
-        self._save()
+        self.keep_edit()
 
-    def _fields(self) -> dict[str, Any]:
-        return {
-            "tps": self.tps,
-            "pemilu": self.services.election.code,
-            "indikator": dict(self.indikator),
-            "catatan": dict(self.catatan),
-            "status": self.status,
-        }
+    def set_reason(self, text: str) -> None:
+        self.refused = False
+        super().set_reason(text)
 
-    def _save(self) -> None:
-        """A draft stays on the phone; once final, every change is sent as a new version."""
-        store = self.services.store
-        if self.status == "final":
-            store.save(self.record_id, "assessment", self.tps, self._fields())
-        else:
-            store.save_draft(self.record_id, "assessment", self.tps, self._fields())
-
-    def finalize(self) -> None:
-        self.status = "final"
-        self._save()
+    def finalize(self) -> bool:
+        """Queue as final; a correction needs its reason first."""
+        if self.reason_missing():
+            self.refused = True
+            return False
+        self.save_final()
+        self.refused = False
+        return True

@@ -1,14 +1,16 @@
-"""An incident or violation report (laporan / temuan): draft while typing, then final."""
+"""An incident or violation report (laporan / temuan): draft while typing, then final; a final
+report is corrected only as a new version with a reason (state/correction.py)."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, get_args
+from typing import Any, ClassVar, get_args
 
 import flet as ft
 
 from app.ui.state.badge import Badge, badge
+from app.ui.state.correction import Correctable
 from app.ui.state.evidence import Evidence
 from app.ui.state.services import Services
 from core.records import IncidentCategory, Severity
@@ -17,6 +19,9 @@ CATEGORIES: tuple[str, ...] = get_args(IncidentCategory)  # one list, in core.re
 LEVELS: tuple[str, ...] = get_args(Severity)
 TEXT_FIELDS = ("waktu", "tempat", "uraian", "pelapor_nama", "pelapor_alamat", "terlapor")
 REQUIRED = ("kategori", "waktu", "uraian")
+# core.records.Incident has no `alasan` yet: the reason travels as a comment, which the
+# supervisor console already shows under the report.
+REASON_PREFIX = "Alasan koreksi: "
 
 
 def now_text() -> str:
@@ -25,13 +30,16 @@ def now_text() -> str:
 
 @ft.observable
 @dataclass
-class IncidentForm:
+class IncidentForm(Correctable):
+    kind: ClassVar[str] = "incident"
     services: Services = field(repr=False)
     record_id: str
     tps: str
     values: dict[str, Any] = field(default_factory=dict)
     status: str = "draft"
     missing: list[str] = field(default_factory=list)
+    correcting: bool = False
+    alasan: str = ""
 
     def __post_init__(self) -> None:
         self.evidence = Evidence(self.services.store).bind(self._set_photos, lambda: self.editable)
@@ -41,13 +49,11 @@ class IncidentForm:
     def load(cls, services: Services, record_id: str, tps: str, reporter: str) -> IncidentForm:
         rec = services.store.record(record_id)
         if rec is not None:
-            return cls(services, record_id, rec.tps, dict(rec.fields), rec.status)
+            form = cls(services, record_id, rec.tps, dict(rec.fields), rec.status)
+            form.resume_correction()
+            return form
         start = {"jenis": "laporan", "waktu": now_text(), "pelapor_nama": reporter}
         return cls(services, record_id, tps, {**start, "tingkat": "sedang"})
-
-    @property
-    def editable(self) -> bool:
-        return self.status != "final"
 
     def badge(self) -> Badge:
         return badge(self.services.store.record(self.record_id))
@@ -65,7 +71,7 @@ class IncidentForm:
             value = _coordinate(str(value))
         self.values[name] = value if value not in ("", []) else None
         self.missing = []
-        self._draft()
+        self.keep_edit()
 
     def set_tps(self, tps: str) -> None:
         if self.editable and tps and self.services.store.record(self.record_id) is None:
@@ -74,21 +80,30 @@ class IncidentForm:
 
     def _set_photos(self, shas: list[str]) -> None:
         self.values["bukti"] = shas or None
-        self._draft()
+        self.keep_edit()
 
-    def _draft(self) -> None:
-        self.services.store.save_draft(self.record_id, "incident", self.tps, self._fields())
+    def record_fields(self) -> dict[str, Any]:
+        return {**{k: v for k, v in self.values.items() if k != "status"}, "tps": self.tps}
 
-    def _fields(self) -> dict[str, Any]:
-        return {**self.values, "tps": self.tps, "status": self.status}
+    def restore(self, fields: dict[str, Any]) -> None:
+        self.values = dict(fields)
+        self.evidence.shas = [str(s) for s in fields.get("bukti") or []]
+
+    def with_reason(self, fields: dict[str, Any]) -> dict[str, Any]:
+        comments = [*(fields.get("komentar") or []), REASON_PREFIX + self.alasan.strip()]
+        return {**fields, "komentar": comments}
+
+    def set_reason(self, text: str) -> None:
+        self.missing = []
+        super().set_reason(text)
 
     def finalize(self) -> bool:
         self.missing = [k for k in REQUIRED if not self.values.get(k)]
+        if self.reason_missing():
+            self.missing.append("reason")
         if self.missing:
             return False
-        self.status = "final"
-        data = {k: v for k, v in self._fields().items() if v is not None}
-        self.services.store.save(self.record_id, "incident", self.tps, data)
+        self.save_final()
         return True
 
 

@@ -1,22 +1,21 @@
 """C.Hasil entry for one ballot of one TPS: typed values, live findings, draft, final, correction.
 
 Every change is saved as a draft on the device at once (nothing typed is lost). A final record
-is read-only; correcting it needs a reason and is saved as a new version (the edits wait in
-the store's meta until then, so they survive the app being killed too).
+is read-only; correcting it needs a reason and is saved as a new version (state/correction.py).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
 import flet as ft
 
 from app.store import LocalRecord
 from app.ui.state.badge import Badge, badge
+from app.ui.state.correction import Correctable
 from app.ui.state.evidence import Evidence
 from app.ui.state.services import Services
 from core.records import BALLOT_ROWS, COLUMNS, VOTER_ROWS
@@ -46,7 +45,8 @@ def _find(services: Services, tps: str, ballot: str) -> LocalRecord | None:
 
 @ft.observable
 @dataclass
-class TallyForm:
+class TallyForm(Correctable):
+    kind: ClassVar[str] = "tally"
     services: Services = field(repr=False)
     tps: str
     ballot: str
@@ -76,28 +76,20 @@ class TallyForm:
         rec = _find(services, tps, ballot)
         form = cls(services, tps, ballot, rec.id if rec else services.store.new_id())
         if rec is not None:
-            form._fill(rec.fields)
+            form.restore(rec.fields)
             form.status = rec.status
-        stash = services.store.meta(form._stash_key)
-        if stash:
-            form._fill(json.loads(stash))
-            form.correcting = True
+        form.resume_correction()
         return form
 
-    def _fill(self, f: dict[str, Any]) -> None:
+    def restore(self, f: dict[str, Any]) -> None:
         self.values = {k: f[k] for k in NUMBER_FIELDS if isinstance(f.get(k), int)}
         self.votes = dict(f.get("suara") or {})
         self.alasan = str(f.get("alasan") or "")
         self.evidence.shas = [str(s) for s in f.get("photos") or []]
 
-    @property
-    def _stash_key(self) -> str:
-        return f"koreksi:{self.record_id}"
-
     # -- questions ------------------------------------------------------------------------
-    @property
-    def editable(self) -> bool:
-        return self.status != "final" or self.correcting
+    def record_fields(self) -> dict[str, Any]:
+        return self.fields()
 
     def fields(self) -> dict[str, Any]:
         out: dict[str, Any] = {k: self.values.get(k) for k in NUMBER_FIELDS}
@@ -115,10 +107,7 @@ class TallyForm:
         return check_tally(self.fields(), self.services.election, final=final)
 
     def blockers(self) -> list[Finding]:
-        found = blocking(self.findings(final=True), self.alasan)
-        if self.correcting and not self.alasan.strip():
-            found.append(_REASON_NEEDED)
-        return found
+        return [*blocking(self.findings(final=True), self.alasan), *self.reason_missing()]
 
     def computed(self) -> dict[str, int]:
         return computed(self.fields())
@@ -134,8 +123,8 @@ class TallyForm:
         self._put(self.votes, key, parse_count(text))
 
     def set_reason(self, text: str) -> None:
-        self.alasan = text
-        self._saved()
+        self.refused = False
+        super().set_reason(text)
 
     def _set_photos(self, _shas: list[str]) -> None:
         self._saved()  # fields() reads the evidence's hashes
@@ -151,34 +140,13 @@ class TallyForm:
 
     def _saved(self) -> None:
         self.refused = False
-        if self.correcting:
-            data = {**self.fields(), "alasan": self.alasan}
-            self.services.store.set_meta(self._stash_key, json.dumps(data))
-        elif self.status != "final":
-            self.services.store.save_draft(self.record_id, "tally", self.tps, self.fields())
-
-    def start_correction(self) -> None:
-        if self.status == "final" and not self.correcting:
-            self.correcting, self.alasan = True, ""
-            self._saved()
+        self.keep_edit()
 
     def finalize(self) -> bool:
         """Save as final (queued for the server) unless something blocks it."""
         if self.blockers():
             self.refused = True
             return False
-        data = {k: v for k, v in self.fields().items() if v is not None}
-        self.services.store.save(self.record_id, "tally", self.tps, {**data, "status": "final"})
-        if self.correcting:
-            self.services.store.set_meta(self._stash_key, "")
-        self.status, self.correcting, self.refused = "final", False, False
+        self.save_final()
+        self.refused = False
         return True
-
-
-_REASON_NEEDED = Finding(
-    "correction_reason",
-    "error",
-    ("alasan",),
-    "Koreksi data final wajib disertai alasan",
-    "Correcting a final record needs a reason",
-)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import flet as ft
 
-from app.ui.components import header, section, use_model
+from app.ui.components import finding_text, header, keep, section, use_model
 from app.ui.i18n import t
 from app.ui.state.assessment_form import AssessmentForm
+from app.ui.state.correction import REASON_NEEDED
 from app.ui.state.session import Session
 from app.ui.state.sync_state import SyncHandle
+from app.ui.views.correction import final_button, final_note, reason_field
 from app.ui.views.record_row import LiveChip
 from core.election import Indicator
 from core.kerawanan import CATEGORY_NAMES
@@ -24,12 +26,15 @@ def _indicator(form: AssessmentForm, ind: Indicator, lang: str) -> list[ft.Contr
                 ft.Checkbox(
                     value=yes,
                     semantics_label=label,
+                    disabled=not form.editable,
                     on_change=lambda e: form.set_indicator(ind.code, bool(e.control.value)),
                 ),
                 ft.Container(
                     ft.Text(label),
                     expand=True,
-                    on_click=lambda: form.set_indicator(ind.code, not yes),
+                    on_click=(lambda: form.set_indicator(ind.code, not yes))
+                    if form.editable
+                    else None,
                 ),
             ]
         )
@@ -40,6 +45,7 @@ def _indicator(form: AssessmentForm, ind: Indicator, lang: str) -> list[ft.Contr
                 label=t(lang, "note", code=ind.code),
                 value=form.catatan.get(ind.code, ""),
                 dense=True,
+                read_only=not form.editable,
                 on_change=lambda e: form.set_note(ind.code, e.control.value or ""),
             )
         )
@@ -61,9 +67,6 @@ def AssessmentScreen(session: Session, live: SyncHandle) -> ft.Control:
         for v in services.election.indicator_set.variables
     ]
 
-    def final() -> None:
-        form.finalize()
-
     verdict = ft.Semantics(
         identifier="kerawanan-result",
         content=ft.Container(
@@ -78,16 +81,18 @@ def AssessmentScreen(session: Session, live: SyncHandle) -> ft.Control:
             border_radius=8,
         ),
     )
+    refused = [REASON_NEEDED.message(lang)] if form.refused and form.reason_missing() else []
     return ft.Column(
-        [
+        keep(
             header(t(lang, "assessment"), session.back, lang),
             LiveChip(live.sync, lang, form.record_id, "assessment-chip"),
+            final_note(form, lang),
             verdict,
             *groups,
-            ft.FilledButton(t(lang, "final"), icon=ft.Icons.CHECK, height=48, on_click=final)
-            if form.status != "final"
-            else ft.Container(),
-        ],
+            reason_field(form, lang),
+            *(finding_text(m, "error", lang) for m in refused),
+            ft.Row([final_button(form, lang, form.finalize)]),
+        ),
         scroll=ft.ScrollMode.AUTO,
         expand=True,
         horizontal_alignment=ft.CrossAxisAlignment.STRETCH,

@@ -12,6 +12,7 @@ from app.ui.i18n import t
 from app.ui.state.incident_form import CATEGORIES, LEVELS, IncidentForm
 from app.ui.state.session import Session
 from app.ui.state.sync_state import SyncHandle
+from app.ui.views.correction import final_button, final_note, reason_field
 from app.ui.views.photos import PhotoStrip
 from app.ui.views.record_row import LiveChip
 
@@ -77,14 +78,12 @@ def IncidentScreen(session: Session, live: SyncHandle) -> ft.Control:
             form.set("lat", str(pos[0]))
             form.set("lon", str(pos[1]))
 
-    def final() -> None:
-        form.finalize()
-
     missing = ", ".join(t(lang, k) for k in form.missing)
     return ft.Column(
         keep(
             header(t(lang, "incident_title"), session.back, lang),
             LiveChip(live.sync, lang, form.record_id, "incident-chip"),
+            final_note(form, lang),
             _radios(form, "jenis", ("laporan", "temuan"), lang),
             ft.Row([_category(form, lang)]),
             _text(form, "waktu", lang),
@@ -113,9 +112,8 @@ def IncidentScreen(session: Session, live: SyncHandle) -> ft.Control:
             ft.Text(t(lang, "missing", names=missing), color=ft.Colors.RED_900)
             if missing
             else None,
-            ft.FilledButton(t(lang, "final"), icon=ft.Icons.CHECK, on_click=final, height=48)
-            if form.editable
-            else None,
+            reason_field(form, lang),
+            ft.Row([final_button(form, lang, form.finalize)]),
         ),
         scroll=ft.ScrollMode.AUTO,
         expand=True,

@@ -12,6 +12,7 @@ from app.ui.state.session import Session
 from app.ui.state.sync_state import SyncHandle
 from app.ui.state.tally_form import TallyForm
 from app.ui.views import tally_sections as sec
+from app.ui.views.correction import final_button, final_note, reason_field
 from app.ui.views.photos import PhotoStrip
 from app.ui.views.record_row import LiveChip
 from core.election import Ballot
@@ -89,7 +90,7 @@ def TallyScreen(session: Session, live: SyncHandle) -> ft.Control:
         keep(
             header(t(lang, "tally_title", ballot=name), session.back, lang),
             LiveChip(live.sync, lang, form.record_id, "tally-chip"),
-            ft.Text(t(lang, "is_final")) if not form.editable else None,
+            final_note(form, lang),
             sec.with_findings("I", t(lang, "sec_I"), sec.voters(form, lang, bad), findings, lang),
             sec.with_findings(
                 "II", t(lang, "sec_II"), sec.ballots(form, lang, bad), findings, lang
@@ -106,32 +107,9 @@ def TallyScreen(session: Session, live: SyncHandle) -> ft.Control:
             ),
             sec.with_findings("V", t(lang, "sec_V"), sec.totals(form, lang, bad), findings, lang),
             section(t(lang, "photos_tally"), [PhotoStrip(form.evidence, lang, "tally-photos")]),
-            ft.TextField(
-                label=t(lang, "reason"),
-                helper=t(lang, "reason_help"),
-                value=form.alasan,
-                multiline=True,
-                read_only=not form.editable,
-                on_change=lambda e: form.set_reason(e.control.value or ""),
-            ),
+            reason_field(form, lang, always=True),
             _refusal(form, lang),
-            ft.Row(
-                keep(
-                    ft.FilledButton(
-                        t(lang, "final"), icon=ft.Icons.CHECK, on_click=ask_final, height=48
-                    )
-                    if form.editable
-                    else None,
-                    ft.OutlinedButton(
-                        t(lang, "correct"),
-                        icon=ft.Icons.EDIT,
-                        on_click=form.start_correction,
-                        height=48,
-                    )
-                    if not form.editable
-                    else None,
-                ),
-            ),
+            ft.Row([final_button(form, lang, ask_final)]),
         ),
         scroll=ft.ScrollMode.AUTO,
         expand=True,
