@@ -61,6 +61,25 @@ def header(title: str, on_back: Callable[[], Any] | None, lang: str) -> ft.Contr
     )
 
 
+def outside_scope(lang: str) -> ft.Control:
+    """Why nothing can be written here (a TPS outside the user's scope)."""
+    return ft.Semantics(
+        identifier="outside-scope",
+        content=ft.Container(
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.LOCK_OUTLINE, color=ft.Colors.BROWN_900),
+                    ft.Text(t(lang, "outside_scope"), color=ft.Colors.BROWN_900, expand=True),
+                ]
+            ),
+            bgcolor=ft.Colors.AMBER_50,
+            border=ft.Border.all(1, ft.Colors.AMBER_900),
+            padding=12,
+            border_radius=8,
+        ),
+    )
+
+
 def section(title: str, controls: list[ft.Control]) -> ft.Control:
     return ft.Card(
         content=ft.Container(

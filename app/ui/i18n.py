@@ -79,6 +79,16 @@ S: dict[str, tuple[str, str]] = {
     "lon": ("Bujur", "Longitude"),
     "gps": ("Ambil GPS", "Get GPS"),
     "save_location": ("Simpan lokasi", "Save location"),
+    "outside_scope": (
+        "TPS ini di luar wilayah tugas Anda, jadi hanya bisa dilihat. Hubungi admin bila "
+        "penugasan Anda berubah.",
+        "This TPS is outside your assigned area, so you can only look at it. Ask an admin if "
+        "your assignment changed.",
+    ),
+    "no_assigned_tps": (
+        "Belum ada TPS tugas untuk Anda, jadi laporan belum bisa dibuat. Hubungi admin.",
+        "You have no assigned TPS yet, so you cannot make a report. Ask an admin.",
+    ),
     "location_by_others": (
         "Lokasi dicatat oleh PTPS atau polisi",
         "The location is recorded by the PTPS or police",

@@ -183,7 +183,10 @@ def test_search_by_desa_name_and_number(stack: Stack) -> None:
         expect(page.get_by_text("1 TPS ditemukan")).to_be_visible(timeout=WAIT)
         page.get_by_text("TPS 017 Gadingmangu").click()
         expect(page.get_by_text(re.compile("Kode TPS 35170\\d+017"))).to_be_visible(timeout=WAIT)
-        shot(page, "14-tps-home-searched", ident(page, "ballot-ppwp"))
+        readonly = ident(page, "outside-scope")  # not the saksi's TPS: nothing to write here
+        expect(readonly).to_contain_text("di luar wilayah tugas Anda")
+        expect(page.get_by_role("button", name="Laporan baru")).to_have_count(0)
+        shot(page, "14-tps-home-searched", readonly)
 
 
 def test_ptps_assessment_and_location(stack: Stack) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import flet as ft
 
 from app.store import Identity
-from app.ui.state.roles import can_create
+from app.ui.state.roles import can_create, in_scope
 from app.ui.state.services import Services
 
 LANG_KEY = "lang"
@@ -52,15 +52,18 @@ class Session:
         self.tab, self.screen = 0, "tps"
 
     def open_tally(self, ballot: str) -> None:
-        self.ballot = ballot
-        self.screen = "tally"
+        if self.writes_here():
+            self.ballot = ballot
+            self.screen = "tally"
 
     def open_incident(self, record_id: str = "") -> None:
-        self.record_id = record_id or self.services.store.new_id()
-        self.screen = "incident"
+        if record_id or self.report_tps():
+            self.record_id = record_id or self.services.store.new_id()
+            self.screen = "incident"
 
     def open_assessment(self) -> None:
-        self.screen = "assessment"
+        if self.writes_here():
+            self.screen = "assessment"
 
     def back(self) -> None:
         self.screen = "tps" if self.tab == 0 and self.screen != "tps" and self.tps_id else "root"
@@ -72,6 +75,21 @@ class Session:
 
     def can(self, kind: str) -> bool:
         return can_create(self.role, kind)
+
+    def writes_at(self, tps_id: str) -> bool:
+        """May this user record at this TPS? (Outside their scope the server refuses it.)"""
+        return self.identity is not None and in_scope(self.identity.scope, tps_id)
+
+    def writes_here(self) -> bool:
+        return self.writes_at(self.tps_id)
+
+    def report_tps(self) -> str:
+        """Where a new report is made: the TPS open now if it is mine, else my first TPS."""
+        if self.writes_here():
+            return self.tps_id
+        scope = self.identity.scope if self.identity else ()
+        mine = self.services.regions.assigned(scope, limit=1)
+        return mine[0].id if mine else ""
 
     def party_label(self) -> str:
         ident = self.identity

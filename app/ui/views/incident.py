@@ -6,7 +6,7 @@ from typing import Any
 
 import flet as ft
 
-from app.ui.components import header, keep, section, use_model
+from app.ui.components import header, keep, outside_scope, section, use_model
 from app.ui.gps import current_position, use_geolocator
 from app.ui.i18n import t
 from app.ui.state.incident_form import CATEGORIES, LEVELS, IncidentForm
@@ -63,12 +63,12 @@ def _category(form: IncidentForm, lang: str) -> ft.Control:
 def IncidentScreen(session: Session, live: SyncHandle) -> ft.Control:
     lang, services = session.lang, session.services
     ident = session.identity
-    default_tps = session.tps_id or (ident.scope[0] if ident and ident.scope else "")
-    mine = services.regions.assigned(ident.scope if ident else (), limit=1)
-    tps = default_tps if services.regions.get(default_tps) else (mine[0].id if mine else "")
     form = use_model(
-        lambda: IncidentForm.load(services, session.record_id, tps, ident.name if ident else "")
+        lambda: IncidentForm.load(
+            services, session.record_id, session.report_tps(), ident.name if ident else ""
+        )
     )
+    writes = session.writes_at(form.tps)
     geo = use_geolocator()
     place = services.regions.get(form.tps)
 
@@ -83,6 +83,7 @@ def IncidentScreen(session: Session, live: SyncHandle) -> ft.Control:
         keep(
             header(t(lang, "incident_title"), session.back, lang),
             LiveChip(live.sync, lang, form.record_id, "incident-chip"),
+            None if writes else outside_scope(lang),
             final_note(form, lang),
             _radios(form, "jenis", ("laporan", "temuan"), lang),
             ft.Row([_category(form, lang)]),
@@ -113,7 +114,7 @@ def IncidentScreen(session: Session, live: SyncHandle) -> ft.Control:
             if missing
             else None,
             reason_field(form, lang),
-            ft.Row([final_button(form, lang, form.finalize)]),
+            ft.Row([final_button(form, lang, form.finalize)]) if writes else None,
         ),
         scroll=ft.ScrollMode.AUTO,
         expand=True,

@@ -29,7 +29,9 @@ def ReportsScreen(session: Session, sync: SyncStatus) -> ft.Control:
                 icon=ft.Icons.ADD,
                 height=48,
                 on_click=lambda: session.open_incident(),
-            ),
+            )
+            if session.report_tps()
+            else ft.Text(t(lang, "no_assigned_tps")),
             *(rows or [ft.Text(t(lang, "no_incidents"))]),
         ],
         scroll=ft.ScrollMode.AUTO,

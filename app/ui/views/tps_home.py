@@ -1,4 +1,7 @@
-"""TPS home: name and code, a card per ballot with its state, incidents, assessment, location."""
+"""TPS home: name and code, a card per ballot with its state, incidents, assessment, location.
+
+Outside the user's scope it is read-only: states are shown, nothing can be written, and a
+sentence says why (the server would refuse those writes at sync)."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from functools import partial
 
 import flet as ft
 
-from app.ui.components import header, keep, section, state_chip
+from app.ui.components import header, keep, outside_scope, section, state_chip
 from app.ui.i18n import t
 from app.ui.state.badge import badge
 from app.ui.state.session import Session
@@ -16,7 +19,7 @@ from app.ui.views.location import LocationCard
 from app.ui.views.record_row import LiveChip
 
 
-def _ballots(session: Session, live: SyncHandle) -> list[ft.Control]:
+def _ballots(session: Session, live: SyncHandle, writes: bool) -> list[ft.Control]:
     lang, services = session.lang, session.services
     out: list[ft.Control] = []
     for ballot in services.election.ballots:
@@ -29,32 +32,33 @@ def _ballots(session: Session, live: SyncHandle) -> list[ft.Control]:
                     leading=ft.Container(width=14, height=40, bgcolor=ballot.color),
                     title=ft.Text(name),
                     subtitle=LiveChip(live.sync, lang, form.record_id),
-                    trailing=ft.Icon(ft.Icons.CHEVRON_RIGHT),
-                    on_click=partial(session.open_tally, ballot.code),
+                    trailing=ft.Icon(ft.Icons.CHEVRON_RIGHT) if writes else None,
+                    on_click=partial(session.open_tally, ballot.code) if writes else None,
                 ),
             )
         )
     return out
 
 
-def _incidents(session: Session) -> list[ft.Control]:
+def _incidents(session: Session, writes: bool) -> list[ft.Control]:
     lang = session.lang
     recs = session.services.store.records(kind="incident", tps=session.tps_id, mine=True)
     rows: list[ft.Control] = [
         ft.ListTile(
             title=ft.Text(t(lang, f"cat_{r.fields.get('kategori') or 'lainnya'}")),
             subtitle=state_chip(lang, badge(r)),
-            on_click=partial(session.open_incident, r.id),
+            on_click=partial(session.open_incident, r.id) if writes else None,
         )
         for r in recs
     ]
     if not rows:
         rows.append(ft.Text(t(lang, "no_incidents")))
-    rows.append(
-        ft.OutlinedButton(
-            t(lang, "new_incident"), icon=ft.Icons.ADD, on_click=lambda: session.open_incident()
+    if writes:
+        rows.append(
+            ft.OutlinedButton(
+                t(lang, "new_incident"), icon=ft.Icons.ADD, on_click=lambda: session.open_incident()
+            )
         )
-    )
     return rows
 
 
@@ -76,16 +80,18 @@ def TpsHomeScreen(session: Session, live: SyncHandle) -> ft.Control:
     tps = session.services.regions.get(session.tps_id)
     if tps is None:
         return ft.Text(session.tps_id)
+    writes = session.writes_here()
     return ft.Column(
         keep(
             header(f"TPS {tps.number:03d} {tps.desa_name}", session.back, lang),
             ft.Text(
                 f"{t(lang, 'kecamatan')} {tps.kecamatan_name} · {t(lang, 'tps_code')} {tps.id}"
             ),
-            section(t(lang, "ballots"), _ballots(session, live)),
-            section(t(lang, "incidents_here"), _incidents(session)),
-            _assessment(session),
-            LocationCard(session, live),
+            None if writes else outside_scope(lang),
+            section(t(lang, "ballots"), _ballots(session, live, writes)),
+            section(t(lang, "incidents_here"), _incidents(session, writes)),
+            _assessment(session) if writes else None,
+            LocationCard(session, live) if writes else None,
         ),
         scroll=ft.ScrollMode.AUTO,
         expand=True,
