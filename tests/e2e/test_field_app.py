@@ -99,11 +99,17 @@ def test_ppwp_error_refused_then_final_synced(stack: Stack) -> None:
     assert got["pemilih_dpt_l"] == 100 and got["ss_diterima"] == 306 and got["disabilitas_j"] == 2
 
 
+def choose_category(page: Page, name: str) -> None:
+    dropdown = ident(page, "incident-category")  # the dropdown's own button node
+    dropdown.click()
+    page.get_by_role("button", name=name).click()
+    expect(dropdown).to_have_attribute("aria-expanded", "false", timeout=WAIT)
+
+
 def report_incident(page: Page) -> None:
     tab(page, "Laporan")
     page.get_by_role("button", name="Laporan baru").click()
-    page.locator("flt-semantics[role=button][aria-expanded]").first.click()
-    page.get_by_role("button", name="Politik uang").click()
+    choose_category(page, "Politik uang")
     fill(page, "Uraian kejadian", "Pembagian amplop di dekat TPS pukul 06.30")
     fill(page, "Terlapor", "Tim sukses X")
     expect(ident(page, "incident-chip")).to_contain_text("Draf", timeout=WAIT)
@@ -245,8 +251,7 @@ def test_photos_on_tally_and_incident_reach_the_server(stack: Stack) -> None:
         confirm_final(page)
         tab(page, "Laporan")
         page.get_by_role("button", name="Laporan baru").click()
-        page.locator("flt-semantics[role=button][aria-expanded]").first.click()
-        page.get_by_role("button", name="Politik uang").click()
+        choose_category(page, "Politik uang")
         fill(page, "Uraian kejadian", "Amplop dibagikan di depan TPS")
         attach(page, "incident-photos", [amplop])
         expect(ident(page, "incident-photos")).to_have_text("1 foto terlampir", timeout=WAIT)

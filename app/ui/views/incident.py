@@ -49,13 +49,17 @@ def _radios(form: IncidentForm, name: str, options: tuple[str, ...], lang: str) 
 
 
 def _category(form: IncidentForm, lang: str) -> ft.Control:
-    return ft.Dropdown(
-        label=t(lang, "kategori"),
-        value=form.values.get("kategori"),
-        disabled=not form.editable,
+    return ft.Semantics(
+        identifier="incident-category",
         expand=True,
-        options=[ft.DropdownOption(key=c, text=t(lang, f"cat_{c}")) for c in CATEGORIES],
-        on_select=lambda e: form.set("kategori", e.control.value),
+        content=ft.Dropdown(
+            label=t(lang, "kategori"),
+            value=form.values.get("kategori"),
+            disabled=not form.editable,
+            expand=True,
+            options=[ft.DropdownOption(key=c, text=t(lang, f"cat_{c}")) for c in CATEGORIES],
+            on_select=lambda e: form.set("kategori", e.control.value),
+        ),
     )
 
 
