@@ -118,6 +118,16 @@ S: dict[str, tuple[str, str]] = {
     "party_total": ("Jumlah partai: {n}", "Party total: {n}"),
     "party_vote": ("suara partai", "party vote"),
     "reason": ("Alasan", "Reason"),
+    # other record fields, as conflicts name them
+    "indikator": ("Indikator kerawanan", "Vulnerability indicators"),
+    "catatan": ("Catatan", "Notes"),
+    "status": ("Status", "Status"),
+    "alamat": ("Alamat", "Address"),
+    "proses": ("Proses penanganan", "Handling"),
+    "komentar": ("Komentar", "Comments"),
+    "diteruskan_ke": ("Diteruskan ke", "Forwarded to"),
+    "ditugaskan": ("Ditugaskan kepada", "Assigned to"),
+    "deleted": ("Dihapus", "Deleted"),
     "reason_help": (
         "Wajib bila ada peringatan atau saat mengoreksi data final",
         "Required when there are warnings or when correcting a final record",

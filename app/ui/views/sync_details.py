@@ -10,6 +10,7 @@ import flet as ft
 
 from app.store.regions import RegionIndex
 from app.ui.components import human_bytes, keep, section
+from app.ui.field_labels import field_label
 from app.ui.i18n import t
 from app.ui.state.sync_state import SyncStatus
 from app.ui.views.record_row import record_title
@@ -69,7 +70,7 @@ def conflict_section(sync: SyncStatus, regions: RegionIndex, lang: str) -> ft.Co
         line = t(
             lang,
             "conflict_line",
-            field=t(lang, str(row["field"])),
+            field=field_label(str(row["field"]), lang),
             current=_value(row["current_value"]),
             incoming=_value(row["incoming_value"]),
             winner=winner,

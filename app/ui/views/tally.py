@@ -7,6 +7,7 @@ from typing import cast
 import flet as ft
 
 from app.ui.components import finding_text, header, keep, section, use_model
+from app.ui.field_labels import field_label
 from app.ui.i18n import t
 from app.ui.state.session import Session
 from app.ui.state.sync_state import SyncHandle
@@ -16,14 +17,12 @@ from app.ui.views.correction import final_button, final_note, reason_field
 from app.ui.views.photos import PhotoStrip
 from app.ui.views.record_row import LiveChip
 from core.election import Ballot
-from core.tally_checks import LABELS
 
 
 def _summary(form: TallyForm, ballot: Ballot, lang: str) -> list[ft.Control]:
     f = form.fields()
-    lines = [f"{LABELS[n]} {t(lang, n)}: {f.get(n)}" for n in ("suara_sah", "suara_tidak_sah")]
-    lines.insert(0, f"I.B.4 J: {f.get('pengguna_hak_pilih_j')}")
-    lines.append(f"V.C {t(lang, 'suara_total')}: {f.get('suara_total')}")
+    names = ("pengguna_hak_pilih_j", "suara_sah", "suara_tidak_sah", "suara_total")
+    lines = [f"{field_label(n, lang)}: {f.get(n)}" for n in names]
     if ballot.kind == "pasangan":
         lines += [f"IV.{c.no} {c.nama}: {form.votes.get(str(c.no), 0)}" for c in ballot.pasangan]
     lines.append(t(lang, "photo_count", n=len(form.evidence.shas)))
