@@ -15,7 +15,7 @@ import flet as ft
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from app.main import AppConfig, build_services  # noqa: E402
+from app.main import WEB_RENDERER, AppConfig, build_services  # noqa: E402
 from app.sync import enrol  # noqa: E402
 from app.ui.console import console_view  # noqa: E402
 from app.ui.state.services import Services  # noqa: E402
@@ -40,7 +40,14 @@ def main() -> None:
         page.render_views(ConsoleApp, services)
 
     print(f"console: http://127.0.0.1:{config.port}/", flush=True)
-    ft.run(start, view=ft.AppView.WEB_BROWSER, host="127.0.0.1", port=config.port, no_cdn=True)
+    ft.run(
+        start,
+        view=ft.AppView.WEB_BROWSER,
+        host="127.0.0.1",
+        port=config.port,
+        no_cdn=True,
+        web_renderer=WEB_RENDERER,  # as the field app: see app/main.py
+    )
 
 
 if __name__ == "__main__":
