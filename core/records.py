@@ -146,6 +146,7 @@ class Incident(_Fields):
     diteruskan_ke: Literal["kpu", "dkpp", "gakkumdu", "lainnya"] | None = None
     ditugaskan: Short | None = None
     komentar: Annotated[list[Text], Field(max_length=200)] | None = None
+    alasan: Text | None = None  # why a final report was corrected
 
 
 class Assessment(_Fields):
@@ -156,6 +157,7 @@ class Assessment(_Fields):
     indikator: Annotated[dict[str, bool], Field(max_length=100)] | None = None
     catatan: Annotated[dict[str, Text], Field(max_length=100)] | None = None
     status: Status | None = None
+    alasan: Text | None = None  # why a final assessment was corrected
 
 
 class Location(_Fields):

@@ -18,7 +18,6 @@ from core.kerawanan import Assessed, categorize
 
 # core.records.Assessment has no `alasan` yet: the reason travels as a note under this key
 # (indicator codes are single letters, so it never hides an indicator's note).
-REASON_NOTE = "alasan_koreksi"
 
 
 @ft.observable
@@ -57,9 +56,6 @@ class AssessmentForm(Correctable):
             "indikator": dict(self.indikator),
             "catatan": dict(self.catatan),
         }
-
-    def with_reason(self, fields: dict[str, Any]) -> dict[str, Any]:
-        return {**fields, "catatan": {**fields["catatan"], REASON_NOTE: self.alasan}}
 
     def result(self) -> Assessed:
         return categorize(self.indikator, self.services.election.indicator_set)

@@ -21,7 +21,6 @@ TEXT_FIELDS = ("waktu", "tempat", "uraian", "pelapor_nama", "pelapor_alamat", "t
 REQUIRED = ("kategori", "waktu", "uraian")
 # core.records.Incident has no `alasan` yet: the reason travels as a comment, which the
 # supervisor console already shows under the report.
-REASON_PREFIX = "Alasan koreksi: "
 
 
 def now_text() -> str:
@@ -88,10 +87,6 @@ class IncidentForm(Correctable):
     def restore(self, fields: dict[str, Any]) -> None:
         self.values = dict(fields)
         self.evidence.shas = [str(s) for s in fields.get("bukti") or []]
-
-    def with_reason(self, fields: dict[str, Any]) -> dict[str, Any]:
-        comments = [*(fields.get("komentar") or []), REASON_PREFIX + self.alasan.strip()]
-        return {**fields, "komentar": comments}
 
     def set_reason(self, text: str) -> None:
         self.missing = []

@@ -7,9 +7,9 @@ import json
 from typing import Any
 
 from app.store import Store
-from app.ui.state.assessment_form import REASON_NOTE, AssessmentForm
+from app.ui.state.assessment_form import AssessmentForm
 from app.ui.state.correction import REASON_NEEDED
-from app.ui.state.incident_form import REASON_PREFIX, IncidentForm
+from app.ui.state.incident_form import IncidentForm
 from app.ui.state.services import Services
 from tests.app.ui.conftest import TPS
 
@@ -58,7 +58,7 @@ def test_assessment_correction_needs_a_reason_and_sends_a_new_version(
     [op] = queued(services.store)
     assert op == {
         "indikator": {"a": True, "p": True},
-        "catatan": {"a": "Pernah ricuh 2019", REASON_NOTE: "Banjir Februari terlewat"},
+        "alasan": "Banjir Februari terlewat",
         "status": "final",
     }
     reopened = AssessmentForm.load(services, TPS)
@@ -89,7 +89,7 @@ def test_final_incident_is_read_only_until_koreksi(services: Services) -> None:
     [op] = queued(services.store)  # only what changed, with the reason
     assert op == {
         "uraian": "Amplop berisi Rp50.000 dibagikan",
-        "komentar": [REASON_PREFIX + "Nilai uang baru diketahui"],
+        "alasan": "Nilai uang baru diketahui",
         "status": "final",
     }
     rec = services.store.record("inc1")
