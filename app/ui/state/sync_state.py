@@ -11,6 +11,7 @@ finalised while a photo crawls over 2G is still pushed on the next tick.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from app.ui.state.badge import Badge, badge
 _LOCK = threading.Lock()
 _UPLOAD_LOCK = threading.Lock()
 SENT_SHOWN = 20
+
+log = logging.getLogger(__name__)
 
 
 def run_sync(store: Store, progress: Callable[[Progress], None]) -> bool:
@@ -151,8 +154,16 @@ class SyncStatus:
         except (AuthError, SyncError) as exc:
             self.online, self.error_id, self.error_en = True, exc.message, exc.message_en
         except Exception as exc:  # never let the loop die; say what to do
-            self.error_id = f"Sinkron gagal, akan dicoba lagi otomatis ({type(exc).__name__})"
-            self.error_en = f"Sync failed, it will retry automatically ({type(exc).__name__})"
+            log.exception("sync failed")
+            code = type(exc).__name__
+            self.error_id = (
+                "Sinkron gagal, akan dicoba lagi otomatis; data tetap aman di HP. "
+                f"Jika terus berulang, laporkan ke admin (kode {code})"
+            )
+            self.error_en = (
+                "Sync failed; it will retry by itself and your data stays on the "
+                f"phone. If it keeps happening, tell your admin (code {code})"
+            )
         finally:
             self.busy, self.phase = False, ""
             self.refresh()
@@ -182,8 +193,16 @@ class SyncStatus:
         except (AuthError, SyncError) as exc:
             self.error_id, self.error_en = exc.message, exc.message_en
         except Exception as exc:  # never let the loop die; say what to do
-            self.error_id = f"Pengiriman foto gagal, akan dicoba lagi ({type(exc).__name__})"
-            self.error_en = f"Sending photos failed, it will retry ({type(exc).__name__})"
+            log.exception("photo upload failed")
+            code = type(exc).__name__
+            self.error_id = (
+                "Pengiriman foto gagal, akan dicoba lagi; foto tetap aman di HP. "
+                f"Jika terus berulang, laporkan ke admin (kode {code})"
+            )
+            self.error_en = (
+                "Sending photos failed; it will retry and the photos stay on the "
+                f"phone. If it keeps happening, tell your admin (code {code})"
+            )
         finally:
             self.uploading = False
             self.refresh()
