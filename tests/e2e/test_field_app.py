@@ -57,7 +57,8 @@ def test_enrol_with_cli_code_shows_my_tps(stack: Stack) -> None:
         shot(page, "01-enrol", page.get_by_role("textbox", name="Kode pendaftaran"))
         enrol(page, code)
         expect(page.get_by_text("TPS 001 Jantiganggong")).to_be_visible()
-        expect(page.get_by_text("[DEMO] Saksi PKB TPS 001 · Saksi")).to_be_visible()
+        who = "[DEMO] Saksi PKB TPS 001 · Saksi 1 Partai Kebangkitan Bangsa"
+        expect(page.get_by_text(who)).to_be_visible()  # name, role, party right after enrolling
         shot(page, "02-tps-pick", page.get_by_text("TPS 001 Jantiganggong"))
         tab(page, "Saya")
         expect(page.get_by_text("Partai: 1 Partai Kebangkitan Bangsa")).to_be_visible()

@@ -28,7 +28,12 @@ def _whoami(session: Session) -> ft.Control:
     if ident is None:
         return ft.Container()
     role = t(session.lang, f"role_{ident.role}")
-    return ft.Text(f"{ident.name} · {role}", weight=ft.FontWeight.W_600)
+    if ident.party is not None:  # a saksi: whose witness they are
+        role = f"{role} {session.party_label()}"
+    return ft.Semantics(
+        identifier="whoami",
+        content=ft.Text(f"{ident.name} · {role}", weight=ft.FontWeight.W_600),
+    )
 
 
 @ft.component
