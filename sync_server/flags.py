@@ -26,19 +26,22 @@ from sync_server.comparison import Comparison, Source, field_label, source_label
 WIB = timezone(timedelta(hours=7), "WIB")
 HIGH, MEDIUM, LOW = 3, 2, 1
 SEVERITY_NAMES = {HIGH: ("tinggi", "high"), MEDIUM: ("sedang", "medium"), LOW: ("rendah", "low")}
+# In the order a supervisor should read them (within one severity): what contradicts a decision,
+# who said what, impossible numbers, then the rest. The first flag is the one the queue shows.
 RULES: dict[str, tuple[str, str]] = {
-    "identity": ("Rumus C.Hasil tidak terpenuhi", "C.Hasil identity broken"),
-    "votes_above_dpt": ("Suara melebihi DPT + 2%", "Votes above DPT + 2%"),
-    "votes_above_max": ("Suara melebihi 300 + 2%", "Votes above 300 + 2%"),
-    "vote_conflict": ("Sumber berbeda pada suara calon", "Sources disagree on votes"),
-    "field_conflict": ("Sumber berbeda pada angka lain", "Sources disagree on a number"),
-    "photo_reused": ("Foto dipakai untuk TPS lain", "Photo used for another TPS"),
-    "changed_after_final": ("Diubah setelah final", "Changed after final"),
     "changed_after_verification": (
         "Berbeda dari hasil verifikasi",
         "Contradicts the verified values",
     ),
+    "vote_conflict": ("Sumber berbeda pada suara calon", "Sources disagree on votes"),
+    "votes_above_max": ("Suara melebihi 300 + 2%", "Votes above 300 + 2%"),
+    "votes_above_dpt": ("Suara melebihi DPT + 2%", "Votes above DPT + 2%"),
+    "photo_reused": ("Foto dipakai untuk TPS lain", "Photo used for another TPS"),
+    "identity": ("Rumus C.Hasil tidak terpenuhi", "C.Hasil identity broken"),
+    "changed_after_final": ("Diubah setelah final", "Changed after final"),
+    "field_conflict": ("Sumber berbeda pada angka lain", "Sources disagree on a number"),
 }
+_RANK = {rule: i for i, rule in enumerate(RULES)}
 REOPENS = "changed_after_verification"  # the rule that sends a verified TPS-ballot back
 
 
@@ -223,4 +226,8 @@ def all_flags(
     flags += decision_flags(c, ballot, election)
     flags += [reuse_flag(r, election) for r in reuses]
     flags += [change_flag(ch, election) for ch in changes]
-    return sorted(flags, key=lambda f: (-f.severity, f.rule, f.source, f.fields))
+    return sorted(flags, key=_reading_order)
+
+
+def _reading_order(f: Flag) -> tuple[int, int, str, str, tuple[str, ...]]:
+    return (-f.severity, _RANK.get(f.rule, len(_RANK)), f.rule, f.source, f.fields)

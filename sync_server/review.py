@@ -57,7 +57,8 @@ TPS_STATUSES = ("conflict", "one_source", "agree", "verified")
 
 
 def _top_flag(s: KeyState) -> dict[str, Any] | None:
-    """The flag the queue shows: what sent a verified TPS-ballot back, else the worst."""
+    """The flag the queue shows: what sent a verified TPS-ballot back, else the first (flags
+    come worst first, in reading order)."""
     flags: list[dict[str, Any]] = s.doc["flags"]
     back = [f for f in flags if f["rule"] == REOPENS]
     return (back or flags)[0] if flags else None
@@ -74,7 +75,8 @@ def _sort_key(sort: str) -> Callable[[dict[str, Any]], Any]:
             return (i["status"] if i["type"] == "tps" else "~incident", -i["severity"], *place)
         if sort == "sources":
             return (i.get("n_sources", 0), -i["severity"], *place)
-        return (-i["severity"], i["type"] != "tps", i["status"] != "conflict", *place)
+        disputed = i["status"] == "conflict" or REOPENS in i.get("rules", ())
+        return (-i["severity"], i["type"] != "tps", not disputed, *place)
 
     return key
 
@@ -173,7 +175,8 @@ def comparison(store: Store, who: Principal, tps: str, ballot: str) -> dict[str,
 
 
 def history(store: Store, record_id: str) -> list[dict[str, Any]]:
-    """Who changed what, when, from which device: the record's change-log entries."""
+    """Who changed what, when, from which device, and conflicts resolved on it (with the
+    reason): the record's change-log entries."""
     out = []
     names: dict[str, str] = {}
     for item in store.recon().history(record_id):
@@ -190,14 +193,24 @@ def history(store: Store, record_id: str) -> list[dict[str, Any]]:
                 "user_id": uid,
                 "user_name": names[uid],
                 "device_id": e.get("device_id"),
+                "kind": e.get("kind"),
                 "fields": e.get("fields", {}),
                 "conflicts": e.get("conflicts", []),
                 "note": e.get("note"),
+                "resolution": _resolution(e),
                 "hash": item.hash,
                 "prev_hash": item.prev_hash,
             }
         )
     return out
+
+
+def _resolution(e: dict[str, Any]) -> dict[str, Any] | None:
+    """What a conflict resolution entry decided (sync_server.resolution)."""
+    if e.get("kind") != "conflict_resolution":
+        return None
+    keys = ("conflict_id", "field", "choice", "value", "previous", "written", "alasan")
+    return {k: e.get(k) for k in keys}
 
 
 def totals(

@@ -3,6 +3,8 @@ conflicts and deployment."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -161,6 +163,10 @@ def test_incident_deadline_and_overdue(make_device: MakeDevice, wall):
     assert not row["open"] and not row["overdue"]
 
 
+def _resolve(sup, cid: int, **body) -> Any:
+    return sup.client.post(f"/v1/review/conflicts/{cid}/resolve", json=body, headers=sup.headers)
+
+
 def test_resolve_a_conflict_by_picking_a_value(make_device: MakeDevice):
     ptps = make_device("ptps")
     sup = make_device("supervisor", scope=["35.17"])
@@ -171,27 +177,87 @@ def test_resolve_a_conflict_by_picking_a_value(make_device: MakeDevice):
     h = sup.headers
     [c] = sup.client.get("/v1/review/conflicts", headers=h).json()
     assert (c["current_value"], c["incoming_value"], c["kind"]) == ("Budi", "Sari", "incident")
-    res = sup.client.post(
-        f"/v1/review/conflicts/{c['id']}/resolve", json={"choice": "current"}, headers=h
-    )
+    res = _resolve(sup, c["id"], choice="current", alasan="Budi yang bertugas di lapangan")
     assert res.status_code == 200, res.text
     assert res.json()["resolved"] and res.json()["value_now"] == "Budi"
     assert sup.client.get("/v1/review/conflicts", headers=h).json() == []
 
 
-def test_resolving_someone_elses_tally_is_refused_in_words(make_device: MakeDevice):
+def test_resolving_needs_a_reason_in_words(make_device: MakeDevice, store):
+    ptps = make_device("ptps")
+    sup = make_device("supervisor", scope=["35.17"])
+    send(ptps, "i1", {"jenis": "temuan", "tps": TPS}, kind="incident")
+    send(sup, "i1", {"ditugaskan": "Budi"}, kind="incident", hlc=pack(T0, 50))
+    send(sup, "i1", {"ditugaskan": "Sari"}, kind="incident", hlc=pack(T0, 60),
+         base={"ditugaskan": None})  # fmt: skip
+    [c] = sup.client.get("/v1/review/conflicts", headers=sup.headers).json()
+    log_before = len(list(store.log_entries()))
+    for body in ({"choice": "incoming"}, {"choice": "incoming", "alasan": "   "}):
+        res = _resolve(sup, c["id"], **body)
+        assert res.status_code == 422 and res.json()["code"] == "reason_required"
+        assert res.json()["message"].startswith("Tulis alasan penyelesaian konflik")
+    assert len(list(store.log_entries())) == log_before  # nothing written, still open
+    assert len(sup.client.get("/v1/review/conflicts", headers=sup.headers).json()) == 1
+
+
+def test_a_resolution_is_logged_with_who_when_why_even_when_nothing_changes(
+    make_device: MakeDevice, store, wall
+):
+    """The PTPS edits its own final tally on two phones; the supervisor keeps the current value:
+    no value is written, yet the change log, the conflict and the tally's history say who
+    resolved which conflict, when and why."""
+    ptps = make_device("ptps")
+    sup = make_device("supervisor", scope=["35.17"])
+    send(ptps, "t1", form(VOTES), hlc=pack(T0, 10))
+    first = {"dpt_j": [pack(T0, 10), ptps.id]}  # both phones saw the first version
+    send(ptps, "t1", {"dpt_j": 301}, hlc=pack(T0, 50), base=first)
+    send(ptps, "t1", {"dpt_j": 299}, hlc=pack(T0, 40), base=first)  # loses: a conflict
+    [c] = sup.client.get("/v1/review/conflicts", headers=sup.headers).json()
+    assert (c["current_value"], c["incoming_value"], c["value_now"]) == (301, 299, 301)
+    log_before = [e.id for e in store.log_entries()]
+    wall.ms = T0 + 3_600_000  # 14:00 WIB
+    res = _resolve(sup, c["id"], choice="current", alasan="Plano: DPT 301")
+    assert res.status_code == 200, res.text
+    doc = res.json()
+    assert doc["resolved"] and doc["value_now"] == 301
+    r = doc["resolution"]
+    assert (r["user_name"], r["choice"], r["value"], r["alasan"], r["written"]) == (
+        "Uji supervisor", "current", 301, "Plano: DPT 301", False
+    )  # fmt: skip
+    assert r["device_id"] == sup.id and r["at"] == "2024-02-14 14:00 WIB"
+    [entry] = [e.entry for e in store.log_entries() if e.id not in log_before]
+    assert entry["kind"] == "conflict_resolution" and entry["conflict_id"] == c["id"]
+    assert (entry["record_id"], entry["field"], entry["user_id"]) == ("t1", "dpt_j", sup.user_id)
+    from sync_server.chain import verify_chain
+
+    assert verify_chain(store.log_entries()) is None
+    [shown] = sup.client.get("/v1/review/conflicts", params={"include_resolved": True},
+                             headers=sup.headers).json()  # fmt: skip
+    assert shown["resolution"]["alasan"] == "Plano: DPT 301"
+    history = sup.client.get(f"/v1/review/tps/{TPS}/ppwp", headers=sup.headers).json()["history"]
+    last = history["t1"][-1]
+    assert last["kind"] == "conflict_resolution" and last["user_name"] == "Uji supervisor"
+    assert last["resolution"]["alasan"] == "Plano: DPT 301"
+    assert last["resolution"]["conflict_id"] == c["id"]
+    again = _resolve(sup, c["id"], choice="incoming", alasan="berubah pikiran")
+    assert again.status_code == 409 and "sudah diselesaikan oleh Uji supervisor" in (
+        again.json()["message"]
+    )
+
+
+def test_resolving_someone_elses_tally_is_refused_in_words(make_device: MakeDevice, store):
     ptps = make_device("ptps")
     sup = make_device("supervisor", scope=["35.17"])
     send(ptps, "t1", {"ballot": "ppwp", "dpt_j": 1}, hlc=pack(T0, 50))
     send(ptps, "t1", {"dpt_j": 2}, hlc=pack(T0, 60), base={"dpt_j": None})
     [c] = sup.client.get("/v1/review/conflicts", headers=sup.headers).json()
-    body = {"choice": "merge", "value": 3}
-    res = sup.client.post(f"/v1/review/conflicts/{c['id']}/resolve", json=body, headers=sup.headers)
+    log_before = len(list(store.log_entries()))
+    res = _resolve(sup, c["id"], choice="merge", value=3, alasan="rata-rata")
     assert res.status_code == 403 and "pembuatnya" in res.json()["message"]
-    ok = sup.client.post(
-        f"/v1/review/conflicts/{c['id']}/resolve", json={"choice": "incoming"}, headers=sup.headers
-    )
+    assert len(list(store.log_entries())) == log_before  # refused: no resolution logged
+    ok = _resolve(sup, c["id"], choice="incoming", alasan="Nilai terakhir PTPS benar")
     assert ok.status_code == 200 and ok.json()["resolved"]
+    assert ok.json()["resolution"]["written"] is False  # 2 was already the current value
 
 
 def test_deployment_plan(make_device: MakeDevice):
@@ -230,3 +296,29 @@ def test_reporting_progress_over_the_day_counts_each_tps_ballot_once(make_device
         ("15:00", 1, 2),
     ]
     assert body["reported"] == 2 and body["tps"] == 5
+
+
+def test_queue_pages_sorts_and_filters_by_status(make_device: MakeDevice):
+    ptps = make_device("ptps", scope=["35.17"])
+    polisi = make_device("polisi", scope=["35.17"])
+    for i, tps in enumerate((TPS, TPS_2, TPS_GUDO)):
+        send(ptps, f"p{i}", form(VOTES), tps=tps)
+        send(polisi, f"q{i}", form(VOTES, suara={**VOTES, "2": 100 + i}), tps=tps)
+    send(ptps, "i1", {"jenis": "laporan", "tps": TPS, "tingkat": "rendah"}, kind="incident")
+    sup = make_device("supervisor", scope=["35.17"])
+    get = lambda **q: sup.client.get("/v1/review/queue", params=q, headers=sup.headers).json()  # noqa: E731
+    whole = get()
+    assert whole["total"] == 4 and len(whole["items"]) == 4
+    assert [i["type"] for i in whole["items"]] == ["tps", "tps", "tps", "incident"]
+    pages = [get(limit=3, offset=0), get(limit=3, offset=3)]
+    assert [len(p["items"]) for p in pages] == [3, 1] and {p["total"] for p in pages} == {4}
+    assert pages[0]["items"] + pages[1]["items"] == whole["items"]
+    assert pages[1]["offset"] == 3 and pages[1]["counts"] == whole["counts"]
+    assert [i["tps"] for i in get(status="conflict", sort="tps", desc=True)["items"]] == [
+        TPS_GUDO, TPS_2, TPS
+    ]  # fmt: skip
+    assert [i["type"] for i in get(status="incident")["items"]] == ["incident"]
+    assert get(status="verified")["items"] == [] and get(status="verified")["total"] == 0
+    assert get(status="conflict")["counts"]["queue"] == 3  # counts ignore the status filter
+    bad = sup.client.get("/v1/review/queue", params={"limit": 0}, headers=sup.headers)
+    assert bad.status_code == 422
