@@ -62,9 +62,21 @@ class ReviewClient(Api):
         return dict(self.call("GET", "/v1/review/legend"))
 
     def queue(
-        self, kecamatan: str | None = None, ballot: str | None = None, flag: str | None = None
+        self,
+        kecamatan: str | None = None,
+        ballot: str | None = None,
+        flag: str | None = None,
+        *,
+        status: str | None = None,
+        sort: str | None = None,
+        desc: bool = False,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> dict[str, Any]:
-        params = {"kecamatan": kecamatan, "ballot": ballot, "flag": flag}
+        """One page of the queue (`limit` items from `offset`); `total` says how many match."""
+        params = {"kecamatan": kecamatan, "ballot": ballot, "flag": flag, "status": status,
+                  "sort": sort, "desc": "true" if desc else None, "offset": offset or None,
+                  "limit": limit}  # fmt: skip
         return dict(self.call("GET", "/v1/review/queue", params=_clean(params)))
 
     def comparison(self, tps: str, ballot: str) -> dict[str, Any]:

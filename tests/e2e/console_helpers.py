@@ -15,7 +15,8 @@ from typing import Any
 from playwright.sync_api import Browser, Page
 
 from app.store import Store, open_store
-from app.sync import SyncClient, SyncReport, enrol
+from app.store.photos import add_photo
+from app.sync import SyncClient, SyncReport, enrol, sync_and_upload
 from tests.e2e.conftest import (
     CHROME_ARGS,
     CHROMIUM,
@@ -29,6 +30,7 @@ from tests.e2e.conftest import (
     server_proc,
     user_id,
 )
+from tests.photos import form_photo
 from tests.server.recon_helpers import VOTES, form
 
 TPS = "3517012001001"
@@ -41,7 +43,11 @@ NAMES = {
     "ptps": "[DEMO] PTPS 001 Jantiganggong",
     "polisi": "[DEMO] Bhabinkamtibmas Jantiganggong",
     "saksi": "[DEMO] Saksi PKB TPS 001",
+    "saksi2": "[DEMO] Saksi Gerindra TPS 001",
 }
+# The DPR RI tally PTPS and the PKB witness agree on: party 1 (PKB) has 40 party votes plus
+# 12 and 5 for two candidates; party 2 has 55.
+DPR_VOTES = {"1": 40, "1.1": 12, "1.2": 5, "2": 55, "3": 20}
 
 
 @dataclass
@@ -52,6 +58,7 @@ class ConsoleStack:
     server_url: str
     console_url: str
     export_dir: Path
+    codes: dict[str, str]
 
     def stop(self) -> None:
         self.console.stop()
@@ -81,14 +88,32 @@ def push(store: Store, record_id: str, kind: str, fields: dict[str, Any]) -> Non
     sync(store)
 
 
+def upload(store: Store) -> None:
+    """Send the device's photos (after its records), as the Kirim screen does."""
+    ident = store.identity()
+    assert ident is not None
+    client = SyncClient(store, ident.server_url, ident.token, attempts=2)
+    try:
+        _, report = sync_and_upload(client)
+    finally:
+        client.close()
+    assert not report.failed, report
+
+
 def three_sources(tmp: Path, url: str, codes: dict[str, str]) -> None:
     """PTPS and saksi PKB wrote 99 for pair 1; the police officer's copy misread it as 44.
-    PTPS also reports an incident (politik uang) at the same TPS."""
+    PTPS and saksi PKB agree on the DPR RI tally. PTPS also reports an incident (politik uang)
+    at the same TPS."""
     ptps = device(tmp, url, codes[NAMES["ptps"]], "ptps")
-    push(ptps, "t-ptps", "tally", form(VOTES))
+    photo = add_photo(ptps, form_photo(1200, 900))  # the PTPS photographed the C.Hasil plano
+    push(ptps, "t-ptps", "tally", form(VOTES, photos=[photo]))
+    upload(ptps)
     push(device(tmp, url, codes[NAMES["polisi"]], "polisi"), "t-polisi", "tally",
          form(VOTES, suara={**VOTES, "1": 44}))  # fmt: skip
-    push(device(tmp, url, codes[NAMES["saksi"]], "saksi"), "t-saksi", "tally", form(VOTES))
+    saksi = device(tmp, url, codes[NAMES["saksi"]], "saksi")
+    push(saksi, "t-saksi", "tally", form(VOTES))
+    push(ptps, "d-ptps", "tally", form(DPR_VOTES, ballot="dpr_ri"))
+    push(saksi, "d-saksi", "tally", form(DPR_VOTES, ballot="dpr_ri"))
     push(ptps, "i-uang", "incident", {"jenis": "laporan", "kategori": "politik_uang", "tps": TPS,
          "tingkat": "tinggi", "uraian": "Amplop dibagikan dekat TPS pagi hari"})  # fmt: skip
 
@@ -129,7 +154,8 @@ def start(tmp: Path) -> ConsoleStack:
     except BaseException:
         server.stop()
         raise
-    return ConsoleStack(tmp, server, console, url, f"http://127.0.0.1:{cport}/", export_dir)
+    console_url = f"http://127.0.0.1:{cport}/"
+    return ConsoleStack(tmp, server, console, url, console_url, export_dir, codes)
 
 
 def launch(p: Any) -> Browser:
@@ -148,6 +174,15 @@ def open_console(browser: Browser, url: str) -> Page:
 
 def ident(page: Page, name: str) -> Any:
     return page.locator(f'[flt-semantics-identifier="{name}"]')
+
+
+def choose(page: Page, dropdown: str, option: str) -> None:
+    """Open the dropdown named `dropdown` (its semantics identifier) and pick `option`: the
+    open menu's items are buttons named by their text."""
+    ident(page, dropdown).click()
+    item = page.get_by_role("button", name=option, exact=True).last
+    item.wait_for(timeout=WAIT)
+    item.click()
 
 
 def rail(page: Page, label: str) -> None:

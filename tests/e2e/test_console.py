@@ -1,12 +1,15 @@
 """The supervisor console in Chromium at 1280x800 against a real server process: the misread
-TPS tops the queue, is verified with a reason, leaves the queue and moves the totals; the map
-and the deployment plan show Jombang's 21 kecamatan; exports are saved and read back; an
-incident moves along its status flow; a conflict is resolved. Screenshots of every screen go
+TPS tops the queue, is verified with a reason, leaves the queue and moves the totals, and comes
+back when a witness it did not see disagrees; the queue pages, filters and sorts; the map and
+the deployment plan show Jombang's 21 kecamatan; the dashboard and the GeoJSON follow the chosen
+ballot; exports are saved and read back for their content; an incident moves along its status
+flow; a conflict is resolved with a reason that shows afterwards. Screenshots of every screen go
 to artifacts/screenshots/console/."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 import zipfile
@@ -20,18 +23,24 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.e2e.conftest import CHROMIUM, ROOT, api
 from tests.e2e.console_helpers import (
+    DPR_VOTES,
+    NAMES,
     PHONE,
     TPS,
     WAIT,
     ConsoleStack,
+    choose,
+    device,
     ident,
     launch,
     open_console,
+    push,
     rail,
     shot,
     start,
 )
 from tests.e2e.ui import fill
+from tests.server.recon_helpers import VOTES, form
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 KECAMATAN = [r["nama"] for r in csv.DictReader((ROOT / "assets/data/jombang_kecamatan.csv")
@@ -69,9 +78,31 @@ def supervisor_token(stack: ConsoleStack) -> str:
     return ident_.token
 
 
-def kabupaten_votes(stack: ConsoleStack) -> dict[str, Any]:
-    path = "/v1/review/totals?level=kabupaten&ballot=ppwp"
-    return dict(api(stack.server_url, "GET", path, token=supervisor_token(stack))["rows"][0])
+def review(stack: ConsoleStack, path: str) -> Any:
+    return api(stack.server_url, "GET", f"/v1/review/{path}", token=supervisor_token(stack))
+
+
+def kabupaten_votes(stack: ConsoleStack, ballot: str = "ppwp") -> dict[str, Any]:
+    return dict(review(stack, f"totals?level=kabupaten&ballot={ballot}")["rows"][0])
+
+
+def queue_order(page: Page) -> list[str]:
+    """The items of the queue page, top to bottom on screen, by their Buka buttons (`tps-ballot`
+    or `incident-id`; the semantics nodes' DOM order is not the order they are drawn in)."""
+    found = page.locator('[flt-semantics-identifier^="open-"]').evaluate_all(
+        "els => els.map(e => [e.getBoundingClientRect().top,"
+        " e.getAttribute('flt-semantics-identifier')])"
+    )
+    return [str(name)[5:] for _, name in sorted(found)]
+
+
+def item_name(item: dict[str, Any]) -> str:
+    """An API queue item as queue_order names it."""
+    return (
+        f"incident-{item['id']}"
+        if item["type"] == "incident"
+        else f"{item['tps']}-{item['ballot']}"
+    )
 
 
 def dots(n: int) -> str:
@@ -118,6 +149,27 @@ def test_conflict_tops_queue_verify_updates_queue_and_totals(stack: ConsoleStack
     expect(votes).to_have_accessible_name(re.compile(r"TPS sudah pasti .* 1 terverifikasi"))
     shot(page, "05-dashboard")
 
+    # The Gerindra witness, whom the verification did not see, reports 45 for pair 1: the TPS
+    # comes back to the top of the queue with the reason, and its votes leave the totals.
+    gerindra = device(stack.tmp, stack.server_url, stack.codes[NAMES["saksi2"]], "saksi2")
+    push(gerindra, "t-saksi2", "tally", form(VOTES, suara={**VOTES, "1": 45}))
+    rail(page, "Antrean")
+    page.get_by_role("button", name="Muat ulang").click()
+    expect(ident(page, f"open-{TPS}-ppwp")).to_be_visible(timeout=WAIT)
+    assert queue_order(page)[0] == f"{TPS}-ppwp"
+    reason = page.get_by_text(re.compile(r"^IV no\. 1 diverifikasi 99, tetapi .*Gerindra \(2\) 45"))
+    expect(reason).to_be_visible()
+    shot(page, "05b-queue-reopened")
+    ident(page, f"open-{TPS}-ppwp").click()
+    expect(page.get_by_text(re.compile(r"^IV no\. 1\s+BEDA dari verifikasi$"))).to_be_visible(
+        timeout=WAIT
+    )
+    expect(page.get_by_text("45 ≠", exact=True)).to_be_visible()
+    shot(page, "05c-tps-reopened")
+    reopened = kabupaten_votes(stack)
+    assert reopened["values"].get("suara.1", 0) == before["values"].get("suara.1", 0)
+    assert reopened["decided"] == before["decided"]
+
 
 def test_map_and_deployment_plan_show_21_kecamatan(stack: ConsoleStack, page: Page):
     rail(page, "Peta")
@@ -153,8 +205,10 @@ def test_exports_are_saved_and_read_back(stack: ConsoleStack, page: Page):
     expect(ident(page, "export-folder")).to_contain_text(str(stack.export_dir), timeout=WAIT)
 
     def export(what: str, fmt: str) -> Path:
-        ident(page, f"export-{what}-{fmt}").click()
         notice = ident(page, "console-notice")
+        before = notice.inner_text() if notice.count() else ""
+        ident(page, f"export-{what}-{fmt}").click()
+        expect(notice).not_to_have_text(before, timeout=WAIT)  # this export's, not the last
         expect(notice).to_contain_text(re.compile(rf"Tersimpan: .*\.{fmt}$"), timeout=WAIT)
         path = Path(notice.inner_text().split("Tersimpan: ", 1)[1].strip())
         assert path.parent == stack.export_dir and path.is_file()
@@ -163,16 +217,64 @@ def test_exports_are_saved_and_read_back(stack: ConsoleStack, page: Page):
 
     book = openpyxl.load_workbook(export("tallies", "xlsx"), read_only=True)
     rows = list(book.active.iter_rows(values_only=True))
-    assert rows[0][0] == "ID TPS" and any(r[0] == TPS for r in rows[1:])
+    assert rows[0][0] == "ID TPS"
+    head = list(rows[0])
+    ours = {r[head.index("ID data")]: r for r in rows[1:] if r[0] == TPS}
+    assert {"t-ptps", "t-polisi", "t-saksi", "d-ptps", "d-saksi"} <= set(ours)
+    pair_1 = head.index("IV no. 1 [suara.1]")
+    assert (ours["t-ptps"][pair_1], ours["t-polisi"][pair_1]) == (99, 44)
+
     with export("reconciliation", "csv").open(encoding="utf-8-sig") as f:
-        recon = list(csv.reader(f))
-    assert len(recon) > 1
+        recon = list(csv.DictReader(f))
+    now = review(stack, f"tps/{TPS}/ppwp")  # what the server holds now
+    status = now["status_label"][0]
+    [row] = [r for r in recon if (r["ID TPS"], r["Surat suara"], r["Isian"]) ==
+             (TPS, "ppwp", "suara.1")]  # fmt: skip
+    assert row["Status TPS"] == status and row["Kecamatan"] == "Perak"
+    assert {"polisi=44", "ptps=99", "saksi:1=99"} <= set(row["Nilai per sumber"].split(", "))
+    assert row["Keadaan"] == "conflict" and "Polisi: V.A (suara sah)" in row["Tanda"]
+    assert row["Tanda"] == "; ".join(f["message_id"] for f in now["flags"])
+    dpr = [r for r in recon if (r["ID TPS"], r["Surat suara"]) == (TPS, "dpr_ri")]
+    assert dpr and {r["Status TPS"] for r in dpr} == {"Sumber sepakat"}
+
     geo = json.loads(export("geojson", "geojson").read_text(encoding="utf-8"))
     assert geo["type"] == "FeatureCollection" and len(geo["features"]) == 3858
+    choose(page, "export-geojson-ballot", "DPR RI")
+    dpr_geo = export("geojson", "geojson")
+    assert dpr_geo.name.startswith("tps-dpr_ri-")
+    props = {f["properties"]["tps"]: f["properties"] for f in json.loads(dpr_geo.read_text())
+             ["features"]}  # fmt: skip
+    assert len(props) == 3858
+    assert (props[TPS]["ballot"], props[TPS]["status"], props[TPS]["sources"]) == (
+        "dpr_ri", "agree", 2
+    )  # fmt: skip
+
     fill(page, "ID TPS", TPS)
     expect(ident(page, "export-evidence_tps-zip").get_by_role("button")).to_be_enabled(timeout=WAIT)
     with zipfile.ZipFile(export("evidence_tps", "zip")) as z:
-        assert z.namelist() and z.testzip() is None
+        assert z.testzip() is None
+        manifest = json.loads(z.read("manifest.json"))
+        listed = {f["name"]: f for f in manifest["files"]}
+        assert {"records.json", "history.json", "reconciliation.json"} <= set(listed)
+        for name, f in listed.items():  # each file is what the manifest's hash says
+            data = z.read(name)
+            assert (hashlib.sha256(data).hexdigest(), len(data)) == (f["sha256"], f["bytes"])
+        assert manifest["subject"] == {"tps": TPS}
+        records = {r["id"]: r for r in json.loads(z.read("records.json"))}
+        assert {"t-ptps", "t-polisi", "t-saksi", "d-ptps", "i-uang"} <= set(records)
+        assert records["t-polisi"]["fields"]["suara"]["1"] == 44
+        history = json.loads(z.read("history.json"))
+        first = history["t-ptps"][0]
+        assert len(first["hash"]) == 64 and first["user_name"] == NAMES["ptps"]
+        recon_doc = json.loads(z.read("reconciliation.json"))
+        assert recon_doc["dpr_ri"]["status"] == "agree"
+        assert recon_doc["ppwp"]["status"] == review(stack, f"tps/{TPS}/ppwp")["status"]
+        # the PTPS's photo of the plano, uploaded by its phone: in the bundle under its hash
+        [sha] = records["t-ptps"]["fields"]["photos"]
+        assert [n for n in z.namelist() if n.startswith("photos/")] == [f"photos/{sha}.jpg"]
+        jpeg = z.read(f"photos/{sha}.jpg")
+        assert hashlib.sha256(jpeg).hexdigest() == sha and jpeg[:2] == b"\xff\xd8"
+        assert manifest["photos_missing"] == []
     shot(page, "08-exports")
 
 
@@ -195,8 +297,82 @@ def test_incident_flow_and_conflict_resolution(stack: ConsoleStack, page: Page):
     expect(card).to_be_visible(timeout=WAIT)
     expect(page.get_by_text(re.compile("isian ditugaskan.*Bripka Sari")).first).to_be_visible()
     shot(page, "10-conflicts")
+    [open_conflict] = review(stack, "conflicts")
+    incoming = open_conflict["incoming_value"]  # whichever phone synced second
+    page.get_by_role("button", name="Pakai nilai masuk").first.click()  # no reason yet
+    expect(ident(page, "console-error")).to_contain_text("Tulis alasan penyelesaian konflik")
+    fill(page, "Alasan penyelesaian (wajib)", "Dikonfirmasi ke Kapolsek lewat radio")
     page.get_by_role("button", name="Pakai nilai masuk").first.click()
     expect(page.get_by_text("Tidak ada konflik terbuka.")).to_be_visible(timeout=WAIT)
+    page.get_by_role("switch", name="Tampilkan yang sudah selesai").click()
+    done = page.locator('[flt-semantics-identifier^="conflict-resolved-"]').first
+    expect(done).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text(re.compile(f"^Diselesaikan oleh {re.escape(NAMES['supervisor'])}"
+                                       r" · .* WIB · perangkat "))).to_be_visible()  # fmt: skip
+    expect(page.get_by_text("Alasan: Dikonfirmasi ke Kapolsek lewat radio")).to_be_visible()
+    expect(page.get_by_text(f"Dipakai: {incoming} (nilai masuk)", exact=True)).to_be_visible()
+    shot(page, "10b-conflict-resolved")
+    [row] = review(stack, "conflicts?include_resolved=true")
+    assert row["resolution"]["alasan"] == "Dikonfirmasi ke Kapolsek lewat radio"
+    assert row["value_now"] == incoming and row["resolution"]["user_name"] == NAMES["supervisor"]
+
+
+def test_queue_pages_filters_and_sorts(stack: ConsoleStack, page: Page):
+    """Every item needing a decision is reachable (pages with "n-m of t"), a status filter and
+    a click on a column header ask the server again."""
+    total = review(stack, "queue?limit=1")["total"]
+    assert total > 25  # the demo data fills more than one page of 25
+    expect(ident(page, "queue-range")).to_have_text(f"Menampilkan 1–{total} dari {total}",
+                                                    timeout=WAIT)  # fmt: skip
+    choose(page, "page-size", "25")
+    expect(ident(page, "queue-range")).to_have_text(f"Menampilkan 1–25 dari {total}",
+                                                    timeout=WAIT)  # fmt: skip
+    first_page = queue_order(page)
+    ident(page, "page-next").click()
+    expect(ident(page, "queue-range")).to_have_text(f"Menampilkan 26–{total} dari {total}",
+                                                    timeout=WAIT)  # fmt: skip
+    shot(page, "12-queue-page-2")
+    everything = review(stack, "queue")["items"]
+    second_page = queue_order(page)
+    shown = [*first_page, *second_page]
+    assert shown == [item_name(i) for i in everything]
+    ident(page, "page-first").click()
+    expect(ident(page, "queue-range")).to_have_text(f"Menampilkan 1–25 dari {total}",
+                                                    timeout=WAIT)  # fmt: skip
+
+    conflicts = review(stack, "queue?status=conflict")["items"]
+    choose(page, "filter-status", "Sumber berbeda")
+    expect(ident(page, "queue-range")).to_have_text(
+        f"Menampilkan 1–{len(conflicts)} dari {len(conflicts)}", timeout=WAIT
+    )
+    assert queue_order(page) == [f"{i['tps']}-{i['ballot']}" for i in conflicts]
+    page.get_by_role("columnheader", name="TPS", exact=True).click()  # sort by TPS id
+    by_tps = sorted(f"{i['tps']}-{i['ballot']}" for i in conflicts)
+    expect(page.locator('[flt-semantics-identifier^="open-"]').first).to_have_attribute(
+        "flt-semantics-identifier", f"open-{by_tps[0]}", timeout=WAIT
+    )
+    assert queue_order(page) == by_tps
+    page.get_by_role("columnheader", name="TPS", exact=True).click()  # and the other way
+    expect(page.locator('[flt-semantics-identifier^="open-"]').first).to_have_attribute(
+        "flt-semantics-identifier", f"open-{by_tps[-1]}", timeout=WAIT
+    )
+    assert queue_order(page) == by_tps[::-1]
+    shot(page, "13-queue-conflicts-by-tps")
+
+
+def test_dashboard_follows_the_chosen_ballot(stack: ConsoleStack, page: Page):
+    rail(page, "Dasbor")
+    expect(ident(page, "dash-votes")).to_be_visible(timeout=WAIT)
+    choose(page, "dash-ballot", "DPR RI")
+    pkb = DPR_VOTES["1"] + DPR_VOTES["1.1"] + DPR_VOTES["1.2"]  # party + its candidates
+    card = page.get_by_role("group", name=re.compile(rf"PKB Partai Kebangkitan Bangsa: {pkb}\b"))
+    expect(card).to_be_visible(timeout=WAIT)
+    expect(card).to_have_accessible_name(re.compile(r"Suara per calon/partai · DPR RI"))
+    expect(card).to_have_accessible_name(re.compile(r"Gerindra Partai Gerakan Indonesia Raya: 55"))
+    expect(card).to_have_accessible_name(re.compile(r"1 dari 3858 TPS sudah pasti"))
+    row = kabupaten_votes(stack, "dpr_ri")
+    assert row["decided"] == 1 and row["values"]["suara.1.1"] == DPR_VOTES["1.1"]
+    shot(page, "14-dashboard-dpr-ri")
 
 
 def test_english_is_complete_on_the_queue(stack: ConsoleStack, page: Page):

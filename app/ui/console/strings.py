@@ -57,6 +57,13 @@ S: dict[str, tuple[str, str]] = {
     "f_kecamatan": ("Kecamatan", "District"),
     "f_ballot": ("Surat suara", "Ballot"),
     "f_flag": ("Tanda", "Flag"),
+    "f_status": ("Status", "Status"),
+    "queue_range": ("Menampilkan {first}–{last} dari {total}", "Showing {first}–{last} of {total}"),
+    "page_first": ("Halaman pertama", "First page"),
+    "page_prev": ("Halaman sebelumnya", "Previous page"),
+    "page_next": ("Halaman berikutnya", "Next page"),
+    "page_last": ("Halaman terakhir", "Last page"),
+    "page_size": ("Baris per halaman", "Rows per page"),
     "col_severity": ("Tingkat", "Severity"),
     "col_tps": ("TPS", "TPS"),
     "col_ballot": ("Surat suara", "Ballot"),
@@ -84,6 +91,7 @@ S: dict[str, tuple[str, str]] = {
     "state_conflict": ("BEDA", "DIFFERS"),
     "state_single": ("satu sumber", "one source"),
     "state_verified": ("diverifikasi", "verified"),
+    "state_disputed": ("BEDA dari verifikasi", "DIFFERS from verified"),
     "photo": ("Foto", "Photo"),
     "no_photo": ("tanpa foto", "no photo"),
     "photo_title": ("Foto {sha}", "Photo {sha}"),
@@ -143,6 +151,32 @@ S: dict[str, tuple[str, str]] = {
     "conf_merge": ("Gabungkan", "Merge"),
     "conf_merge_value": ("Nilai gabungan", "Merged value"),
     "conf_resolved": ("Konflik diselesaikan.", "Conflict resolved."),
+    "conf_reason": ("Alasan penyelesaian (wajib)", "Reason for the resolution (required)"),
+    "conf_reason_required": (
+        "Tulis alasan penyelesaian konflik dulu, lalu pilih nilainya.",
+        "Write the reason for the resolution first, then pick the value.",
+    ),
+    "conf_show_resolved": ("Tampilkan yang sudah selesai", "Show resolved ones"),
+    "conf_done_by": (
+        "Diselesaikan oleh {who} · {at} · perangkat {device}",
+        "Resolved by {who} · {at} · device {device}",
+    ),
+    "conf_done_value": (
+        "Dipakai: {value} ({choice}){written}",
+        "Kept: {value} ({choice}){written}",
+    ),
+    "conf_not_written": (
+        " · nilai itu sudah berlaku, tidak ada yang diubah",
+        " · already current, nothing changed",
+    ),
+    "conf_done_reason": ("Alasan: {alasan}", "Reason: {alasan}"),
+    "choice_current": ("nilai sekarang", "current value"),
+    "choice_incoming": ("nilai masuk", "incoming value"),
+    "choice_merge": ("gabungan", "merged"),
+    "history_resolution": (
+        "menyelesaikan konflik #{id} pada {field}: {value} ({choice}); alasan: {alasan}",
+        "resolved conflict #{id} on {field}: {value} ({choice}); reason: {alasan}",
+    ),
     "conf_record": (
         "{kind} {record} · TPS {tps} · isian {field}",
         "{kind} {record} · TPS {tps} · field {field}",
@@ -191,8 +225,8 @@ S: dict[str, tuple[str, str]] = {
     # dashboard
     "dash_title": ("Dasbor", "Dashboard"),
     "dash_votes": (
-        "Suara per calon (PPWP, nilai sepakat/terverifikasi)",
-        "Votes per candidate (PPWP, agreed/verified values)",
+        "Suara per calon/partai · {ballot} (nilai sepakat/terverifikasi)",
+        "Votes per candidate/party · {ballot} (agreed/verified values)",
     ),
     "dash_decided": (
         "{d} dari {n} TPS sudah pasti ({p}%), {v} terverifikasi",
@@ -200,8 +234,8 @@ S: dict[str, tuple[str, str]] = {
     ),
     "dash_flags": ("Tanda terbanyak", "Top flags"),
     "dash_progress": (
-        "Progres laporan per kecamatan (PPWP)",
-        "Reporting progress per district (PPWP)",
+        "Progres laporan per kecamatan · {ballot}",
+        "Reporting progress per district · {ballot}",
     ),
     "dash_progress_note": (
         "Jam (WIB): jumlah TPS yang sudah mengirim C.Hasil final, bertambah sepanjang hari.",

@@ -34,7 +34,7 @@ def test_conflict_tops_queue_verify_clears_it_and_totals_change(world: World):
     assert decision["record_id"] in m.comparison.doc["history"]
     asyncio.run(m.go("dashboard"))
     votes = {no: v for no, _, v in m.dashboard.candidates()}
-    assert votes == {"1": 99, "2": 120, "3": 50}
+    assert votes == {"01": 99, "02": 120, "03": 50}
     decided, verified, total = m.dashboard.share()
     assert (decided, verified, total) == (1, 1, 3858)
     assert m.dashboard.reported() == 1

@@ -12,6 +12,7 @@ import zipfile
 import openpyxl
 
 from tests.app.console.conftest import TPS, World
+from tests.server.recon_helpers import VOTES, form
 
 
 def test_incident_status_flow_assign_and_comment(world: World):
@@ -58,8 +59,99 @@ def test_conflict_pick_and_merge(world: World):
     [row] = m.conflicts.rows
     assert {row["current_value"], row["incoming_value"]} == {"Budi", "Sari"}
     m.conflicts.type_merged(row["id"], "Budi dan Sari")
+    assert asyncio.run(m.conflicts.resolve(row["id"], "merge")) is False  # no reason yet
+    assert m.conflicts.error("id").startswith("Tulis alasan penyelesaian konflik")
+    assert len(m.conflicts.open_rows()) == 1
+    m.conflicts.type_reason(row["id"], "Keduanya ditugaskan, kata Kapolsek")
     assert asyncio.run(m.conflicts.resolve(row["id"], "merge")) is True
     assert m.conflicts.rows == [] and m.conflicts.notice("en") == "Conflict resolved."
+    asyncio.run(m.conflicts.set_show_resolved(True))
+    [done] = m.conflicts.rows
+    r = done["resolution"]
+    assert done["resolved"] and (r["choice"], r["value"]) == ("merge", "Budi dan Sari")
+    assert r["alasan"] == "Keduanya ditugaskan, kata Kapolsek" and r["written"] is True
+    assert r["user_name"] == "[DEMO] Supervisor Polres Jombang" and r["at"].endswith("WIB")
+    assert asyncio.run(m.conflicts.resolve(done["id"], "current")) is False  # already closed
+
+
+def test_queue_pages_sorts_and_filters(world: World):
+    world.three_sources()  # TPS 001: sources disagree
+    police = world.device("polisi")  # the Bhabinkamtibmas covers the whole desa
+    others = ("3517012001002", "3517012001003", "3517012001004")
+    for k, tps in enumerate(others):
+        police.save(f"i{k}", "incident", tps, {"jenis": "laporan", "tps": tps, "tingkat": "rendah"})
+    world.sync(police)
+    m = world.models()
+    q = m.queue
+    q.page_size = 2
+    asyncio.run(q.load())
+    assert q.total == 4 and len(q.items) == 2 and q.page_range() == (1, 2, 4)
+    assert q.items[0]["tps"] == TPS and q.items[0]["status"] == "conflict"
+    assert not q.has_prev() and q.has_next()
+    asyncio.run(q.next_page())
+    assert q.page_range() == (3, 4, 4) and not q.has_next() and q.has_prev()
+    assert {i["type"] for i in q.items} == {"incident"}
+    asyncio.run(q.set_filter("status", "conflict"))  # a filter starts at the first page
+    assert q.offset == 0 and q.total == 1 and q.items[0]["tps"] == TPS
+    asyncio.run(q.set_filter("status", "incident"))
+    assert q.total == 3 and {i["type"] for i in q.items} == {"incident"}
+    asyncio.run(q.set_filter("status", "all"))
+    asyncio.run(q.sort_by("tps", descending=True))
+    assert [i["tps"] for i in q.items] == [others[2], others[1]]
+    asyncio.run(q.last_page())
+    assert q.page_range() == (3, 4, 4) and [i["tps"] for i in q.items] == [others[0], TPS]
+    assert q.counts["queue"] == 1 and q.counts["incidents_open"] == 3
+
+
+def test_a_contradicted_verification_shows_what_differs(world: World):
+    """Verified 99; then a second witness reports 45 for pair 1: the TPS is back in the queue,
+    the field is marked and open for a new decision, which settles it again."""
+    world.three_sources()
+    m = world.models()
+    asyncio.run(m.open_tps(TPS, "ppwp"))
+    m.comparison.set_reason("Plano: 99")
+    assert asyncio.run(m.verify()) is True
+    assert m.queue.total == 0
+    cited = m.comparison.doc["decision"]["sumber"]
+    assert sorted(cited) == ["t-polisi", "t-ptps", "t-saksi"]
+    world.send("saksi2", "t-saksi2", form(VOTES, suara={**VOTES, "1": 45}))
+    asyncio.run(m.queue.load())
+    [item] = m.queue.items
+    assert (item["tps"], item["status"]) == (TPS, "verified")
+    assert item["top_flag"]["rule"] == "changed_after_verification"
+    asyncio.run(m.comparison.load())
+    [f] = [f for f in m.comparison.doc["fields"] if f["field"] == "suara.1"]
+    assert f["disputed"] == {"saksi:2": 45} and m.comparison.editable(f)
+    m.comparison.set_reason("Saksi Gerindra salah salin; plano 99")
+    nilai, bad = m.comparison.decision()
+    assert nilai == {"suara.1": 99} and bad == []
+    assert asyncio.run(m.verify()) is True
+    assert m.queue.total == 0
+
+
+def test_dashboard_and_geojson_for_another_ballot(world: World):
+    """Two sources agree on the DPR RI tally; the dashboard and the GeoJSON follow the ballot
+    the supervisor picks; a party's votes are its own plus its candidates'."""
+    dpr = {"1": 10, "1.1": 5, "1.2": 2, "2": 30, "3": 0}
+    world.send("ptps", "d-ptps", form(dpr, ballot="dpr_ri"))
+    world.send("polisi", "d-polisi", form(dpr, ballot="dpr_ri"))
+    m = world.models()
+    asyncio.run(m.go("dashboard"))
+    assert m.dashboard.ballot == "ppwp" and m.dashboard.share()[0] == 0
+    asyncio.run(m.dashboard.set_ballot("dpr_ri"))
+    d = m.dashboard
+    assert d.ballot_name("id") == "DPR RI" and d.share() == (1, 0, 3858)
+    votes = {short: v for short, _, v in d.candidates()}
+    assert len(votes) == 18 and votes["PKB"] == 17 and votes["Gerindra"] == 30
+    asyncio.run(d.set_ballot("pilkada"))  # not a ballot of this election: ignored
+    assert d.ballot == "dpr_ri"
+    e = m.exports
+    e.set_geo_ballot("dpr_ri")
+    path = asyncio.run(e.export("geojson", "geojson"))
+    assert path is not None and path.name.startswith("tps-dpr_ri")
+    features = json.loads(path.read_text())["features"]
+    mine = next(f["properties"] for f in features if f["properties"]["tps"] == TPS)
+    assert (mine["ballot"], mine["status"], mine["sources"]) == ("dpr_ri", "agree", 2)
 
 
 def test_plan_has_21_kecamatan_and_csv_reads_back(world: World):

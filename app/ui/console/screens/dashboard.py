@@ -1,13 +1,13 @@
-"""Dasbor: votes per candidate with the share of TPS decided and verified, the top flags, and
-reporting progress (current state per kecamatan, plus points recorded since the console opened;
-the server has no time series)."""
+"""Dasbor for the ballot the supervisor picks: votes per pair, candidate or party with the share
+of TPS decided and verified, the top flags, and reporting progress (per hour of the day from the
+server, and the current state per kecamatan)."""
 
 from __future__ import annotations
 
 import flet as ft
 import flet_charts as fch
 
-from app.ui.console.screens.widgets import header, status_line
+from app.ui.console.screens.widgets import ballot_options, dropdown, header, status_line
 from app.ui.console.state.console import Models
 from app.ui.console.state.dashboard import DashboardModel
 from app.ui.console.strings import t
@@ -26,13 +26,14 @@ def nice_max(value: float) -> float:
 
 def _bars(values: list[tuple[str, int]], color: str | None = None, height: int = 240) -> ft.Control:
     top = nice_max(max([v for _, v in values] + [1]))
+    many = len(values) > 10  # e.g. the 18 parties of a DPR ballot: thinner bars, smaller names
     groups = [
         fch.BarChartGroup(
             x=i,
             rods=[
                 fch.BarChartRod(
                     to_y=v,
-                    width=28,
+                    width=16 if many else 28,
                     border_radius=3,
                     color=color or BAR_COLORS[i % len(BAR_COLORS)],
                 )
@@ -41,7 +42,7 @@ def _bars(values: list[tuple[str, int]], color: str | None = None, height: int =
         for i, (_, v) in enumerate(values)
     ]
     labels = [
-        fch.ChartAxisLabel(value=i, label=ft.Text(name, size=11))
+        fch.ChartAxisLabel(value=i, label=ft.Text(name, size=9 if many else 11, no_wrap=True))
         for i, (name, _) in enumerate(values)
     ]
     chart: ft.Control = fch.BarChart(
@@ -72,10 +73,11 @@ def _votes(d: DashboardModel, lang: str) -> ft.Control:
     decided, verified, total = d.share()
     pct = round(100 * decided / total, 1) if total else 0
     lines: list[ft.Control] = [
-        ft.Text(f"0{no} {name}: {v:,}".replace(",", "."), size=13) for no, name, v in cands
+        ft.Text(f"{no} {name}: {v:,}".replace(",", "."), size=13, width=320)
+        for no, name, v in cands
     ]
     chart = (
-        _bars([(f"0{no}", v) for no, _, v in cands])
+        _bars([(no, v) for no, _, v in cands])
         if any(v for *_, v in cands)
         else (ft.Text(t(lang, "dash_no_votes"), italic=True))
     )
@@ -92,7 +94,9 @@ def _votes(d: DashboardModel, lang: str) -> ft.Control:
         ],
         spacing=4,
     )
-    return _card(t(lang, "dash_votes"), [chart, *lines, share], "dash-votes", width=700)
+    names = ft.Row(lines, wrap=True, spacing=12, run_spacing=2)
+    title = t(lang, "dash_votes", ballot=d.ballot_name(lang))
+    return _card(title, [chart, names, share], "dash-votes", width=700)
 
 
 def _flags(d: DashboardModel, lang: str) -> ft.Control:
@@ -136,7 +140,13 @@ def _progress(d: DashboardModel, lang: str) -> ft.Control:
     note = ft.Text(t(lang, "dash_progress_note"), size=12, italic=True)
     over_day: list[ft.Control] = [_bars(d.timeline, ft.Colors.TEAL_700, 180)] if d.timeline else []
     reported = ft.Text(f"{t(lang, 'dash_reported')}: {d.reported()}", weight=ft.FontWeight.BOLD)
-    return _card(t(lang, "dash_progress"), [reported, note, *over_day, *rows], "dash-progress")
+    title = t(lang, "dash_progress", ballot=d.ballot_name(lang))
+    return _card(title, [reported, note, *over_day, *rows], "dash-progress")
+
+
+def _ballot_choice(m: Models, d: DashboardModel, lang: str) -> ft.Control:
+    options = ballot_options(m.backend.election, lang)
+    return dropdown(t(lang, "f_ballot"), d.ballot, options, d.set_ballot, 360, "dash-ballot")
 
 
 @ft.component
@@ -144,6 +154,7 @@ def DashboardScreen(m: Models, d: DashboardModel, lang: str) -> ft.Control:
     return ft.Column(
         [
             header(t(lang, "dash_title"), lang, d.load),
+            _ballot_choice(m, d, lang),
             status_line(d, lang),
             ft.Row(
                 [_votes(d, lang), _flags(d, lang)], vertical_alignment=ft.CrossAxisAlignment.START

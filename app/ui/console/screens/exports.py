@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from app.ui.console.screens.widgets import header, later, status_line
+from app.ui.console.screens.widgets import ballot_options, dropdown, header, later, status_line
 from app.ui.console.state.console import Models
 from app.ui.console.state.exports import TABLES, ExportsModel
 from app.ui.console.strings import t
@@ -24,7 +24,7 @@ def _button(
     return ft.Semantics(identifier=f"export-{what}-{fmt}", content=button)
 
 
-def _tables(s: ExportsModel, lang: str) -> list[ft.Control]:
+def _tables(m: Models, s: ExportsModel, lang: str) -> list[ft.Control]:
     rows: list[ft.Control] = []
     for what in TABLES:
         rows.append(
@@ -36,10 +36,14 @@ def _tables(s: ExportsModel, lang: str) -> list[ft.Control]:
                 ]
             )
         )
+    ballots = ballot_options(m.backend.election, lang)
+    choice = dropdown(t(lang, "f_ballot"), s.geo_ballot, ballots, s.set_geo_ballot, 300,
+                      "export-geojson-ballot")  # fmt: skip
     rows.append(
         ft.Row(
             [
                 ft.Text(t(lang, "exp_geojson"), width=260, size=15),
+                choice,
                 _button(s, lang, "geojson", "geojson"),
             ]
         )
@@ -94,7 +98,7 @@ def ExportsScreen(m: Models, s: ExportsModel, lang: str) -> ft.Control:
         [
             header(t(lang, "exp_title"), lang),
             folder,
-            *_tables(s, lang),
+            *_tables(m, s, lang),
             ft.Divider(),
             *_evidence(m, s, lang),
             status_line(s, lang),

@@ -74,7 +74,7 @@ def _list(s: IncidentsModel, lang: str) -> ft.Control:
         picks.append(lambda rid=r["id"]: s.select(rid))
     if not rows:
         return ft.Text(t(lang, "inc_empty"), italic=True)
-    return table(cols, rows, colors=colors, on_select=picks)
+    return table(cols, rows, colors=colors, on_select=picks, keys=[r["id"] for r in s.rows])
 
 
 def _detail(s: IncidentsModel, lang: str) -> ft.Control:

@@ -1,4 +1,5 @@
-"""Antrean: TPS-ballots and incidents needing a decision, worst first, counts at the top."""
+"""Antrean: TPS-ballots and incidents needing a decision, worst first, counts at the top;
+filters (kecamatan, ballot, flag, status), sortable column headers, and pages with "n-m of t"."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from app.ui.console.screens.widgets import (
     count_card,
     dropdown,
     header,
+    later,
     severity_chip,
     status_chip,
     status_line,
     table,
 )
 from app.ui.console.state.console import Models
-from app.ui.console.state.queue import QueueModel
+from app.ui.console.state.queue import PAGE_SIZES, QueueModel
 from app.ui.console.strings import t
 
 
@@ -54,6 +56,10 @@ def _filters(m: Models, lang: str) -> ft.Control:
     rules = everything + [
         (k, v[1] if lang == "en" else v[0]) for k, v in q.legend.get("rules", {}).items()
     ]
+    statuses = everything + [
+        (k, q.status_words(k, lang)) for k in ("conflict", "one_source", "agree", "verified")
+    ]
+    statuses.append(("incident", t(lang, "type_incident")))
     return ft.Row(
         [
             dropdown(
@@ -61,12 +67,14 @@ def _filters(m: Models, lang: str) -> ft.Control:
                 q.kecamatan or "all",
                 kec,
                 lambda v: q.set_filter("kecamatan", v),
+                ident="filter-kecamatan",
             ),
             dropdown(
                 t(lang, "f_ballot"),
                 q.ballot or "all",
                 ballots,
                 lambda v: q.set_filter("ballot", v),
+                ident="filter-ballot",
                 width=300,
             ),
             dropdown(
@@ -74,7 +82,16 @@ def _filters(m: Models, lang: str) -> ft.Control:
                 q.flag or "all",
                 rules,
                 lambda v: q.set_filter("flag", v),
+                ident="filter-flag",
                 width=300,
+            ),
+            dropdown(
+                t(lang, "f_status"),
+                q.status or "all",
+                statuses,
+                lambda v: q.set_filter("status", v),
+                ident="filter-status",
+                width=220,
             ),
         ],
         wrap=True,
@@ -119,10 +136,59 @@ def _row(m: Models, item: dict[str, Any], lang: str) -> list[ft.Control | str]:
         tps_words,
         item["ballot"].upper(),
         status_chip(item["status"], q.status_words(item["status"], lang)),
-        ft.Text(flag_words, width=360, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS),
+        ft.Text(flag_words, width=300, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS),
         str(item.get("n_sources", "")),
         ft.Semantics(identifier=f"open-{item['tps']}-{item['ballot']}", content=button),
     ]
+
+
+def _key(item: dict[str, Any]) -> str:
+    if item.get("type") == "incident":
+        return f"incident:{item['id']}"
+    return f"tps:{item['tps']}:{item['ballot']}"
+
+
+# Column index -> the server's sort key (the flag column does not sort).
+SORT_COLUMNS = {0: "severity", 1: "tps", 2: "ballot", 3: "status", 5: "sources"}
+
+
+def _sorted_by(q: QueueModel) -> tuple[int, bool]:
+    """The header arrow: severity's default (worst first) shows as descending."""
+    index = next((i for i, k in SORT_COLUMNS.items() if k == q.sort), 0)
+    ascending = q.descending if q.sort == "severity" else not q.descending
+    return index, ascending
+
+
+def _pager(q: QueueModel, lang: str, end: str = "") -> ft.Control:
+    """Page buttons and "n-m of t"; `end` tells the copy below the table apart."""
+    first, last, total = q.page_range()
+    words = t(lang, "queue_range", first=first, last=last, total=total)
+    sizes = [(str(n), str(n)) for n in PAGE_SIZES]
+
+    def button(icon: ft.IconData, tip: str, go: Any, enabled: bool, ident: str) -> ft.Control:
+        b = ft.IconButton(icon, tooltip=t(lang, tip), on_click=later(go), disabled=not enabled)
+        return ft.Semantics(identifier=ident + end, content=b)
+
+    return ft.Row(
+        [
+            button(ft.Icons.FIRST_PAGE, "page_first", q.first_page, q.has_prev(), "page-first"),
+            button(ft.Icons.CHEVRON_LEFT, "page_prev", q.prev_page, q.has_prev(), "page-prev"),
+            ft.Semantics(identifier="queue-range" + end, content=ft.Text(words, size=14)),
+            button(ft.Icons.CHEVRON_RIGHT, "page_next", q.next_page, q.has_next(), "page-next"),
+            button(ft.Icons.LAST_PAGE, "page_last", q.last_page, q.has_next(), "page-last"),
+            dropdown(
+                t(lang, "page_size"),
+                str(q.page_size),
+                sizes,
+                lambda v: q.set_page_size(int(v)),
+                160,
+                "page-size" + end,
+            ),  # fmt: skip
+        ],
+        spacing=4,
+        wrap=True,
+        vertical_alignment=ft.CrossAxisAlignment.CENTER,
+    )
 
 
 @ft.component
@@ -131,9 +197,22 @@ def QueueScreen(m: Models, q: QueueModel, lang: str) -> ft.Control:
         t(lang, k)
         for k in ("col_severity", "col_tps", "col_ballot", "col_status", "col_flag", "col_sources")
     ] + [""]
-    rows = [_row(m, item, lang) for item in q.items[:300]]
+
+    async def sort(index: int, ascending: bool) -> None:
+        key = SORT_COLUMNS[index]
+        await q.sort_by(key, ascending if key == "severity" else not ascending)
+
+    rows = [_row(m, item, lang) for item in q.items]
     body: ft.Control = (
-        table(cols, rows, numeric=(5,))
+        table(
+            cols,
+            rows,
+            numeric=(5,),
+            sortable=tuple(SORT_COLUMNS),
+            sorted_by=_sorted_by(q),
+            on_sort=sort,
+            keys=[_key(i) for i in q.items],
+        )
         if rows
         else ft.Text(t(lang, "queue_empty"), size=16, italic=True)
     )
@@ -143,9 +222,14 @@ def QueueScreen(m: Models, q: QueueModel, lang: str) -> ft.Control:
             _counts(q, lang),
             _filters(m, lang),
             status_line(q, lang),
+            _pager(q, lang),
             ft.Semantics(
-                identifier="queue-table", content=ft.Row([body], scroll=ft.ScrollMode.AUTO)
+                identifier="queue-table",
+                # A new table for every page load: Flutter web left moved rows' semantics
+                # (what a screen reader and a test find) at their old places.
+                content=ft.Row([body], scroll=ft.ScrollMode.AUTO, key=f"page-{q.loaded}"),
             ),
+            _pager(q, lang, "-bottom") if len(q.items) > 10 else ft.Container(),
         ],
         spacing=12,
         scroll=ft.ScrollMode.AUTO,

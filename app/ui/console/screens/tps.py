@@ -62,7 +62,9 @@ def _value_cell(value: Any, differs: bool) -> ft.Control:
 
 def _field_cell(f: dict[str, Any], lang: str) -> ft.Control:
     words: list[ft.Control] = [ft.Text(f.get("label") or f["field"], weight=ft.FontWeight.W_600)]
-    if f.get("verified"):
+    if f.get("disputed"):
+        words.append(chip(t(lang, "state_disputed"), ft.Colors.RED_700, ft.Icons.REPLAY))
+    elif f.get("verified"):
         words.append(chip(t(lang, "state_verified"), ft.Colors.GREEN_800, ft.Icons.VERIFIED))
     elif f["state"] == "conflict":
         words.append(chip(t(lang, "state_conflict"), ft.Colors.RED_700, ft.Icons.CALL_SPLIT))
@@ -94,10 +96,11 @@ def _table(c: ComparisonModel, lang: str) -> ft.Control:
     rows = []
     fields = c.doc.get("fields", [])
     # Differences first (then form order), so the supervisor never scrolls to find them.
-    for f in sorted(fields, key=lambda f: f["state"] != "conflict"):
+    for f in sorted(fields, key=lambda f: not c.needs_decision(f) and f["state"] != "conflict"):
         values = f.get("values", {})
-        common = majority(values)
-        diff = f["state"] == "conflict"
+        disputed = f.get("disputed") or {}
+        common = f.get("value") if disputed else majority(values)
+        diff = f["state"] == "conflict" or bool(disputed)
         cells = [ft.DataCell(_field_cell(f, lang))]
         for s in sources:
             v = values.get(s["source"])
@@ -137,7 +140,6 @@ def _history(c: ComparisonModel, lang: str) -> ft.Control:
     items: list[ft.Control] = []
     for record_id, entries in c.doc.get("history", {}).items():
         for e in entries:
-            names = [k for k in e.get("fields", {}) if k != "status"]
             line = t(
                 lang,
                 "history_entry",
@@ -145,25 +147,35 @@ def _history(c: ComparisonModel, lang: str) -> ft.Control:
                 who=e.get("user_name", ""),
                 device=e.get("device_id") or "-",
             )
-            what = t(lang, "changed", fields=", ".join(names[:6]) + ("…" if len(names) > 6 else ""))
-            note = f" · {e['note']}" if e.get("note") else ""
-            items.append(ft.Text(f"{line}\n{record_id}: {what}{note}", size=12))
+            items.append(ft.Text(f"{line}\n{record_id}: {_what(e, lang)}", size=12))
     return ft.Column(items, spacing=6)
+
+
+def _what(e: dict[str, Any], lang: str) -> str:
+    """One history entry in words: the fields changed, or the conflict resolved and why."""
+    r = e.get("resolution")
+    if r:
+        return t(lang, "history_resolution", id=r.get("conflict_id"), field=r.get("field"),
+                 value=r.get("value"), choice=t(lang, f"choice_{r.get('choice')}"),
+                 alasan=r.get("alasan") or "-")  # fmt: skip
+    names = [k for k in e.get("fields", {}) if k != "status"]
+    what = t(lang, "changed", fields=", ".join(names[:6]) + ("…" if len(names) > 6 else ""))
+    return what + (f" · {e['note']}" if e.get("note") else "")
 
 
 def _verify_box(m: Models, c: ComparisonModel, lang: str, ask: Any) -> ft.Control:
     decision = c.doc.get("decision")
-    done = (
-        [
-            chip(
-                t(lang, "verified_by", alasan=decision.get("alasan", "")),
-                ft.Colors.GREEN_800,
-                ft.Icons.VERIFIED,
-            )
-        ]
-        if decision
-        else []
-    )
+    done: list[ft.Control] = []
+    if decision:  # a long reason wraps (a chip would run off the pane)
+        words = t(lang, "verified_by", alasan=decision.get("alasan", ""))
+        row = ft.Row(
+            [
+                ft.Icon(ft.Icons.VERIFIED, color=ft.Colors.WHITE, size=16),
+                ft.Text(words, color=ft.Colors.WHITE, weight=ft.FontWeight.W_600, expand=True),
+            ],
+            vertical_alignment=ft.CrossAxisAlignment.START,
+        )
+        done = [ft.Container(row, bgcolor=ft.Colors.GREEN_800, border_radius=12, padding=8)]
     return ft.Column(
         [
             *done,

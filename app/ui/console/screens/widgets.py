@@ -9,6 +9,7 @@ import flet as ft
 
 from app.ui.console.state.base import Loadable
 from app.ui.console.strings import t
+from core.election import Election
 
 STATUS_STYLE: dict[str, tuple[str, ft.IconData]] = {
     "conflict": (ft.Colors.RED_700, ft.Icons.CALL_SPLIT),
@@ -120,13 +121,27 @@ def table(
     numeric: Sequence[int] = (),
     colors: Sequence[str | None] | None = None,
     on_select: Sequence[Callable[[], Any] | None] | None = None,
+    sortable: Sequence[int] = (),
+    sorted_by: tuple[int, bool] | None = None,
+    on_sort: Callable[[int, bool], Awaitable[Any]] | None = None,
+    keys: Sequence[str] | None = None,
 ) -> ft.DataTable:
+    """`sortable` columns call `on_sort(index, ascending)` from their header; `sorted_by`
+    (index, ascending) draws the arrow. `keys` (one per row, stable per item) keep each row's
+    controls with its item when the rows change order; without them a row's controls are
+    updated in place, and Flutter web keeps the first semantics identifier of a node."""
+
     def cell(c: ft.Control | str) -> ft.DataCell:
         return ft.DataCell(ft.Text(c) if isinstance(c, str) else c)
 
+    async def sort(e: ft.DataColumnSortEvent) -> None:
+        if on_sort is not None:
+            await on_sort(e.column_index, e.ascending)
+
     def col(i: int, c: str | ft.Control) -> ft.DataColumn:
         label = ft.Text(c, weight=ft.FontWeight.BOLD) if isinstance(c, str) else c
-        return ft.DataColumn(label=label, numeric=i in numeric)
+        handler = sort if on_sort is not None and i in sortable else None
+        return ft.DataColumn(label=label, numeric=i in numeric, on_sort=handler)
 
     data_rows = []
     for i, r in enumerate(rows):
@@ -137,6 +152,7 @@ def table(
                 cells=[cell(c) for c in r],
                 color=color,
                 on_select_change=(lambda e, f=select: f()) if select else None,
+                key=keys[i] if keys else None,
             )
         )
     return ft.DataTable(
@@ -147,6 +163,8 @@ def table(
         data_row_min_height=40,
         data_row_max_height=56,
         show_checkbox_column=False,
+        sort_column_index=sorted_by[0] if sorted_by else None,
+        sort_ascending=sorted_by[1] if sorted_by else False,
     )
 
 
@@ -156,13 +174,16 @@ def dropdown(
     options: Sequence[tuple[str, str]],
     on_select: Callable[[str], Any],
     width: int = 220,
+    ident: str = "",
 ) -> ft.Control:
+    """`ident` names it for tests (flt-semantics-identifier)."""
+
     async def changed(e: ft.Event[ft.Dropdown]) -> None:
         result = on_select(str(e.control.value or ""))
         if hasattr(result, "__await__"):
             await result
 
-    return ft.Dropdown(
+    box = ft.Dropdown(
         label=label,
         value=value,
         width=width,
@@ -170,6 +191,12 @@ def dropdown(
         options=[ft.DropdownOption(key=k, text=text) for k, text in options],
         on_select=changed,
     )
+    return ft.Semantics(identifier=ident, content=box) if ident else box
+
+
+def ballot_options(election: Election, lang: str) -> list[tuple[str, str]]:
+    """(code, name) of every ballot of the election, for a dropdown."""
+    return [(b.code, b.name_en if lang == "en" else b.name_id) for b in election.ballots]
 
 
 def later(fn: Callable[..., Awaitable[Any]], *args: Any) -> Callable[[], Awaitable[None]]:

@@ -1,9 +1,9 @@
 """One TPS-ballot: sources side by side, the supervisor's decision, photos and history.
 
 A verification is a `verification` record saved in the device store and pushed by the normal
-sync; it decides the fields in conflict and any field the supervisor overrides (or, when none
-is open or changed, confirms every value), cites the source records and their photos, and
-carries the required reason.
+sync; it decides the fields in conflict or disputed since an earlier verification and any field
+the supervisor overrides (or, when none is open or changed, confirms every value), cites the
+source records and their photos, and carries the required reason.
 """
 
 from __future__ import annotations
@@ -39,9 +39,10 @@ class ComparisonModel(Loadable):
     sent: int = 0  # verifications sent from this screen
 
     async def open(self, tps: str, ballot: str) -> None:
-        if (tps, ballot) != (self.tps, self.ballot) or not self.doc:
+        """Show a TPS-ballot as the server has it now (sources may have changed since)."""
+        if (tps, ballot) != (self.tps, self.ballot):
             self.tps, self.ballot, self.reason, self.override_all = tps, ballot, "", False
-            await self.load()
+        await self.load()
 
     async def load(self) -> None:
         if not self.tps:
@@ -62,8 +63,14 @@ class ComparisonModel(Loadable):
         return out
 
     # -- the decision ---------------------------------------------------------------------
+    @staticmethod
+    def needs_decision(f: dict[str, Any]) -> bool:
+        """Sources disagree and nobody decided, or a source the verification did not see
+        contradicts it."""
+        return (f.get("state") == "conflict" and not f.get("verified")) or bool(f.get("disputed"))
+
     def editable(self, f: dict[str, Any]) -> bool:
-        return self.override_all or (f.get("state") == "conflict" and not f.get("verified"))
+        return self.override_all or self.needs_decision(f)
 
     def type_value(self, name: str, text: str) -> None:
         self.typed = {**self.typed, name: text.strip()}
@@ -85,7 +92,7 @@ class ComparisonModel(Loadable):
             value = int(text)
             every[name] = value
             changed = f.get("value") is not None and value != f.get("value")
-            if (f.get("state") == "conflict" and not f.get("verified")) or changed:
+            if self.needs_decision(f) or changed:
                 nilai[name] = value
         return (nilai or every), bad
 
@@ -100,9 +107,9 @@ class ComparisonModel(Loadable):
 
     def record_fields(self) -> dict[str, Any]:
         nilai, _ = self.decision()
-        sources = [
-            s["record_id"] for s in self.doc.get("sources", []) if s.get("source") != "resmi"
-        ]
+        # Every source seen, the official figure too: one the decision does not cite, or that
+        # changes after it, sends the TPS-ballot back when it disagrees.
+        sources = [s["record_id"] for s in self.doc.get("sources", [])]
         return {
             "tps": self.tps,
             "ballot": self.ballot,

@@ -1,5 +1,6 @@
-"""The dashboard: votes per candidate from decided values, the share of TPS decided and
-verified, the top flags, and reporting progress.
+"""The dashboard for one ballot (the supervisor picks any of the election's): votes per pair,
+candidate or party from decided values, the share of TPS decided and verified, the top flags,
+and reporting progress.
 
 Progress over the day comes from the server (/v1/review/progress: TPS reporting a first final
 tally, cumulative per hour, WIB); per kecamatan it is the current state from /totals.
@@ -11,12 +12,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.ui.console.state.base import Loadable
+from core.election import Contestant
 
-BALLOT = "ppwp"
+
+def _party_keys(party: int, caleg: list[Contestant]) -> list[str]:
+    """The vote keys of a party's total: its own votes and each of its candidates'."""
+    return [str(party), *(f"{party}.{c.no}" for c in caleg)]
 
 
 @dataclass
 class DashboardModel(Loadable):
+    ballot: str = "ppwp"
     kabupaten: dict[str, Any] = field(default_factory=dict)
     kecamatan: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[str, Any] = field(default_factory=dict)
@@ -25,11 +31,11 @@ class DashboardModel(Loadable):
     loaded: int = 0
 
     def _fetch(self) -> tuple[Any, ...]:
-        c = self.backend.client
-        kab = c.totals("kabupaten", BALLOT)["rows"]
-        kec = c.totals("kecamatan", BALLOT)["rows"]
-        queue = c.queue(ballot=BALLOT)
-        hours = c.progress(BALLOT)["hours"]
+        c, ballot = self.backend.client, self.ballot
+        kab = c.totals("kabupaten", ballot)["rows"]
+        kec = c.totals("kecamatan", ballot)["rows"]
+        queue = c.queue(ballot=ballot, limit=1)  # only its counts
+        hours = c.progress(ballot)["hours"]
         return (kab[0] if kab else {}), kec, queue.get("counts", {}), c.legend(), hours
 
     async def load(self) -> None:
@@ -40,16 +46,36 @@ class DashboardModel(Loadable):
         self.timeline = [(h["hour"][11:16], int(h["reported"])) for h in hours][-24:]
         self.loaded += 1
 
+    async def set_ballot(self, code: str) -> None:
+        if code in self.backend.election.ballot_codes() and code != self.ballot:
+            self.ballot = code
+            await self.load()
+
+    def ballot_name(self, lang: str) -> str:
+        b = self.backend.election.ballot(self.ballot)
+        return b.name_en if lang == "en" else b.name_id
+
     def reported(self) -> int:
         """TPS with at least one final tally for the ballot (every status but no data)."""
         by_status = self.counts.get("by_status", {})
         return sum(int(v) for k, v in by_status.items() if k != "no_data")
 
     def candidates(self) -> list[tuple[str, str, int]]:
-        """(number, name, decided votes) per presidential pair, in ballot order."""
+        """(short label, name, decided votes) per pair, candidate or party, in ballot order; a
+        party's votes are its own plus its candidates' (as the form's party total)."""
         values = self.kabupaten.get("values", {})
-        ballot = self.backend.election.ballot(BALLOT)
-        return [(str(c.no), c.nama, int(values.get(f"suara.{c.no}", 0))) for c in ballot.pasangan]
+        ballot = self.backend.election.ballot(self.ballot)
+
+        def votes(key: str) -> int:
+            return int(values.get(f"suara.{key}", 0))
+
+        if ballot.kind == "partai":
+            return [
+                (p.singkatan, p.nama, sum(votes(k) for k in _party_keys(p.no, p.caleg)))
+                for p in ballot.partai
+            ]
+        people = ballot.pasangan if ballot.kind == "pasangan" else ballot.calon
+        return [(f"{c.no:02d}", c.nama, votes(str(c.no))) for c in people]
 
     def share(self) -> tuple[int, int, int]:
         """(decided TPS, verified TPS, all TPS)."""

@@ -27,6 +27,7 @@ class ExportsModel(Loadable):
     saved: list[str] = field(default_factory=list)
     tps_text: str = ""
     incident_text: str = ""
+    geo_ballot: str = "ppwp"  # the ballot whose status and coverage the GeoJSON carries
 
     @property
     def folder(self) -> Path:
@@ -37,6 +38,10 @@ class ExportsModel(Loadable):
         path = self.folder / stamped(download.filename)
         path.write_bytes(download.data)
         return path
+
+    def set_geo_ballot(self, code: str) -> None:
+        if code in self.backend.election.ballot_codes():
+            self.geo_ballot = code
 
     async def export(self, what: str, fmt: str = "csv", lang: str = "id") -> Path | None:
         """Download one export with progress in KB, save it, and remember where."""
@@ -53,7 +58,7 @@ class ExportsModel(Loadable):
             if what in TABLES:
                 got = c.export(what, fmt, lang, progress)
             elif what == "geojson":
-                got = c.export_geojson("ppwp", progress)
+                got = c.export_geojson(self.geo_ballot, progress)
             elif what == "evidence_tps":
                 got = c.evidence_tps(self.tps_text.strip(), progress)
             else:
