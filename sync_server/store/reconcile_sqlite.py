@@ -70,6 +70,13 @@ class SqliteReconStore:
     def set_cursor(self, log_id: int) -> None:
         sql.upsert(self.db, "meta", {"key": "recon_cursor", "value": log_id}, "key")
 
+    def rules_version(self) -> str:
+        row = sql.one(self.db, "SELECT value FROM meta WHERE key = 'recon_rules'")
+        return str(row["value"]) if row else ""
+
+    def set_rules_version(self, version: str) -> None:
+        sql.upsert(self.db, "meta", {"key": "recon_rules", "value": version}, "key")
+
     # tally snapshots and photo uses
     def get_snapshot(self, record_id: str) -> Snapshot | None:
         rows = self._rows("SELECT * FROM recon_snapshot WHERE record_id = ?", [record_id])

@@ -181,3 +181,22 @@ def test_store_open_and_decided_match_the_key_state_rules(
     counts = rs.state_counts(QueueFilter(all_scope()))
     assert sorted((st, o, n) for st, o, _, n in counts) == [("conflict", True, 1),
                                                           ("verified", False, 1)]  # fmt: skip
+
+
+def test_rows_built_by_older_rules_are_rebuilt_on_the_next_review_read(
+    make_device: MakeDevice, store: SqliteStore
+):
+    """After an upgrade changes the rules, the stored rows are rebuilt from the log once."""
+    from sync_server.review import RULES_VERSION
+
+    d = _verify_conflict(make_device)
+    assert _get(d["sup"], "/v1/review/queue")["items"] == []
+    rs = store.recon()
+    assert rs.rules_version() == RULES_VERSION
+    with store.transaction():  # as an older server left them: stale, and an older version
+        store.db.execute("UPDATE recon_state SET status = 'conflict', rules = ',vote_conflict,'")
+        rs.set_rules_version("1")
+    assert _get(d["sup"], "/v1/review/queue")["items"] == []  # rebuilt: verified again
+    assert rs.rules_version() == RULES_VERSION
+    [state] = rs.states(QueueFilter(all_scope()))
+    assert state.status == "verified" and not state.open
