@@ -226,6 +226,16 @@ def history(store: Store, record_id: str) -> list[dict[str, Any]]:
     return out
 
 
+def record_history(store: Store, who: Principal, record_id: str) -> dict[str, Any]:
+    """One record's history, for any record in the caller's region (e.g. an incident)."""
+    record = store.get_record(record_id)
+    if record is None or not in_scope(who.user, record.tps):
+        raise ApiError(404, "unknown_record", f"Data {record_id} tidak ada di wilayah Anda",
+                       f"No record {record_id} in your area")  # fmt: skip
+    return {"record_id": record.id, "kind": record.kind, "tps": record.tps,
+            "entries": history(store, record.id)}  # fmt: skip
+
+
 def _resolution(e: dict[str, Any]) -> dict[str, Any] | None:
     """What a conflict resolution entry decided (sync_server.resolution)."""
     if e.get("kind") != "conflict_resolution":

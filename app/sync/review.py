@@ -82,6 +82,10 @@ class ReviewClient(Api):
     def comparison(self, tps: str, ballot: str) -> dict[str, Any]:
         return dict(self.call("GET", f"/v1/review/tps/{tps}/{ballot}"))
 
+    def history(self, record_id: str) -> list[dict[str, Any]]:
+        """A record's change-log entries (changes, and conflicts resolved on it), oldest first."""
+        return list(self.call("GET", f"/v1/review/history/{record_id}")["entries"])
+
     def totals(self, level: str = "kecamatan", ballot: str | None = None) -> dict[str, Any]:
         params = _clean({"level": level, "ballot": ballot})
         return dict(self.call("GET", "/v1/review/totals", params=params))

@@ -90,6 +90,12 @@ def comparison(who: Reviewer, store: StoreDep, tps: str, ballot: str) -> dict[st
     return review.comparison(store, who, tps, ballot)
 
 
+@router.get("/history/{record_id}")
+def record_history(who: Reviewer, store: StoreDep, record_id: str) -> dict[str, Any]:
+    """Who changed the record, when, from which device; conflicts resolved on it and why."""
+    return review.record_history(store, who, record_id)
+
+
 @router.get("/totals")
 def totals(
     who: Reviewer,

@@ -312,6 +312,16 @@ def test_incident_flow_and_conflict_resolution(stack: ConsoleStack, page: Page):
     expect(page.get_by_text("Alasan: Dikonfirmasi ke Kapolsek lewat radio")).to_be_visible()
     expect(page.get_by_text(f"Dipakai: {incoming} (nilai masuk)", exact=True)).to_be_visible()
     shot(page, "10b-conflict-resolved")
+    rail(page, "Insiden")  # the incident's history tells the resolution too
+    ident(page, "incident-i-uang").click()
+    resolved = page.get_by_text(
+        re.compile(
+            r"i-uang: menyelesaikan konflik #\d+ pada ditugaskan: "
+            r".*alasan: Dikonfirmasi ke Kapolsek lewat radio$"
+        )
+    )
+    expect(resolved).to_be_visible(timeout=WAIT)
+    shot(page, "10c-incident-history")
     [row] = review(stack, "conflicts?include_resolved=true")
     assert row["resolution"]["alasan"] == "Dikonfirmasi ke Kapolsek lewat radio"
     assert row["value_now"] == incoming and row["resolution"]["user_name"] == NAMES["supervisor"]

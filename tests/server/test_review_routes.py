@@ -181,6 +181,14 @@ def test_resolve_a_conflict_by_picking_a_value(make_device: MakeDevice):
     assert res.status_code == 200, res.text
     assert res.json()["resolved"] and res.json()["value_now"] == "Budi"
     assert sup.client.get("/v1/review/conflicts", headers=h).json() == []
+    got = sup.client.get("/v1/review/history/i1", headers=h).json()
+    assert (got["kind"], got["tps"]) == ("incident", TPS)
+    last = got["entries"][-1]
+    assert last["kind"] == "conflict_resolution" and last["user_name"] == "Uji supervisor"
+    assert last["resolution"]["alasan"] == "Budi yang bertugas di lapangan"
+    gudo = make_device("supervisor", scope=["35.17.02"])  # another kecamatan: not theirs
+    res = gudo.client.get("/v1/review/history/i1", headers=gudo.headers)
+    assert res.status_code == 404 and res.json()["code"] == "unknown_record"
 
 
 def test_resolving_needs_a_reason_in_words(make_device: MakeDevice, store):
@@ -240,8 +248,9 @@ def test_a_resolution_is_logged_with_who_when_why_even_when_nothing_changes(
     assert last["resolution"]["alasan"] == "Plano: DPT 301"
     assert last["resolution"]["conflict_id"] == c["id"]
     again = _resolve(sup, c["id"], choice="incoming", alasan="berubah pikiran")
-    assert again.status_code == 409 and "sudah diselesaikan oleh Uji supervisor" in (
-        again.json()["message"]
+    assert (
+        again.status_code == 409
+        and "sudah diselesaikan oleh Uji supervisor" in (again.json()["message"])
     )
 
 

@@ -72,6 +72,10 @@ def test_conflict_pick_and_merge(world: World):
     assert r["alasan"] == "Keduanya ditugaskan, kata Kapolsek" and r["written"] is True
     assert r["user_name"] == "[DEMO] Supervisor Polres Jombang" and r["at"].endswith("WIB")
     assert asyncio.run(m.conflicts.resolve(done["id"], "current")) is False  # already closed
+    asyncio.run(m.go("incidents"))  # the incident's own history says it too
+    assert m.incidents.selected == "i1"
+    last = m.incidents.history[-1]
+    assert last["resolution"]["alasan"] == "Keduanya ditugaskan, kata Kapolsek"
 
 
 def test_queue_pages_sorts_and_filters(world: World):

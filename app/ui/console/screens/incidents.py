@@ -7,7 +7,15 @@ from typing import Any
 
 import flet as ft
 
-from app.ui.console.screens.widgets import chip, header, later, severity_chip, status_line, table
+from app.ui.console.screens.widgets import (
+    chip,
+    header,
+    history_list,
+    later,
+    severity_chip,
+    status_line,
+    table,
+)
 from app.ui.console.state.console import Models
 from app.ui.console.state.incidents import FORWARD_TO, IncidentsModel
 from app.ui.console.strings import pick, t
@@ -36,7 +44,7 @@ def deadline_cell(row: dict[str, Any], lang: str) -> ft.Control:
 
 
 async def _select(s: IncidentsModel, record_id: str) -> None:
-    s.select(record_id)
+    await s.open(record_id)
 
 
 def _list(s: IncidentsModel, lang: str) -> ft.Control:
@@ -71,7 +79,7 @@ def _list(s: IncidentsModel, lang: str) -> ft.Control:
         )
         chosen = r["id"] == s.selected
         colors.append(ft.Colors.INDIGO_50 if chosen else ft.Colors.RED_50 if r["overdue"] else None)
-        picks.append(lambda rid=r["id"]: s.select(rid))
+        picks.append(lambda rid=r["id"]: s.open(rid))
     if not rows:
         return ft.Text(t(lang, "inc_empty"), italic=True)
     return table(cols, rows, colors=colors, on_select=picks, keys=[r["id"] for r in s.rows])
@@ -161,6 +169,9 @@ def _detail(s: IncidentsModel, lang: str) -> ft.Control:
             ft.Text(t(lang, "inc_comments"), weight=ft.FontWeight.BOLD),
             *comments,
             status_line(s, lang),
+            ft.Divider(),
+            ft.Text(t(lang, "history"), weight=ft.FontWeight.BOLD),
+            history_list(s.history, lang, row["id"]),
         ],
         spacing=8,
         scroll=ft.ScrollMode.AUTO,

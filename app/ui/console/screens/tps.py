@@ -11,6 +11,7 @@ from app.ui.console.screens.tps_dialogs import confirm_dialog, photo_dialog
 from app.ui.console.screens.widgets import (
     chip,
     header,
+    history_list,
     later,
     severity_chip,
     status_chip,
@@ -137,30 +138,11 @@ def _flags(c: ComparisonModel, lang: str) -> ft.Control:
 
 
 def _history(c: ComparisonModel, lang: str) -> ft.Control:
-    items: list[ft.Control] = []
-    for record_id, entries in c.doc.get("history", {}).items():
-        for e in entries:
-            line = t(
-                lang,
-                "history_entry",
-                at=e.get("at", ""),
-                who=e.get("user_name", ""),
-                device=e.get("device_id") or "-",
-            )
-            items.append(ft.Text(f"{line}\n{record_id}: {_what(e, lang)}", size=12))
+    items = [
+        history_list(entries, lang, record_id)
+        for record_id, entries in c.doc.get("history", {}).items()
+    ]
     return ft.Column(items, spacing=6)
-
-
-def _what(e: dict[str, Any], lang: str) -> str:
-    """One history entry in words: the fields changed, or the conflict resolved and why."""
-    r = e.get("resolution")
-    if r:
-        return t(lang, "history_resolution", id=r.get("conflict_id"), field=r.get("field"),
-                 value=r.get("value"), choice=t(lang, f"choice_{r.get('choice')}"),
-                 alasan=r.get("alasan") or "-")  # fmt: skip
-    names = [k for k in e.get("fields", {}) if k != "status"]
-    what = t(lang, "changed", fields=", ".join(names[:6]) + ("…" if len(names) > 6 else ""))
-    return what + (f" · {e['note']}" if e.get("note") else "")
 
 
 def _verify_box(m: Models, c: ComparisonModel, lang: str, ask: Any) -> ft.Control:

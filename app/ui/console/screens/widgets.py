@@ -151,7 +151,7 @@ def table(
             ft.DataRow(
                 cells=[cell(c) for c in r],
                 color=color,
-                on_select_change=(lambda e, f=select: f()) if select else None,
+                on_select_change=_on_select(select) if select else None,
                 key=keys[i] if keys else None,
             )
         )
@@ -166,6 +166,17 @@ def table(
         sort_column_index=sorted_by[0] if sorted_by else None,
         sort_ascending=sorted_by[1] if sorted_by else False,
     )
+
+
+def _on_select(fn: Callable[[], Any]) -> Callable[[Any], Awaitable[None]]:
+    """A row tap handler calling `fn`, awaited when it is a coroutine function."""
+
+    async def handler(_e: Any) -> None:
+        result = fn()
+        if hasattr(result, "__await__"):
+            await result
+
+    return handler
 
 
 def dropdown(
@@ -206,3 +217,31 @@ def later(fn: Callable[..., Awaitable[Any]], *args: Any) -> Callable[[], Awaitab
         await fn(*args)
 
     return handler
+
+
+def history_list(entries: list[dict[str, Any]], lang: str, record_id: str) -> ft.Control:
+    """One record's history: when, who, from which device, and what (or which conflict was
+    resolved and why)."""
+    items: list[ft.Control] = []
+    for e in entries:
+        line = t(
+            lang,
+            "history_entry",
+            at=e.get("at", ""),
+            who=e.get("user_name", ""),
+            device=e.get("device_id") or "-",
+        )
+        items.append(ft.Text(f"{line}\n{record_id}: {history_words(e, lang)}", size=12))
+    return ft.Column(items, spacing=6)
+
+
+def history_words(e: dict[str, Any], lang: str) -> str:
+    """One history entry in words: the fields changed, or the conflict resolved and why."""
+    r = e.get("resolution")
+    if r:
+        return t(lang, "history_resolution", id=r.get("conflict_id"), field=r.get("field"),
+                 value=r.get("value"), choice=t(lang, f"choice_{r.get('choice')}"),
+                 alasan=r.get("alasan") or "-")  # fmt: skip
+    names = [k for k in e.get("fields", {}) if k != "status"]
+    what = t(lang, "changed", fields=", ".join(names[:6]) + ("…" if len(names) > 6 else ""))
+    return what + (f" · {e['note']}" if e.get("note") else "")

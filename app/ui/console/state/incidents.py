@@ -32,18 +32,36 @@ class IncidentsModel(Loadable):
     comment_text: str = ""
     forward_to: str = "gakkumdu"
 
+    history: list[dict[str, Any]] = field(default_factory=list)  # of the selected incident
+
+    def _fetch(self, selected: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        client = self.backend.client
+        rows = client.incidents()
+        if selected not in {r["id"] for r in rows}:
+            selected = rows[0]["id"] if rows else ""
+        return rows, client.history(selected) if selected else []
+
     async def load(self) -> None:
-        got = await self.call(self.backend.client.incidents)
+        got = await self.call(self._fetch, self.selected)
         if got is not None:
-            self.rows = got
-            if self.selected not in {r["id"] for r in got}:
-                self.selected = got[0]["id"] if got else ""
+            self.rows, self.history = got
+            if self.selected not in {r["id"] for r in self.rows}:
+                self.selected = self.rows[0]["id"] if self.rows else ""
             self._fill_assign()
+
+    async def open(self, record_id: str) -> None:
+        """Select an incident and fetch its history (changes, conflicts resolved and why)."""
+        self.select(record_id)
+        got = await self.call(self.backend.client.history, record_id)
+        if got is not None and self.selected == record_id:
+            self.history = got
 
     def current(self) -> dict[str, Any] | None:
         return next((r for r in self.rows if r["id"] == self.selected), None)
 
     def select(self, record_id: str) -> None:
+        if record_id != self.selected:
+            self.history = []
         self.selected = record_id
         self.comment_text = ""
         self._fill_assign()
