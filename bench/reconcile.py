@@ -92,6 +92,8 @@ def fill(path: Path, copies: int, n_sources: int) -> tuple[list[str], Principal]
     # The prebuilt reconciliation rows already account for every prefilled log entry.
     conn.execute("INSERT OR REPLACE INTO meta (key, value) "
                  "SELECT 'recon_cursor', max(id) FROM changelog")  # fmt: skip
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('recon_rules', ?)",
+                 [reconcile.RULES_VERSION])  # fmt: skip
     conn.execute("COMMIT")
     conn.execute("PRAGMA synchronous = FULL")
     store.close()

@@ -43,6 +43,9 @@ from sync_server.store.recon_base import KeyState, QueueFilter, ReconStore, Snap
 ROOT = Path(__file__).resolve().parent.parent
 TRACKED = ("tally", "verification")
 CHUNK = 500  # log entries per catch-up transaction: pushes wait at most ~0.3 s for the lock
+# Bump when sync_server.comparison or sync_server.flags change what a stored row holds: the
+# next catch-up (the worker's, at server start) rebuilds every row from the change log.
+RULES_VERSION = "2"  # 2: changed_after_verification, identity errors high, reading order
 Key = tuple[str, str]
 
 
@@ -71,6 +74,10 @@ def catch_up(store: Store, election: Election | None, *, chunk: int = CHUNK) -> 
     touch once per chunk, however many of its tallies changed.
     """
     rs = store.recon()
+    if rs.rules_version() != RULES_VERSION:
+        with store.transaction():  # a second caller waits here, then finds the rows current
+            if rs.rules_version() != RULES_VERSION:
+                recompute_all_with(store, election)
     read = 0
     while True:
         with store.transaction():
@@ -103,10 +110,14 @@ def replay(rs: ReconStore, entry: dict[str, Any]) -> set[Key]:
 
 def recompute_all(store: Store, election_file: Path | None = None) -> int:
     """Rebuild every reconciliation row from the change log; returns the TPS-ballots kept."""
-    election = load_election(election_file)
+    return recompute_all_with(store, load_election(election_file))
+
+
+def recompute_all_with(store: Store, election: Election | None) -> int:
     rs = store.recon()
     with store.transaction():
         rs.clear()
+        rs.set_rules_version(RULES_VERSION)
         catch_up(store, election)
         for tps, ballot in rs.official_keys():
             recompute_key(rs, tps, ballot, election)

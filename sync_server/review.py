@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 from core.election import Election
@@ -20,30 +19,10 @@ from sync_server.comparison import STATUS_NAMES
 from sync_server.errors import ApiError, forbidden
 from sync_server.flags import REOPENS, RULES, SEVERITY_NAMES, local_time
 from sync_server.incidents import incident_rows
-from sync_server.reconcile import recompute_all
 from sync_server.scope import SUPERVISORS, in_scope, read_filter
 from sync_server.store.base import Store
 from sync_server.store.recon_base import KeyState, Level, QueueFilter
 from sync_server.store.reconcile_sqlite import LEVEL_DIGITS
-
-# Bump when sync_server.comparison or sync_server.flags change what a stored row holds: the next
-# review read rebuilds every row from the change log (rebuild_if_stale).
-RULES_VERSION = "2"  # 2: changed_after_verification, identity errors high, reading order
-
-
-def rebuild_if_stale(store: Store, election_file: Path | None) -> bool:
-    """Rebuild the reconciliation rows once after an upgrade changed the rules; True if it did.
-
-    Inside one transaction, so a second reader waits and then finds them current."""
-    rs = store.recon()
-    if rs.rules_version() == RULES_VERSION:
-        return False
-    with store.transaction():
-        if rs.rules_version() == RULES_VERSION:
-            return False
-        recompute_all(store, election_file)
-        rs.set_rules_version(RULES_VERSION)
-    return True
 
 
 def require_reviewer(who: Principal) -> None:

@@ -31,12 +31,9 @@ MEDIA = {
 
 
 def reviewer(who: CurrentDevice, store: StoreDep, runtime: RuntimeDep) -> Principal:
-    """A supervisor or admin; reconciliation is caught up with every push before they read
-    (and rebuilt first, once, when an upgrade changed its rules)."""
+    """A supervisor or admin; reconciliation is caught up with every push before they read."""
     review.require_reviewer(who)
-    election_file = runtime.settings.election_file
-    if not review.rebuild_if_stale(store, election_file):
-        catch_up(store, load_election(election_file))
+    catch_up(store, load_election(runtime.settings.election_file))
     return who
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 from sync_server.recon_worker import ReconWorker
+from sync_server.reconcile import RULES_VERSION
 from sync_server.store.sqlite import SqliteStore
 from tests.server.conftest import TPS, MakeDevice
 from tests.server.recon_helpers import VOTES, form, send
@@ -77,3 +78,20 @@ def test_a_started_worker_catches_up_with_what_the_log_holds(
     assert _states(store) == 0
     worker.start()  # as at server start: no push, no read
     assert _wait_for(lambda: _states(store) == 1)
+
+
+def test_after_an_upgrade_changed_the_rules_the_worker_rebuilds_at_start(
+    make_device: MakeDevice, store: SqliteStore
+):
+    ptps = make_device("ptps")
+    worker = ptps.client.app.state.runtime.recon_worker
+    send(ptps, "t1", form(VOTES))
+    assert _wait_for(lambda: _states(store) == 1)
+    worker.stop()
+    with store.transaction():  # rows as an older server's rules left them
+        store.db.execute("UPDATE recon_state SET status = 'stale'")
+        store.recon().set_rules_version("1")
+    worker.start()  # server start: no read needed
+    assert _wait_for(lambda: store.recon().rules_version() == RULES_VERSION)
+    [state] = store.db.execute("SELECT status FROM recon_state").fetchall()
+    assert state[0] == "one_source"

@@ -187,7 +187,7 @@ def test_rows_built_by_older_rules_are_rebuilt_on_the_next_review_read(
     make_device: MakeDevice, store: SqliteStore
 ):
     """After an upgrade changes the rules, the stored rows are rebuilt from the log once."""
-    from sync_server.review import RULES_VERSION
+    from sync_server.reconcile import RULES_VERSION
 
     d = _verify_conflict(make_device)
     assert _get(d["sup"], "/v1/review/queue")["items"] == []
