@@ -43,6 +43,7 @@ class Source:
     values: dict[str, int]
     photos: tuple[str, ...] = ()
     stamp: Stamp = (0, "")
+    seq: int = 0  # the server sequence of its last write (0: not a synced record)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Decision:
     photos: tuple[str, ...] = ()
     alasan: str = ""
     stamp: Stamp = (0, "")
+    seq: int = 0  # the server sequence of its last write
 
 
 @dataclass(frozen=True)
@@ -168,9 +170,12 @@ def _vote_sort_key(name: str) -> tuple[int, ...]:
 
 
 def unseen(source: Source, decision: Decision) -> bool:
-    """A source the decision did not see: written after it (a later HLC; equal stamps count as
-    seen), or not among the records it cites when it cites any."""
+    """A source the decision did not see: written after it (a later HLC, equal stamps count as
+    seen; or stored after it on the server, which catches a phone whose clock is behind), or not
+    among the records it cites when it cites any."""
     if source.stamp[0] > decision.stamp[0]:
+        return True
+    if source.seq and decision.seq and source.seq > decision.seq:
         return True
     return bool(decision.sumber) and source.record_id not in decision.sumber
 

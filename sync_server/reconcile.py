@@ -45,7 +45,8 @@ TRACKED = ("tally", "verification")
 CHUNK = 500  # log entries per catch-up transaction: pushes wait at most ~0.3 s for the lock
 # Bump when sync_server.comparison or sync_server.flags change what a stored row holds: the
 # next catch-up (the worker's, at server start) rebuilds every row from the change log.
-RULES_VERSION = "2"  # 2: changed_after_verification, identity errors high, reading order
+RULES_VERSION = "3"  # 2: changed_after_verification, identity errors high, reading order
+# 3: a source stored after the verification is unseen even when its phone's clock is behind
 Key = tuple[str, str]
 
 
@@ -176,7 +177,7 @@ def _source(record: StoredRecord) -> Source | None:
         return None
     stamp = max(record.stamps.values(), default=(0, ""))
     photos = tuple(_photos(record.fields))
-    return Source(name, record.id, record.author, flatten(record.fields), photos, stamp)
+    return Source(name, record.id, record.author, flatten(record.fields), photos, stamp, record.seq)
 
 
 def _decision(records: list[StoredRecord], ballot: str) -> Decision | None:
@@ -188,7 +189,7 @@ def _decision(records: list[StoredRecord], ballot: str) -> Decision | None:
     return Decision(
         r.id, r.author, flatten(f.get("nilai") or {}), tuple(f.get("sumber") or ()),
         tuple(f.get("photos") or ()), str(f.get("alasan") or ""),
-        max(r.stamps.values(), default=(0, "")),
+        max(r.stamps.values(), default=(0, "")), r.seq,
     )  # fmt: skip
 
 

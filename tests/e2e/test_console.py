@@ -21,7 +21,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.e2e.conftest import CHROMIUM, ROOT, api
+from tests.e2e.conftest import ROOT, api, need_browser
 from tests.e2e.console_helpers import (
     DPR_VOTES,
     NAMES,
@@ -49,8 +49,7 @@ KECAMATAN = [r["nama"] for r in csv.DictReader((ROOT / "assets/data/jombang_keca
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleStack]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium): no browser tests")
+    need_browser()
     st = start(tmp_path_factory.mktemp("console"))
     try:
         yield st

@@ -106,6 +106,21 @@ def test_a_source_changing_a_verified_value_sends_it_back(make_device: MakeDevic
     assert _kabupaten(sup)["values"]["suara.1"] == 99
 
 
+def test_a_change_from_a_phone_whose_clock_is_behind_still_sends_it_back(
+    make_device: MakeDevice,
+):
+    d = _verify_conflict(make_device)
+    sup = d["sup"]
+    assert _get(sup, "/v1/review/queue")["items"] == []
+    behind = pack(T0 + 1 * MINUTE, 7)  # written after the verification, stamped before it
+    send(d["ptps"], "t1", {"suara": {**VOTES, "1": 89}}, hlc=behind)
+    [item] = _get(sup, "/v1/review/queue")["items"]
+    assert "changed_after_verification" in item["rules"]
+    cmp = _get(sup, f"/v1/review/tps/{TPS}/ppwp")
+    [field] = [f for f in cmp["fields"] if f["field"] == "suara.1"]
+    assert field["disputed"] == {"ptps": 89}
+
+
 def test_a_new_source_disagreeing_with_the_verified_value_sends_it_back(
     make_device: MakeDevice,
 ):
