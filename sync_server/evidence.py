@@ -1,9 +1,11 @@
 """An evidence bundle (ZIP) for one TPS or one incident, for Bawaslu / Gakkumdu.
 
 Contents: `records.json` (current state of each record), `history.json` (its change-log entries
-with their hash chain), `reconciliation.json` (for a TPS), `photos/<sha256>.jpg` for every cited
-photo whose verified bytes are on this server, and `manifest.json` listing each file with its
-SHA-256 (and the photos that were cited but are not here yet).
+with their hash chain: each entry's `hash` is sha256 of `prev_hash` followed by `entry_json`,
+the entry exactly as the server stored it), `reconciliation.json` (for a TPS),
+`photos/<sha256>.jpg` for every cited photo whose verified bytes are on this server, and
+`manifest.json` listing each file with its SHA-256 (and the photos that were cited but are not
+here yet), with `how_to_check` saying the same in words.
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ def bundle(
             files[f"photos/{sha}.jpg"] = data
     manifest = {
         "subject": subject,
+        "how_to_check": HOW_TO_CHECK,
         "files": [
             {"name": n, "sha256": hashlib.sha256(b).hexdigest(), "bytes": len(b)}
             for n, b in sorted(files.items())
@@ -79,6 +82,16 @@ def bundle(
             z.writestr(name, data)
         z.writestr("manifest.json", _json(manifest))
     return out.getvalue()
+
+
+HOW_TO_CHECK = {
+    "id": "Setiap berkas: sha256 isinya sama dengan 'sha256' di daftar ini. Setiap entri "
+    "history.json: sha256(prev_hash + entry_json) sama dengan 'hash'; 'prev_hash' entri "
+    "sama dengan 'hash' entri sebelumnya di log server (perintah server: verify-log).",
+    "en": "Each file: the sha256 of its bytes equals its 'sha256' here. Each history.json "
+    "entry: sha256(prev_hash + entry_json) equals its 'hash'; the whole server log is checked "
+    "with the server command verify-log.",
+}
 
 
 def _json(value: Any) -> bytes:

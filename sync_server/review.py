@@ -200,6 +200,8 @@ def history(store: Store, record_id: str) -> list[dict[str, Any]]:
                 "resolution": _resolution(e),
                 "hash": item.hash,
                 "prev_hash": item.prev_hash,
+                # sha256(prev_hash + entry_json) == hash: anyone can check the chain link
+                "entry_json": item.text,
             }
         )
     return out

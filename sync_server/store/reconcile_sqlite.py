@@ -244,7 +244,7 @@ class SqliteReconStore:
     def history(self, record_id: str) -> list[LogEntry]:
         sql = "SELECT * FROM changelog WHERE json_extract(entry, '$.record_id') = ? ORDER BY id"
         return [
-            LogEntry(r["id"], json.loads(r["entry"]), r["prev_hash"], r["hash"])
+            LogEntry(r["id"], json.loads(r["entry"]), r["prev_hash"], r["hash"], r["entry"])
             for r in self._rows(sql, [record_id])
         ]
 
