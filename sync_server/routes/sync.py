@@ -53,6 +53,19 @@ async def push_body(request: Request, runtime: RuntimeDep) -> PushRequest:
         raw = _gunzip(raw, limit)
     if len(raw) > limit:
         raise _too_large(f"lebih dari {limit} byte", f"over {limit} bytes")
+    max_ops = runtime.settings.max_ops_per_push
+    try:  # the usual case in one pass; a bad body is parsed again below to say what is wrong
+        body = PushRequest.model_validate_json(raw)
+    except ValidationError:
+        return _explain(raw, max_ops)
+    if len(body.ops) > max_ops:
+        raise _too_large(f"{len(body.ops)} perubahan, maksimal {max_ops}",
+                         f"{len(body.ops)} ops > {max_ops}")  # fmt: skip
+    return body
+
+
+def _explain(raw: bytes, max_ops: int) -> PushRequest:
+    """A body that failed validation: the first thing wrong with it, as a clear error."""
     try:
         data: Any = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
@@ -62,7 +75,6 @@ async def push_body(request: Request, runtime: RuntimeDep) -> PushRequest:
             "Isi kiriman bukan JSON yang sah; perbarui aplikasi lalu coba lagi",
             "The request body is not valid JSON",
         ) from None
-    max_ops = runtime.settings.max_ops_per_push
     ops = data.get("ops") if isinstance(data, dict) else None
     if isinstance(ops, list) and len(ops) > max_ops:
         raise _too_large(f"{len(ops)} perubahan, maksimal {max_ops}", f"{len(ops)} ops > {max_ops}")
