@@ -75,7 +75,8 @@ class Change:
 
 @dataclass(frozen=True)
 class Reuse:
-    """A photo of this TPS-ballot's tally that a tally of another TPS also cites."""
+    """A photo of this TPS-ballot's tally that a record of another TPS also cites (a tally, or
+    an incident as its evidence)."""
 
     sha256: str
     source: str

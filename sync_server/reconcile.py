@@ -41,12 +41,14 @@ from sync_server.store.models import ReadFilter, StoredRecord
 from sync_server.store.recon_base import KeyState, QueueFilter, ReconStore, Snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
-TRACKED = ("tally", "verification")
+TRACKED = ("tally", "verification", "incident")  # incidents: only for their photos
+PHOTO_FIELD = {"tally": "photos", "incident": "bukti"}
 CHUNK = 500  # log entries per catch-up transaction: pushes wait at most ~0.3 s for the lock
 # Bump when sync_server.comparison or sync_server.flags change what a stored row holds: the
 # next catch-up (the worker's, at server start) rebuilds every row from the change log.
-RULES_VERSION = "3"  # 2: changed_after_verification, identity errors high, reading order
+RULES_VERSION = "4"  # 2: changed_after_verification, identity errors high, reading order
 # 3: a source stored after the verification is unseen even when its phone's clock is behind
+# 4: an incident's evidence photo counts as a use of that photo at its TPS
 Key = tuple[str, str]
 
 
@@ -134,10 +136,10 @@ def _final(fields: dict[str, Any]) -> bool:
     return fields.get("status") == "final" and not fields.get("deleted")
 
 
-def _photos(fields: dict[str, Any]) -> list[str]:
+def _photos(fields: dict[str, Any], name: str = "photos") -> list[str]:
     if fields.get("deleted"):
         return []
-    return sorted({p for p in fields.get("photos") or [] if isinstance(p, str)})
+    return sorted({p for p in fields.get(name) or [] if isinstance(p, str)})
 
 
 def _change(record: StoredRecord, before: dict[str, Any]) -> dict[str, Any] | None:
@@ -163,12 +165,14 @@ def track(rs: ReconStore, record: StoredRecord) -> set[Key]:
     rs.put_snapshot(Snapshot(record.id, record.tps, ballot, final, dict(record.fields), changes,
                              dict(record.stamps)))  # fmt: skip
     keys = {(record.tps, ballot)} | ({(snap.tps, snap.ballot)} if snap else set())
-    if record.kind == "tally":
-        hashes = sorted(set(_photos(snap.fields) if snap else []) | set(_photos(record.fields)))
+    name = PHOTO_FIELD.get(record.kind)
+    if name is not None:  # a C.Hasil photo, or an incident's evidence: reuse across TPS
+        now = _photos(record.fields, name)
+        hashes = sorted(set(_photos(snap.fields, name) if snap else []) | set(now))
         before = rs.photo_uses(hashes)
-        rs.set_photos(record.id, record.tps, ballot, _photos(record.fields))
+        rs.set_photos(record.id, record.tps, ballot, now)
         keys |= {(u.tps, u.ballot) for u in [*before, *rs.photo_uses(hashes)]}
-    return {k for k in keys if k[1]}
+    return {k for k in keys if k[1]}  # an incident has no ballot: only tallies are recomputed
 
 
 def _source(record: StoredRecord) -> Source | None:

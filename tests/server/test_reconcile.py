@@ -135,6 +135,20 @@ def test_photo_used_for_two_tps_flags_both(make_device: MakeDevice, store: Sqlit
     assert "photo_reused" not in _rules(_state(store))
 
 
+def test_a_cHasil_photo_reused_as_incident_evidence_at_another_tps_is_flagged(
+    make_device: MakeDevice, store: SqliteStore
+):
+    a = make_device("ptps", scope=[TPS])
+    b = make_device("ptps", scope=[TPS_GUDO])
+    send(a, "t-a", form(VOTES, photos=[SHA_A]))
+    send(b, "i-b", {"jenis": "laporan", "tps": TPS_GUDO, "bukti": [SHA_A]}, kind="incident",
+         tps=TPS_GUDO)  # fmt: skip
+    [flag] = [f for f in _state(store)["flags"] if f["rule"] == "photo_reused"]
+    assert TPS_GUDO in flag["message_id"] and flag["severity"] >= 3
+    send(b, "i-b", {"bukti": [SHA_B]}, kind="incident", tps=TPS_GUDO)  # evidence replaced
+    assert "photo_reused" not in _rules(_state(store))
+
+
 def test_change_after_final_is_flagged(make_device: MakeDevice, store: SqliteStore):
     ptps = make_device("ptps")
     send(ptps, "t1", form(VOTES))

@@ -47,11 +47,19 @@ verify_fields = st.fixed_dictionaries(
         "deleted": st.booleans(),
     },
 )
+incident_fields = st.fixed_dictionaries(
+    {"jenis": st.just("laporan")},
+    optional={
+        "bukti": st.lists(st.sampled_from(SHAS), max_size=2, unique=True),
+        "deleted": st.booleans(),
+    },
+)
 step = st.one_of(
     st.tuples(st.sampled_from(range(4)), st.integers(0, 4), tally_fields, st.integers(1, 40)),
     st.tuples(st.just(4), st.integers(0, 2), verify_fields, st.integers(1, 40)),
     st.tuples(st.just(-1), st.integers(0, 2), st.integers(0, 300), st.just(0)),
     st.tuples(st.just(-2), st.just(0), st.integers(1, 3), st.just(0)),  # catch up, in chunks
+    st.tuples(st.just(5), st.integers(0, 2), incident_fields, st.integers(1, 40)),
 )
 
 
@@ -72,10 +80,12 @@ def _push(store: SqliteStore, rt: Runtime, who: Principal, rid: str, tps: str, k
           fields: dict[str, Any], hlc: int, seq: int) -> None:  # fmt: skip
     op = {"op_id": f"o{seq}", "seq": seq, "record_id": rid, "kind": kind, "tps": tps,
           "fields": fields, "hlc": hlc}  # fmt: skip
-    if kind == "verification":
+    if kind in ("verification", "incident"):
         fields["tps"] = tps
     req = PushRequest(device_id=who.device.id, ops=[op])  # type: ignore[list-item]
-    sync_service.push(store, rt, who, req)
+    [result] = sync_service.push(store, rt, who, req).results
+    # every generated step is a valid write, except an empty tally (nothing to write)
+    assert result.status != "rejected" or result.code == "empty_op", result
 
 
 def _dump(store: SqliteStore) -> dict[str, list[tuple[Any, ...]]]:
@@ -98,8 +108,9 @@ def test_incremental_equals_full_recompute(steps):
                     election = load_election(rt.settings.election_file)
                     import_rows(store, [row], T0 + seq, "resmi.csv", election)
                     continue
-                kind = "verification" if actor == 4 else "tally"
-                _push(store, rt, who[actor], f"r{actor}-{k}", tps, kind, dict(fields),
+                kind = {4: "verification", 5: "incident"}.get(actor, "tally")
+                by = who[0 if actor == 5 else actor]  # incidents: reported by the PTPS
+                _push(store, rt, by, f"r{actor}-{k}", tps, kind, dict(fields),
                       pack(T0, counter), seq)  # fmt: skip
             catch_up(store, load_election(rt.settings.election_file))
             incremental = _dump(store)
