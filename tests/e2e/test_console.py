@@ -124,7 +124,7 @@ def test_conflict_tops_queue_verify_updates_queue_and_totals(stack: ConsoleStack
     page.get_by_role("button", name="Verifikasi").click()
     expect(page.get_by_text("Tulis alasannya dulu.")).to_be_visible()
     fill(page, "Alasan (wajib)", "Plano difoto PTPS: 99, salinan polisi salah baca")
-    page.get_by_role("button", name="Verifikasi").click()
+    page.keyboard.press("Control+Enter")  # the shortcut to verify (ux.md)
     expect(page.get_by_text("Verifikasi TPS 3517012001001")).to_be_visible(timeout=WAIT)
     shot(page, "03-tps-confirm")
     page.get_by_role("button", name="Simpan dan kirim").click()

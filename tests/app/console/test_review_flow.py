@@ -80,3 +80,23 @@ def test_photo_of_a_source_is_one_click_away(world: World):
     assert m.comparison.record_fields()["photos"] == [sha]
     m.comparison.close_photo()
     assert m.comparison.photo == b""
+
+
+def test_ctrl_enter_is_the_verify_shortcut():
+    from app.ui.console.screens.shell import shortcut
+
+    assert shortcut("Enter", ctrl=True) == "verify"
+    assert shortcut("Enter", ctrl=False) is None and shortcut("V", ctrl=True) is None
+
+
+def test_asking_opens_the_confirmation_only_when_the_decision_is_complete(world: World):
+    world.three_sources()
+    m = world.models()
+    asyncio.run(m.open_tps(TPS, "ppwp"))
+    m.comparison.ask()
+    assert not m.comparison.asking and m.comparison.error("id") == "Tulis alasannya dulu."
+    m.comparison.set_reason("Plano difoto: 99")
+    m.comparison.ask()
+    assert m.comparison.asking and m.comparison.error("id") == ""
+    m.comparison.cancel_ask()
+    assert not m.comparison.asking and m.comparison.doc["status"] == "conflict"  # nothing sent

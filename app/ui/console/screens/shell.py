@@ -5,7 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from app.ui.console.state.console import Models
-from app.ui.console.state.shell import Nav
+from app.ui.console.state.shell import TABS, Nav
 from app.ui.console.strings import t
 
 RAIL = (
@@ -41,12 +41,30 @@ def _body(m: Models, nav: Nav) -> ft.Control:
     return screens[nav.tab]()
 
 
+def shortcut(key: str, ctrl: bool) -> str | None:
+    """The console's keyboard shortcuts (ux.md): Ctrl+Enter (Cmd+Enter) verifies the open TPS.
+    Opening a queue row is Tab to its "Buka" button and Enter, as for any button."""
+    if ctrl and key == "Enter":
+        return "verify"
+    return None
+
+
 @ft.component
 def Shell(m: Models, nav: Nav) -> ft.Control:
     async def first() -> None:
         await m.go(nav.tab)
 
+    def on_key(e: ft.KeyboardEvent) -> None:
+        if shortcut(e.key, e.ctrl or e.meta) == "verify" and TABS[nav.tab] == "tps":
+            m.comparison.ask()
+
+    def listen() -> None:
+        page = ft.context.page
+        page.on_keyboard_event = on_key
+        page.update()
+
     ft.use_effect(first, [])
+    ft.use_effect(listen, [])
 
     async def change(e: ft.Event[ft.NavigationRail]) -> None:
         await m.go(int(e.control.selected_index or 0))

@@ -173,8 +173,13 @@ def _verify_box(m: Models, c: ComparisonModel, lang: str, ask: Any) -> ft.Contro
                 min_lines=2,
                 on_change=lambda e: c.set_reason(str(e.control.value or "")),
             ),
-            ft.FilledButton(
-                t(lang, "verify"), icon=ft.Icons.VERIFIED, on_click=ask, disabled=c.loading
+            ft.Row(
+                [
+                    ft.FilledButton(
+                        t(lang, "verify"), icon=ft.Icons.VERIFIED, on_click=ask, disabled=c.loading
+                    ),
+                    ft.Text("Ctrl+Enter", size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+                ]
             ),
         ],
         spacing=8,
@@ -201,18 +206,10 @@ def _picker(m: Models, c: ComparisonModel, lang: str, typed: str, set_typed: Any
 
 @ft.component
 def TpsScreen(m: Models, c: ComparisonModel, lang: str) -> ft.Control:
-    asking, set_asking = ft.use_state(False)
     typed, set_typed = ft.use_state(c.tps)
-    ft.use_dialog(confirm_dialog(m, c, lang, lambda: set_asking(False)) if asking else None)
+    ft.use_dialog(confirm_dialog(m, c, lang, c.cancel_ask) if c.asking else None)
     ft.use_dialog(photo_dialog(c, lang))
-
-    def ask() -> None:
-        problem = c.problem(lang)
-        if problem:
-            c.fail((c.problem("id"), c.problem("en")))
-        else:
-            c.fail(("", ""))
-            set_asking(True)
+    ask = c.ask
 
     if not c.doc:
         return ft.Column(

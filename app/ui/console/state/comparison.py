@@ -37,6 +37,18 @@ class ComparisonModel(Loadable):
     photo_sha: str = ""
     photo: bytes = b""
     sent: int = 0  # verifications sent from this screen
+    asking: bool = False  # the confirmation (summary of the decision) is open
+
+    def ask(self) -> None:
+        """Verify was asked for (button or Ctrl+Enter): confirm, or say what is missing."""
+        if self.problem("id"):
+            self.fail((self.problem("id"), self.problem("en")))
+            return
+        self.fail(("", ""))
+        self.asking = True
+
+    def cancel_ask(self) -> None:
+        self.asking = False
 
     async def open(self, tps: str, ballot: str) -> None:
         """Show a TPS-ballot as the server has it now (sources may have changed since)."""
