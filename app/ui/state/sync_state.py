@@ -29,6 +29,23 @@ _UPLOAD_LOCK = threading.Lock()
 SENT_SHOWN = 20
 
 log = logging.getLogger(__name__)
+_FAILED = {
+    "sync": ("Sinkron gagal", "data", "Sync failed", "your data stays"),
+    "photos": ("Pengiriman foto gagal", "foto", "Sending photos failed", "the photos stay"),
+}
+
+
+def unexpected(what: str, exc: Exception) -> tuple[str, str]:
+    """Words for an error nobody planned for: it is logged, the data is safe, it retries."""
+    log.exception("%s failed", what)
+    fail_id, thing, fail_en, stays = _FAILED[what]
+    code = type(exc).__name__
+    return (
+        f"{fail_id}, akan dicoba lagi otomatis; {thing} tetap aman di HP. "
+        f"Jika terus berulang, laporkan ke admin (kode {code})",
+        f"{fail_en}; it will retry by itself and {stays} on the phone. "
+        f"If it keeps happening, tell your admin (code {code})",
+    )
 
 
 def run_sync(store: Store, progress: Callable[[Progress], None]) -> bool:
@@ -154,16 +171,7 @@ class SyncStatus:
         except (AuthError, SyncError) as exc:
             self.online, self.error_id, self.error_en = True, exc.message, exc.message_en
         except Exception as exc:  # never let the loop die; say what to do
-            log.exception("sync failed")
-            code = type(exc).__name__
-            self.error_id = (
-                "Sinkron gagal, akan dicoba lagi otomatis; data tetap aman di HP. "
-                f"Jika terus berulang, laporkan ke admin (kode {code})"
-            )
-            self.error_en = (
-                "Sync failed; it will retry by itself and your data stays on the "
-                f"phone. If it keeps happening, tell your admin (code {code})"
-            )
+            self.error_id, self.error_en = unexpected("sync", exc)
         finally:
             self.busy, self.phase = False, ""
             self.refresh()
@@ -193,16 +201,7 @@ class SyncStatus:
         except (AuthError, SyncError) as exc:
             self.error_id, self.error_en = exc.message, exc.message_en
         except Exception as exc:  # never let the loop die; say what to do
-            log.exception("photo upload failed")
-            code = type(exc).__name__
-            self.error_id = (
-                "Pengiriman foto gagal, akan dicoba lagi; foto tetap aman di HP. "
-                f"Jika terus berulang, laporkan ke admin (kode {code})"
-            )
-            self.error_en = (
-                "Sending photos failed; it will retry and the photos stay on the "
-                f"phone. If it keeps happening, tell your admin (code {code})"
-            )
+            self.error_id, self.error_en = unexpected("photos", exc)
         finally:
             self.uploading = False
             self.refresh()

@@ -186,3 +186,11 @@ def test_every_string_has_both_languages_and_every_key_used_exists() -> None:
         used |= set(re.findall(r"\bt\(\s*(?:session\.)?lang,\s*\"([a-z_A-Z]+)\"", path.read_text()))
     assert used and used <= set(S), used - set(S)
     assert t("en", "st_waiting", n=2) == "2 not sent"
+
+
+def test_an_unplanned_sync_error_says_data_is_safe_and_names_a_code():
+    from app.ui.state.sync_state import unexpected
+
+    words_id, words_en = unexpected("photos", OSError("disk"))
+    assert "foto tetap aman di HP" in words_id and "(kode OSError)" in words_id
+    assert "photos stay on the phone" in words_en and "Traceback" not in words_en
