@@ -73,7 +73,7 @@ def start() -> None:
     ensure_venv()
     DATA.mkdir(exist_ok=True)
     db = DATA / "server.db"
-    cli = [PY, "-m", "sync_server.cli"]
+    cli = [PY, "-m", "sync_server.admin.cli"]
     codes_file = DATA / "demo-codes.txt"
     qr_dir = DATA / "demo-qr"
     server_url = f"http://127.0.0.1:{SERVER_PORT}"

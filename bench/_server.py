@@ -25,11 +25,20 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(db: Path, port: int | None = None) -> Iterator[str]:
-    """Start `sync_server.cli serve` on 127.0.0.1; stop it by its own PID."""
+    """Start `sync_server.admin.cli serve` on 127.0.0.1; stop it by its own PID."""
     port = port or free_port()
     env = {**os.environ, "PANTAU_BLOB_DIR": str(db.parent / "blobs")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sync_server.cli", "serve", "--db", str(db), "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "sync_server.admin.cli",
+            "serve",
+            "--db",
+            str(db),
+            "--port",
+            str(port),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

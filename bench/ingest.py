@@ -35,7 +35,7 @@ from bench._server import ROOT, running_server  # noqa: E402
 from core.hlc import pack  # noqa: E402
 from core.protocol import PushRequest  # noqa: E402
 from core.registry import build  # noqa: E402
-from sync_server import admin  # noqa: E402
+from sync_server.admin import accounts  # noqa: E402
 from sync_server.store.sqlite import SqliteStore  # noqa: E402
 
 
@@ -160,10 +160,10 @@ def setup_server_db(db: Path) -> tuple[str, str, list[str], str]:
         registry = build(csv.DictReader(f))
     store.replace_region(registry)
     now = int(time.time() * 1000)
-    user = admin.create_user(store, "bench ptps", "ptps", ["35.17"])
-    device, token = admin.add_device(store, user.id, "bench", now)
-    boss = admin.create_user(store, "bench supervisor", "supervisor", ["35.17"])
-    _, boss_token = admin.add_device(store, boss.id, "bench console", now)
+    user = accounts.create_user(store, "bench ptps", "ptps", ["35.17"])
+    device, token = accounts.add_device(store, user.id, "bench", now)
+    boss = accounts.create_user(store, "bench supervisor", "supervisor", ["35.17"])
+    _, boss_token = accounts.add_device(store, boss.id, "bench console", now)
     store.close()
     return device.id, token, [t.id for t in registry.tps], boss_token
 

@@ -28,7 +28,7 @@ from app.sync import Offline, SyncClient  # noqa: E402
 from app.sync.uploads import UploadProgress, upload_photos  # noqa: E402
 from bench._server import running_server  # noqa: E402
 from core.registry import build  # noqa: E402
-from sync_server import admin  # noqa: E402
+from sync_server.admin import accounts  # noqa: E402
 from sync_server.settings import wall_ms  # noqa: E402
 from sync_server.store.sqlite import SqliteStore  # noqa: E402
 from tests.netproxy import Proxy  # noqa: E402
@@ -52,8 +52,8 @@ def _server_db(db: Path) -> tuple[str, str, str]:
     store = SqliteStore(db)
     store.migrate()
     store.replace_region(build(REGION))
-    user = admin.create_user(store, "Saksi bench", "saksi", [TPS], 1)
-    device, token = admin.add_device(store, user.id, "hp", wall_ms())
+    user = accounts.create_user(store, "Saksi bench", "saksi", [TPS], 1)
+    device, token = accounts.add_device(store, user.id, "hp", wall_ms())
     store.close()
     return device.id, token, user.id
 

@@ -4,7 +4,7 @@
 
 Both databases are pre-filled with direct bulk inserts (tallies, change log, reconciliation
 rows, as an election night would leave them); then `--n` new tallies from one more source are
-pushed one per transaction through `sync_service.push` (checks, merge, log, commit), each
+pushed one per transaction through `exchange.push` (checks, merge, log, commit), each
 followed by `reconcile.catch_up` reading it from the log, and both are timed. Prints the time
 per tally for both sizes, for the push and for reconciliation, and the ratio big / small
 (target <= 1.5: work per tally does not grow with the table).
@@ -28,11 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from core.hlc import pack  # noqa: E402
 from core.protocol import PushRequest  # noqa: E402
 from core.registry import build  # noqa: E402
-from sync_server import admin, reconcile, sync_service  # noqa: E402
+from sync_server.admin import accounts  # noqa: E402
 from sync_server.auth import Principal  # noqa: E402
+from sync_server.review import reconcile  # noqa: E402
 from sync_server.runtime import Runtime  # noqa: E402
 from sync_server.settings import Settings  # noqa: E402
 from sync_server.store.sqlite import SqliteStore  # noqa: E402
+from sync_server.sync import exchange  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 WILAYAH = ROOT / "assets/data/jombang_wilayah.csv"
@@ -66,8 +68,8 @@ def tally(votes1: int = 99) -> dict[str, Any]:
 def principals(store: SqliteStore, n_sources: int) -> list[Principal]:
     out = []
     for role, party in (*SOURCES[:n_sources], ("saksi", 2)):
-        user = admin.create_user(store, f"bench {role} {party}", role, ["35"], party)
-        device, _ = admin.add_device(store, user.id, "bench", T0)
+        user = accounts.create_user(store, f"bench {role} {party}", role, ["35"], party)
+        device, _ = accounts.add_device(store, user.id, "bench", T0)
         out.append(Principal(device, user))
     return out
 
@@ -106,7 +108,7 @@ def _template(store: SqliteStore, who: list[Principal], tps: str) -> dict[str, l
     for k, p in enumerate(who):
         op = {"op_id": "t0", "seq": 1, "record_id": f"{k}-{tps}", "kind": "tally", "tps": tps,
               "fields": tally(), "hlc": pack(T0, k)}  # fmt: skip
-        sync_service.push(store, rt, p, PushRequest(device_id=p.device.id, ops=[op]))
+        exchange.push(store, rt, p, PushRequest(device_id=p.device.id, ops=[op]))
     reconcile.catch_up(store, reconcile.load_election(ELECTION))
     out: dict[str, list[Any]] = {}
     for table in ("records", "recon_snapshot", "recon_state", "recon_value", "changelog"):
@@ -155,7 +157,7 @@ def measure(path: Path, tps_ids: list[str], who: Principal, n: int, seed: int) -
             op = {"op_id": f"b{i}", "seq": i + 1, "record_id": f"new-{tps}", "kind": "tally",
                   "tps": tps, "fields": fields, "hlc": pack(T0, 100 + i)}  # fmt: skip
             start = time.perf_counter()
-            sync_service.push(store, rt, who, PushRequest(device_id=who.device.id, ops=[op]))
+            exchange.push(store, rt, who, PushRequest(device_id=who.device.id, ops=[op]))
             pushes.append(time.perf_counter() - start)
             start = time.perf_counter()
             assert reconcile.catch_up(store, election) == 1

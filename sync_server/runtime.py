@@ -13,7 +13,7 @@ from typing import Annotated, cast
 from fastapi import Depends, Request
 
 from core.hlc import Clock
-from sync_server.recon_worker import ReconWorker
+from sync_server.review.worker import ReconWorker
 from sync_server.settings import Settings
 from sync_server.store.base import Store
 from sync_server.store.pool import StorePool

@@ -29,7 +29,7 @@ from app.store.exchange import apply_pull as real_apply_pull
 from app.sync import SyncClient, SyncError
 from core.hlc import is_too_far_ahead
 from core.registry import build
-from sync_server import admin
+from sync_server.admin import accounts
 from sync_server.main import create_app
 from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
@@ -171,9 +171,9 @@ def _phones(seed: int, server: tuple[TestClient, Path, list[int]], tmp: Path) ->
             if i in SAME_USER_AS and SAME_USER_AS[i] < n:
                 user_id = users[SAME_USER_AS[i]]
             else:
-                user_id = admin.create_user(s, f"sim{seed}-{i}", role, scope, party).id
+                user_id = accounts.create_user(s, f"sim{seed}-{i}", role, scope, party).id
             users[i] = user_id
-            device, token = admin.add_device(s, user_id, f"hp {i}", now[0])
+            device, token = accounts.add_device(s, user_id, f"hp {i}", now[0])
             ident = Identity(
                 "http://server", device.id, token, user_id, f"u{i}", role, party, tuple(scope)
             )

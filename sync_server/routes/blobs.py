@@ -10,8 +10,8 @@ from fastapi.responses import FileResponse
 from starlette.requests import ClientDisconnect
 
 from core.protocol import BlobCreate, BlobStatus
-from sync_server import blob_service
 from sync_server.auth import CurrentDevice
+from sync_server.blobs import uploads
 from sync_server.runtime import RuntimeDep, StoreDep
 
 router = APIRouter()
@@ -26,7 +26,7 @@ def _offset_headers(status: BlobStatus) -> dict[str, str]:
 def create(
     who: CurrentDevice, body: BlobCreate, store: StoreDep, runtime: RuntimeDep, response: Response
 ) -> BlobStatus:
-    status = blob_service.create(store, runtime.settings, who, body)
+    status = uploads.create(store, runtime.settings, who, body)
     response.status_code = 200 if status.complete or status.offset else 201
     response.headers.update(_offset_headers(status))
     return status
@@ -36,14 +36,14 @@ def create(
 def status(
     who: CurrentDevice, sha256: Sha, store: StoreDep, runtime: RuntimeDep, response: Response
 ) -> BlobStatus:
-    found = blob_service.status(store, runtime.settings, sha256)
+    found = uploads.status(store, runtime.settings, sha256)
     response.headers.update(_offset_headers(found))
     return found
 
 
 @router.head("/v1/blobs/{sha256}")
 def offset(who: CurrentDevice, sha256: Sha, store: StoreDep, runtime: RuntimeDep) -> Response:
-    found = blob_service.status(store, runtime.settings, sha256)
+    found = uploads.status(store, runtime.settings, sha256)
     return Response(headers=_offset_headers(found))
 
 
@@ -66,7 +66,7 @@ async def patch(
     upload_offset: Annotated[int, Header(alias="Upload-Offset", ge=0)],
     content_length: Annotated[int | None, Header(alias="Content-Length", ge=0)] = None,
 ) -> Response:
-    found = await blob_service.append(
+    found = await uploads.append(
         store, runtime.settings, sha256, upload_offset, content_length, _body(request)
     )
     return Response(
@@ -76,5 +76,5 @@ async def patch(
 
 @router.get("/v1/blobs/{sha256}/content")
 def content(who: CurrentDevice, sha256: Sha, store: StoreDep, runtime: RuntimeDep) -> FileResponse:
-    path, media_type = blob_service.content(store, runtime.settings, who, sha256)
+    path, media_type = uploads.content(store, runtime.settings, who, sha256)
     return FileResponse(path, media_type=media_type, headers={"Cache-Control": "private"})

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 
 from core.errors import DomainError
 from core.protocol import EnrolRequest, EnrolResponse, Me
-from sync_server import admin
+from sync_server.admin import accounts
 from sync_server.auth import CurrentDevice
 from sync_server.errors import ApiError
 from sync_server.runtime import RuntimeDep, StoreDep
@@ -28,7 +28,7 @@ def enrol(
             "Too many wrong codes from this device; wait 10 minutes and try again",
         )
     try:
-        return admin.enrol(store, body.code, body.device_name, now)
+        return accounts.enrol(store, body.code, body.device_name, now)
     except DomainError as exc:
         runtime.enrol_guard.failed(client, now)
         raise ApiError.from_domain(401, exc) from None
@@ -36,4 +36,4 @@ def enrol(
 
 @router.get("/v1/me")
 def me(who: CurrentDevice) -> Me:
-    return admin.me(who.user)
+    return accounts.me(who.user)

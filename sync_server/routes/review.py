@@ -11,13 +11,13 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from core.election import Election
-from sync_server import evidence, exports, planning, resolution, review
 from sync_server.auth import CurrentDevice, Principal
 from sync_server.errors import ApiError
-from sync_server.incidents import incident_rows
-from sync_server.reconcile import catch_up, load_election
+from sync_server.review import evidence, exports, planning, reads, resolution
+from sync_server.review.incidents import incident_rows
+from sync_server.review.reconcile import catch_up, load_election
 from sync_server.runtime import RuntimeDep, StoreDep
-from sync_server.scope import in_scope
+from sync_server.sync.scope import in_scope
 
 router = APIRouter(prefix="/v1/review", tags=["review"])
 Lang = Annotated[Literal["id", "en"], Query()]
@@ -32,7 +32,7 @@ MEDIA = {
 
 def reviewer(who: CurrentDevice, store: StoreDep, runtime: RuntimeDep) -> Principal:
     """A supervisor or admin; reconciliation is caught up with every push before they read."""
-    review.require_reviewer(who)
+    reads.require_reviewer(who)
     catch_up(store, load_election(runtime.settings.election_file))
     return who
 
@@ -58,7 +58,7 @@ def _download(data: bytes, media: str, filename: str) -> Response:
 
 @router.get("/legend")
 def legend(who: Reviewer) -> dict[str, Any]:
-    return review.legend()
+    return reads.legend()
 
 
 @router.get("/queue")
@@ -77,20 +77,20 @@ def queue(
 ) -> dict[str, Any]:
     """One page of the queue (all of it without `limit`); `total` says how many match."""
     now = runtime.settings.now_ms()
-    return review.queue(store, who, now, kecamatan=kecamatan, ballot=ballot, flag=flag,
+    return reads.queue(store, who, now, kecamatan=kecamatan, ballot=ballot, flag=flag,
                         status=status, sort=sort, descending=desc, offset=offset,
                         limit=limit)  # fmt: skip
 
 
 @router.get("/tps/{tps}/{ballot}")
 def comparison(who: Reviewer, store: StoreDep, tps: str, ballot: str) -> dict[str, Any]:
-    return review.comparison(store, who, tps, ballot)
+    return reads.comparison(store, who, tps, ballot)
 
 
 @router.get("/history/{record_id}")
 def record_history(who: Reviewer, store: StoreDep, record_id: str) -> dict[str, Any]:
     """Who changed the record, when, from which device; conflicts resolved on it and why."""
-    return review.record_history(store, who, record_id)
+    return reads.record_history(store, who, record_id)
 
 
 @router.get("/totals")
@@ -102,12 +102,12 @@ def totals(
     ballot: str | None = None,
 ) -> dict[str, Any]:
     election = load_election(runtime.settings.election_file)
-    return review.totals(store, who, level, election, ballot)
+    return reads.totals(store, who, level, election, ballot)
 
 
 @router.get("/progress")
 def progress(who: Reviewer, store: StoreDep, ballot: str | None = None) -> dict[str, Any]:
-    return review.progress(store, who, ballot)
+    return reads.progress(store, who, ballot)
 
 
 @router.get("/incidents")
@@ -169,7 +169,7 @@ def export_table(
 
 @router.get("/evidence/tps/{tps}")
 def evidence_tps(who: Reviewer, store: StoreDep, runtime: RuntimeDep, tps: str) -> Response:
-    review.require_tps(store, who, tps)
+    reads.require_tps(store, who, tps)
     data = evidence.for_tps(store, tps, runtime.settings.blob_dir)
     return _download(data, "application/zip", f"bukti-tps-{tps}.zip")
 

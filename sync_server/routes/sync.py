@@ -11,10 +11,10 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from core.protocol import MAX_PULL_LIMIT, ConflictOut, PullResponse, PushRequest, PushResponse
-from sync_server import sync_service
 from sync_server.auth import CurrentDevice
 from sync_server.errors import ApiError
 from sync_server.runtime import RuntimeDep, StoreDep
+from sync_server.sync import exchange
 
 router = APIRouter()
 
@@ -92,7 +92,7 @@ def push(
     store: StoreDep,
     runtime: RuntimeDep,
 ) -> Response:
-    response = sync_service.push(store, runtime, who, body)
+    response = exchange.push(store, runtime, who, body)
     runtime.recon_worker.poke()  # reconciliation reads the log once pushes pause
     # Serialised once here; returning the model would have FastAPI validate it again.
     return Response(response.model_dump_json(), media_type="application/json")
@@ -106,11 +106,11 @@ def pull(
     since: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500,
 ) -> PullResponse:
-    return sync_service.pull(store, runtime, who, since, limit)
+    return exchange.pull(store, runtime, who, since, limit)
 
 
 @router.get("/v1/conflicts")
 def conflicts(
     who: CurrentDevice, store: StoreDep, include_resolved: bool = False
 ) -> list[ConflictOut]:
-    return sync_service.conflicts(store, who, include_resolved)
+    return exchange.conflicts(store, who, include_resolved)

@@ -92,7 +92,7 @@ class Store(Protocol):
 
     # append-only change log, hash-chained
     def append_log(self, entry: dict[str, Any]) -> LogEntry:
-        """Append an entry chained to the previous one (see sync_server.chain)."""
+        """Append an entry chained to the previous one (see sync_server.sync.chain)."""
 
     def log_entries(self) -> Iterator[LogEntry]: ...
     def log_since(self, after_id: int, limit: int) -> list[LogEntry]:

@@ -1,7 +1,7 @@
 """The storage interface of photo blobs, reached as `store.blobs()`.
 
 Only metadata lives in the database (declared size and type, who created the upload, whether
-it is complete); the bytes live on disk under `settings.blob_dir` (see sync_server.blob_service).
+it is complete); the bytes live on disk under `settings.blob_dir` (see sync_server.blobs.uploads).
 `blob_refs` says which record cites which photo; it is kept up to date inside each push and
 answers "may this user see this photo?" and "is this photo used at two TPS?".
 """

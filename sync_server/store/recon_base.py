@@ -2,8 +2,8 @@
 
 Kept apart from `Store` so the reconciliation tables (snapshots of tallies, photo uses, one row
 per TPS-ballot with its decided values, imported official figures) evolve on their own. They are
-derived from the change log up to `cursor()` (sync_server.reconcile.catch_up). Writes join the
-caller's `store.transaction()`.
+derived from the change log up to `cursor()` (`sync_server.review.reconcile.catch_up`). Writes
+join the caller's `store.transaction()`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any, Literal, Protocol
 
 from core.hlc import Stamp
 from core.registry import Tps
-from sync_server.flags import HIGH, REOPENS
+from sync_server.review.flags import HIGH, REOPENS
 from sync_server.store.models import LogEntry, ReadFilter, StoredRecord
 
 Level = Literal["desa", "kecamatan", "kabupaten"]

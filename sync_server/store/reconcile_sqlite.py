@@ -8,8 +8,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from core.registry import Tps
-from sync_server.chain import canonical
-from sync_server.flags import HIGH, REOPENS
+from sync_server.review.flags import HIGH, REOPENS
 from sync_server.store import sql
 from sync_server.store.models import LogEntry, ReadFilter, StoredRecord
 from sync_server.store.recon_base import (
@@ -21,6 +20,7 @@ from sync_server.store.recon_base import (
     Snapshot,
 )
 from sync_server.store.sqlite import _filter_sql, _record
+from sync_server.sync.chain import canonical
 
 # Prefix length of an undotted TPS id that names its area.
 LEVEL_DIGITS: dict[str, int] = {"desa": 10, "kecamatan": 6, "kabupaten": 4}

@@ -15,7 +15,6 @@ from sqlite_utils.db import Table
 
 from core.merge import Conflict
 from core.registry import Registry
-from sync_server.chain import GENESIS, canonical, chained_hash
 from sync_server.store import sql
 from sync_server.store.models import (
     ConflictRow,
@@ -29,6 +28,7 @@ from sync_server.store.models import (
     User,
 )
 from sync_server.store.sqlite_schema import migrations
+from sync_server.sync.chain import GENESIS, canonical, chained_hash
 
 if TYPE_CHECKING:
     from sync_server.store.blob_sqlite import SqliteBlobStore

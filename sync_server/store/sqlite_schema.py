@@ -134,7 +134,7 @@ def m004_region(db: Database) -> None:
 
 @migrations()
 def m005_reconcile(db: Database) -> None:
-    """Reconciliation state, kept up to date inside each push (sync_server.reconcile)."""
+    """Reconciliation state, kept up to date inside each push (sync_server.review.reconcile)."""
     db.table("recon_snapshot").create(
         {"record_id": str, "tps": str, "ballot": str, "final": int, "fields": str, "changes": str},
         pk="record_id",

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from app.store import open_store
 from app.sync import SyncClient, SyncError, enrol
 from core.registry import build
-from sync_server import admin
+from sync_server.admin import accounts
 from sync_server.main import create_app
 from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
@@ -23,8 +23,8 @@ def server(tmp_path):
     with TestClient(create_app(settings)) as client:
         s = SqliteStore(settings.db_path)
         s.replace_region(build(ROWS))
-        user = admin.create_user(s, "Siti", "saksi", [TPS], 1)
-        code = admin.issue_enrol_code(s, user.id, settings.now_ms())
+        user = accounts.create_user(s, "Siti", "saksi", [TPS], 1)
+        code = accounts.issue_enrol_code(s, user.id, settings.now_ms())
         s.close()
         yield client, code
 

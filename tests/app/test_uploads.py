@@ -11,8 +11,8 @@ from app.store.photos import add_photo, mark_sent, photo, photo_progress
 from app.sync import SyncClient
 from app.sync.uploads import sync_and_upload, upload_photos
 from core.registry import build
-from sync_server import admin
-from sync_server.blob_service import blob_path
+from sync_server.admin import accounts
+from sync_server.blobs.uploads import blob_path
 from sync_server.main import create_app
 from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
@@ -61,8 +61,8 @@ def server(tmp_path):
     s.replace_region(build(REGION_ROWS))
     tokens = []
     for name in ("a", "b"):
-        user = admin.create_user(s, f"Saksi {name}", "saksi", [TPS], 1)
-        device, token = admin.add_device(s, user.id, "hp", T0)
+        user = accounts.create_user(s, f"Saksi {name}", "saksi", [TPS], 1)
+        device, token = accounts.add_device(s, user.id, "hp", T0)
         tokens.append((device.id, token, user.id))
     s.close()
     with TestClient(app) as tc:

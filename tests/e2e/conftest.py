@@ -44,7 +44,7 @@ def wait_http(url: str, seconds: float = 30) -> None:
 
 def cli(db: Path, *args: str) -> str:
     out = subprocess.run(
-        [sys.executable, "-m", "sync_server.cli", *args, "--db", str(db)],
+        [sys.executable, "-m", "sync_server.admin.cli", *args, "--db", str(db)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -99,7 +99,16 @@ class Proc:
 
 
 def server_proc(db: Path, port: int, log: Path) -> Proc:
-    args = [sys.executable, "-m", "sync_server.cli", "serve", "--db", str(db), "--port", str(port)]
+    args = [
+        sys.executable,
+        "-m",
+        "sync_server.admin.cli",
+        "serve",
+        "--db",
+        str(db),
+        "--port",
+        str(port),
+    ]
     env = {**os.environ, "PANTAU_BLOB_DIR": str(db.parent / "blobs")}
     return Proc(args, env, log, f"http://127.0.0.1:{port}/v1/health")
 

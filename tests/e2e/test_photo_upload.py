@@ -21,8 +21,8 @@ from app.store.photos import add_photo, photo, upload_queue
 from app.sync import Offline, SyncClient
 from app.sync.uploads import upload_photos
 from core.registry import build
-from sync_server import admin
-from sync_server.blob_service import blob_path, partial_path
+from sync_server.admin import accounts
+from sync_server.blobs.uploads import blob_path, partial_path
 from sync_server.settings import Settings, wall_ms
 from sync_server.store.sqlite import SqliteStore
 from tests.netproxy import Proxy
@@ -41,8 +41,8 @@ def _server_db(db: Path) -> dict[str, tuple[str, str]]:
     store.replace_region(build(REGION_ROWS))
     tokens = {}
     for name, tps in (("author", TPS), ("outsider", TPS_GUDO)):
-        user = admin.create_user(store, name, "saksi", [tps], 1)
-        device, token = admin.add_device(store, user.id, "hp", wall_ms())
+        user = accounts.create_user(store, name, "saksi", [tps], 1)
+        device, token = accounts.add_device(store, user.id, "hp", wall_ms())
         tokens[name] = (device.id, token, user.id)
     store.close()
     return tokens

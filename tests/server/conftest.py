@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from core.hlc import pack
 from core.registry import build
-from sync_server import admin
+from sync_server.admin import accounts
 from sync_server.main import create_app
 from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
@@ -132,9 +132,9 @@ def make_device(client: TestClient, settings: Settings, wall: FakeWall) -> MakeD
             if user_id is None:
                 if role == "saksi" and party is None:
                     party = 1
-                user = admin.create_user(s, f"Uji {role}", role, scope or [TPS], party)
+                user = accounts.create_user(s, f"Uji {role}", role, scope or [TPS], party)
                 user_id = user.id
-            device, token = admin.add_device(s, user_id, f"hp {role}", wall())
+            device, token = accounts.add_device(s, user_id, f"hp {role}", wall())
         finally:
             s.close()
         return Device(client, device.id, token, user_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sync_server.reconcile import catch_up, load_election
+from sync_server.review.reconcile import catch_up, load_election
 from sync_server.settings import Settings
 from sync_server.store.base import Store
 from sync_server.store.recon_base import ReconStore

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sync_server import admin
+from sync_server.admin import accounts
 from sync_server.auth import CODE_ALPHABET, hash_secret
 from tests.server.conftest import TPS, MakeDevice
 
@@ -63,12 +63,12 @@ def test_me_describes_the_user(make_device: MakeDevice):
 
 
 def _user(store, role="saksi", party=1):
-    return admin.create_user(store, "Siti", role, [TPS], party)
+    return accounts.create_user(store, "Siti", role, [TPS], party)
 
 
 def test_an_enrolment_code_works_once(client, store, wall):
     user = _user(store)
-    code = admin.issue_enrol_code(store, user.id, wall())
+    code = accounts.issue_enrol_code(store, user.id, wall())
     raw = code.replace("-", "")
     assert len(raw) == 8 and set(raw) <= set(CODE_ALPHABET)
     res = client.post("/v1/enrol", json={"code": code.lower().replace("-", " "),
@@ -85,7 +85,7 @@ def test_an_enrolment_code_works_once(client, store, wall):
 
 def test_an_enrolment_code_expires(client, store, wall):
     user = _user(store)
-    code = admin.issue_enrol_code(store, user.id, wall(), ttl_hours=72)
+    code = accounts.issue_enrol_code(store, user.id, wall(), ttl_hours=72)
     wall.ms += 72 * 3600 * 1000 + 1
     res = client.post("/v1/enrol", json={"code": code})
     assert res.status_code == 401 and res.json()["code"] == "enrol_code_expired"
@@ -98,7 +98,7 @@ def test_a_wrong_enrolment_code_is_401(client, store):
 
 
 def test_codes_are_stored_hashed(client, store, wall):
-    code = admin.issue_enrol_code(store, _user(store).id, wall())
+    code = accounts.issue_enrol_code(store, _user(store).id, wall())
     [row] = store.db.query("SELECT code_hash FROM enrol_codes")
     assert code.replace("-", "") not in str(row) and code not in str(row)
 
@@ -119,6 +119,6 @@ def test_create_user_rejects_bad_input(store, role, party, scope, code):
     from core.errors import DomainError
 
     with pytest.raises(DomainError) as err:
-        admin.create_user(store, "X", role, scope, party)
+        accounts.create_user(store, "X", role, scope, party)
     assert err.value.code == code
     assert store.list_users() == []

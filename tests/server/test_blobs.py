@@ -4,8 +4,8 @@ import hashlib
 
 import pytest
 
-from sync_server import blob_service
-from sync_server.blob_service import blob_path, partial_path
+from sync_server.blobs import uploads
+from sync_server.blobs.uploads import blob_path, partial_path
 from tests.photos import form_photo
 from tests.server.conftest import TPS, TPS_2, TPS_GUDO
 
@@ -147,7 +147,7 @@ def test_stale_partial_uploads_expire_on_access(make_device, settings, wall):
 def test_cli_expires_uploads(make_device, settings, wall, monkeypatch):
     from typer.testing import CliRunner
 
-    from sync_server.cli import cli
+    from sync_server.admin.cli import cli
 
     dev = make_device()
     create(dev)
@@ -198,15 +198,15 @@ def test_photo_reuse_across_tps_is_reported(make_device, store):
     same_tps = make_device("ptps", [TPS])
     a.push(a.op("ta", {"photos": [SHA]}))
     same_tps.push(same_tps.op("tp", {"photos": [SHA]}))
-    assert blob_service.photo_reuse(store) == []  # one TPS: no flag
+    assert uploads.photo_reuse(store) == []  # one TPS: no flag
     b.push(b.op("tb", {"photos": [SHA, "c" * 64]}, tps=TPS_GUDO))
-    [found] = blob_service.photo_reuse(store)
+    [found] = uploads.photo_reuse(store)
     assert found.key == SHA and found.via == "sha256" and found.tps == (TPS, TPS_GUDO)
     assert sorted(c.record_id for c in found.cites) == ["ta", "tb", "tp"]
-    assert blob_service.photo_reuse(store, ["c" * 64]) == []
-    assert len(blob_service.photo_reuse(store, [SHA])) == 1
+    assert uploads.photo_reuse(store, ["c" * 64]) == []
+    assert len(uploads.photo_reuse(store, [SHA])) == 1
     b.push(b.op("tb", {"deleted": True}, tps=TPS_GUDO))
-    assert blob_service.photo_reuse(store) == []
+    assert uploads.photo_reuse(store) == []
 
 
 def test_same_original_reencoded_at_two_tps_is_reported(make_device, store):
@@ -219,6 +219,6 @@ def test_same_original_reencoded_at_two_tps_is_reported(make_device, store):
     b.push(b.op("tb", {"bukti": [other_sha]}, kind="incident", tps=TPS_2))
     create(a, PHOTO, original_sha256=original)
     create(b, other, original_sha256=original)
-    [found] = blob_service.photo_reuse(store, [other_sha])
+    [found] = uploads.photo_reuse(store, [other_sha])
     assert found.key == original and found.via == "original"
     assert {(c.sha256, c.kind) for c in found.cites} == {(SHA, "tally"), (other_sha, "incident")}

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from sync_server.chain import GENESIS, entry_hash, verify_chain
 from sync_server.store.models import LogEntry
+from sync_server.sync.chain import GENESIS, entry_hash, verify_chain
 from tests.server.conftest import MakeDevice
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sync_server import admin
-from sync_server.chain import verify_chain
-from sync_server.cli import cli
+from sync_server.admin import accounts
+from sync_server.admin.cli import cli
 from sync_server.store.sqlite import SqliteStore
+from sync_server.sync.chain import verify_chain
 from tests.server.conftest import TPS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,7 +78,7 @@ def test_users_codes_devices_and_revocation(db: Path):
     assert len(code) == 9 and code[4] == "-"
     assert user_id in ok("list-users", "--db", db)
     store = SqliteStore(db)
-    response = admin.enrol(store, code, "hp", now_ms=0)
+    response = accounts.enrol(store, code, "hp", now_ms=0)
     store.close()
     listed = ok("list-devices", "--db", db)
     assert response.device_id in listed and "aktif" in listed
@@ -133,12 +133,12 @@ def test_verify_log_reports_tampering(db: Path):
 def test_the_entry_point_runs_as_a_module(db: Path):
     python = sys.executable
     res = subprocess.run(
-        [python, "-m", "sync_server.cli", "init", "--db", str(db)],
+        [python, "-m", "sync_server.admin.cli", "init", "--db", str(db)],
         capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
     )  # fmt: skip
     assert res.returncode == 0, res.stderr
     bad = subprocess.run(
-        [python, "-m", "sync_server.cli", "enrol-code", "u-x", "--db", str(db)],
+        [python, "-m", "sync_server.admin.cli", "enrol-code", "u-x", "--db", str(db)],
         capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
     )  # fmt: skip
     assert bad.returncode == 1 and "Gagal:" in bad.stderr and "Traceback" not in bad.stderr

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from app.ui.qr import read_enrolment
-from sync_server.enrol_qr import file_name, only_this_computer
+from sync_server.admin.enrol_qr import file_name, only_this_computer
 from tests.server.test_cli import JOMBANG, fails, ok, run
 
 TPS = "3517012001001"

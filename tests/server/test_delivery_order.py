@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from core.hlc import pack
 from core.registry import build
-from sync_server import admin
+from sync_server.admin import accounts
 from sync_server.main import create_app
 from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
@@ -32,8 +32,8 @@ def final_state(deliveries: list[list[int]]) -> tuple[Any, int]:
         app = create_app(Settings(db_path=Path(tmp) / "s.db", now_ms=lambda: T0))
         store = SqliteStore(Path(tmp) / "s.db")
         store.replace_region(build(REGION_ROWS))
-        user = admin.create_user(store, "P", "ptps", [TPS])
-        device, token = admin.add_device(store, user.id, "hp", T0)
+        user = accounts.create_user(store, "P", "ptps", [TPS])
+        device, token = accounts.add_device(store, user.id, "hp", T0)
         headers = {"Authorization": f"Bearer {token}"}
         acked = 0
         with TestClient(app) as client:

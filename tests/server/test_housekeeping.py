@@ -3,7 +3,7 @@
 from fastapi.testclient import TestClient
 
 from core.hlc import pack, wall_ms
-from sync_server import admin
+from sync_server.admin import accounts
 from sync_server.main import create_app
 from sync_server.store.sqlite import SqliteStore
 from tests.server.conftest import T0, TPS
@@ -58,8 +58,8 @@ def test_a_restarted_server_clock_starts_past_every_applied_stamp(settings, make
 
 def test_wrong_enrolment_codes_are_rate_limited(client, settings, wall):
     s = SqliteStore(settings.db_path)
-    user = admin.create_user(s, "Siti", "saksi", [TPS], 1)
-    good = admin.issue_enrol_code(s, user.id, wall())
+    user = accounts.create_user(s, "Siti", "saksi", [TPS], 1)
+    good = accounts.issue_enrol_code(s, user.id, wall())
     s.close()
     for _ in range(10):
         assert client.post("/v1/enrol", json={"code": "ZZZZ-ZZZZ"}).status_code == 401

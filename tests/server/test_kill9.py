@@ -23,10 +23,10 @@ import pytest
 
 from core.hlc import pack
 from core.registry import build
-from sync_server import admin
-from sync_server.chain import verify_chain
+from sync_server.admin import accounts
 from sync_server.settings import wall_ms
 from sync_server.store.sqlite import SqliteStore
+from sync_server.sync.chain import verify_chain
 from tests.server.conftest import REGION_ROWS, TPS
 
 pytestmark = pytest.mark.e2e
@@ -55,7 +55,7 @@ class Server:
         }
         args = ["-m", "uvicorn", "--factory", "sync_server.main:app_from_env"]
         if cli:
-            args = ["-m", "sync_server.cli", "serve", "--db", str(db)]
+            args = ["-m", "sync_server.admin.cli", "serve", "--db", str(db)]
         self.proc = subprocess.Popen(
             [sys.executable, *args, "--host", "127.0.0.1", "--port", str(self.port)],
             cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
@@ -109,8 +109,8 @@ def prepared(tmp_path: Path) -> Iterator[tuple[Path, str, str]]:
     store = SqliteStore(db)
     store.migrate()
     store.replace_region(build(REGION_ROWS))
-    user = admin.create_user(store, "PTPS uji", "ptps", ["35.17"])
-    device, token = admin.add_device(store, user.id, "hp", wall_ms())
+    user = accounts.create_user(store, "PTPS uji", "ptps", ["35.17"])
+    device, token = accounts.add_device(store, user.id, "hp", wall_ms())
     store.close()
     yield db, device.id, token
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import time
 
-from sync_server.recon_worker import ReconWorker
-from sync_server.reconcile import RULES_VERSION
+from sync_server.review.reconcile import RULES_VERSION
+from sync_server.review.worker import ReconWorker
 from sync_server.store.sqlite import SqliteStore
 from tests.server.conftest import TPS, MakeDevice
 from tests.server.recon_helpers import VOTES, form, send

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sync_server.comparison import Decision, Source, compare
-from sync_server.reconcile import recompute_all
+from sync_server.review.comparison import Decision, Source, compare
+from sync_server.review.reconcile import recompute_all
 from sync_server.store.sqlite import SqliteStore
 from tests.server.conftest import TPS, TPS_2, TPS_GUDO, MakeDevice
 from tests.server.recon_helpers import SHA_A, SHA_B, VOTES, form, reconciled, send, verification
@@ -197,7 +197,7 @@ def test_saksi_cannot_push_a_verification(make_device: MakeDevice):
 
 
 def test_official_figure_is_a_source(store: SqliteStore, make_device: MakeDevice):
-    from sync_server.official import import_rows
+    from sync_server.review.official import import_rows
 
     send(make_device("ptps"), "t1", form(VOTES))
     import_rows(
@@ -221,7 +221,7 @@ def test_recompute_all_rebuilds_the_same_rows(make_device: MakeDevice, store: Sq
 
 
 def _everything():
-    from sync_server.reconcile import all_scope
+    from sync_server.review.reconcile import all_scope
     from sync_server.store.recon_base import QueueFilter
 
     return QueueFilter(all_scope())

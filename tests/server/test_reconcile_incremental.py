@@ -13,13 +13,14 @@ from hypothesis import strategies as st
 from core.hlc import pack
 from core.protocol import PushRequest
 from core.registry import build
-from sync_server import admin, sync_service
+from sync_server.admin import accounts
 from sync_server.auth import Principal
-from sync_server.official import import_rows
-from sync_server.reconcile import catch_up, load_election, recompute_all
+from sync_server.review.official import import_rows
+from sync_server.review.reconcile import catch_up, load_election, recompute_all
 from sync_server.runtime import Runtime
 from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
+from sync_server.sync import exchange
 from tests.server.conftest import REGION_ROWS, T0, TPS, TPS_2, TPS_GUDO
 
 TPS_LIST = (TPS, TPS_2, TPS_GUDO)
@@ -70,8 +71,8 @@ def _setup(path: Path) -> tuple[SqliteStore, Runtime, list[Principal]]:
     store.replace_region(build(REGION_ROWS))
     who = []
     for role, party in ACTORS:
-        user = admin.create_user(store, role, role, ["35.17"], party)
-        device, _ = admin.add_device(store, user.id, role, T0)
+        user = accounts.create_user(store, role, role, ["35.17"], party)
+        device, _ = accounts.add_device(store, user.id, role, T0)
         who.append(Principal(device, user))
     return store, Runtime(cfg, lambda: SqliteStore(path)), who
 
@@ -83,7 +84,7 @@ def _push(store: SqliteStore, rt: Runtime, who: Principal, rid: str, tps: str, k
     if kind in ("verification", "incident"):
         fields["tps"] = tps
     req = PushRequest(device_id=who.device.id, ops=[op])  # type: ignore[list-item]
-    [result] = sync_service.push(store, rt, who, req).results
+    [result] = exchange.push(store, rt, who, req).results
     # every generated step is a valid write, except an empty tally (nothing to write)
     assert result.status != "rejected" or result.code == "empty_op", result
 

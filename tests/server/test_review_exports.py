@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from sync_server.cli import cli
+from sync_server.admin.cli import cli
 from sync_server.store.sqlite import SqliteStore
 from tests.server.conftest import TPS, TPS_GUDO, MakeDevice
 from tests.server.recon_helpers import SHA_A, SHA_B, VOTES, form, reconciled, send

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from core.hlc import pack
-from sync_server.comparison import Decision, Source, compare
-from sync_server.official import import_rows
-from sync_server.reconcile import all_scope
+from sync_server.review.comparison import Decision, Source, compare
+from sync_server.review.official import import_rows
+from sync_server.review.reconcile import all_scope
 from sync_server.store.recon_base import QueueFilter
 from sync_server.store.sqlite import SqliteStore
 from tests.server.conftest import T0, TPS, TPS_2, MakeDevice
@@ -202,7 +202,7 @@ def test_rows_built_by_older_rules_are_rebuilt_on_the_next_review_read(
     make_device: MakeDevice, store: SqliteStore
 ):
     """After an upgrade changes the rules, the stored rows are rebuilt from the log once."""
-    from sync_server.reconcile import RULES_VERSION
+    from sync_server.review.reconcile import RULES_VERSION
 
     d = _verify_conflict(make_device)
     assert _get(d["sup"], "/v1/review/queue")["items"] == []

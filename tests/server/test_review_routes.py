@@ -236,7 +236,7 @@ def test_a_resolution_is_logged_with_who_when_why_even_when_nothing_changes(
     [entry] = [e.entry for e in store.log_entries() if e.id not in log_before]
     assert entry["kind"] == "conflict_resolution" and entry["conflict_id"] == c["id"]
     assert (entry["record_id"], entry["field"], entry["user_id"]) == ("t1", "dpt_j", sup.user_id)
-    from sync_server.chain import verify_chain
+    from sync_server.sync.chain import verify_chain
 
     assert verify_chain(store.log_entries()) is None
     [shown] = sup.client.get("/v1/review/conflicts", params={"include_resolved": True},

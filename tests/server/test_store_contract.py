@@ -12,7 +12,6 @@ import pytest
 
 from core.merge import Conflict
 from core.registry import build
-from sync_server.chain import GENESIS, verify_chain
 from sync_server.store.base import Store
 from sync_server.store.models import (
     Device,
@@ -24,6 +23,7 @@ from sync_server.store.models import (
     User,
 )
 from sync_server.store.sqlite import SqliteStore
+from sync_server.sync.chain import GENESIS, verify_chain
 from tests.server.conftest import REGION_ROWS, TPS, TPS_2, TPS_GUDO
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import flet as ft
 
+from app.console import CONSOLE_ROLES, console_view
 from app.ui.components import use_model
-from app.ui.console import CONSOLE_ROLES, console_view
 from app.ui.i18n import t
 from app.ui.state.services import Services
 from app.ui.state.session import Session

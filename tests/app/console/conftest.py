@@ -13,14 +13,14 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from app.console.backend import Backend
+from app.console.state.console import Models
 from app.store import Store, open_store
 from app.store.regions import RegionIndex, load_registry
 from app.sync import SyncClient, enrol, sync_and_upload
 from app.sync.review import ReviewClient
-from app.ui.console.backend import Backend
-from app.ui.console.state.console import Models
 from core.election import Election
-from sync_server import admin, demo
+from sync_server.admin import accounts, demo
 from sync_server.main import create_app
 from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
@@ -64,7 +64,7 @@ class World:
         s = SqliteStore(self.db_path)
         try:
             user = next(u for u in s.list_users() if u.name == name)
-            return admin.issue_enrol_code(s, user.id, int(time.time() * 1000), 72)
+            return accounts.issue_enrol_code(s, user.id, int(time.time() * 1000), 72)
         finally:
             s.close()
 

@@ -9,11 +9,11 @@ import string
 import httpx
 import pytest
 
+from app.console.backend import error_text
+from app.console.state.comparison import majority
+from app.console.strings import S, t
 from app.sync import AuthError, Offline, SyncError
 from app.sync.review import ReviewClient
-from app.ui.console.backend import error_text
-from app.ui.console.state.comparison import majority
-from app.ui.console.strings import S, t
 from tests.app.console.conftest import URL, World
 
 

@@ -83,7 +83,7 @@ def test_photo_of_a_source_is_one_click_away(world: World):
 
 
 def test_ctrl_enter_is_the_verify_shortcut():
-    from app.ui.console.screens.shell import shortcut
+    from app.console.screens.shell import shortcut
 
     assert shortcut("Enter", ctrl=True) == "verify"
     assert shortcut("Enter", ctrl=False) is None and shortcut("V", ctrl=True) is None

@@ -1,0 +1,167 @@
+"""Dasbor for the ballot the supervisor picks: votes per pair, candidate or party with the share
+of TPS decided and verified, the top flags, and reporting progress (per hour of the day from the
+server, and the current state per kecamatan)."""
+
+from __future__ import annotations
+
+import flet as ft
+import flet_charts as fch
+
+from app.console.screens.widgets import ballot_options, dropdown, header, status_line
+from app.console.state.console import Models
+from app.console.state.dashboard import DashboardModel
+from app.console.strings import t
+
+BAR_COLORS = (ft.Colors.TEAL_700, ft.Colors.INDIGO_700, ft.Colors.RED_700)
+
+
+def nice_max(value: float) -> float:
+    """The axis top: 1, 2, 2.5 or 5 times a power of ten, above the value."""
+    step = int(10 ** max(len(str(int(value))) - 1, 0))
+    for k in (1, 2, 2.5, 5, 10):
+        if k * step >= value * 1.05:
+            return float(k * step)
+    return value * 1.1
+
+
+def _bars(values: list[tuple[str, int]], color: str | None = None, height: int = 240) -> ft.Control:
+    top = nice_max(max([v for _, v in values] + [1]))
+    many = len(values) > 10  # e.g. the 18 parties of a DPR ballot: thinner bars, smaller names
+    groups = [
+        fch.BarChartGroup(
+            x=i,
+            rods=[
+                fch.BarChartRod(
+                    to_y=v,
+                    width=16 if many else 28,
+                    border_radius=3,
+                    color=color or BAR_COLORS[i % len(BAR_COLORS)],
+                )
+            ],
+        )
+        for i, (_, v) in enumerate(values)
+    ]
+    labels = [
+        fch.ChartAxisLabel(value=i, label=ft.Text(name, size=9 if many else 11, no_wrap=True))
+        for i, (name, _) in enumerate(values)
+    ]
+    chart: ft.Control = fch.BarChart(
+        groups=groups,
+        height=height,
+        max_y=top * 1.15,
+        bottom_axis=fch.ChartAxis(labels=labels, label_size=34),
+        left_axis=fch.ChartAxis(label_size=44),
+        horizontal_grid_lines=fch.ChartGridLines(color=ft.Colors.OUTLINE_VARIANT, width=0.5),
+    )
+    return chart
+
+
+def _card(title: str, body: list[ft.Control], ident: str, width: int | None = None) -> ft.Control:
+    box = ft.Container(
+        ft.Column([ft.Text(title, size=16, weight=ft.FontWeight.BOLD), *body], spacing=8),
+        padding=12,
+        border=ft.Border.all(1, ft.Colors.OUTLINE_VARIANT),
+        border_radius=10,
+        width=width,
+        expand=width is None,
+    )
+    return ft.Semantics(identifier=ident, content=box)
+
+
+def _votes(d: DashboardModel, lang: str) -> ft.Control:
+    cands = d.candidates()
+    decided, verified, total = d.share()
+    pct = round(100 * decided / total, 1) if total else 0
+    lines: list[ft.Control] = [
+        ft.Text(f"{no} {name}: {v:,}".replace(",", "."), size=13, width=320)
+        for no, name, v in cands
+    ]
+    chart = (
+        _bars([(no, v) for no, _, v in cands])
+        if any(v for *_, v in cands)
+        else (ft.Text(t(lang, "dash_no_votes"), italic=True))
+    )
+    share = ft.Column(
+        [
+            ft.Semantics(
+                container=True,
+                content=ft.ProgressBar(value=decided / total if total else 0, bar_height=10),
+            ),
+            ft.Text(
+                t(lang, "dash_decided", d=decided, n=total, p=pct, v=verified),
+                weight=ft.FontWeight.BOLD,
+            ),
+        ],
+        spacing=4,
+    )
+    names = ft.Row(lines, wrap=True, spacing=12, run_spacing=2)
+    title = t(lang, "dash_votes", ballot=d.ballot_name(lang))
+    return _card(title, [chart, names, share], "dash-votes", width=700)
+
+
+def _flags(d: DashboardModel, lang: str) -> ft.Control:
+    top = d.top_flags(lang)
+    body: list[ft.Control] = [ft.Text(f"{n} × {words}", size=13) for words, n in top]
+    if top:
+        body.insert(
+            0,
+            _bars(
+                [(str(i + 1), n) for i, (_, n) in enumerate(top)], ft.Colors.DEEP_ORANGE_700, 200
+            ),
+        )
+        body[1:] = [ft.Text(f"{i + 1}. {w}: {n}", size=13) for i, (w, n) in enumerate(top)]
+    else:
+        body = [ft.Text(t(lang, "no_flags"), italic=True)]
+    return _card(t(lang, "dash_flags"), body, "dash-flags", width=380)
+
+
+def _progress(d: DashboardModel, lang: str) -> ft.Control:
+    rows: list[ft.Control] = []
+    for name, n, decided, conflict in d.progress_rows():
+        rows.append(
+            ft.Row(
+                [
+                    ft.Text(name, width=120, size=13),
+                    ft.ProgressBar(
+                        value=(decided + conflict) / n if n else 0,
+                        expand=True,
+                        bar_height=8,
+                        color=ft.Colors.TEAL_700,
+                    ),
+                    ft.Text(
+                        f"{decided + conflict}/{n}",
+                        width=70,
+                        size=13,
+                        text_align=ft.TextAlign.RIGHT,
+                    ),
+                ]
+            )
+        )
+    note = ft.Text(t(lang, "dash_progress_note"), size=12, italic=True)
+    over_day: list[ft.Control] = [_bars(d.timeline, ft.Colors.TEAL_700, 180)] if d.timeline else []
+    reported = ft.Text(f"{t(lang, 'dash_reported')}: {d.reported()}", weight=ft.FontWeight.BOLD)
+    title = t(lang, "dash_progress", ballot=d.ballot_name(lang))
+    return _card(title, [reported, note, *over_day, *rows], "dash-progress")
+
+
+def _ballot_choice(m: Models, d: DashboardModel, lang: str) -> ft.Control:
+    options = ballot_options(m.backend.election, lang)
+    return dropdown(t(lang, "f_ballot"), d.ballot, options, d.set_ballot, 360, "dash-ballot")
+
+
+@ft.component
+def DashboardScreen(m: Models, d: DashboardModel, lang: str) -> ft.Control:
+    return ft.Column(
+        [
+            header(t(lang, "dash_title"), lang, d.load),
+            _ballot_choice(m, d, lang),
+            status_line(d, lang),
+            ft.Row(
+                [_votes(d, lang), _flags(d, lang)], vertical_alignment=ft.CrossAxisAlignment.START
+            ),
+            _progress(d, lang),
+        ],
+        spacing=12,
+        scroll=ft.ScrollMode.AUTO,
+        expand=True,
+    )

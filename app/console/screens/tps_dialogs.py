@@ -1,0 +1,62 @@
+"""The TPS screen's dialogs: confirm a verification (values and reason), zoom a photo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flet as ft
+
+from app.console.state.comparison import ComparisonModel
+from app.console.state.console import Models
+from app.console.strings import t
+
+
+def confirm_dialog(m: Models, c: ComparisonModel, lang: str, close: Any) -> ft.AlertDialog:
+    nilai, _ = c.decision()
+    labels = {f["field"]: f.get("label") or f["field"] for f in c.doc.get("fields", [])}
+    lines = [f"{labels.get(k, k)}: {v}" for k, v in list(nilai.items())[:12]]
+    if len(nilai) > 12:
+        lines.append(f"… (+{len(nilai) - 12})")
+
+    async def send() -> None:
+        close()
+        await m.verify()
+
+    return ft.AlertDialog(
+        modal=True,
+        title=ft.Text(t(lang, "verify_title", tps=c.tps)),
+        content=ft.Column(
+            [
+                ft.Text(t(lang, "verify_summary"), weight=ft.FontWeight.BOLD),
+                *[ft.Text(x) for x in lines],
+                ft.Text(f"{t(lang, 'reason')}: {c.reason}"),
+            ],
+            tight=True,
+        ),
+        actions=[
+            ft.TextButton(t(lang, "cancel"), on_click=close),
+            ft.FilledButton(t(lang, "verify_confirm"), on_click=send),
+        ],
+    )
+
+
+def photo_dialog(c: ComparisonModel, lang: str) -> ft.AlertDialog | None:
+    if not c.photo_sha:
+        return None
+    body: ft.Control = (
+        ft.InteractiveViewer(
+            ft.Image(src=c.photo, fit=ft.BoxFit.CONTAIN),
+            min_scale=1,
+            max_scale=8,
+            width=900,
+            height=600,
+        )
+        if c.photo
+        else ft.Text(t(lang, "photo_loading") if c.loading else c.error(lang))
+    )
+    return ft.AlertDialog(
+        title=ft.Text(t(lang, "photo_title", sha=c.photo_sha[:12])),
+        content=body,
+        actions=[ft.TextButton(t(lang, "close"), on_click=c.close_photo)],
+        on_dismiss=lambda e: c.close_photo(),
+    )

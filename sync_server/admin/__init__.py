@@ -1,0 +1,1 @@
+"""Accounts, enrolment, demo data and the admin CLI."""

@@ -1,0 +1,262 @@
+"""Admin CLI (`pantau-server`): init, import-region, users, enrolment codes, devices, serve.
+
+Every failure prints a message in Bahasa Indonesia and exits non-zero, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from core.enrolment import check_server_url
+from core.errors import DomainError
+from sync_server.admin import accounts, demo, enrol_qr
+from sync_server.review import official
+from sync_server.settings import Settings
+from sync_server.store.sqlite import SqliteStore
+from sync_server.sync.chain import verify_chain
+
+cli = typer.Typer(
+    help="Server sinkronisasi Pantau TPS: administrasi dan menjalankan server.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="Berkas database SQLite (bawaan: PANTAU_DB_PATH)")
+]
+ServerUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--server-url",
+        help="Alamat server di dalam kode QR, yang bisa dijangkau HP "
+        "(bawaan: http://127.0.0.1:PANTAU_PORT)",
+    ),
+]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"Gagal: {message}", err=True)
+    return typer.Exit(code=1)
+
+
+@contextmanager
+def _store(db: Path | None) -> Iterator[SqliteStore]:
+    """Open and migrate the database; turn every known failure into a clear message."""
+    path = db or Settings().db_path
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        store = SqliteStore(path)
+    except (OSError, sqlite3.Error) as exc:
+        raise _fail(f"database {path} tidak bisa dibuka ({exc})") from None
+    try:
+        store.migrate()
+        yield store
+    except DomainError as exc:
+        raise _fail(exc.message_id) from None
+    except sqlite3.Error as exc:
+        raise _fail(f"kesalahan database {path}: {exc}") from None
+    finally:
+        store.close()
+
+
+@cli.command()
+def init(db: DbOption = None) -> None:
+    """Buat (atau perbarui) database server."""
+    with _store(db):
+        typer.echo("Database siap.")
+
+
+@cli.command("import-region")
+def import_region(csv_file: Path, db: DbOption = None) -> None:
+    """Impor wilayah dan TPS dari CSV; semua baris atau tidak sama sekali."""
+    with _store(db) as store:
+        registry = accounts.import_region(store, csv_file)
+        typer.echo(f"Diimpor {len(registry.areas)} wilayah dan {len(registry.tps)} TPS.")
+
+
+@cli.command("import-official")
+def import_official(data_file: Path, db: DbOption = None) -> None:
+    """Impor angka resmi per TPS (CSV atau JSON) sebagai sumber 'resmi'; semua atau tidak."""
+    settings = Settings()
+    with _store(db) as store:
+        n = official.import_file(store, data_file, settings.now_ms(), settings.election_file)
+        typer.echo(f"Diimpor {n} angka resmi TPS.")
+
+
+@cli.command("create-user")
+def create_user(
+    name: Annotated[str, typer.Option("--name", help="Nama lengkap")],
+    role: Annotated[str, typer.Option("--role", help="saksi, ptps, polisi, supervisor, admin")],
+    scope: Annotated[
+        list[str], typer.Option("--scope", help="ID TPS atau kode wilayah; boleh berulang")
+    ],
+    party: Annotated[int | None, typer.Option("--party", help="Nomor partai (saksi)")] = None,
+    db: DbOption = None,
+) -> None:
+    """Tambah pengguna dan cetak ID-nya."""
+    with _store(db) as store:
+        user = accounts.create_user(store, name, role, scope, party)
+        typer.echo(user.id)
+
+
+def _qr_server(server_url: str | None, settings: Settings) -> str:
+    """The address to put in QR codes, checked before any code is issued."""
+    url = server_url or enrol_qr.default_server_url(settings.port)
+    try:
+        url = check_server_url(url)
+    except DomainError as exc:
+        raise _fail(exc.message_id) from None
+    if enrol_qr.only_this_computer(url):
+        typer.echo(
+            f"Catatan: {url} hanya bisa dijangkau dari komputer ini; untuk HP pakai "
+            "--server-url http://<alamat-IP-server>:<port>",
+            err=True,
+        )
+    return url
+
+
+@cli.command("enrol-code")
+def enrol_code(
+    user_id: str,
+    db: DbOption = None,
+    qr: Annotated[
+        Path | None,
+        typer.Option("--qr", help="Tulis juga gambar kode QR (PNG) berisi alamat server dan kode"),
+    ] = None,
+    server_url: ServerUrlOption = None,
+) -> None:
+    """Buat kode pendaftaran sekali pakai untuk pengguna dan cetak kodenya."""
+    settings = Settings()
+    url = _qr_server(server_url, settings) if qr else ""
+    with _store(db) as store:
+        code = accounts.issue_enrol_code(
+            store, user_id, settings.now_ms(), settings.enrol_code_ttl_hours
+        )
+        typer.echo(code)
+        if qr:
+            enrol_qr.write_qr(qr, url, code)
+            typer.echo(f"Kode QR disimpan: {qr}")
+
+
+@cli.command()
+def revoke(device_id: str, db: DbOption = None) -> None:
+    """Cabut akses satu perangkat seketika."""
+    with _store(db) as store:
+        if not store.revoke_device(device_id, Settings().now_ms()):
+            raise _fail(f"perangkat '{device_id}' tidak ada; lihat list-devices")
+        typer.echo(f"Perangkat {device_id} dicabut.")
+
+
+@cli.command("list-devices")
+def list_devices(db: DbOption = None) -> None:
+    """Daftar perangkat: id, pengguna, nama, status."""
+    with _store(db) as store:
+        for d in store.list_devices():
+            status = "dicabut" if d.revoked else "aktif"
+            typer.echo(f"{d.id}\t{d.user_id}\t{d.name}\t{status}")
+
+
+@cli.command("list-users")
+def list_users(db: DbOption = None) -> None:
+    """Daftar pengguna: id, peran, partai, wilayah, nama."""
+    with _store(db) as store:
+        for u in store.list_users():
+            party = "" if u.party is None else str(u.party)
+            typer.echo(f"{u.id}\t{u.role}\t{party}\t{','.join(u.scope)}\t{u.name}")
+
+
+@cli.command("verify-log")
+def verify_log(db: DbOption = None) -> None:
+    """Periksa rantai hash log perubahan; gagal bila ada entri yang diubah atau dihapus."""
+    with _store(db) as store:
+        bad = verify_chain(store.log_entries())
+    if bad is not None:
+        raise _fail(f"log perubahan rusak mulai entri {bad}; laporkan kepada admin")
+    typer.echo("Log perubahan utuh.")
+
+
+@cli.command("gc-tombstones")
+def gc_tombstones(db: DbOption = None) -> None:
+    """Buang data terhapus yang sudah diterima semua perangkat aktif (log tetap utuh)."""
+    with _store(db) as store:
+        n = store.gc_tombstones()
+    typer.echo(f"{n} data terhapus dibersihkan.")
+
+
+@cli.command("seed-demo")
+def seed_demo(
+    db: DbOption = None,
+    region_csv: Annotated[Path | None, typer.Option("--region-csv")] = None,
+    records: Annotated[
+        int, typer.Option("--records", help="Jumlah TPS yang diberi data contoh (0 = tidak ada)")
+    ] = 300,
+    qr_dir: Annotated[
+        Path | None,
+        typer.Option("--qr-dir", help="Tulis satu gambar kode QR (PNG) per pengguna demo di sini"),
+    ] = None,
+    server_url: ServerUrlOption = None,
+) -> None:
+    """Isi data DEMO Jombang: wilayah, satu pengguna tiap peran, kode pendaftaran, data contoh."""
+    settings = Settings()
+    url = _qr_server(server_url, settings) if qr_dir else ""
+    with _store(db) as store:
+        codes = demo.seed(
+            store,
+            region_csv or settings.region_csv,
+            settings.now_ms(),
+            settings.enrol_code_ttl_hours,
+        )
+        if records:
+            n = demo.seed_records(store, settings, records)
+            typer.echo(f"{n} data contoh (tally, kerawanan, kejadian) dikirim lewat jalur sinkron.")
+        if qr_dir:
+            for name, code in codes:
+                enrol_qr.write_qr(qr_dir / enrol_qr.file_name(name), url, code)
+    typer.echo("DATA DEMO (bukan data resmi). Kode pendaftaran:")
+    for name, code in codes:
+        typer.echo(f"{code}\t{name}")
+    if qr_dir:
+        typer.echo(f"Gambar kode QR ({url}): {qr_dir}")
+
+
+@cli.command("expire-uploads")
+def expire_uploads(db: DbOption = None) -> None:
+    """Buang unggahan foto yang tidak selesai dan lebih tua dari PANTAU_BLOB_UPLOAD_TTL_HOURS."""
+    from sync_server.blobs.uploads import expire_uploads as expire
+
+    settings = Settings()
+    with _store(db) as store:
+        dropped = expire(store, settings)
+    typer.echo(f"{dropped} unggahan foto kedaluwarsa dibuang.")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option("--host", help="Bawaan: PANTAU_HOST")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Bawaan: PANTAU_PORT")] = None,
+    db: DbOption = None,
+) -> None:
+    """Jalankan server sinkronisasi."""
+    import uvicorn
+
+    from sync_server.main import create_app
+
+    settings = Settings()
+    update = {"host": host, "port": port, "db_path": db}
+    settings = settings.model_copy(update={k: v for k, v in update.items() if v is not None})
+    with _store(settings.db_path):
+        pass  # fail here, in words, before uvicorn starts
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+"""Exports for Bawaslu / Gakkumdu / QGIS: tallies, reconciliation and incidents as CSV or XLSX
+(Indonesian headers, English with `lang=en`), and TPS as GeoJSON with category and status."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from openpyxl import Workbook
+
+from core.election import Election
+from core.kerawanan import CATEGORY_NAMES
+from sync_server.auth import Principal
+from sync_server.review import planning
+from sync_server.review.comparison import (
+    NUMERIC_FIELDS,
+    STATUS_NAMES,
+    field_label,
+    flatten,
+    source_of,
+)
+from sync_server.review.incidents import incident_rows
+from sync_server.review.reconcile import _ballot
+from sync_server.store.base import Store
+from sync_server.store.recon_base import QueueFilter
+from sync_server.sync.scope import read_filter
+
+Column = tuple[str, str, str]  # key, Bahasa Indonesia header, English header
+Table = tuple[list[str], list[list[Any]]]
+
+PLACE: list[Column] = [
+    ("tps", "ID TPS", "Polling station id"),
+    ("kecamatan", "Kecamatan", "District"),
+    ("desa", "Kelurahan/Desa", "Village"),
+    ("ballot", "Surat suara", "Ballot"),
+]
+
+
+def _headers(columns: Sequence[Column], lang: str) -> list[str]:
+    return [c[2] if lang == "en" else c[1] for c in columns]
+
+
+def _place(store: Store, tps: str) -> dict[str, Any]:
+    t = store.recon().get_tps(tps)
+    return {
+        "tps": tps,
+        "kecamatan": t.kecamatan_name if t else "",
+        "desa": t.desa_name if t else "",
+    }
+
+
+def _number_columns(keys: set[str]) -> list[Column]:
+    votes = sorted((k for k in keys if k.startswith("suara.")), key=_vote_key)
+    return [(k, f"{field_label(k)} [{k}]", f"{field_label(k)} [{k}]")
+            for k in [*NUMERIC_FIELDS, *votes]]  # fmt: skip
+
+
+def _vote_key(k: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in k.split(".")[1:] if p.isdigit())
+
+
+def tally_table(store: Store, who: Principal, lang: str = "id") -> Table:
+    """One row per tally record in scope: place, source, status, every number of the form."""
+    records = store.recon().records_of("tally", read_filter(who.user))
+    flat = {r.id: flatten(r.fields) for r in records}
+    columns = PLACE + [
+        ("source", "Sumber", "Source"),
+        ("record_id", "ID data", "Record id"),
+        ("status", "Status", "Status"),
+        ("deleted", "Dihapus", "Deleted"),
+        *_number_columns({k for v in flat.values() for k in v}),
+        ("photos", "Foto (SHA-256)", "Photos (SHA-256)"),
+    ]
+    rows = []
+    for r in records:
+        row = {**_place(store, r.tps), **flat[r.id], "ballot": _ballot(r.fields),
+               "source": source_of(r.author_role, r.author_party) or r.author_role,
+               "record_id": r.id, "status": r.fields.get("status", ""),
+               "deleted": bool(r.fields.get("deleted")),
+               "photos": " ".join(r.fields.get("photos") or [])}  # fmt: skip
+        rows.append([row.get(c[0], "") for c in columns])
+    return _headers(columns, lang), rows
+
+
+def reconciliation_table(store: Store, who: Principal, lang: str = "id") -> Table:
+    """One row per TPS-ballot-field: state, decided value, what each source said, flags."""
+    columns = PLACE + [
+        ("status", "Status TPS", "TPS status"),
+        ("field", "Isian", "Field"),
+        ("state", "Keadaan", "State"),
+        ("value", "Nilai ditetapkan", "Decided value"),
+        ("verified", "Diverifikasi", "Verified"),
+        ("values", "Nilai per sumber", "Value per source"),
+        ("flags", "Tanda", "Flags"),
+    ]
+    states = store.recon().states(QueueFilter(read_filter(who.user)))
+    rows = []
+    for s in states:
+        place = {**_place(store, s.tps), "ballot": s.ballot}
+        status = STATUS_NAMES[s.status][1 if lang == "en" else 0]
+        msg = "message_en" if lang == "en" else "message_id"
+        flags = "; ".join(f[msg] for f in s.doc["flags"])
+        for f in s.doc["fields"] or [{"field": "", "state": "", "value": None, "values": {}}]:
+            said = ", ".join(f"{k}={v}" for k, v in f["values"].items())
+            row = {**place, "status": status, "field": f["field"], "state": f["state"],
+                   "value": f["value"], "verified": bool(f.get("verified")), "values": said,
+                   "flags": flags}  # fmt: skip
+            rows.append([row.get(c[0], "") for c in columns])
+    return _headers(columns, lang), rows
+
+
+def incident_table(store: Store, who: Principal, now_ms: int, lang: str = "id") -> Table:
+    columns: list[Column] = [
+        ("id", "ID kejadian", "Incident id"),
+        ("tps", "ID TPS", "Polling station id"),
+        ("jenis", "Jenis (laporan/temuan)", "Type (report/finding)"),
+        ("kategori", "Kategori", "Category"),
+        ("jalur", "Jalur penanganan", "Route"),
+        ("waktu", "Waktu kejadian", "Time of incident"),
+        ("tingkat", "Tingkat", "Level"),
+        ("proses", "Status proses", "Process status"),
+        ("diteruskan_ke", "Diteruskan ke", "Forwarded to"),
+        ("ditugaskan", "Ditugaskan kepada", "Assigned to"),
+        ("deadline", "Batas waktu (7 hari)", "Deadline (7 days)"),
+        ("overdue", "Lewat batas waktu", "Overdue"),
+        ("uraian", "Uraian", "Description"),
+        ("bukti", "Bukti (SHA-256)", "Evidence (SHA-256)"),
+    ]
+    rows = []
+    for i in incident_rows(store, who, now_ms):
+        row = {**i, "bukti": " ".join(i["bukti"])}
+        rows.append([row.get(c[0]) if row.get(c[0]) is not None else "" for c in columns])
+    return _headers(columns, lang), rows
+
+
+def to_csv(table: Table) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(table[0])
+    writer.writerows(table[1])
+    return out.getvalue().encode("utf-8-sig")  # the BOM lets Excel read the accents right
+
+
+def to_xlsx(table: Table, sheet: str) -> bytes:
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = sheet[:31]
+    ws.append(table[0])
+    for row in table[1]:
+        ws.append([v if isinstance(v, int | float | str | bool) else str(v) for v in row])
+    ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def geojson(store: Store, who: Principal, election: Election, ballot: str) -> dict[str, Any]:
+    """Every TPS in scope as a point with its category, reconciliation status and coverage."""
+    cats = planning.categories(store, who, election)
+    where = planning.positions(store, who)
+    states = {
+        s.tps: s for s in store.recon().states(QueueFilter(read_filter(who.user), ballot=ballot))
+    }
+    features = []
+    for t in store.recon().tps_in(read_filter(who.user)):
+        lat, lon, demo = where[t.id]
+        category, assessed = cats[t.id]
+        s = states.get(t.id)
+        props = {"tps": t.id, "label": t.label, "kecamatan": t.kecamatan_name, "desa": t.desa_name,
+                 "category": category, "category_name": CATEGORY_NAMES[category][0],
+                 "assessed": assessed, "ballot": ballot,
+                 "status": s.status if s else "no_data", "sources": s.n_sources if s else 0,
+                 "severity": s.severity if s else 0, "flags": list(s.rules) if s else [],
+                 "demo_position": demo}  # fmt: skip
+        geometry = {"type": "Point", "coordinates": [lon, lat]}
+        features.append({"type": "Feature", "geometry": geometry, "properties": props})
+    return {"type": "FeatureCollection", "features": features}

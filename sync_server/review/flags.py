@@ -1,0 +1,234 @@
+"""Flags on a TPS-ballot for a supervisor, each with a severity and words in both languages (pure).
+
+Rules: `identity` (a hard C.Hasil identity broken), `votes_above_dpt` (above DPT + 2%),
+`votes_above_max` (above 300 + 2% = 306), `vote_conflict` (sources disagree on a candidate's or
+party's votes), `field_conflict` (they disagree on another number), `photo_reused` (one photo
+for two TPS), `changed_after_final` (a final tally changed afterwards),
+`changed_after_verification` (a source the verification did not see, new or changed since,
+contradicts a verified value: the TPS-ballot needs a decision again).
+
+Severity `HIGH` means the numbers cannot be taken as they are: agreed values carrying such a
+flag do not count towards totals until a supervisor verifies them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from core.election import Election
+from core.hlc import wall_ms
+from core.tally_checks import check_tally, vote_total
+from sync_server.review.comparison import Comparison, Source, field_label, source_label, unflatten
+
+WIB = timezone(timedelta(hours=7), "WIB")
+HIGH, MEDIUM, LOW = 3, 2, 1
+SEVERITY_NAMES = {HIGH: ("tinggi", "high"), MEDIUM: ("sedang", "medium"), LOW: ("rendah", "low")}
+# In the order a supervisor should read them (within one severity): what contradicts a decision,
+# who said what, impossible numbers, then the rest. The first flag is the one the queue shows.
+RULES: dict[str, tuple[str, str]] = {
+    "changed_after_verification": (
+        "Berbeda dari hasil verifikasi",
+        "Contradicts the verified values",
+    ),
+    "vote_conflict": ("Sumber berbeda pada suara calon", "Sources disagree on votes"),
+    "votes_above_max": ("Suara melebihi 300 + 2%", "Votes above 300 + 2%"),
+    "votes_above_dpt": ("Suara melebihi DPT + 2%", "Votes above DPT + 2%"),
+    "photo_reused": ("Foto dipakai untuk TPS lain", "Photo used for another TPS"),
+    "identity": ("Rumus C.Hasil tidak terpenuhi", "C.Hasil identity broken"),
+    "changed_after_final": ("Diubah setelah final", "Changed after final"),
+    "field_conflict": ("Sumber berbeda pada angka lain", "Sources disagree on a number"),
+}
+_RANK = {rule: i for i, rule in enumerate(RULES)}
+REOPENS = "changed_after_verification"  # the rule that sends a verified TPS-ballot back
+
+
+@dataclass(frozen=True)
+class Flag:
+    rule: str
+    severity: int
+    fields: tuple[str, ...]
+    source: str
+    message_id: str
+    message_en: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.__dict__, "fields": list(self.fields)}
+
+    @staticmethod
+    def from_json(raw: dict[str, Any]) -> Flag:
+        return Flag(**{**raw, "fields": tuple(raw["fields"])})
+
+
+@dataclass(frozen=True)
+class Change:
+    """A final tally that received another change: which fields, when, from which device."""
+
+    record_id: str
+    source: str
+    fields: tuple[str, ...]
+    hlc: int
+    device_id: str
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """A photo of this TPS-ballot's tally that a record of another TPS also cites (a tally, or
+    an incident as its evidence)."""
+
+    sha256: str
+    source: str
+    other_tps: tuple[str, ...]
+
+
+def _votes(values: dict[str, int]) -> int | None:
+    t = unflatten(values)
+    if "suara" in t:
+        return vote_total(t)
+    return values.get("suara_sah")
+
+
+def source_flags(s: Source, ballot: str, election: Election | None) -> list[Flag]:
+    who = source_label(s.source, election)
+    who_en = source_label(s.source, election, "en")
+    found = check_tally({**unflatten(s.values), "ballot": ballot}, election)
+    flags = [
+        # A final tally breaking a hard identity cannot be right as written: as serious as an
+        # impossible vote count.
+        Flag("identity" if f.level == "error" else f.rule, HIGH, f.fields, s.source,
+             f"{who}: {f.message_id}", f"{who_en}: {f.message_en}")
+        for f in found
+        if f.level == "error" or f.rule == "votes_above_dpt"
+    ]  # fmt: skip
+    limit_flag = _above_max(s, who, who_en, election)
+    return [*flags, *([limit_flag] if limit_flag else [])]
+
+
+def _above_max(s: Source, who: str, who_en: str, election: Election | None) -> Flag | None:
+    cap = election.max_dpt_per_tps if election else 300
+    ratio = election.reserve_ratio if election else 0.02
+    limit = math.floor(cap * (1 + ratio))
+    total = _votes(s.values)
+    if total is None or total <= limit:
+        return None
+    return Flag(
+        "votes_above_max",
+        HIGH,
+        ("suara",),
+        s.source,
+        f"{who}: jumlah suara {total} melebihi batas {cap} pemilih + 2% ({limit}) per TPS",
+        f"{who_en}: {total} votes exceed the limit of {cap} voters + 2% ({limit}) per TPS",
+    )
+
+
+def conflict_flags(c: Comparison, election: Election | None) -> list[Flag]:
+    flags = []
+    for f in c.fields:
+        if not f.open:
+            continue
+        said = ", ".join(f"{source_label(k, election)} {v}" for k, v in f.values.items())
+        said_en = ", ".join(f"{source_label(k, election, 'en')} {v}" for k, v in f.values.items())
+        vote = f.field.startswith("suara")
+        flags.append(
+            Flag(
+                "vote_conflict" if vote else "field_conflict",
+                HIGH if vote else LOW,
+                (f.field,),
+                "",
+                f"Sumber berbeda pada {field_label(f.field)}: {said}",
+                f"Sources disagree on {field_label(f.field)}: {said_en}",
+            )
+        )
+    return flags
+
+
+def dispute_flags(c: Comparison, election: Election | None) -> list[Flag]:
+    """Verified fields that a source the decision did not see (new, or changed) contradicts."""
+    if c.decision is None:
+        return []
+    flags = []
+    for f in c.fields:
+        if not f.disputed:
+            continue
+        said = ", ".join(f"{source_label(k, election)} {v}" for k, v in f.disputed.items())
+        said_en = ", ".join(f"{source_label(k, election, 'en')} {v}" for k, v in f.disputed.items())
+        name = field_label(f.field)
+        flags.append(
+            Flag(
+                REOPENS,
+                HIGH,
+                (f.field,),
+                ",".join(f.disputed),
+                f"{name} diverifikasi {f.value}, tetapi sumber yang datang atau berubah sesudah "
+                f"verifikasi menulis: {said}; periksa dan verifikasi ulang",
+                f"{name} was verified as {f.value}, but a source that arrived or changed after "
+                f"the verification says: {said_en}; check and verify again",
+            )
+        )
+    return flags
+
+
+def decision_flags(c: Comparison, ballot: str, election: Election | None) -> list[Flag]:
+    """A verification's own numbers must still satisfy the form's identities."""
+    if c.decision is None:
+        return []
+    found = check_tally({**unflatten(c.values), "ballot": ballot}, election)
+    return [
+        Flag("identity", MEDIUM, f.fields, "verifikasi", f"Hasil verifikasi: {f.message_id}",
+             f"Verified values: {f.message_en}")
+        for f in found if f.level == "error"
+    ]  # fmt: skip
+
+
+def reuse_flag(r: Reuse, election: Election | None) -> Flag:
+    others = ", ".join(r.other_tps)
+    return Flag(
+        "photo_reused",
+        HIGH,
+        ("photos",),
+        r.source,
+        f"{source_label(r.source, election)}: foto {r.sha256[:12]} juga dipakai untuk TPS {others}",
+        f"{source_label(r.source, election, 'en')}: photo {r.sha256[:12]} is also used for "
+        f"TPS {others}",
+    )
+
+
+def local_time(ms: int) -> str:
+    """Western Indonesian time, as a supervisor in Jombang reads a clock."""
+    return datetime.fromtimestamp(ms / 1000, UTC).astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB")
+
+
+def change_flag(ch: Change, election: Election | None) -> Flag:
+    names = ", ".join(field_label(n) for n in ch.fields)
+    at = local_time(wall_ms(ch.hlc))
+    return Flag(
+        "changed_after_final",
+        MEDIUM,
+        ch.fields,
+        ch.source,
+        f"{source_label(ch.source, election)}: data {ch.record_id} diubah setelah final "
+        f"({names}; {at}, perangkat {ch.device_id})",
+        f"{source_label(ch.source, election, 'en')}: record {ch.record_id} changed after it was "
+        f"final ({names}; {at}, device {ch.device_id})",
+    )
+
+
+def all_flags(
+    c: Comparison,
+    ballot: str,
+    election: Election | None,
+    reuses: list[Reuse],
+    changes: list[Change],
+) -> list[Flag]:
+    flags = [f for s in c.sources for f in source_flags(s, ballot, election)]
+    flags += conflict_flags(c, election) + dispute_flags(c, election)
+    flags += decision_flags(c, ballot, election)
+    flags += [reuse_flag(r, election) for r in reuses]
+    flags += [change_flag(ch, election) for ch in changes]
+    return sorted(flags, key=_reading_order)
+
+
+def _reading_order(f: Flag) -> tuple[int, int, str, str, tuple[str, ...]]:
+    return (-f.severity, _RANK.get(f.rule, len(_RANK)), f.rule, f.source, f.fields)

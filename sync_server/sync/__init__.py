@@ -1,0 +1,1 @@
+"""Push, pull, scope and the change log's hash chain."""

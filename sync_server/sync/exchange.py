@@ -1,0 +1,296 @@
+"""Push and pull: apply a batch of ops in one transaction; page through readable records.
+
+Each op is answered on its own (applied, duplicate, conflict or rejected with a reason); a
+rejected op never blocks the rest of its batch (sync-design 2, 5, 9).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from core import merge
+from core.errors import DomainError
+from core.hlc import is_too_far_ahead
+from core.protocol import (
+    ConflictOut,
+    Op,
+    OpResult,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    RecordOut,
+)
+from core.records import validate_fields
+from core.wilayah import parse_tps
+from sync_server.auth import Principal
+from sync_server.blobs import uploads
+from sync_server.blobs.uploads import PHOTO_FIELDS
+from sync_server.errors import forbidden
+from sync_server.runtime import Runtime
+from sync_server.store.base import Store
+from sync_server.store.models import OpRow, PushWrites, StoredRecord
+from sync_server.sync.scope import check_write, read_filter
+
+
+@dataclass
+class _Batch:
+    """One push in memory: what is known before it, and what it will write at once."""
+
+    store: Store
+    runtime: Runtime
+    who: Principal
+    seq: int  # the last server seq handed out
+    known_tps: set[str]
+    records: dict[str, StoredRecord]  # current state of every record the batch names
+    answered: dict[str, OpRow]  # ops answered before or earlier in this batch
+    written: dict[str, StoredRecord] = field(default_factory=dict)
+    log: list[dict[str, Any]] = field(default_factory=list)
+    ops: list[OpRow] = field(default_factory=list)
+    conflicts: list[tuple[str, merge.Conflict, int]] = field(default_factory=list)
+    cites: dict[str, StoredRecord] = field(default_factory=dict)
+
+    def writes(self) -> PushWrites:
+        records = sorted(self.written.values(), key=lambda r: r.seq)
+        return PushWrites(records, self.seq, self.log, self.ops, self.conflicts)
+
+
+def _reject(code: str, message_id: str, message_en: str) -> DomainError:
+    return DomainError(code, message_id, message_en)
+
+
+def _check_op(b: _Batch, op: Op) -> StoredRecord | None:
+    """Every rule an op must pass before anything is written; returns the current record."""
+    parse_tps(op.tps)
+    if op.tps not in b.known_tps:
+        raise _reject(
+            "unknown_tps",
+            f"TPS {op.tps} tidak terdaftar di server; periksa nomor TPS atau hubungi admin",
+            f"TPS {op.tps} is not in the server's registry",
+        )
+    if not op.fields:
+        raise _reject("empty_op", "Perubahan tanpa isian", "An op with no fields")
+    validate_fields(op.kind, op.fields)
+    if "tps" in op.fields and op.fields["tps"] != op.tps:
+        raise _reject(
+            "tps_mismatch",
+            "Isian tps berbeda dengan TPS data ini",
+            "The tps field differs from the op's TPS",
+        )
+    existing = b.records.get(op.record_id)
+    if existing is not None and existing.kind != op.kind:
+        raise _reject(
+            "kind_mismatch",
+            f"Data {op.record_id} berjenis '{existing.kind}', tidak bisa diubah "
+            f"menjadi '{op.kind}'",
+            f"Record {op.record_id} is a '{existing.kind}', not a '{op.kind}'",
+        )
+    if existing is not None and existing.tps != op.tps:
+        raise _reject(
+            "tps_mismatch",
+            f"Data {op.record_id} milik TPS {existing.tps} dan tidak bisa dipindah ke TPS lain",
+            f"Record {op.record_id} belongs to TPS {existing.tps} and cannot move",
+        )
+    check_write(b.who.user, op.kind, op.tps, set(op.fields), existing)
+    return existing
+
+
+def _stamp_hlc(b: _Batch, op: Op) -> tuple[int, bool]:
+    """The op's HLC, or the server's now() when the device clock is too far ahead (clamped)."""
+    if is_too_far_ahead(op.hlc, b.runtime.clock.wall()):
+        return b.runtime.clock.now(), True
+    b.runtime.clock.observe(op.hlc)
+    return op.hlc, False
+
+
+def _apply(b: _Batch, op: Op) -> OpResult:
+    existing = _check_op(b, op)
+    user, device_id = b.who.user, b.who.device.id
+    hlc, clamped = _stamp_hlc(b, op)
+    base = {k: (None if v is None else (v[0], v[1])) for k, v in op.base.items()}
+    current = existing.versioned() if existing else merge.Versioned()
+    new, found = merge.apply(current, op.fields, (hlc, device_id), base)
+    b.seq += 1
+    a = existing or StoredRecord(op.record_id, op.kind, op.tps, user.id, user.role, user.party)
+    record = StoredRecord(a.id, a.kind, a.tps, a.author, a.author_role, a.author_party,
+                          dict(new.fields), dict(new.stamps), b.seq)  # fmt: skip
+    b.records[record.id] = b.written[record.id] = record
+    if existing is None or any(name in op.fields for name in (*PHOTO_FIELDS, "deleted")):
+        b.cites[record.id] = record
+    b.conflicts.extend((record.id, c, b.seq) for c in found)
+    entry: dict[str, Any] = {
+        "seq": b.seq,
+        "record_id": record.id,
+        "kind": record.kind,
+        "tps": record.tps,
+        "device_id": device_id,
+        "user_id": user.id,
+        "op_id": op.op_id,
+        "fields": op.fields,
+        "hlc": hlc,
+        "conflicts": [c.field for c in found],
+    }
+    if clamped:
+        entry.update(note="clock_clamped", device_hlc=op.hlc)
+    b.log.append(entry)
+    return _result(op, found, clamped)
+
+
+def _result(op: Op, found: list[merge.Conflict], clamped: bool) -> OpResult:
+    if found:
+        names = ", ".join(c.field for c in found)
+        return OpResult(
+            op_id=op.op_id,
+            status="conflict",
+            code="conflict",
+            reason=f"Diterapkan, tetapi bertabrakan dengan perubahan lain pada: {names}; "
+            "supervisor akan meninjaunya",
+            reason_en=f"Applied, but it conflicts with another change to: {names}",
+        )
+    if clamped:
+        return OpResult(
+            op_id=op.op_id,
+            status="applied",
+            code="clock_clamped",
+            reason="Diterapkan; jam perangkat terlalu cepat, atur tanggal dan jam perangkat",
+            reason_en="Applied; the device clock is too far ahead, set its date and time",
+        )
+    return OpResult(op_id=op.op_id, status="applied")
+
+
+def _answer(b: _Batch, op: Op) -> OpResult:
+    prior = b.answered.get(op.op_id)
+    if prior is not None:
+        # A rejected op answers the same on retry, so a lost response never hides a rejection.
+        status = "rejected" if prior.status == "rejected" else "duplicate"
+        return OpResult(
+            op_id=op.op_id,
+            status=status,
+            code=prior.code,
+            reason=prior.reason,
+            reason_en=prior.reason_en,
+        )
+    try:
+        result = _apply(b, op)
+    except DomainError as exc:
+        result = OpResult(
+            op_id=op.op_id,
+            status="rejected",
+            code=exc.code,
+            reason=exc.message_id,
+            reason_en=exc.message_en,
+        )
+    row = OpRow(
+        b.who.device.id,
+        op.op_id,
+        op.seq,
+        op.record_id,
+        result.status,
+        result.code,
+        result.reason,
+        result.reason_en,
+    )
+    b.ops.append(row)
+    b.answered[op.op_id] = row
+    return result
+
+
+def push(store: Store, runtime: Runtime, who: Principal, request: PushRequest) -> PushResponse:
+    """Apply one batch in one transaction; every op gets an answer.
+
+    Everything the batch needs is read with a few queries, the ops are applied in memory in
+    order, and what they wrote is saved at once (`Store.save_push`). Reconciliation is not run
+    here: it reads the change log afterwards (`reconcile.catch_up`).
+    """
+    if request.device_id != who.device.id:
+        raise forbidden(
+            "device_id tidak sesuai dengan token perangkat ini; daftarkan ulang perangkat",
+            "device_id does not match this device's token",
+            code="device_mismatch",
+        )
+    with store.transaction():
+        b = _batch(store, runtime, who, request.ops)
+        results = [_answer(b, op) for op in request.ops]
+        _save(b)
+        acked = store.advance_acked_seq(who.device.id)
+        _test_delay(runtime)
+    return PushResponse(acked_seq=acked, results=results, server_hlc=runtime.clock.now())
+
+
+def apply_for(store: Store, runtime: Runtime, who: Principal, op: Op) -> OpResult:
+    """One op the server writes on a user's behalf (a console decision): the same checks, merge
+    and change log as a push, without a device receipt. Raises DomainError when refused."""
+    with store.transaction():
+        b = _batch(store, runtime, who, [op])
+        result = _apply(b, op)
+        _save(b)
+    return result
+
+
+def _batch(store: Store, runtime: Runtime, who: Principal, ops: list[Op]) -> _Batch:
+    """Everything a batch needs to know, read with a few queries (inside its transaction)."""
+    return _Batch(
+        store,
+        runtime,
+        who,
+        seq=store.server_seq(),
+        known_tps=store.known_tps([op.tps for op in ops]),
+        records=store.get_records([op.record_id for op in ops]),
+        answered=store.get_ops(who.device.id, [op.op_id for op in ops]),
+    )
+
+
+def _save(b: _Batch) -> None:
+    b.store.save_push(b.writes())
+    uploads.cite_photos(b.store, b.cites.values())
+
+
+def _test_delay(runtime: Runtime) -> None:
+    delay = runtime.settings.test_push_delay_ms
+    if delay:
+        print("pantau: test push delay, transaction open", file=sys.stderr, flush=True)
+        time.sleep(delay / 1000)
+
+
+def record_out(record: StoredRecord) -> RecordOut:
+    return RecordOut(
+        id=record.id,
+        kind=record.kind,
+        tps=record.tps,
+        author=record.author,
+        fields=record.fields,
+        stamps=record.stamps,
+        seq=record.seq,
+    )
+
+
+def pull(store: Store, runtime: Runtime, who: Principal, since: int, limit: int) -> PullResponse:
+    """Records the caller may read that changed after `since`, in server-seq order."""
+    store.note_pulled(who.device.id, since)
+    rows = store.records_since(since, limit + 1, read_filter(who.user))
+    page = rows[:limit]
+    return PullResponse(
+        records=[record_out(r) for r in page],
+        next=page[-1].seq if page else since,
+        more=len(rows) > limit,
+        server_hlc=runtime.clock.now(),
+    )
+
+
+def conflicts(store: Store, who: Principal, include_resolved: bool) -> list[ConflictOut]:
+    rows = store.list_conflicts(read_filter(who.user), include_resolved)
+    return [
+        ConflictOut(
+            id=r.id,
+            record_id=r.record_id,
+            field=r.conflict.field,
+            current_value=r.conflict.current_value,
+            current_stamp=r.conflict.current_stamp,
+            incoming_value=r.conflict.incoming_value,
+            incoming_stamp=r.conflict.incoming_stamp,
+            resolved=r.resolved,
+        )
+        for r in rows
+    ]
