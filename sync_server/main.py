@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core.protocol import ErrorBody
 from sync_server.errors import ApiError
+from sync_server.limits import BodyLimit, route_limits
 from sync_server.routes import blobs, enrol, health, review, sync
 from sync_server.runtime import Runtime
 from sync_server.settings import Settings
@@ -118,6 +119,8 @@ def create_app(
         first.close()
     app.state.runtime = runtime
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # pull pages over 2G
+    # Outermost: a body over its route's limit is refused while it streams in, before auth.
+    app.add_middleware(BodyLimit, limits=route_limits(settings))
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
