@@ -46,12 +46,16 @@ class BodyTooLarge(Exception):
 
 
 def too_large_body(limit: int) -> bytes:
-    return ErrorBody(
-        code="body_too_large",
-        message=f"Kiriman terlalu besar untuk alamat ini (batas {limit} byte); "
-        "kirim dalam bagian yang lebih kecil atau perbarui aplikasi",
-        message_en=f"Request body too large for this address (limit {limit} bytes)",
-    ).model_dump_json().encode()
+    return (
+        ErrorBody(
+            code="body_too_large",
+            message=f"Kiriman terlalu besar untuk alamat ini (batas {limit} byte); "
+            "kirim dalam bagian yang lebih kecil atau perbarui aplikasi",
+            message_en=f"Request body too large for this address (limit {limit} bytes)",
+        )
+        .model_dump_json()
+        .encode()
+    )
 
 
 async def _refuse(send: Send, limit: int) -> None:

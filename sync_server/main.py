@@ -12,6 +12,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from core.errors import DomainError
 from core.protocol import ErrorBody
 from sync_server.errors import ApiError
 from sync_server.limits import BodyLimit, route_limits
@@ -30,6 +31,12 @@ def _error(status: int, code: str, message: str, message_en: str) -> JSONRespons
 async def _api_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
     return _error(exc.status, exc.code, exc.message, exc.message_en)
+
+
+async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
+    # A domain rule a route did not map itself (e.g. a malformed id): the client's input.
+    assert isinstance(exc, DomainError)
+    return _error(422, exc.code, exc.message_id, exc.message_en)
 
 
 def _field(err: dict[str, Any]) -> str:
@@ -122,6 +129,7 @@ def create_app(
     # Outermost: a body over its route's limit is refused while it streams in, before auth.
     app.add_middleware(BodyLimit, limits=route_limits(settings))
     app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -20,6 +20,8 @@ from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from starlette.concurrency import run_in_threadpool
+
 from core.protocol import BlobCreate, BlobStatus
 from sync_server.auth import Principal
 from sync_server.blobs.files import (
@@ -138,15 +140,13 @@ async def append(
     length: int | None,
     chunks: AsyncIterator[bytes],
 ) -> BlobStatus:
-    """Write a chunk at `offset`; keep what arrived if the sender drops; verify when whole."""
-    found = _settle(store, settings, sha256)
-    if found is None:
-        raise _not_found(sha256)
-    blob, _ = found
+    """Write a chunk at `offset`; keep what arrived if the sender drops; verify when whole.
+
+    Called on the event loop: every database write, fsync and hash runs in a worker thread.
+    """
+    blob = await run_in_threadpool(_appendable, store, settings, sha256, offset, length)
     if blob.complete:
         return _status(blob, blob.size)
-    if length is not None and offset + length > blob.size:
-        raise _past_end(blob)
     async with locked_async(partial_path(settings, sha256)) as f:
         have = os.fstat(f.fileno()).st_size
         if have != offset:
@@ -163,10 +163,22 @@ async def append(
             f.truncate(offset)
             raise _past_end(blob)
         have = offset + written
-        blob = _touch(store, settings, blob)
+        blob = await run_in_threadpool(_touch, store, settings, blob)
         if have == blob.size:
-            return _complete(store, settings, blob, f)
+            return await run_in_threadpool(_complete, store, settings, blob, f)
     return _status(blob, have)
+
+
+def _appendable(
+    store: Store, settings: Settings, sha256: str, offset: int, length: int | None
+) -> BlobRow:
+    found = _settle(store, settings, sha256)
+    if found is None:
+        raise _not_found(sha256)
+    blob = found[0]
+    if not blob.complete and length is not None and offset + length > blob.size:
+        raise _past_end(blob)
+    return blob
 
 
 def _past_end(blob: BlobRow) -> ApiError:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from core.election import Election
+from core.protocol import SQL_INT_MAX
 from sync_server.auth import CurrentDevice, Principal
 from sync_server.errors import ApiError
 from sync_server.review import evidence, exports, planning, reads, resolution
@@ -122,7 +123,11 @@ def conflicts(who: Reviewer, store: StoreDep, include_resolved: bool = False) ->
 
 @router.post("/conflicts/{conflict_id}/resolve")
 def resolve(
-    who: Reviewer, store: StoreDep, runtime: RuntimeDep, conflict_id: int, body: resolution.Resolve
+    who: Reviewer,
+    store: StoreDep,
+    runtime: RuntimeDep,
+    conflict_id: Annotated[int, Path(ge=1, le=SQL_INT_MAX)],
+    body: resolution.Resolve,
 ) -> dict[str, Any]:
     return resolution.resolve(store, runtime, who, conflict_id, body)
 

@@ -10,7 +10,14 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from core.protocol import MAX_PULL_LIMIT, ConflictOut, PullResponse, PushRequest, PushResponse
+from core.protocol import (
+    MAX_PULL_LIMIT,
+    SQL_INT_MAX,
+    ConflictOut,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
 from sync_server.auth import CurrentDevice
 from sync_server.errors import ApiError
 from sync_server.runtime import RuntimeDep, StoreDep
@@ -68,7 +75,7 @@ def _explain(raw: bytes, max_ops: int) -> PushRequest:
     """A body that failed validation: the first thing wrong with it, as a clear error."""
     try:
         data: Any = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # too deep is not ours either
         raise ApiError(
             400,
             "malformed_json",
@@ -103,7 +110,7 @@ def pull(
     who: CurrentDevice,
     store: StoreDep,
     runtime: RuntimeDep,
-    since: Annotated[int, Query(ge=0)] = 0,
+    since: Annotated[int, Query(ge=0, le=SQL_INT_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500,
 ) -> PullResponse:
     return exchange.pull(store, runtime, who, since, limit)
