@@ -32,7 +32,7 @@ from sync_server.errors import forbidden
 from sync_server.runtime import Runtime
 from sync_server.store.base import Store
 from sync_server.store.models import OpRow, PushWrites, StoredRecord
-from sync_server.sync.scope import check_write, read_filter
+from sync_server.sync.scope import check_visible, check_write, read_filter
 
 
 @dataclass
@@ -80,6 +80,7 @@ def _check_op(b: _Batch, op: Op) -> StoredRecord | None:
             "The tps field differs from the op's TPS",
         )
     existing = b.records.get(op.record_id)
+    check_visible(b.who.user, existing)  # before anything about it (kind, TPS) is said
     if existing is not None and existing.kind != op.kind:
         raise _reject(
             "kind_mismatch",

@@ -78,8 +78,14 @@ def test_xlsx_export_answers_and_holds_no_formula(hostile, table):
 
 @pytest.mark.parametrize(
     ("raw", "safe"),
-    [("=1+1", "'=1+1"), ("a=b", "a=b"), ("x\x1by", "x\\x1by"), ("ok\nline", "ok\nline"),
-     ("-", "'-"), ("", "")],
+    [
+        ("=1+1", "'=1+1"),
+        ("a=b", "a=b"),
+        ("x\x1by", "x\\x1by"),
+        ("ok\nline", "ok\nline"),
+        ("-", "'-"),
+        ("", ""),
+    ],
 )
 def test_safe_text(raw, safe):
     assert safe_text(raw) == safe
