@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     max_ops_per_push: int = Field(default=MAX_OPS_PER_PUSH, ge=1, le=MAX_OPS_PER_PUSH)
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
     enrol_code_ttl_hours: float = Field(default=72, gt=0)
+    # The key enrolment codes are hashed with (sync_server.secret); beside db_path when unset.
+    secret_file: Path | None = None
+    # Reverse proxies whose X-Forwarded-For is believed (IPs or networks); none by default.
+    trusted_proxies: list[str] = []
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=1, le=65535)
     # Photos: the largest accepted file, and how long an unfinished upload is kept.

@@ -17,6 +17,7 @@ from core.enrolment import check_server_url
 from core.errors import DomainError
 from sync_server.admin import accounts, demo, enrol_qr
 from sync_server.review import official
+from sync_server.secret import server_key
 from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
 from sync_server.sync.chain import verify_chain
@@ -62,6 +63,11 @@ def _store(db: Path | None) -> Iterator[SqliteStore]:
         raise _fail(f"kesalahan database {path}: {exc}") from None
     finally:
         store.close()
+
+
+def _key(settings: Settings, db: Path | None) -> bytes:
+    """The server key beside the database the command works on (the server reads the same)."""
+    return server_key(settings.model_copy(update={"db_path": db}) if db else settings)
 
 
 @cli.command()
@@ -135,8 +141,9 @@ def enrol_code(
     url = _qr_server(server_url, settings) if qr else ""
     with _store(db) as store:
         code = accounts.issue_enrol_code(
-            store, user_id, settings.now_ms(), settings.enrol_code_ttl_hours
-        )
+            store, user_id, settings.now_ms(), settings.enrol_code_ttl_hours,
+            key=_key(settings, db),
+        )  # fmt: skip
         typer.echo(code)
         if qr:
             enrol_qr.write_qr(qr, url, code)
@@ -210,6 +217,7 @@ def seed_demo(
             region_csv or settings.region_csv,
             settings.now_ms(),
             settings.enrol_code_ttl_hours,
+            key=_key(settings, db),
         )
         if records:
             n = demo.seed_records(store, settings, records)
@@ -251,7 +259,8 @@ def serve(
     settings = settings.model_copy(update={k: v for k, v in update.items() if v is not None})
     with _store(settings.db_path):
         pass  # fail here, in words, before uvicorn starts
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    # proxy_headers=False: X-Forwarded-For counts only from PANTAU_TRUSTED_PROXIES (guard.py).
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, proxy_headers=False)
 
 
 def main() -> None:
