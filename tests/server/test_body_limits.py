@@ -31,7 +31,8 @@ def assert_413(res: httpx.Response, limit: int) -> None:
     assert res.status_code == 413, res.text
     body = res.json()
     assert body["code"] == "body_too_large"
-    assert str(limit) in body["message"] and str(limit) in body["message_en"]
+    assert str(limit) in body["message"]
+    assert str(limit) in body["message_en"]
 
 
 @pytest.mark.parametrize(

@@ -79,12 +79,8 @@ def test_users_codes_devices_and_revocation(db: Path):
     ).strip()  # fmt: skip
     assert user_id.startswith("u-")
     code = ok("enrol-code", user_id, "--db", db).strip()
-<<<<<<< HEAD
-    assert len(code) == 24 and code[4] == "-"
-=======
-    assert len(code) == 9
+    assert len(code) == 24
     assert code[4] == "-"
->>>>>>> main
     assert user_id in ok("list-users", "--db", db)
     store = SqliteStore(db)
     response = accounts.enrol(store, code, "hp", now_ms=0, key=server_key(Settings(db_path=db)))

@@ -50,7 +50,8 @@ def test_a_spray_of_addresses_never_unlocks_a_locked_one():
 
 def test_codes_carry_at_least_64_bits_and_are_stored_with_a_keyed_hash(client, settings, wall):
     code = issue(settings, wall())
-    assert CODE_BITS >= 64 and len(normalize_code(code)) >= 17
+    assert CODE_BITS >= 64
+    assert len(normalize_code(code)) >= 17
     s = SqliteStore(settings.db_path)
     [row] = s.db.query("SELECT code_hash FROM enrol_codes")
     s.close()
@@ -78,7 +79,8 @@ def test_wrong_guesses_at_one_code_lock_that_code(client, settings, wall):
         assert client.post("/v1/enrol", json={"code": guess}).status_code == 401
     wall.ms += 3_000
     res = client.post("/v1/enrol", json={"code": good})
-    assert res.status_code == 429 and res.json()["code"] == "enrol_code_locked"
+    assert res.status_code == 429
+    assert res.json()["code"] == "enrol_code_locked"
 
 
 @pytest.mark.parametrize(
@@ -95,7 +97,7 @@ def test_forwarded_for_counts_only_from_configured_proxies(peer, header, proxies
     assert client_address(peer, header, proxies) == seen
 
 
-def test_a_configured_proxy_s_forwarded_address_is_the_one_locked(settings, tmp_path: Path):
+def test_a_configured_proxy_s_forwarded_address_is_the_one_locked(settings):
     proxied = settings.model_copy(update={"trusted_proxies": ["10.0.0.0/24"]})
     guard = EnrolGuard()
     with TestClient(create_app(proxied), client=("10.0.0.9", 5000)) as c:
@@ -114,6 +116,7 @@ def test_forwarded_for_from_localhost_does_not_dodge_the_lock(tmp_path: Path):
                        headers={"X-Forwarded-For": f"203.0.113.{i}"}, timeout=10).status_code
             for i in range(12)
         ]  # fmt: skip
-        assert answers[:10] == [401] * 10 and 429 in answers[10:]
+        assert answers[:10] == [401] * 10
+        assert 429 in answers[10:]
     finally:
         server.stop()

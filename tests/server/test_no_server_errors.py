@@ -14,7 +14,9 @@ from tests.server.conftest import TPS, MakeDevice
 def assert_4xx(res, status: int) -> dict:
     assert res.status_code == status, res.text
     body = res.json()
-    assert body["code"] and body["message"] and body["message_en"]
+    assert body["code"]
+    assert body["message"]
+    assert body["message_en"]
     return body
 
 
