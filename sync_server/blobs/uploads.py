@@ -27,6 +27,7 @@ from sync_server.auth import Principal
 from sync_server.blobs.files import (
     CONTENT_TYPES,
     blob_path,
+    busy,
     drain,
     file_sha256,
     locked,
@@ -103,9 +104,17 @@ def create(store: Store, settings: Settings, who: Principal, body: BlobCreate) -
         )
     expire_uploads(store, settings)
     found = _settle(store, settings, body.sha256)
-    if found and (found[0].complete or found[0].size == body.size):
-        blob, offset = found
-        return _status(_touch(store, settings, blob) if not blob.complete else blob, offset)
+    if found and found[0].complete:  # already have it; the size said is the caller's own
+        return BlobStatus(sha256=body.sha256, size=body.size, offset=body.size, complete=True)
+    if found and found[0].device_id != who.device.id:
+        raise busy()  # another device's upload: never reset or spoil it
+    if found and found[0].size == body.size:
+        return _status(_touch(store, settings, found[0]), found[1])
+    if (
+        not found
+        and store.blobs().open_uploads(who.device.id) >= settings.max_open_uploads_per_device
+    ):
+        raise _too_many_open(settings.max_open_uploads_per_device)
     now = settings.now_ms()
     blob = BlobRow(
         body.sha256, body.size, body.content_type, who.device.id, now, now, False,
@@ -120,10 +129,34 @@ def create(store: Store, settings: Settings, who: Principal, body: BlobCreate) -
     return _status(blob, 0)
 
 
-def status(store: Store, settings: Settings, sha256: str) -> BlobStatus:
-    """The offset to send from, after any writer still draining a dropped chunk has finished."""
+def _too_many_open(limit: int) -> ApiError:
+    return ApiError(
+        429,
+        "too_many_uploads",
+        f"Perangkat ini sudah membuka {limit} unggahan foto yang belum selesai; selesaikan "
+        "dulu atau tunggu yang lama kedaluwarsa",
+        f"This device already has {limit} unfinished photo uploads; finish them first",
+    )
+
+
+def _visible(store: Store, who: Principal, blob: BlobRow) -> bool:
+    """An upload is its device's; a complete photo also its uploader's and its readers'."""
+    if blob.device_id == who.device.id:
+        return True
+    if not blob.complete:
+        return False
+    owner = store.get_device(blob.device_id)
+    if owner is not None and owner.user_id == who.user.id:
+        return True
+    return store.blobs().readable_upload(blob.sha256, read_filter(who.user))
+
+
+def status(store: Store, settings: Settings, who: Principal, sha256: str) -> BlobStatus:
+    """The offset to send from, after any writer still draining a dropped chunk has finished.
+
+    Anyone else gets the same 404 as for a photo that does not exist (no existence, no size)."""
     found = _settle(store, settings, sha256)
-    if found is None:
+    if found is None or not _visible(store, who, found[0]):
         raise _not_found(sha256)
     blob, offset = found
     if not blob.complete:
@@ -135,6 +168,7 @@ def status(store: Store, settings: Settings, sha256: str) -> BlobStatus:
 async def append(
     store: Store,
     settings: Settings,
+    who: Principal,
     sha256: str,
     offset: int,
     length: int | None,
@@ -144,7 +178,7 @@ async def append(
 
     Called on the event loop: every database write, fsync and hash runs in a worker thread.
     """
-    blob = await run_in_threadpool(_appendable, store, settings, sha256, offset, length)
+    blob = await run_in_threadpool(_appendable, store, settings, who, sha256, offset, length)
     if blob.complete:
         return _status(blob, blob.size)
     async with locked_async(partial_path(settings, sha256)) as f:
@@ -170,10 +204,10 @@ async def append(
 
 
 def _appendable(
-    store: Store, settings: Settings, sha256: str, offset: int, length: int | None
+    store: Store, settings: Settings, who: Principal, sha256: str, offset: int, length: int | None
 ) -> BlobRow:
     found = _settle(store, settings, sha256)
-    if found is None:
+    if found is None or not _visible(store, who, found[0]):
         raise _not_found(sha256)
     blob = found[0]
     if not blob.complete and length is not None and offset + length > blob.size:
@@ -222,8 +256,13 @@ def _complete(store: Store, settings: Settings, blob: BlobRow, f: BinaryIO) -> B
 
 
 def content(store: Store, settings: Settings, who: Principal, sha256: str) -> tuple[Path, str]:
-    """The photo's path and type, if a record the caller may read cites it."""
-    if not store.blobs().readable(sha256, read_filter(who.user)):
+    """The photo's path and type, if a record the caller may read, by its uploader, cites it.
+
+    A reader of a record citing a hash its author never uploaded is told it has not arrived,
+    whether or not someone else uploaded those bytes (no existence leak).
+    """
+    read = read_filter(who.user)
+    if not store.blobs().readable(sha256, read):
         raise forbidden(
             "Foto ini bukan bagian dari data di wilayah atau wewenang Anda",
             "This photo belongs to no record you may read",
@@ -231,7 +270,7 @@ def content(store: Store, settings: Settings, who: Principal, sha256: str) -> tu
         )
     blob = store.blobs().get_blob(sha256)
     path = blob_path(settings, sha256)
-    if blob is None or not path.exists():
+    if blob is None or not path.exists() or not store.blobs().readable_upload(sha256, read):
         raise ApiError(
             404,
             "photo_not_uploaded",
@@ -239,6 +278,13 @@ def content(store: Store, settings: Settings, who: Principal, sha256: str) -> tu
             "This photo has not reached the server yet",
         )
     return path, blob.content_type
+
+
+def uploader(store: Store, sha256: str) -> str | None:
+    """The user whose device uploaded this photo (None when nobody has)."""
+    blob = store.blobs().get_blob(sha256)
+    device = store.get_device(blob.device_id) if blob and blob.complete else None
+    return device.user_id if device else None
 
 
 def expire_uploads(store: Store, settings: Settings) -> int:

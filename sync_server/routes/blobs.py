@@ -34,16 +34,16 @@ def create(
 
 @router.get("/v1/blobs/{sha256}")
 def status(
-    _who: CurrentDevice, sha256: Sha, store: StoreDep, runtime: RuntimeDep, response: Response
+    who: CurrentDevice, sha256: Sha, store: StoreDep, runtime: RuntimeDep, response: Response
 ) -> BlobStatus:
-    found = uploads.status(store, runtime.settings, sha256)
+    found = uploads.status(store, runtime.settings, who, sha256)
     response.headers.update(_offset_headers(found))
     return found
 
 
 @router.head("/v1/blobs/{sha256}")
-def offset(_who: CurrentDevice, sha256: Sha, store: StoreDep, runtime: RuntimeDep) -> Response:
-    found = uploads.status(store, runtime.settings, sha256)
+def offset(who: CurrentDevice, sha256: Sha, store: StoreDep, runtime: RuntimeDep) -> Response:
+    found = uploads.status(store, runtime.settings, who, sha256)
     return Response(headers=_offset_headers(found))
 
 
@@ -58,7 +58,7 @@ async def _body(request: Request) -> AsyncIterator[bytes]:
 
 @router.patch("/v1/blobs/{sha256}")
 async def patch(
-    _who: CurrentDevice,  # any enrolled device; the hash check decides what is kept
+    who: CurrentDevice,  # only the device that opened the upload
     sha256: Sha,
     request: Request,
     store: StoreDep,
@@ -67,7 +67,7 @@ async def patch(
     content_length: Annotated[int | None, Header(alias="Content-Length", ge=0)] = None,
 ) -> Response:
     found = await uploads.append(
-        store, runtime.settings, sha256, upload_offset, content_length, _body(request)
+        store, runtime.settings, who, sha256, upload_offset, content_length, _body(request)
     )
     return Response(
         found.model_dump_json(), media_type="application/json", headers=_offset_headers(found)
