@@ -118,7 +118,15 @@ def create_app(
             runtime.recon_worker.stop()
             runtime.pool.close()
 
-    app = FastAPI(title="Pantau TPS sync server", version="1", lifespan=lifespan)
+    docs = settings.api_docs  # the schema is still built in-process (app.openapi())
+    app = FastAPI(
+        title="Pantau TPS sync server",
+        version="1",
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if docs else None,
+    )
     first = runtime.open_store()
     try:  # a restarted server's clock starts past every stamp it ever applied
         runtime.clock.observe(first.max_hlc())

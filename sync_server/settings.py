@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     secret_file: Path | None = None
     # Reverse proxies whose X-Forwarded-For is believed (IPs or networks); none by default.
     trusted_proxies: list[str] = []
+    # /docs and /openapi.json: off unless asked for (they map the whole API for a stranger).
+    api_docs: bool = False
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=1, le=65535)
     # Photos: the largest accepted file, and how long an unfinished upload is kept.

@@ -9,6 +9,7 @@ client reads batches from here and hands back the server's answers; reads for th
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -299,8 +300,18 @@ class Store:
             yield db
 
 
+def owner_only(path: str | Path) -> None:
+    """Create the file readable by its owner only (SQLite gives its -wal and -shm files the
+    same mode), or tighten one made before."""
+    if str(path) == ":memory:":
+        return
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)
+
+
 def open_store(path: str | Path, *, now_ms: Callable[[], int] | None = None) -> Store:
     """Open (or create) the device database and bring its schema up to date."""
+    owner_only(path)  # it holds the device token
     conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
     db = Database(conn)
     db.execute("pragma journal_mode = wal")
