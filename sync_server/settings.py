@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     trusted_proxies: list[str] = []
     # /docs and /openapi.json: off unless asked for (they map the whole API for a stranger).
     api_docs: bool = False
+    # TLS (README "TLS"): certificate and key files; plain HTTP off loopback only if allowed.
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    allow_plain_http: bool = False
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=1, le=65535)
     # Photos: the largest accepted file, and how long an unfinished upload is kept.

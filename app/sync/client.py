@@ -19,6 +19,7 @@ import httpx
 from app.store import Store
 from app.store.exchange import apply_pull, apply_push, cursor, next_batch, save_conflicts
 from app.sync.api import RETRY_STATUS, Api, AuthError, Offline, SyncError, refusal
+from app.sync.tls import verify_for
 from core.protocol import (
     ConflictOut,
     PullResponse,
@@ -70,6 +71,7 @@ class SyncClient:
     timeout_s: float = 20.0
     sleep: Callable[[float], None] = time.sleep
     jitter: Callable[[], float] = random.random
+    server_cert: str = ""  # the pinned certificate from enrolment (app.sync.tls)
 
     def __post_init__(self) -> None:
         self.api = Api(
@@ -81,6 +83,7 @@ class SyncClient:
             timeout_s=self.timeout_s,
             sleep=self.sleep,
             jitter=self.jitter,
+            verify=verify_for(self.server_cert),
         )
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:

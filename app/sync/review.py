@@ -16,6 +16,7 @@ import httpx
 
 from app.store import Store
 from app.sync.api import Api, SyncError
+from app.sync.tls import verify_for
 
 CHUNK = 64 * 1024
 ProgressFn = Callable[[int, int | None], None]  # bytes done, bytes total (None if unknown)
@@ -55,7 +56,8 @@ class ReviewClient(Api):
                 "This device is not enrolled. Enrol it with a code from the admin.",
                 "not_enrolled",
             )
-        return cls(ident.server_url, ident.token, transport=transport)
+        verify = verify_for(ident.server_cert)
+        return cls(ident.server_url, ident.token, transport=transport, verify=verify)
 
     # -- reads ----------------------------------------------------------------------------
     def legend(self) -> dict[str, Any]:

@@ -52,7 +52,8 @@ def run_sync(store: Store, progress: Callable[[Progress], None]) -> bool:
     ident = store.identity()
     if ident is None or not _LOCK.acquire(blocking=False):
         return False
-    client = SyncClient(store, ident.server_url, ident.token, attempts=2, timeout_s=10)
+    client = SyncClient(store, ident.server_url, ident.token, attempts=2, timeout_s=10,
+                        server_cert=ident.server_cert)  # fmt: skip
     try:
         client.sync_once(progress)
     finally:
@@ -66,7 +67,8 @@ def run_uploads(store: Store, progress: Callable[[UploadProgress], None]) -> boo
     ident = store.identity()
     if ident is None or not _UPLOAD_LOCK.acquire(blocking=False):
         return False
-    client = SyncClient(store, ident.server_url, ident.token, attempts=2, timeout_s=10)
+    client = SyncClient(store, ident.server_url, ident.token, attempts=2, timeout_s=10,
+                        server_cert=ident.server_cert)  # fmt: skip
     try:
         upload_photos(client, progress)
     finally:
