@@ -16,6 +16,7 @@ from core.errors import DomainError
 from core.protocol import ErrorBody
 from sync_server.errors import ApiError
 from sync_server.limits import BodyLimit, route_limits
+from sync_server.openapi import ERROR_RESPONSES, describe
 from sync_server.routes import blobs, enrol, health, review, sync
 from sync_server.runtime import Runtime
 from sync_server.settings import Settings
@@ -142,8 +143,9 @@ def create_app(
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
     for module in (health, enrol, sync, blobs):
-        app.include_router(module.router)
-    app.include_router(review.router)  # supervisor console (issue 5)
+        app.include_router(module.router, responses=ERROR_RESPONSES)
+    app.include_router(review.router, responses=ERROR_RESPONSES)  # supervisor console (issue 5)
+    describe(app)
     return app
 
 

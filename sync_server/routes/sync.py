@@ -20,6 +20,7 @@ from core.protocol import (
 )
 from sync_server.auth import CurrentDevice
 from sync_server.errors import ApiError
+from sync_server.openapi import PUSH_BODY
 from sync_server.runtime import RuntimeDep, StoreDep
 from sync_server.sync import exchange
 
@@ -92,7 +93,7 @@ def _explain(raw: bytes, max_ops: int) -> PushRequest:
         raise RequestValidationError(errors) from None
 
 
-@router.post("/v1/sync/push", response_model=PushResponse)
+@router.post("/v1/sync/push", response_model=PushResponse, openapi_extra=PUSH_BODY)
 def push(
     who: CurrentDevice,  # first: a bad token is a 401 whatever the body holds
     body: Annotated[PushRequest, Depends(push_body)],
