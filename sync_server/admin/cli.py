@@ -135,7 +135,7 @@ def _qr_server(server_url: str | None, settings: Settings, tls_cert: Path | None
     if enrol_qr.only_this_computer(url):
         typer.echo(
             f"Catatan: {url} hanya bisa dijangkau dari komputer ini; untuk HP pakai "
-            "--server-url http://<alamat-IP-server>:<port>",
+            "--server-url https://<alamat-IP-server>:<port> --tls-cert <cert.pem>",
             err=True,
         )
     return url
