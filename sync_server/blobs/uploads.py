@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterable
-from pathlib import Path
 from typing import Any, BinaryIO
 
 from starlette.concurrency import run_in_threadpool
 
 from core.protocol import BlobCreate, BlobStatus
 from sync_server.auth import Principal
+from sync_server.blobs.access import visible
 from sync_server.blobs.files import (
     CONTENT_TYPES,
     blob_path,
@@ -34,12 +34,11 @@ from sync_server.blobs.files import (
     locked_async,
     partial_path,
 )
-from sync_server.errors import ApiError, forbidden
+from sync_server.errors import ApiError
 from sync_server.settings import Settings
 from sync_server.store.base import Store
 from sync_server.store.blob_base import BlobRow, Cites, PhotoReuse
 from sync_server.store.models import StoredRecord
-from sync_server.sync.scope import read_filter
 
 PHOTO_FIELDS = ("photos", "bukti")
 __all__ = ["blob_path", "partial_path"]  # where the files are, for callers of this module
@@ -139,24 +138,12 @@ def _too_many_open(limit: int) -> ApiError:
     )
 
 
-def _visible(store: Store, who: Principal, blob: BlobRow) -> bool:
-    """An upload is its device's; a complete photo also its uploader's and its readers'."""
-    if blob.device_id == who.device.id:
-        return True
-    if not blob.complete:
-        return False
-    owner = store.get_device(blob.device_id)
-    if owner is not None and owner.user_id == who.user.id:
-        return True
-    return store.blobs().readable_upload(blob.sha256, read_filter(who.user))
-
-
 def status(store: Store, settings: Settings, who: Principal, sha256: str) -> BlobStatus:
     """The offset to send from, after any writer still draining a dropped chunk has finished.
 
     Anyone else gets the same 404 as for a photo that does not exist (no existence, no size)."""
     found = _settle(store, settings, sha256)
-    if found is None or not _visible(store, who, found[0]):
+    if found is None or not visible(store, who, found[0]):
         raise _not_found(sha256)
     blob, offset = found
     if not blob.complete:
@@ -207,7 +194,7 @@ def _appendable(
     store: Store, settings: Settings, who: Principal, sha256: str, offset: int, length: int | None
 ) -> BlobRow:
     found = _settle(store, settings, sha256)
-    if found is None or not _visible(store, who, found[0]):
+    if found is None or not visible(store, who, found[0]):
         raise _not_found(sha256)
     blob = found[0]
     if not blob.complete and length is not None and offset + length > blob.size:
@@ -253,38 +240,6 @@ def _complete(store: Store, settings: Settings, blob: BlobRow, f: BinaryIO) -> B
     blob = BlobRow(**{**blob.__dict__, "complete": True})
     store.blobs().put_blob(blob)
     return _status(blob, blob.size)
-
-
-def content(store: Store, settings: Settings, who: Principal, sha256: str) -> tuple[Path, str]:
-    """The photo's path and type, if a record the caller may read, by its uploader, cites it.
-
-    A reader of a record citing a hash its author never uploaded is told it has not arrived,
-    whether or not someone else uploaded those bytes (no existence leak).
-    """
-    read = read_filter(who.user)
-    if not store.blobs().readable(sha256, read):
-        raise forbidden(
-            "Foto ini bukan bagian dari data di wilayah atau wewenang Anda",
-            "This photo belongs to no record you may read",
-            code="photo_forbidden",
-        )
-    blob = store.blobs().get_blob(sha256)
-    path = blob_path(settings, sha256)
-    if blob is None or not path.exists() or not store.blobs().readable_upload(sha256, read):
-        raise ApiError(
-            404,
-            "photo_not_uploaded",
-            "Foto ini belum sampai di server; pengirimnya perlu sinyal untuk mengunggahnya",
-            "This photo has not reached the server yet",
-        )
-    return path, blob.content_type
-
-
-def uploader(store: Store, sha256: str) -> str | None:
-    """The user whose device uploaded this photo (None when nobody has)."""
-    blob = store.blobs().get_blob(sha256)
-    device = store.get_device(blob.device_id) if blob and blob.complete else None
-    return device.user_id if device else None
 
 
 def expire_uploads(store: Store, settings: Settings) -> int:

@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from sync_server.blobs.uploads import uploader
+from sync_server.blobs.access import uploader
 from sync_server.review.reads import history
 from sync_server.store.base import Store
 from sync_server.store.models import StoredRecord

@@ -11,7 +11,7 @@ from starlette.requests import ClientDisconnect
 
 from core.protocol import BlobCreate, BlobStatus
 from sync_server.auth import CurrentDevice
-from sync_server.blobs import uploads
+from sync_server.blobs import access, uploads
 from sync_server.openapi import download
 from sync_server.runtime import RuntimeDep, StoreDep
 
@@ -77,5 +77,5 @@ async def patch(
 
 @router.get("/v1/blobs/{sha256}/content", responses=download("image/jpeg", "image/png"))
 def content(who: CurrentDevice, sha256: Sha, store: StoreDep, runtime: RuntimeDep) -> FileResponse:
-    path, media_type = uploads.content(store, runtime.settings, who, sha256)
+    path, media_type = access.content(store, runtime.settings, who, sha256)
     return FileResponse(path, media_type=media_type, headers={"Cache-Control": "private"})
