@@ -260,7 +260,7 @@ def expire_uploads(db: DbOption = None) -> None:
     typer.echo(f"{dropped} unggahan foto kedaluwarsa dibuang.")
 
 
-serve_cli.register(cli, _store, _fail)  # serve (TLS) and tls-init
+serve_cli.register(cli)  # serve (TLS) and tls-init
 
 
 def main() -> None:
