@@ -92,7 +92,9 @@ def push(
     store: StoreDep,
     runtime: RuntimeDep,
 ) -> Response:
-    response = exchange.push(store, runtime, who, body)
+    response = exchange.push(
+        store, runtime.clock, who, body, hold_ms=runtime.settings.test_push_delay_ms
+    )
     runtime.recon_worker.poke()  # reconciliation reads the log once pushes pause
     # Serialised once here; returning the model would have FastAPI validate it again.
     return Response(response.model_dump_json(), media_type="application/json")
@@ -106,7 +108,7 @@ def pull(
     since: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500,
 ) -> PullResponse:
-    return exchange.pull(store, runtime, who, since, limit)
+    return exchange.pull(store, runtime.clock, who, since, limit)
 
 
 @router.get("/v1/conflicts")
