@@ -52,7 +52,7 @@ class Loadable:
         self.notice_id, self.notice_en = "", ""
         try:
             return await asyncio.to_thread(fn, *args)
-        except Exception as exc:  # every failure becomes words for the person
+        except Exception as exc:  # words for the person; error_text logs the unplanned ones
             self.error_id, self.error_en = error_text(exc)
             return None
         finally:
