@@ -3,10 +3,11 @@
 
     python3 dev.py start   # sync server (SQLite, Jombang demo data) + field app connected to it
     python3 dev.py test    # ruff, mypy and the whole test suite (browser tests included)
+    python3 dev.py lock    # recompute requirements.lock after changing dependencies
 
-The first run creates `.venv/` and installs the project with every extra; later runs reuse it
-(re-installing only when pyproject.toml changes). Standard library only, on purpose: this file
-runs before anything is installed.
+The first run creates `.venv/` and installs the exact versions in requirements.lock, then the
+project itself; later runs reuse it (re-installing when requirements.lock or pyproject.toml
+changes). Standard library only, on purpose: this file runs before anything is installed.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ PY = BIN / "python"
 DATA = ROOT / "data"
 SERVER_PORT = int(os.environ.get("PANTAU_PORT", "8765"))
 APP_PORT = int(os.environ.get("PANTAU_APP_PORT", "8550"))
+LOCK = ROOT / "requirements.lock"
+EXTRAS = ("server", "web", "dev", "qr")  # what `start` and `test` need; the lock covers these
+LOCK_ARGS = ("pip", "compile", "pyproject.toml", *(f"--extra={e}" for e in EXTRAS),
+             "--universal", "--python-version=3.11", "--no-progress", f"--output-file={LOCK.name}",
+             "--custom-compile-command=python3 dev.py lock")  # fmt: skip
 
 
 def run(*args: str | Path, **kw: object) -> None:
@@ -36,15 +42,37 @@ def run(*args: str | Path, **kw: object) -> None:
 
 
 def ensure_venv() -> None:
+    """The locked versions, then the project itself without resolving again; `pip check`
+    catches a pyproject.toml that asks for something the lock does not hold."""
     stamp = VENV / ".installed"
-    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    for path in (ROOT / "pyproject.toml", LOCK):
+        digest.update(path.read_bytes())
+    want = digest.hexdigest()
     if stamp.exists() and stamp.read_text() == want:
         return
     if not PY.exists():
         run(sys.executable, "-m", "venv", VENV)
-    run(PY, "-m", "pip", "install", "-q", "--upgrade", "pip")
-    run(PY, "-m", "pip", "install", "-q", "-e", ".[server,web,dev,qr]")
+    run(PY, "-m", "pip", "install", "-q", "-r", LOCK)
+    run(PY, "-m", "pip", "install", "-q", "--no-deps", "-e", ".")
+    try:
+        run(PY, "-m", "pip", "check")
+    except subprocess.CalledProcessError:
+        raise SystemExit(
+            "! requirements.lock is older than pyproject.toml: python3 dev.py lock"
+        ) from None
     stamp.write_text(want)
+
+
+def lock() -> None:
+    """Recompute requirements.lock with uv (kept versions stay unless pyproject.toml needs
+    others; `python3 dev.py lock --upgrade` takes the newest allowed)."""
+    if not PY.exists():
+        run(sys.executable, "-m", "venv", VENV)
+    uv = BIN / ("uv.exe" if os.name == "nt" else "uv")
+    if not uv.exists():
+        run(PY, "-m", "pip", "install", "-q", "uv")
+    run(uv, *LOCK_ARGS, *sys.argv[2:])
 
 
 def ensure_chromium() -> None:
@@ -126,5 +154,7 @@ if __name__ == "__main__":
         start()
     elif command == "test":
         test()
+    elif command == "lock":
+        lock()
     else:
         raise SystemExit(__doc__)
