@@ -83,7 +83,7 @@ def ensure_chromium() -> None:
         run("apt-get", "update", "-q")
         run("apt-get", "install", "-y", "-q", "chromium")
     else:
-        print("! Chromium not found: browser tests will be skipped (apt-get install chromium)")
+        print("! Chromium not found: browser tests will fail (apt-get install chromium)")
 
 
 def wait_http(url: str, seconds: float = 30) -> None:
@@ -95,6 +95,18 @@ def wait_http(url: str, seconds: float = 30) -> None:
         except OSError:
             time.sleep(0.3)
     raise SystemExit(f"! {url} did not answer within {seconds:.0f} s")
+
+
+def open_codes(cli: list[str | Path], db: Path, codes_file: Path) -> str:
+    """The demo enrolment codes that still work (a used or expired one is never shown again)."""
+    if not codes_file.exists():
+        return ""
+    args = [str(a) for a in (*cli, "open-codes", codes_file, "--db", db)]
+    found = subprocess.run(args, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    if found.strip():
+        return "Kode pendaftaran demo yang masih berlaku (sekali pakai):\n" + found
+    return ("Semua kode demo sudah dipakai. Kode baru: .venv/bin/pantau-server enrol-code "
+            "USER_ID --db data/server.db (USER_ID dari list-users)\n")  # fmt: skip
 
 
 def start() -> None:
@@ -115,14 +127,13 @@ def start() -> None:
             capture_output=True,
             text=True,
         ).stdout
-        codes_file.write_text("Kode pendaftaran demo (sekali pakai):\n" + out)
+        codes_file.write_text(out)
     server = subprocess.Popen(
         [str(a) for a in (*cli, "serve", "--db", db, "--port", str(SERVER_PORT))], cwd=ROOT
     )
     try:
         wait_http(f"http://127.0.0.1:{SERVER_PORT}/v1/health")
-        codes = codes_file.read_text() if codes_file.exists() else ""
-        print(f"\nSync server: {server_url}\n{codes}", flush=True)
+        print(f"\nSync server: {server_url}\n{open_codes(cli, db, codes_file)}", flush=True)
         env = {
             **os.environ,
             "PANTAU_SERVER_URL": server_url,
