@@ -46,7 +46,8 @@ def wanted() -> list[Requirement]:
 
 def test_every_dependency_is_pinned_within_its_range():
     locked = pins()
-    env = {**default_environment(), "python_version": "3.11", "python_full_version": "3.11.0"}
+    env = {k: str(v) for k, v in default_environment().items()}
+    env.update(python_version="3.11", python_full_version="3.11.0")
     for req in wanted():
         if req.marker is not None and not req.marker.evaluate(env):
             continue

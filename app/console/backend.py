@@ -7,7 +7,6 @@ Everything here goes through app.sync and app.store's public verbs; config is in
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +25,6 @@ from core.election import Election
 SyncFn = Callable[[Store], None]
 # 403s that refuse one action (say why), not the account (ask the admin).
 REFUSED_ONE_ACTION = frozenset({"forbidden", "out_of_scope"})
-PLANNED = SyncError  # Offline and AuthError too: the failures the words below were written for
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -56,10 +52,8 @@ class Backend:
 
 
 def error_text(exc: BaseException) -> tuple[str, str]:
-    """Words for a failure, in both languages, saying what to do; never a traceback.
-    A failure nobody planned for is logged with its traceback first."""
-    if not isinstance(exc, PLANNED):
-        log.error("console: unexpected %s", type(exc).__name__, exc_info=exc)
+    """Words for a failure, in both languages, saying what to do; never a traceback. (The
+    caller logs a failure nobody planned for: Loadable.call, EnrolGate.submit.)"""
     if isinstance(exc, Offline):
         return t("id", "err_offline"), t("en", "err_offline")
     if isinstance(exc, AuthError) and exc.code not in REFUSED_ONE_ACTION:

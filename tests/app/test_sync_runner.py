@@ -39,7 +39,8 @@ def test_busy_lock_gives_up_after_the_wait(store: Store):
         assert runner.run_sync(store, lambda _p: None) is False  # no wait: at once
         with pytest.raises(SyncError) as exc:
             runner.sync_now(store, wait_s=0.05)
-    assert exc.value.code == "sync_busy" and "otomatis" in exc.value.message
+    assert exc.value.code == "sync_busy"
+    assert "otomatis" in exc.value.message
 
 
 def test_a_waiting_caller_runs_once_the_lock_is_free(store: Store):
@@ -57,9 +58,11 @@ def test_a_waiting_caller_runs_once_the_lock_is_free(store: Store):
     caller = threading.Thread(target=send)
     caller.start()
     caller.join(0.2)
-    assert caller.is_alive() and outcome == []  # still waiting for the lock
+    assert caller.is_alive()
+    assert outcome == []
     runner._SYNC.release()
     caller.join(30)
-    assert not caller.is_alive() and isinstance(outcome[0], Offline)
+    assert not caller.is_alive()
+    assert isinstance(outcome[0], Offline)
     assert runner._SYNC.acquire(blocking=False)  # released after the failed sync
     runner._SYNC.release()

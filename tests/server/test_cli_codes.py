@@ -15,7 +15,8 @@ def test_open_codes_leaves_out_used_ones(tmp_path: Path):
     out = ok("seed-demo", "--db", db, "--region-csv", JOMBANG, "--records", "0")
     codes_file.write_text(out)
     lines = [line for line in out.splitlines() if "\t" in line]
-    assert len(lines) >= 5 and ok("open-codes", codes_file, "--db", db).splitlines() == lines
+    assert len(lines) >= 5
+    assert ok("open-codes", codes_file, "--db", db).splitlines() == lines
     used = lines[0].split("\t")[0]
     store = SqliteStore(db)
     try:

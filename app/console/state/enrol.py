@@ -5,6 +5,7 @@ is spent), and the console says to use the field app."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import platform
 from dataclasses import dataclass, field
 
@@ -14,9 +15,10 @@ import httpx
 from app.console.backend import error_text
 from app.console.strings import t
 from app.store import Store
-from app.sync import enrol
+from app.sync import SyncError, enrol
 
 CONSOLE_ROLES = frozenset({"supervisor", "admin"})
+log = logging.getLogger(__name__)
 
 
 @ft.observable
@@ -57,7 +59,11 @@ class EnrolGate:
             await asyncio.to_thread(
                 enrol, self.store, self.server_url, self.code, name, self.transport
             )
-        except Exception as exc:  # words for the person; error_text logs the unplanned ones
+        except SyncError as exc:  # planned for (Offline, a refused code): the words say what to do
+            self.error_id, self.error_en = error_text(exc)
+            return False
+        except Exception as exc:  # a bug or the disk: logged, and still words for the person
+            log.exception("console: enrolment failed")
             self.error_id, self.error_en = error_text(exc)
             return False
         finally:
