@@ -12,8 +12,10 @@ POST /v1/review/conflicts/{id}/resolve  ResolveRequest -> ConflictRow
 GET  /v1/review/deployment              -> DeploymentPlan
 GET  /v1/review/export/geojson          -> TpsCollection (a download; the console maps it)
 
-Unknown keys are ignored when reading, so a newer server can add a field without breaking an
-older console. `Words` is a pair (Bahasa Indonesia, English).
+The server's routes validate their answers against these models and send only the fields a
+model declares: a new field of a review answer is added here first. Unknown keys are ignored
+when reading, so a newer server can add a field without breaking an older console. `Words` is a
+pair (Bahasa Indonesia, English).
 """
 
 from __future__ import annotations
