@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +22,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from app.store.models import Identity, LocalRecord
+from app.store.rows import StateRow, decode_stamps, write_states
 from app.store.schema import migrations
 from core.hlc import Clock, Stamp
 from core.merge import Versioned, apply
@@ -133,21 +134,11 @@ class Store:
     def put_state(
         self, record_id: str, kind: str, tps: str, author: str, state: Versioned, *, shared: bool
     ) -> None:
-        self.db.table("records").upsert(
-            {
-                "id": record_id,
-                "kind": kind,
-                "tps": tps,
-                "author": author,
-                "fields": json.dumps(dict(state.fields)),
-                "stamps": json.dumps({k: list(v) for k, v in state.stamps.items()}),
-                "status": str(state.fields.get("status") or "draft"),
-                "shared": int(shared),
-                "deleted": int(state.deleted),
-                "updated_ms": self.now_ms(),
-            },
-            pk="id",
-        )
+        self.put_states([StateRow(record_id, kind, tps, author, state)], shared=shared)
+
+    def put_states(self, rows: Sequence[StateRow], *, shared: bool) -> None:
+        """Write merged states with one statement (a pulled page: one `executemany`)."""
+        write_states(self.db.conn, rows, shared=shared, now_ms=self.now_ms())
 
     def _enqueue(
         self,
@@ -248,14 +239,15 @@ class Store:
             (rid, kind, tps, author, fields, stamps, _status, shared, _deleted, updated) = row[:10]
             failed, pending, reason, reason_en, conflicts = row[10:]
             state = "failed" if failed else "pending" if pending else "sent" if shared else "draft"
+            decoded = json.loads(fields)
             out.append(
                 LocalRecord(
                     rid,
                     kind,
                     tps,
                     author,
-                    json.loads(fields),
-                    {k: (int(v[0]), str(v[1])) for k, v in json.loads(stamps).items()},
+                    decoded,
+                    decode_stamps(decoded, stamps),
                     updated,
                     state,
                     reason,

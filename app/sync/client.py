@@ -39,6 +39,11 @@ def _gzip_json(text: str) -> dict[str, Any]:
     return {"content": gzip.compress(raw, mtime=0), "headers": headers}
 
 
+def _read_page(response: httpx.Response) -> PullResponse:
+    """A pull page parsed straight from its bytes (one pass, no intermediate dicts)."""
+    return PullResponse.model_validate_json(response.read())
+
+
 @dataclass(frozen=True)
 class Progress:
     phase: str  # push | pull
@@ -124,10 +129,9 @@ class SyncClient:
     def _pull_all(self, report: SyncReport, progress: Callable[[Progress], None] | None) -> None:
         for _ in range(100_000):  # bounded; every page advances the cursor
             since = cursor(self.store)
-            raw = self.call(
-                "GET", "/v1/sync/pull", params={"since": since, "limit": self.page_size}
+            page = self.api.request(
+                "GET", "/v1/sync/pull", _read_page, params={"since": since, "limit": self.page_size}
             )
-            page = PullResponse.model_validate(raw)
             apply_pull(self.store, page)
             report.pulled += len(page.records)
             report.cursor = page.next
