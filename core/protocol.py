@@ -13,9 +13,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.stamps import unpack as unpack_stamps
 from core.merge import Versioned
 from core.records import Kind
+from core.stamps import Packed
+from core.stamps import pack as pack_stamps
+from core.stamps import unpack as unpack_stamps
 
 PROTOCOL_VERSION = 2
 PROTOCOL_HEADER = "X-Pantau-Protocol"  # a client announces the version it speaks
@@ -88,6 +90,15 @@ class RecordOut(_Wire):
         if isinstance(self.stamps, dict):
             return Versioned(self.fields, dict(self.stamps))
         return Versioned(self.fields, unpack_stamps(self.fields, list(self.stamps)))
+
+    def packed(self) -> Packed:
+        """The stamps packed (core/stamps.py), whichever shape they came in."""
+        if isinstance(self.stamps, dict):
+            return pack_stamps(self.fields, dict(self.stamps))
+        if len(self.stamps) < 3:
+            return list(self.stamps)
+        hlc, device, exceptions = self.stamps
+        return [hlc, device, {k: None if v is None else list(v) for k, v in exceptions.items()}]
 
 
 class PullResponse(_Wire):

@@ -9,8 +9,10 @@ this is a representation, not a rule.
     packed  = [hlc, device, {name: [dhlc] | [dhlc, device] | null}]   (exceptions optional)
               []                                                      (no stamps at all)
 
-A field present in `fields` takes the record stamp unless it is an exception; `null` marks a
-field with no stamp; an exception for a name not in `fields` is a stamp on its own.
+The record stamp is the commonest stamp (the greatest among equals), so it is always one of
+the record's real stamps. A field present in `fields` takes the record stamp unless it is an
+exception; `null` marks a field with no stamp; an exception for a name not in `fields` is a
+stamp on its own.
 """
 
 from __future__ import annotations
@@ -25,27 +27,21 @@ Exception_ = list[Any] | None  # [dhlc] or [dhlc, device]; None = the field has 
 Packed = list[Any]
 
 
-def _default(names: Iterable[str], stamps: Mapping[str, Stamp]) -> Stamp | None:
-    """The commonest stamp among the fields' stamps (the greatest among equals)."""
-    counts = Counter(stamps[n] for n in names if n in stamps)
-    if not counts:
-        return max(stamps.values(), default=None)
-    return max(counts.items(), key=lambda item: (item[1], item[0]))[0]
-
-
 def pack(names: Iterable[str], stamps: Mapping[str, Stamp]) -> Packed:
     """The compact form of `stamps` for a record whose fields are `names`."""
-    names = list(names)
-    top = _default(names, stamps)
-    if top is None:
+    if not stamps:
         return []
+    counts = Counter(stamps.values())
+    if len(counts) == 1:
+        top = next(iter(counts))
+    else:
+        top = max(counts.items(), key=lambda item: (item[1], item[0]))[0]
     hlc, device = top
-    exceptions: dict[str, Exception_] = {}
-    for name in names:
-        if name not in stamps:
-            exceptions[name] = None
+    order = list(names)
+    named = names if isinstance(names, Mapping) else set(order)
+    exceptions: dict[str, Exception_] = {n: None for n in order if n not in stamps}
     for name, (s_hlc, s_device) in stamps.items():
-        if (s_hlc, s_device) == top and name in names:
+        if (s_hlc, s_device) == top and name in named:
             continue
         exceptions[name] = [s_hlc - hlc] if s_device == device else [s_hlc - hlc, s_device]
     return [hlc, device, exceptions] if exceptions else [hlc, device]
@@ -62,6 +58,16 @@ def unpack(names: Iterable[str], packed: Packed) -> dict[str, Stamp]:
         if exc is not None:
             stamps[name] = (hlc + int(exc[0]), str(exc[1]) if len(exc) > 1 else device)
     return stamps
+
+
+def top_hlc(packed: Packed) -> int | None:
+    """The greatest HLC among the packed stamps, without unpacking them (the record stamp is
+    always one of them, so no delta below zero can be the top)."""
+    if not packed:
+        return None
+    exceptions: Mapping[str, Exception_] = packed[2] if len(packed) > 2 else {}
+    deltas = [int(e[0]) for e in exceptions.values() if e is not None]
+    return int(packed[0]) + max([0, *deltas])
 
 
 def is_packed(value: Any) -> bool:

@@ -13,6 +13,7 @@ from app.store.rows import StateRow, read_states, write_meta
 from app.store.store import Store
 from core.merge import Versioned, merge
 from core.protocol import ConflictOut, Op, PullResponse, PushResponse
+from core.stamps import top_hlc
 
 
 def next_batch(store: Store, limit: int) -> list[Op]:
@@ -78,17 +79,20 @@ def apply_pull(store: Store, page: PullResponse) -> None:
         local = read_states(db.conn, [rec.id for rec in page.records])
         rows = []
         for rec in page.records:
-            remote = rec.versioned()
+            packed = rec.packed()
             mine = local.get(rec.id)
-            merged = remote
-            if mine is not None and mine.draft:
-                merged = merge(mine.versioned, remote)
-            elif mine is not None:
-                merged = _rebase(mine.versioned, remote, mine.unsent)
-            rows.append(StateRow(rec.id, rec.kind, rec.tps, rec.author, merged))
-            top = remote.max_stamp()
-            if top:
-                store.clock.observe(top[0])
+            if mine is None:  # new here: stored as it came, stamps still packed
+                rows.append(StateRow(rec.id, rec.kind, rec.tps, rec.author, rec.fields, packed))
+            else:
+                remote = rec.versioned()
+                if mine.draft:
+                    merged = merge(mine.versioned, remote)
+                else:
+                    merged = _rebase(mine.versioned, remote, mine.unsent)
+                rows.append(StateRow.of(rec.id, rec.kind, rec.tps, rec.author, merged))
+            top = top_hlc(packed)
+            if top is not None:
+                store.clock.observe(top)
         store.put_states(rows, shared=True)
         store.clock.observe(page.server_hlc)
         write_meta(db.conn, {"cursor": str(page.next)})

@@ -21,7 +21,7 @@ from core.protocol import (
 from sync_server.auth import CurrentDevice
 from sync_server.errors import ApiError
 from sync_server.runtime import RuntimeDep, StoreDep
-from sync_server.sync import exchange
+from sync_server.sync import encoding, exchange
 
 router = APIRouter()
 
@@ -113,10 +113,12 @@ def pull(
     since: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500,
     protocol: Annotated[int, Header(alias=PROTOCOL_HEADER, ge=0)] = 1,
+    accept_encoding: Annotated[str, Header()] = "",
 ) -> Response:
-    """A page in the shape the client announced (no header: protocol 1, per-field stamps)."""
+    """A page in the shape the client announced (no header: protocol 1, per-field stamps),
+    compressed as sync_server/sync/encoding.py chose."""
     page = exchange.pull(store, runtime, who, since, limit, protocol)
-    return Response(page.model_dump_json(), media_type="application/json")
+    return encoding.json_response(page.model_dump_json().encode(), accept_encoding)
 
 
 @router.get("/v1/conflicts")
