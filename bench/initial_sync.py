@@ -47,6 +47,7 @@ from core.stamps import pack  # noqa: E402
 from sync_server.store.models import User  # noqa: E402
 from sync_server.store.sqlite import _filter_sql  # noqa: E402
 from sync_server.sync.scope import read_filter  # noqa: E402
+from tests.netproxy import Proxy  # noqa: E402
 
 DEVICES = ("kabupaten", "kecamatan", "ptps", "saksi")
 
@@ -115,6 +116,20 @@ seconds = time.perf_counter() - start
 store.db.conn.close()
 print(json.dumps({"seconds": seconds, "records": report.pulled}))
 """
+
+
+def on_2g(url: str, token: str, path: Path) -> tuple[float, float]:
+    """The same first pull through a 2G-like link (50 kbit/s each way, 300 ms latency), and
+    one health round trip over that link (the floor any pull pays)."""
+    proxy = Proxy(int(url.rsplit(":", 1)[1]), rate=6250, latency_s=0.3)
+    try:
+        start = time.perf_counter()
+        httpx.get(f"{proxy.url}/v1/health", timeout=30).raise_for_status()
+        trip = time.perf_counter() - start
+        pull = fresh_pull(proxy.url, token, path)
+    finally:
+        proxy.close()
+    return pull.seconds, trip
 
 
 def before_pull(url: str, token: str, folder: Path) -> Pull | None:
@@ -219,6 +234,10 @@ def run(folder: Path, n: int, ballots: list[str], before: bool) -> None:
             base["empty"] = empty
             old = before_pull(url, token, folder) if before and name == "kabupaten" else None
             report(name, pull, base, old)
+            if name != "kabupaten":
+                slow, trip = on_2g(url, token, folder / f"{name}-2g.db")
+                print(f"  2G    {slow * 1000:9.0f} ms through a 50 kbit/s, 300 ms link; one "
+                      f"round trip on it {trip * 1000:.0f} ms: ratio {slow / trip:.1f}x")  # fmt: skip
     print()
     m = save_latency.measure(folder / "saves", 300, n)
     save_latency.report(m, 300, n)
