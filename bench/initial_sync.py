@@ -236,8 +236,8 @@ def run(folder: Path, n: int, ballots: list[str], before: bool) -> None:
             report(name, pull, base, old)
             if name != "kabupaten":
                 slow, trip = on_2g(url, token, folder / f"{name}-2g.db")
-                print(f"  2G    {slow * 1000:9.0f} ms through a 50 kbit/s, 300 ms link; one "
-                      f"round trip on it {trip * 1000:.0f} ms: ratio {slow / trip:.1f}x")  # fmt: skip
+                print(f"  2G    {slow * 1000:9.0f} ms through a 50 kbit/s, 300 ms link; one round"
+                      f" trip on it {trip * 1000:.0f} ms: ratio {slow / trip:.1f}x")  # fmt: skip
     print()
     m = save_latency.measure(folder / "saves", 300, n)
     save_latency.report(m, 300, n)
