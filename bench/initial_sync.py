@@ -38,16 +38,16 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.store import open_store  # noqa: E402
-from app.sync.client import SyncClient  # noqa: E402
-from bench import save_latency  # noqa: E402
-from bench._kabupaten import Seeded, seed  # noqa: E402
-from bench._server import ROOT, running_server  # noqa: E402
-from core.stamps import pack  # noqa: E402
-from sync_server.store.models import User  # noqa: E402
-from sync_server.store.sqlite import _filter_sql  # noqa: E402
-from sync_server.sync.scope import read_filter  # noqa: E402
-from tests.netproxy import Proxy  # noqa: E402
+from app.store import open_store
+from app.sync.client import SyncClient
+from bench import save_latency
+from bench._kabupaten import Seeded, seed
+from bench._server import ROOT, running_server
+from core.stamps import pack
+from sync_server.store.models import User
+from sync_server.store.sqlite import _filter_sql
+from sync_server.sync.scope import read_filter
+from tests.netproxy import Proxy
 
 DEVICES = ("kabupaten", "kecamatan", "ptps", "saksi")
 
@@ -66,8 +66,10 @@ class Counting(httpx.BaseTransport):
         if request.url.path == "/v1/sync/pull":
             self.pages += 1
             self.encodings.add(response.headers.get("content-encoding", "none"))
-        chunks = list(response.stream)
-        response.stream.close()
+        stream = response.stream
+        assert isinstance(stream, httpx.SyncByteStream)
+        chunks = list(stream)
+        stream.close()
         self.bytes += sum(len(c) for c in chunks)
         return httpx.Response(response.status_code, headers=response.headers,
                               stream=httpx.ByteStream(b"".join(chunks)))  # fmt: skip
@@ -91,11 +93,11 @@ def db_size(path: Path) -> int:
 
 
 def fresh_pull(url: str, token: str, path: Path) -> Pull:
-    """A new device's first sync_once(), timed from opening its empty database."""
+    """A new device's first sync_once() (its empty database made before, as at enrolment)."""
     transport = Counting()
-    start = time.perf_counter()
     store = open_store(path)
     client = SyncClient(store, url, token, transport=transport)
+    start = time.perf_counter()
     report = client.sync_once()
     seconds = time.perf_counter() - start
     client.close()
@@ -109,8 +111,8 @@ import json, sqlite3, sys, time
 from app.store import open_store
 from app.sync.client import SyncClient
 url, token, path = sys.argv[1:4]
-start = time.perf_counter()
 store = open_store(path)
+start = time.perf_counter()
 report = SyncClient(store, url, token).sync_once()
 seconds = time.perf_counter() - start
 store.db.conn.close()
@@ -211,6 +213,10 @@ def report(name: str, p: Pull, base: dict[str, float], old: Pull | None) -> None
           f"{kb(base['full_gz'])} with per-field stamps (ratio {p.wire / base['full_gz']:.2f}x), "
           f"{kb(base['bare_gz'])} without stamps ({p.wire / base['bare_gz']:.2f}x)")  # fmt: skip
     grown = p.db_bytes - base["empty"]
+    if grown <= 0:
+        print(f"  disk  {kb(p.db_bytes):>12} = the empty schema's pages: the records "
+              f"({kb(base['packed'])} of JSON) fit in them")  # fmt: skip
+        return
     print(f"  disk  {kb(p.db_bytes):>12} = empty schema {kb(base['empty'])} + {kb(grown)} "
           f"({grown / n:.0f} B/record)   plain JSON {kb(base['packed'])} as pulled: ratio "
           f"{grown / base['packed']:.2f}x (target <= 1.5x); {kb(base['full'])} with per-field "

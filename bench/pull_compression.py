@@ -12,6 +12,7 @@ second kabupaten seeded differently, as a shipped dictionary would be.
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import sys
 import tempfile
@@ -24,8 +25,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._kabupaten import seed  # noqa: E402
-from bench._server import running_server  # noqa: E402
+from bench._kabupaten import seed
+from bench._server import running_server
 
 LINKS = {"2G": 50_000 / 8, "3G": 1_000_000 / 8}  # bytes per second
 
@@ -50,7 +51,8 @@ def pages(url: str, token: str) -> list[bytes]:
 def codecs(sample: list[bytes]) -> dict[str, Callable[[bytes], bytes]]:
     """Every candidate; the dictionaries come from `sample` (another kabupaten's pages)."""
     found: dict[str, Callable[[bytes], bytes]] = {
-        f"gzip -{lvl}": (lambda b, lvl=lvl: gzip.compress(b, lvl, mtime=0)) for lvl in (1, 4, 6, 9)
+        f"gzip -{lvl}": functools.partial(gzip.compress, compresslevel=lvl, mtime=0)
+        for lvl in (1, 4, 6, 9)
     }
     zdict = b"".join(p[:4000] for p in sample)[-32768:]
 
@@ -66,7 +68,9 @@ def codecs(sample: list[bytes]) -> dict[str, Callable[[bytes], bytes]]:
         return found
     for lvl in (3, 9, 19):
         found[f"zstd -{lvl}"] = zstandard.ZstdCompressor(level=lvl).compress
-    chunks = [p[i : i + 2000] for p in sample for i in range(0, len(p), 2000)]
+    chunks: list[bytes | bytearray | memoryview] = [
+        p[i : i + 2000] for p in sample for i in range(0, len(p), 2000)
+    ]
     trained = zstandard.train_dictionary(65536, chunks)
     found["zstd -3 + 64 KB dictionary"] = zstandard.ZstdCompressor(
         level=3, dict_data=trained

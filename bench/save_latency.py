@@ -23,14 +23,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.store import Store, open_store  # noqa: E402
-from app.store.rows import StateRow  # noqa: E402
-from core.election import Election  # noqa: E402
-from core.merge import write  # noqa: E402
-from core.registry import Tps  # noqa: E402
-from sync_server.admin.demo_records import _tally  # noqa: E402
-from sync_server.review.reconcile import load_election  # noqa: E402
-from sync_server.settings import Settings  # noqa: E402
+from app.store import Store, open_store
+from app.store.rows import StateRow
+from core.election import Election
+from core.merge import write
+from core.registry import Tps
+from sync_server.admin.demo_records import _tally
+from sync_server.review.reconcile import load_election
+from sync_server.settings import Settings
 
 TPS = Tps("3517012001001", 1, "35.17.01.2001", "Jantiganggong", "35.17.01", "Perak")
 

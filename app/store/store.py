@@ -179,7 +179,7 @@ class Store:
                 json.dumps(fields),
                 hlc,
                 json.dumps({k: list(v) if v else None for k, v in base.items()}),
-            ],  # fmt: skip
+            ],
         )
         write_meta(self.db.conn, {"next_seq": str(seq + 1)})
 

@@ -64,7 +64,8 @@ def test_a_page_is_read_with_the_same_few_queries_whatever_its_size(store):
     assert _kinds(big)["select"] == _kinds(small)["select"] == 2  # records, outbox
     assert _kinds(big)["insert"] == 400 + 2  # one upsert per record, cursor and clock
     assert not any("pragma" in s.lower() or "sqlite_master" in s.lower() for s in big)
-    assert len(store.records()) == 405 and cursor(store) == 405
+    assert len(store.records()) == 405
+    assert cursor(store) == 405
 
 
 def test_pulled_records_read_back_with_their_stamps(store):
@@ -72,7 +73,8 @@ def test_pulled_records_read_back_with_their_stamps(store):
     rec = store.record("r2")
     assert rec.fields == {"dpt_l": 2, "dpt_p": 4, "status": "final"}
     assert rec.stamps == {"dpt_l": (102, "dev-9"), "dpt_p": (92, "dev-9"), "status": (102, "dev-9")}
-    assert rec.sync_state == "sent" and rec.author == "u-9"
+    assert rec.sync_state == "sent"
+    assert rec.author == "u-9"
     assert store.clock.now() > 102  # the clock moved past the page's stamps
 
 
@@ -91,7 +93,8 @@ def test_a_draft_and_an_unsent_change_survive_a_bulk_page(store):
     store.save("r2", "tally", TPS, {"dpt_l": 777})  # queued, not yet sent
     apply_pull(store, _page(4))
     assert store.record("r1").fields["dpt_l"] == 555  # newer than the server's: kept
-    assert store.record("r2").fields["dpt_l"] == 777 and store.record("r2").sync_state == "pending"
+    assert store.record("r2").fields["dpt_l"] == 777
+    assert store.record("r2").sync_state == "pending"
     assert store.record("r2").fields["dpt_p"] == 4  # the server's other fields arrive
     assert store.record("r3").fields["dpt_l"] == 3
 
@@ -119,6 +122,7 @@ def test_m004_packs_an_old_device_database_and_loses_nothing(tmp_path):
     assert a.stamps == {k: tuple(v) for k, v in old_stamps.items()}
     assert a.sync_state == "pending"
     b = s.records(include_deleted=True, kind="incident")[0]
-    assert b.fields == {"uraian": "banjir", "deleted": True} and b.stamps == {}
+    assert b.fields == {"uraian": "banjir", "deleted": True}
+    assert b.stamps == {}
     raw = s.db.execute("select stamps from records where id = 'a'").fetchone()[0]
     assert json.loads(raw) == [7, "d1", {"dpt_p": [2, "d2"]}]

@@ -49,7 +49,8 @@ def test_merging_through_the_packed_form_is_the_same_merge(writes):
         through = Versioned(
             through.fields, unpack(through.fields, pack(through.fields, through.stamps))
         )
-    assert dict(through.fields) == dict(plain.fields) and dict(through.stamps) == dict(plain.stamps)
+    assert dict(through.fields) == dict(plain.fields)
+    assert dict(through.stamps) == dict(plain.stamps)
 
 
 def test_a_record_written_by_one_op_is_one_stamp():
@@ -65,7 +66,8 @@ def test_a_corrected_field_is_one_exception_with_a_delta():
 
 
 def test_no_stamps_packs_to_an_empty_list():
-    assert pack({"a": 1}, {}) == [] and unpack({"a": 1}, []) == {}
+    assert pack({"a": 1}, {}) == []
+    assert unpack({"a": 1}, []) == {}
 
 
 def test_a_pull_page_in_either_shape_gives_the_same_record():
