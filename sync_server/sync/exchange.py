@@ -15,6 +15,8 @@ from core import merge
 from core.errors import DomainError
 from core.hlc import is_too_far_ahead
 from core.protocol import (
+    PACKED_STAMPS_SINCE,
+    PROTOCOL_VERSION,
     ConflictOut,
     Op,
     OpResult,
@@ -24,6 +26,7 @@ from core.protocol import (
     RecordOut,
 )
 from core.records import validate_fields
+from core.stamps import pack as pack_stamps
 from core.wilayah import parse_tps
 from sync_server.auth import Principal
 from sync_server.blobs import uploads
@@ -256,25 +259,31 @@ def _hold(delay_ms: int) -> None:
         time.sleep(delay_ms / 1000)
 
 
-def record_out(record: StoredRecord) -> RecordOut:
+def record_out(record: StoredRecord, *, packed: bool = False) -> RecordOut:
+    """A record on the wire; `packed` stamps (core/stamps.py) for clients that speak them."""
     return RecordOut(
         id=record.id,
         kind=record.kind,
         tps=record.tps,
         author=record.author,
         fields=record.fields,
-        stamps=record.stamps,
+        stamps=pack_stamps(record.fields, record.stamps) if packed else record.stamps,
         seq=record.seq,
     )
 
 
-def pull(store: Store, clock: ServerClock, who: Principal, since: int, limit: int) -> PullResponse:
-    """Records the caller may read that changed after `since`, in server-seq order."""
+def pull(
+    store: Store, clock: ServerClock, who: Principal, since: int, limit: int, protocol: int = 1
+) -> PullResponse:
+    """Records the caller may read that changed after `since`, in server-seq order, in the
+    shape of the protocol version the client announced."""
     store.note_pulled(who.device.id, since)
     rows = store.records_since(since, limit + 1, read_filter(who.user))
     page = rows[:limit]
+    packed = protocol >= PACKED_STAMPS_SINCE
     return PullResponse(
-        records=[record_out(r) for r in page],
+        protocol=min(protocol, PROTOCOL_VERSION),
+        records=[record_out(r, packed=packed) for r in page],
         next=page[-1].seq if page else since,
         more=len(rows) > limit,
         server_hlc=clock.now(),
