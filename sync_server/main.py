@@ -22,6 +22,7 @@ from sync_server.runtime import Runtime
 from sync_server.settings import Settings
 from sync_server.store.base import Store
 from sync_server.store.sqlite import SqliteStore
+from sync_server.sync.encoding import GZIP_LEVEL, MIN_BYTES
 
 
 def _error(status: int, code: str, message: str, message_en: str) -> JSONResponse:
@@ -134,7 +135,8 @@ def create_app(
     finally:
         first.close()
     app.state.runtime = runtime
-    app.add_middleware(GZipMiddleware, minimum_size=1024)  # pull pages over 2G
+    # pull pages over 2G; level and zstd chosen by measurement (sync_server/sync/encoding.py)
+    app.add_middleware(GZipMiddleware, minimum_size=MIN_BYTES, compresslevel=GZIP_LEVEL)
     # Outermost: a body over its route's limit is refused while it streams in, before auth.
     app.add_middleware(BodyLimit, limits=route_limits(settings))
     app.add_exception_handler(ApiError, _api_error)
