@@ -43,6 +43,21 @@ PUSH_BODY = {
 }
 
 
+def _plain_tuples(node: Any) -> None:
+    """A tuple of one type (e.g. `tuple[str, str]`) as `items` + length: the same contract,
+    in the form every OpenAPI tool reads (Schemathesis 4 refuses `prefixItems` in answers)."""
+    todo = [node]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, dict):
+            parts = item.get("prefixItems")
+            if isinstance(parts, list) and parts and all(p == parts[0] for p in parts):
+                item["items"] = item.pop("prefixItems")[0]
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+
+
 def describe(app: FastAPI) -> None:
     """Add the push body's models to the schema FastAPI builds (once, on first use)."""
     build = app.openapi
@@ -54,6 +69,7 @@ def describe(app: FastAPI) -> None:
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             components.update(push.pop("$defs", {}))
             components["PushRequest"] = push
+            _plain_tuples(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 
