@@ -138,7 +138,7 @@ def seed(db: Path, n: int, ballots: list[str], rng_seed: int = 15) -> Seeded:
         who = s.principals[key]
         for ops in _ops(who.device.id, records):
             request = PushRequest(device_id=who.device.id, ops=ops)
-            results = exchange.push(store, runtime, who, request).results
+            results = exchange.push(store, runtime.clock, who, request).results
             assert all(r.status != "rejected" for r in results), results[:2]
     catch_up(store, election)  # the server's worker is idle while the bench pulls
     first = sample[0]

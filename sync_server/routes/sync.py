@@ -99,7 +99,9 @@ def push(
     store: StoreDep,
     runtime: RuntimeDep,
 ) -> Response:
-    response = exchange.push(store, runtime, who, body)
+    response = exchange.push(
+        store, runtime.clock, who, body, hold_ms=runtime.settings.test_push_delay_ms
+    )
     runtime.recon_worker.poke()  # reconciliation reads the log once pushes pause
     # Serialised once here; returning the model would have FastAPI validate it again.
     return Response(response.model_dump_json(), media_type="application/json")
@@ -117,7 +119,7 @@ def pull(
 ) -> Response:
     """A page in the shape the client announced (no header: protocol 1, per-field stamps),
     compressed as sync_server/sync/encoding.py chose."""
-    page = exchange.pull(store, runtime, who, since, limit, protocol)
+    page = exchange.pull(store, runtime.clock, who, since, limit, protocol)
     return encoding.json_response(page.model_dump_json().encode(), accept_encoding)
 
 
