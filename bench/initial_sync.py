@@ -1,6 +1,6 @@
 """First sync of a fresh device against a real server holding a kabupaten (issue 15).
 
-    python bench/initial_sync.py [--n 10000] [--ballots ppwp] [--no-before]
+    python bench/initial_sync.py [--n 10000] [--ballots ppwp] [--rounds 3] [--before REV]
 
 Seeds a server database with N records (bench/_kabupaten.py: the Jombang mix), starts the
 real server process on loopback, and times `SyncClient.sync_once()` on a fresh device for a
@@ -15,8 +15,8 @@ in the same run on the same rows:
   without any stamps (the floor);
 - disk: what the records add to an empty device database (after a WAL checkpoint), against
   the plain JSON of the same records as pulled (packed stamps) and as protocol 1 carried them;
-- before: unless --no-before, the same pull by the client of `git main` (it announces
-  protocol 1, so it also shows that an old client still syncs).
+- before: the same pull by the client of --before (default: the commit before issue 15; it
+  announces protocol 1, so it also shows that an old client still syncs).
 
 Targets (issue 15): time <= 2x the copy, < 1.3 MB on the wire for 10,000 records, device
 database <= 1.5x the plain JSON. Then the save-latency bench runs on the synced laptop's file.
@@ -53,6 +53,7 @@ from sync_server.sync.scope import read_filter
 from tests.netproxy import Proxy
 
 DEVICES = ("kabupaten", "kecamatan", "ptps", "saksi")
+BEFORE_REV = "59f39a7"  # the last commit before issue 15: per-field stamps, one upsert a record
 
 
 class Counting(httpx.BaseTransport):
@@ -142,11 +143,11 @@ def on_2g(url: str, token: str, path: Path) -> tuple[float, float]:
     return pull.seconds, trip
 
 
-def before_pull(url: str, token: str, folder: Path) -> Pull | None:
-    """The same first pull by the client on `main` (its app/ and core/, in a subprocess)."""
-    code = folder / "main-client"
+def before_pull(url: str, token: str, folder: Path, rev: str) -> Pull | None:
+    """The same first pull by the client of `rev` (its app/ and core/, in a subprocess)."""
+    code = folder / "before-client"
     code.mkdir()
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "main", "app", "core"],
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "app", "core"],
                              capture_output=True, check=False)  # fmt: skip
     if archive.returncode:
         return None
@@ -218,7 +219,7 @@ def report(name: str, p: Pull, base: dict[str, float], old: Pull | None) -> None
     print(f"  CPU   {p.cpu * 1000:9.0f} ms   client + server processes; the copy "
           f"{base['copy_cpu'] * 1000:.0f} ms: ratio {p.cpu / base['copy_cpu']:.2f}x")  # fmt: skip
     if old is not None:
-        print(f"        main's client (protocol 1): {old.seconds * 1000:.0f} ms, "
+        print(f"        the client before issue 15: {old.seconds * 1000:.0f} ms, "
               f"{old.seconds / p.seconds:.1f}x this; its database {kb(old.db_bytes)}")  # fmt: skip
     print(f"  wire  {kb(p.wire):>12} ({p.wire / n:.0f} B/record)   gzip -9 of the same JSON: "
           f"{kb(base['full_gz'])} with per-field stamps (ratio {p.wire / base['full_gz']:.2f}x), "
@@ -249,7 +250,7 @@ def rounds(url: str, token: str, server_db: Path, user: User, folder: Path, k: i
     return pull, statistics.median(walls), statistics.median(cpus)
 
 
-def run(folder: Path, n: int, ballots: list[str], before: bool, k: int) -> None:
+def run(folder: Path, n: int, ballots: list[str], before: str, k: int) -> None:
     server_db = folder / "server.db"
     t0 = time.perf_counter()
     seeded: Seeded = seed(server_db, n, ballots)
@@ -264,7 +265,9 @@ def run(folder: Path, n: int, ballots: list[str], before: bool, k: int) -> None:
             pull, copy_wall, copy_cpu = rounds(url, token, server_db, user, folder / name, k)
             base: dict[str, float] = {**json_sizes(same_rows(server_db, user))}
             base.update(copy=copy_wall, copy_cpu=copy_cpu, empty=empty)
-            old = before_pull(url, token, folder) if before and name == "kabupaten" else None
+            old = (
+                before_pull(url, token, folder, before) if before and name == "kabupaten" else None
+            )
             report(name, pull, base, old)
             if name != "kabupaten":
                 slow, trip = on_2g(url, token, folder / f"{name}-2g.db")
@@ -279,11 +282,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--ballots", default="ppwp", help="comma-separated, e.g. all five")
-    parser.add_argument("--no-before", action="store_true", help="skip main's client")
+    parser.add_argument("--before", default=BEFORE_REV,
+                        help="git revision of the client to compare with ('' to skip)")  # fmt: skip
     parser.add_argument("--rounds", type=int, default=3, help="pulls and copies per device")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        run(Path(tmp), args.n, args.ballots.split(","), not args.no_before, args.rounds)
+        run(Path(tmp), args.n, args.ballots.split(","), args.before, args.rounds)
 
 
 if __name__ == "__main__":
