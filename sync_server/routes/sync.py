@@ -10,11 +10,18 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from core.protocol import MAX_PULL_LIMIT, ConflictOut, PullResponse, PushRequest, PushResponse
+from core.protocol import (
+    MAX_PULL_LIMIT,
+    ConflictOut,
+    EpochState,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
 from sync_server.auth import CurrentDevice
 from sync_server.errors import ApiError
 from sync_server.runtime import RuntimeDep, StoreDep
-from sync_server.sync import exchange
+from sync_server.sync import epochs, exchange
 
 router = APIRouter()
 
@@ -96,6 +103,18 @@ def push(
     runtime.recon_worker.poke()  # reconciliation reads the log once pushes pause
     # Serialised once here; returning the model would have FastAPI validate it again.
     return Response(response.model_dump_json(), media_type="application/json")
+
+
+@router.get("/v1/sync/epoch")
+def epoch_state(
+    who: CurrentDevice, store: StoreDep, epoch: Annotated[int, Query(ge=0)] = 0
+) -> EpochState:
+    return epochs.epoch_state(store, who, epoch)
+
+
+@router.post("/v1/sync/epoch")
+def new_epoch(who: CurrentDevice, store: StoreDep) -> EpochState:
+    return epochs.new_epoch(store, who)
 
 
 @router.get("/v1/sync/pull")
