@@ -117,3 +117,27 @@ def m003_drop_region_tables(db: Database) -> None:
     """The region index is built in memory from the packaged CSV (app/store/regions.py)."""
     db.table("tps").drop(ignore=True)
     db.table("areas").drop(ignore=True)
+
+
+@migrations()
+def m004_refusals_and_server_copy(db: Database) -> None:
+    """Refused ops leave the outbox for a list the user reads (their fields are never sent
+    again); the last state the server is known to hold per record, to undo a refused write."""
+    db.table("refusals").create(
+        {
+            "id": int,
+            "record_id": str,
+            "fields": str,  # JSON: the refused values, name -> value
+            "code": str,
+            "reason": str,
+            "reason_en": str,
+        },
+        pk="id",
+    )
+    db.table("refusals").create_index(["record_id"])
+    db.execute(
+        "insert into refusals (record_id, fields, code, reason, reason_en) "
+        "select record_id, fields, code, reason, reason_en from outbox where state = 'failed'"
+    )
+    db.execute("delete from outbox where state = 'failed'")
+    db.table("server_copy").create({"record_id": str, "fields": str, "stamps": str}, pk="record_id")

@@ -80,22 +80,35 @@ def test_push_answers_trim_up_to_acked_seq_and_keep_refusals(store):
     assert [o.seq for o in next_batch(store, 10)] == [3]
 
 
-def test_a_new_change_resends_what_was_refused(store):
+def _refuse_all(store, ops):
+    results = [OpResult(op_id=o.op_id, status="rejected", reason="Ditolak") for o in ops]
+    apply_push(store, ops, PushResponse(acked_seq=ops[-1].seq, server_hlc=0, results=results))
+
+
+def test_a_refused_field_is_never_sent_again_and_the_user_sees_its_value(store):
     store.save("r1", "incident", TPS, {"uraian": "x", "tempat": "y"})
     ops = next_batch(store, 10)
-    apply_push(
-        store,
-        ops,
-        PushResponse(
-            acked_seq=1,
-            server_hlc=0,
-            results=[OpResult(op_id=ops[0].op_id, status="rejected", reason="no")],
-        ),
-    )
+    apply_push(store, ops, PushResponse(acked_seq=1, server_hlc=0,
+                                        results=[OpResult(op_id=ops[0].op_id, status="applied")]))
+    store.save("r1", "incident", TPS, {"uraian": "refused"})
+    _refuse_all(store, next_batch(store, 10))
+    rec = store.record("r1")
+    assert rec.sync_state == "failed" and rec.reason == "Ditolak"
+    assert store.refused("r1") == {"uraian": "refused"}
+    assert rec.fields["uraian"] == "x"  # the server's value again, not the refused one
     store.save("r1", "incident", TPS, {"tempat": "z"})
-    again = next_batch(store, 10)
-    assert again[0].fields == {"uraian": "x", "tempat": "z"}
-    assert store.record("r1").sync_state == "pending"
+    [again] = next_batch(store, 10)
+    assert again.fields == {"tempat": "z"}  # the refused field does not poison the record
+    assert store.counts() == {"pending": 1, "failed": 1}
+
+
+def test_retry_sends_the_refused_values_again(store):
+    store.save("r1", "incident", TPS, {"uraian": "x"})
+    _refuse_all(store, next_batch(store, 10))
+    assert "uraian" not in store.record("r1").fields
+    store.retry("r1")
+    [op] = next_batch(store, 10)
+    assert op.fields == {"uraian": "x"} and store.refused("r1") == {}
 
 
 def test_pull_merges_and_moves_the_cursor_in_one_transaction(store):
