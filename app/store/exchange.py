@@ -121,7 +121,10 @@ def start_epoch(store: Store, epoch: int) -> None:
                 [n, op_id(store.device_id, epoch, n), seq],
             )
         db.table("meta").upsert_all(
-            [{"key": "epoch", "value": str(epoch)}, {"key": "next_seq", "value": str(len(rows) + 1)}],
+            [
+                {"key": "epoch", "value": str(epoch)},
+                {"key": "next_seq", "value": str(len(rows) + 1)},
+            ],
             pk="key",
         )
 

@@ -32,6 +32,8 @@ def save(db: Database, record_id: str, state: Versioned) -> None:
     )
 
 
-def add_write(db: Database, record_id: str, fields: dict[str, object], stamp: tuple[int, str]) -> None:
+def add_write(
+    db: Database, record_id: str, fields: dict[str, object], stamp: tuple[int, str]
+) -> None:
     """An op the server applied (or had applied): the copy gains it."""
     save(db, record_id, merge(load(db, record_id), write(fields, stamp)))

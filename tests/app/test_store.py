@@ -88,8 +88,13 @@ def _refuse_all(store, ops):
 def test_a_refused_field_is_never_sent_again_and_the_user_sees_its_value(store):
     store.save("r1", "incident", TPS, {"uraian": "x", "tempat": "y"})
     ops = next_batch(store, 10)
-    apply_push(store, ops, PushResponse(acked_seq=1, server_hlc=0,
-                                        results=[OpResult(op_id=ops[0].op_id, status="applied")]))
+    apply_push(
+        store,
+        ops,
+        PushResponse(
+            acked_seq=1, server_hlc=0, results=[OpResult(op_id=ops[0].op_id, status="applied")]
+        ),
+    )
     store.save("r1", "incident", TPS, {"uraian": "refused"})
     _refuse_all(store, next_batch(store, 10))
     rec = store.record("r1")

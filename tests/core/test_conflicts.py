@@ -53,7 +53,9 @@ def test_a_phones_consecutive_writes_never_conflict_with_each_other(writes, rnd)
 
 
 @given(records(), changes, stamps, st.data())
-def test_a_write_that_did_not_see_the_current_value_always_conflicts(current, incoming, stamp, data):
+def test_a_write_that_did_not_see_the_current_value_always_conflicts(
+    current, incoming, stamp, data
+):
     base = {}
     for name, current_stamp in current.stamps.items():
         other = data.draw(stamps.filter(lambda s, c=current_stamp: s != c))
@@ -77,7 +79,9 @@ def test_a_newer_base_that_is_not_the_current_stamp_is_a_conflict():
 
 def test_a_server_clamped_own_write_is_no_conflict():
     current = write({"suara_sah": 210}, (10, "dev-a"))  # the server's clamp of (99, dev-a)
-    assert conflicts(current, {"suara_sah": 201}, (100, "dev-a"), {"suara_sah": (99, "dev-a")}) == []
+    assert (
+        conflicts(current, {"suara_sah": 201}, (100, "dev-a"), {"suara_sah": (99, "dev-a")}) == []
+    )
 
 
 def test_editing_a_record_one_deleted_oneself_is_no_conflict():
