@@ -83,12 +83,12 @@ def differences(store: Store, server: Copy) -> list[str]:
     bad = [rid for rid in server if rid not in local]
     for rid, rec in local.items():
         fields, stamps = server.get(rid, ({}, {}))
-        if rec.sync_state != "draft" and (rec.fields, rec.stamps) != (fields, stamps):
-            bad.append(rid)
-        elif rec.sync_state == "draft" and any(
-            rec.stamps.get(n, (0, "")) < s or (rec.stamps[n] == s and rec.fields[n] != fields[n])
-            for n, s in stamps.items()
-        ):
+        if rec.sync_state == "draft":
+            behind = [n for n, s in stamps.items() if rec.stamps.get(n, (0, "")) < s]
+            same = [n for n, s in stamps.items() if rec.stamps.get(n) == s]
+            if behind or any(rec.fields[n] != fields[n] for n in same):
+                bad.append(rid)
+        elif (rec.fields, rec.stamps) != (fields, stamps):
             bad.append(rid)
     return bad
 
@@ -105,3 +105,47 @@ def unsent_shown(store: Store) -> list[str]:
             if stamp is None or stamp < mine or (stamp == mine and rec.fields[name] != value):
                 bad.append(f"{record_id}.{name}")
     return bad
+
+
+def outbox(store: Store) -> dict[str, dict[str, Any]]:
+    """The phone's queued ops by op id, each with a content key that survives renumbering."""
+    rows = store.db.execute("select op_id, record_id, fields, hlc from outbox").fetchall()
+    return {
+        op_id: {
+            "record_id": rid,
+            "fields": json.loads(f),
+            "hlc": int(hlc),
+            "content": (rid, f, int(hlc)),
+        }  # fmt: skip
+        for op_id, rid, f, hlc in rows
+    }
+
+
+def gone_unheld(
+    store: Store,
+    before: Mapping[str, dict[str, Any]],
+    log: Iterable[dict[str, Any]],
+    sent: Mapping[str, Op],
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Ops the phone stopped holding since `before`: (those the server does not hold with
+    their content and that were not refused, those it holds). An op renumbered into a new
+    epoch is still queued; a change folded in after `before` went with the op (`sent`)."""
+    queued = outbox(store)
+    after = {o["content"] for o in queued.values()}
+    held = {
+        (e["record_id"], e.get("device_hlc", e["hlc"]), json.dumps(e["fields"], sort_keys=True))
+        for e in log
+        if e.get("device_id") == store.device_id
+    }
+    lost, confirmed = [], []
+    for op_id, op in before.items():
+        if op_id in queued or op["content"] in after:
+            continue
+        contents = [(op["record_id"], op["hlc"], op["fields"])]
+        if op_id in sent:
+            contents.append((sent[op_id].record_id, sent[op_id].hlc, sent[op_id].fields))
+        if any((r, h, json.dumps(f, sort_keys=True)) in held for r, h, f in contents):
+            confirmed.append({"record_id": op["record_id"], "hlc": max(c[1] for c in contents)})
+        elif not store.refused(op["record_id"]):
+            lost.append(op_id)
+    return lost, confirmed

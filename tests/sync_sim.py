@@ -99,6 +99,7 @@ class Phone:
     skew: int
     now: list[int]
     crash_next: bool = False
+    url: str = "http://server"
     store: Store = field(init=False)
     client: SyncClient = field(init=False)
 
@@ -110,7 +111,7 @@ class Phone:
         self.store = open_store(self.path, now_ms=lambda: self.now[0] + self.skew)
         if self.store.identity() is None:
             self.store.set_identity(self.identity)
-        self.client = SyncClient(self.store, "http://server", self.identity.token,
+        self.client = SyncClient(self.store, self.url, self.identity.token,
                                  transport=self.net, attempts=2, sleep=lambda s: None,
                                  batch_size=batch_size)  # fmt: skip
         CRASHY[id(self.store)] = self

@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
 import random
 import shutil
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -41,13 +41,15 @@ import app.sync.client as sync_client
 from app.store.exchange import apply_pull, apply_push
 from core.hlc import is_too_far_ahead
 from core.protocol import Op
-from tests.sync_oracle import check_conflicts, differences, unsent_shown
+from tests.sync_oracle import check_conflicts, differences, gone_unheld, outbox, unsent_shown
 from tests.sync_sim import DAY, TPS, Phone, World, crashy, server_view
 
 # Real SQLite files; on a RAM disk where there is one, so thousands of fsyncs stay cheap.
 TMP = "/dev/shm" if os.path.isdir("/dev/shm") else None
 STATS: Counter[str] = Counter()  # what the runs exercised, printed with -s
 EXAMPLES = int(os.environ.get("PANTAU_SIM_EXAMPLES", "40"))
+# bench/mutants.py only needs to know that a run fails, not its shrunk form
+PHASES = [p for p in Phase if p != Phase.shrink or not os.environ.get("PANTAU_SIM_NO_SHRINK")]
 # (phone, user, role): P1 and P2 are one PTPS's two devices
 PHONES = [("p1", "P", "ptps"), ("p2", "P", "ptps"), ("q1", "Q", "ptps"), ("s1", "S", "supervisor")]
 RECORDS = {"t1": "tally", "t2": "tally", "i1": "incident", "qi": "incident"}
@@ -133,7 +135,7 @@ class Season(RuleBasedStateMachine):
     def sync(self, name: str, batch: int, faulty: bool, crash: bool, save_during: bool) -> None:
         phone = self.phones[name]
         STATS["syncs"] += 1
-        before = _outbox(phone)
+        before = outbox(phone.store)
         phone.net.faulty, phone.crash_next = faulty, crash
         if save_during and name != "s1":
             record_id = "i1" if self.user_of[name] == "P" else "qi"
@@ -184,28 +186,15 @@ class Season(RuleBasedStateMachine):
     def _check_gone(self, phone: Phone, before: dict[str, dict[str, Any]]) -> None:
         """Ops the phone no longer holds are on the server with their content (under whatever
         op id a new epoch gave them), or were refused there and the user was told."""
-        queued = _outbox(phone)
-        after = {o["content"] for o in queued.values()}
         with _closing(self.world.server()) as s:
-            held = {
-                (e.entry["record_id"], e.entry.get("device_hlc", e.entry["hlc"]),
-                 json.dumps(e.entry["fields"], sort_keys=True))
-                for e in s.log_entries() if e.entry.get("device_id") == phone.identity.device_id
-            }  # fmt: skip
-        for op_id, op in before.items():
-            if op_id in queued or op["content"] in after:
-                continue  # still queued (changes folded in, or renumbered into a new epoch)
-            sent = self.sent.get(op_id)  # a change folded in after `before` went with it
-            contents = [(op["record_id"], op["hlc"], op["fields"])]
-            if sent is not None:
-                contents.append((sent.record_id, sent.hlc, sent.fields))
-            if not any((r, h, json.dumps(f, sort_keys=True)) in held for r, h, f in contents):
-                assert phone.store.refused(op["record_id"]), f"{phone.name} lost {op_id}"
-                continue
+            log = [e.entry for e in s.log_entries()]
+        lost, confirmed = gone_unheld(phone.store, before, log, self.sent)
+        assert lost == [], f"{phone.name} dropped ops the server does not hold"
+        for op in confirmed:
             for w in self.saved:
-                if w["phone"] == phone.name and w["record_id"] == op["record_id"]:
-                    if w["stamp"][0] <= max(h for _, h, _ in contents):
-                        w["confirmed"] = True
+                mine = w["phone"] == phone.name and w["record_id"] == op["record_id"]
+                if mine and w["stamp"][0] <= op["hlc"]:
+                    w["confirmed"] = True
 
     def quiesce_and_check(self) -> None:
         for phone in self.phones.values():
@@ -250,19 +239,6 @@ class Season(RuleBasedStateMachine):
                 assert stamp > w["stamp"] or is_too_far_ahead(w["stamp"][0], w["at"]), f"{w}"
 
 
-def _outbox(phone: Phone) -> dict[str, dict[str, Any]]:
-    rows = phone.store.db.execute("select op_id, record_id, fields, hlc from outbox").fetchall()
-    return {
-        op_id: {
-            "record_id": rid,
-            "fields": json.loads(f),
-            "hlc": int(hlc),
-            "content": (rid, f, int(hlc)),
-        }  # fmt: skip
-        for op_id, rid, f, hlc in rows
-    }
-
-
 class _closing:
     def __init__(self, store: Any) -> None:
         self.store = store
@@ -282,6 +258,7 @@ def test_a_season_of_syncs(monkeypatch: pytest.MonkeyPatch) -> None:
         Season,
         settings=settings(
             max_examples=EXAMPLES,
+            phases=PHASES,
             stateful_step_count=50,
             deadline=None,
             suppress_health_check=list(HealthCheck),
