@@ -76,8 +76,9 @@ def _refuse(store: Store, op: Op, result: OpResult) -> None:
             "record_id": op.record_id,
             "fields": json.dumps(op.fields),
             "code": result.code or "",
-            "reason": result.reason or "",
-            "reason_en": result.reason_en or result.reason or "",
+            "reason": f"{result.reason or 'Ditolak server'} (ditolak: {_values(op.fields)})",
+            "reason_en": f"{result.reason_en or result.reason or 'Refused by the server'} "
+            f"(refused: {_values(op.fields)})",
         }
     )
     db.execute("delete from outbox where seq = ? and op_id = ?", [op.seq, op.op_id])
@@ -91,6 +92,13 @@ def _refuse(store: Store, op: Op, result: OpResult) -> None:
         state = merge(state, write(fields, (hlc, store.device_id)))
     store.put_state(op.record_id, local.kind, local.tps, local.author, state,
                     shared=local.sync_state != "draft")  # fmt: skip
+
+
+def _values(fields: dict[str, Any]) -> str:
+    """Which values were refused, so the person knows what to enter again."""
+    return ", ".join(
+        f"{name} = {json.dumps(value, ensure_ascii=False)}" for name, value in fields.items()
+    )
 
 
 def _without(local: Versioned, names: list[str], server: Versioned) -> Versioned:
