@@ -25,16 +25,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.hlc import pack  # noqa: E402
-from core.protocol import PushRequest  # noqa: E402
-from core.registry import build  # noqa: E402
-from sync_server.admin import accounts  # noqa: E402
-from sync_server.auth import Principal  # noqa: E402
-from sync_server.review import reconcile  # noqa: E402
-from sync_server.runtime import Runtime  # noqa: E402
-from sync_server.settings import Settings  # noqa: E402
-from sync_server.store.sqlite import SqliteStore  # noqa: E402
-from sync_server.sync import exchange  # noqa: E402
+from core.hlc import pack
+from core.protocol import PushRequest
+from core.registry import build
+from sync_server.admin import accounts
+from sync_server.auth import Principal
+from sync_server.review import reconcile
+from sync_server.runtime import Runtime
+from sync_server.settings import Settings
+from sync_server.store.sqlite import SqliteStore
+from sync_server.sync import exchange
 
 ROOT = Path(__file__).resolve().parent.parent
 WILAYAH = ROOT / "assets/data/jombang_wilayah.csv"
@@ -47,7 +47,7 @@ def region(copies: int) -> list[dict[str, str]]:
     """Jombang's rows, repeated under `copies` kabupaten codes 35.00, 35.01, ... (35.17 first)."""
     with WILAYAH.open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    codes = ["17"] + [f"{k:02d}" for k in range(100) if k != 17][: copies - 1]
+    codes = ["17", *[f"{k:02d}" for k in range(100) if k != 17][: copies - 1]]
     out = []
     for code in codes:
         for row in rows:
@@ -108,7 +108,7 @@ def _template(store: SqliteStore, who: list[Principal], tps: str) -> dict[str, l
     for k, p in enumerate(who):
         op = {"op_id": "t0", "seq": 1, "record_id": f"{k}-{tps}", "kind": "tally", "tps": tps,
               "fields": tally(), "hlc": pack(T0, k)}  # fmt: skip
-        exchange.push(store, rt, p, PushRequest(device_id=p.device.id, ops=[op]))
+        exchange.push(store, rt.clock, p, PushRequest(device_id=p.device.id, ops=[op]))
     reconcile.catch_up(store, reconcile.load_election(ELECTION))
     out: dict[str, list[Any]] = {}
     for table in ("records", "recon_snapshot", "recon_state", "recon_value", "changelog"):
@@ -157,7 +157,7 @@ def measure(path: Path, tps_ids: list[str], who: Principal, n: int, seed: int) -
             op = {"op_id": f"b{i}", "seq": i + 1, "record_id": f"new-{tps}", "kind": "tally",
                   "tps": tps, "fields": fields, "hlc": pack(T0, 100 + i)}  # fmt: skip
             start = time.perf_counter()
-            exchange.push(store, rt, who, PushRequest(device_id=who.device.id, ops=[op]))
+            exchange.push(store, rt.clock, who, PushRequest(device_id=who.device.id, ops=[op]))
             pushes.append(time.perf_counter() - start)
             start = time.perf_counter()
             assert reconcile.catch_up(store, election) == 1

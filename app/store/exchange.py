@@ -12,9 +12,11 @@ from typing import Any
 from sqlite_utils import Database
 
 from app.store import server_copy
+from app.store.rows import LocalState, StateRow, read_states, write_meta
 from app.store.store import Store, op_id
 from core.merge import Versioned, merge, write
-from core.protocol import ConflictOut, Op, OpResult, PullResponse, PushResponse
+from core.protocol import ConflictOut, Op, OpResult, PullResponse, PushResponse, RecordOut
+from core.stamps import top_hlc
 
 
 def next_batch(store: Store, limit: int) -> list[Op]:
@@ -128,13 +130,7 @@ def start_epoch(store: Store, epoch: int) -> None:
                 "update outbox set seq = ?, op_id = ?, attempted = 0 where seq = ?",
                 [n, op_id(store.device_id, epoch, n), seq],
             )
-        db.table("meta").upsert_all(
-            [
-                {"key": "epoch", "value": str(epoch)},
-                {"key": "next_seq", "value": str(len(rows) + 1)},
-            ],
-            pk="key",
-        )
+        write_meta(db.conn, {"epoch": str(epoch), "next_seq": str(len(rows) + 1)})
 
 
 def last_seq(store: Store) -> int:
@@ -151,34 +147,40 @@ def apply_pull(store: Store, page: PullResponse) -> None:
 
     The server holds every acknowledged write, so for a field with nothing of ours still in
     the outbox its value and stamp are the truth (this also undoes our own stamps that it
-    clamped for being far in the future). Fields with an op still queued or refused keep
-    the local write, merged last-writer-wins, until the server has answered for them.
+    clamped for being far in the future). Fields with an op still queued keep the local
+    write, merged last-writer-wins, until the server has answered for them. A local draft
+    stays a draft: its values are sent when it is shared, never marked sent by a pull.
+    The page is read with one query per table and written with one `executemany`.
     """
     with store.transaction() as db:
+        local = read_states(db.conn, [rec.id for rec in page.records])
+        rows: dict[bool, list[StateRow]] = {True: [], False: []}  # by shared
         for rec in page.records:
-            remote = Versioned(
-                rec.fields, {k: (int(v[0]), str(v[1])) for k, v in rec.stamps.items()}
-            )
-            local = store.record(rec.id)
-            merged = remote
-            draft = local is not None and local.sync_state == "draft"
-            if local is not None and draft:  # its draft values stay unsent until it is shared
-                merged = merge(local.versioned, remote)
-            elif local is not None:
-                merged = _rebase(local.versioned, remote, _unsent_fields(db, rec.id))
-            store.put_state(rec.id, rec.kind, rec.tps, rec.author, merged, shared=not draft)
-            server_copy.save(db, rec.id, remote)
-            top = remote.max_stamp()
-            if top:
-                store.clock.observe(top[0])
+            mine = local.get(rec.id)
+            row = _pulled(db, rec, mine)
+            rows[mine is None or not mine.draft].append(row)
+            top = top_hlc(row.stamps) if mine is None else top_hlc(rec.packed())
+            if top is not None:
+                store.clock.observe(top)
+        store.put_states(rows[True], shared=True)
+        store.put_states(rows[False], shared=False)
         store.clock.observe(page.server_hlc)
-        db.table("meta").upsert({"key": "cursor", "value": str(page.next)}, pk="key")
+        write_meta(db.conn, {"cursor": str(page.next)})
         _save_hlc(store)
 
 
-def _unsent_fields(db: Database, record_id: str) -> set[str]:
-    rows = db.execute("select fields from outbox where record_id = ?", [record_id]).fetchall()
-    return {name for (fields,) in rows for name in json.loads(fields)}
+def _pulled(db: Database, rec: RecordOut, mine: LocalState | None) -> StateRow:
+    """The row a pulled record leaves here."""
+    if mine is None:  # new here: stored as it came, stamps still packed
+        return StateRow(rec.id, rec.kind, rec.tps, rec.author, rec.fields, rec.packed())
+    remote = rec.versioned()
+    if mine.draft:
+        merged = merge(mine.versioned, remote)
+    else:
+        merged = _rebase(mine.versioned, remote, mine.unsent)
+    if mine.queued or mine.draft:  # what a refusal of queued or later ops puts back
+        server_copy.save(db, rec.id, remote)
+    return StateRow.of(rec.id, rec.kind, rec.tps, rec.author, merged)
 
 
 def _rebase(local: Versioned, remote: Versioned, unsent: set[str]) -> Versioned:
@@ -218,4 +220,4 @@ def save_conflicts(store: Store, conflicts: list[ConflictOut]) -> int:
 
 
 def _save_hlc(store: Store) -> None:
-    store.db.table("meta").upsert({"key": "hlc", "value": str(store.clock.last)}, pk="key")
+    write_meta(store.db.conn, {"hlc": str(store.clock.last)})

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +21,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from app.store import server_copy
 from app.store.models import Identity, LocalRecord
+from app.store.rows import StateRow, decode_stamps, write_meta, write_states
 from app.store.schema import migrations
 from core.hlc import Clock, Stamp
 from core.merge import DELETED, Versioned, merge, write
@@ -107,14 +109,26 @@ class Store:
             sent = fields
             if share:
                 base = _base(versioned, fields)
+                self._keep_server_copy(record_id, current)
                 sent = self._enqueue(record_id, kind, tps, fields, stamp[0], base)
             # a folded op stamps all its fields anew on the server: so does the phone
             merged = merge(versioned, write(sent, stamp))
             was_shared = current is not None and current.sync_state != "draft"
             author = current.author if current else self._user_id()
             self.put_state(record_id, kind, tps, author, merged, shared=share or was_shared)
-            self.db.table("meta").upsert({"key": "hlc", "value": str(self.clock.last)}, pk="key")
+            write_meta(self.db.conn, {"hlc": str(self.clock.last)})
         return self._require(record_id)
+
+    def _keep_server_copy(self, record_id: str, current: LocalRecord | None) -> None:
+        """Before the first queued change of a record, note what the server holds of it (what
+        a refusal puts back): the record as it is, unless it is a draft never sent."""
+        queued = self.db.execute("select 1 from outbox where record_id = ?", [record_id])
+        if queued.fetchone() is not None:
+            return
+        if current is not None and current.sync_state != "draft":
+            server_copy.save(self.db, record_id, current.versioned)
+        elif current is None:
+            server_copy.save(self.db, record_id, Versioned())
 
     def _user_id(self) -> str:
         ident = self.identity()
@@ -123,21 +137,11 @@ class Store:
     def put_state(
         self, record_id: str, kind: str, tps: str, author: str, state: Versioned, *, shared: bool
     ) -> None:
-        self.db.table("records").upsert(
-            {
-                "id": record_id,
-                "kind": kind,
-                "tps": tps,
-                "author": author,
-                "fields": json.dumps(dict(state.fields)),
-                "stamps": json.dumps({k: list(v) for k, v in state.stamps.items()}),
-                "status": str(state.fields.get("status") or "draft"),
-                "shared": int(shared),
-                "deleted": int(state.deleted),
-                "updated_ms": self.now_ms(),
-            },
-            pk="id",
-        )
+        self.put_states([StateRow.of(record_id, kind, tps, author, state)], shared=shared)
+
+    def put_states(self, rows: Sequence[StateRow], *, shared: bool) -> None:
+        """Write merged states with one statement (a pulled page: one `executemany`)."""
+        write_states(self.db.conn, rows, shared=shared, now_ms=self.now_ms())
 
     def _enqueue(
         self,
@@ -162,21 +166,21 @@ class Store:
             )
             return folded
         seq = int(self.meta("next_seq", "1") or "1")
-        self.db.table("outbox").insert(
-            {
-                "seq": seq,
-                "op_id": op_id(self.device_id, self.epoch, seq),
-                "record_id": record_id,
-                "kind": kind,
-                "tps": tps,
-                "fields": json.dumps(fields),
-                "hlc": hlc,
-                "base": json.dumps(_base_json(base)),
-                "attempted": 0,
-                "state": "pending",
-            }
+        self.db.execute(
+            "insert into outbox (seq, op_id, record_id, kind, tps, fields, hlc, base, attempted,"
+            " state) values (?, ?, ?, ?, ?, ?, ?, ?, 0, 'pending')",
+            [
+                seq,
+                op_id(self.device_id, self.epoch, seq),
+                record_id,
+                kind,
+                tps,
+                json.dumps(fields),
+                hlc,
+                json.dumps(_base_json(base)),
+            ],
         )
-        self.db.table("meta").upsert({"key": "next_seq", "value": str(seq + 1)}, pk="key")
+        write_meta(self.db.conn, {"next_seq": str(seq + 1)})
         return fields
 
     @property
@@ -239,14 +243,15 @@ class Store:
             (rid, kind, tps, author, fields, stamps, _status, shared, _deleted, updated) = row[:10]
             failed, pending, reason, reason_en, conflicts = row[10:]
             state = "failed" if failed else "pending" if pending else "sent" if shared else "draft"
+            decoded = json.loads(fields)
             out.append(
                 LocalRecord(
                     rid,
                     kind,
                     tps,
                     author,
-                    json.loads(fields),
-                    {k: (int(v[0]), str(v[1])) for k, v in json.loads(stamps).items()},
+                    decoded,
+                    decode_stamps(decoded, stamps),
                     updated,
                     state,
                     reason,

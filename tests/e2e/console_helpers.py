@@ -1,5 +1,6 @@
 """The console's browser tests: a real server with the Jombang demo seed, field devices that
-push through their own store and SyncClient, and the console process (tests/e2e/console_app.py).
+push through their own store and SyncClient, and the console process (`python -m app.console`
+on a laptop store enrolled as the supervisor).
 
 Every process is started here and stopped by its own PID; only 127.0.0.1 is used.
 """
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 
 from app.store import Store, open_store
 from app.store.photos import add_photo
@@ -21,7 +22,6 @@ from tests.e2e.conftest import (
     CHROME_ARGS,
     CHROMIUM,
     LOCAL,
-    ROOT,
     SHOTS,
     Proc,
     cli,
@@ -34,8 +34,8 @@ from tests.photos import form_photo
 from tests.server.recon_helpers import VOTES, form
 
 TPS = "3517012001001"
-LAPTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 412, "height": 915}
+LAPTOP: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 412, "height": 915}
 WAIT = 30_000
 CONSOLE_SHOTS = SHOTS / "console"
 NAMES = {
@@ -139,17 +139,20 @@ def start(tmp: Path) -> ConsoleStack:
     try:
         three_sources(tmp, url, codes)
         edit_conflict(tmp, url, db)
-        export_dir = tmp / "laptop" / "ekspor"
+        laptop = tmp / "laptop"
+        laptop.mkdir()
+        device(laptop, url, codes[NAMES["supervisor"]], "device")  # laptop/device.db
+        export_dir = laptop / "ekspor"
         env = {
             **os.environ,
             "PANTAU_SERVER_URL": url,
-            "PANTAU_DATA_DIR": str(tmp / "laptop"),
+            "PANTAU_DATA_DIR": str(laptop),
             "PANTAU_APP_PORT": str(cport),
-            "PANTAU_ENROL_CODE": codes[NAMES["supervisor"]],
+            "PANTAU_WEB": "1",
             "PANTAU_EXPORT_DIR": str(export_dir),
             "PANTAU_TILE_URL": "",
         }
-        args = [sys.executable, str(ROOT / "tests/e2e/console_app.py")]
+        args = [sys.executable, "-m", "app.console"]
         console = Proc(args, env, tmp / "console.log", f"http://127.0.0.1:{cport}/").start()
     except BaseException:
         server.stop()
@@ -190,7 +193,7 @@ def rail(page: Page, label: str) -> None:
     page.get_by_role("button", name=f"{label} Tab").first.click()
 
 
-def shot(page: Page, name: str, size: dict[str, int] | None = None) -> Path:
+def shot(page: Page, name: str, size: ViewportSize | None = None) -> Path:
     CONSOLE_SHOTS.mkdir(parents=True, exist_ok=True)
     if size is not None:
         page.set_viewport_size(size)

@@ -14,6 +14,7 @@ from app.console.state.comparison import majority
 from app.console.strings import S, t
 from app.sync import AuthError, Offline, SyncError
 from app.sync.review import ReviewClient
+from core.review import QueuePage
 from tests.app.console.conftest import URL, World
 
 
@@ -25,7 +26,7 @@ def client(handler, **kw) -> tuple[ReviewClient, list[float]]:
 
 
 def test_unreachable_server_is_offline_after_retries():
-    def down(request):
+    def down(_request):
         raise httpx.ConnectError("refused")
 
     c, sleeps = client(down, attempts=3)
@@ -44,8 +45,21 @@ def test_5xx_is_retried_then_json_is_read():
         return httpx.Response(200, json={"counts": {}, "items": []})
 
     c, _ = client(flaky)
-    assert c.queue(kecamatan="35.17.01", ballot="") == {"counts": {}, "items": []}
+    assert c.queue(kecamatan="35.17.01", ballot="") == QueuePage()
     assert calls == ["35.17.01", "35.17.01"]
+
+
+def test_an_answer_of_another_shape_is_words_not_a_crash():
+    """The console reads wire models: a body that is not one says to update, never a KeyError."""
+
+    def wrong(_request):
+        return httpx.Response(200, json={"items": [{"type": "tps", "tps": "x"}]})
+
+    c, _ = client(wrong)
+    with pytest.raises(SyncError) as exc:
+        c.queue()
+    assert exc.value.code == "bad_response"
+    assert "perbarui aplikasi" in error_text(exc.value)[0]
 
 
 def test_download_reports_progress_and_names_the_file():
@@ -58,13 +72,15 @@ def test_download_reports_progress_and_names_the_file():
 
     c, _ = client(handler)
     seen = []
-    got = c.export("tallies", "xlsx", progress=lambda done, total: seen.append(done))
-    assert got.filename == ".._tallies.xlsx".replace("/", "_") and got.data == body
-    assert seen[-1] == len(body) and len(seen) > 1
+    got = c.export("tallies", "xlsx", progress=lambda done, _total: seen.append(done))
+    assert got.filename == ".._tallies.xlsx".replace("/", "_")
+    assert got.data == body
+    assert seen[-1] == len(body)
+    assert len(seen) > 1
 
 
 def test_refusals_keep_the_servers_words():
-    def refuse(request):
+    def refuse(_request):
         return httpx.Response(403, json={"code": "reviewer_only", "message": "Hanya supervisor",
                                          "message_en": "Supervisors only"})  # fmt: skip
 
@@ -88,7 +104,8 @@ def test_error_words_say_what_to_do():
 def test_a_field_role_sees_words_not_a_crash(world: World):
     m = world.models("ptps")
     asyncio.run(m.queue.load())
-    assert m.queue.items == [] and m.queue.loading is False
+    assert m.queue.items == []
+    assert m.queue.loading is False
     assert "supervisor atau admin" in m.queue.error("id")
     assert "Ask the admin" in m.queue.error("en")
 
@@ -96,11 +113,11 @@ def test_a_field_role_sees_words_not_a_crash(world: World):
 def test_offline_console_keeps_working(world: World):
     m = world.models()
 
-    def down(request):
+    def down(_request):
         raise httpx.ConnectError("refused")
 
     m.backend.client = ReviewClient(URL, "tok", transport=httpx.MockTransport(down),
-                                    sleep=lambda s: None)  # fmt: skip
+                                    sleep=lambda _s: None)  # fmt: skip
     asyncio.run(m.go("dashboard"))
     assert m.dashboard.error("id").startswith("Server tidak terjangkau")
 
@@ -108,10 +125,12 @@ def test_offline_console_keeps_working(world: World):
 def test_every_string_has_both_languages_and_the_same_placeholders():
     fmt = string.Formatter()
     for key, (id_, en) in S.items():
-        assert id_ and en, key
+        assert id_, key
+        assert en, key
         names = {f for _, f, _, _ in fmt.parse(id_) if f}
         assert names == {f for _, f, _, _ in fmt.parse(en) if f}, key
-    assert t("en", "nav_queue") == "Queue" and t("id", "nav_queue") == "Antrean"
+    assert t("en", "nav_queue") == "Queue"
+    assert t("id", "nav_queue") == "Antrean"
 
 
 @pytest.mark.parametrize(
