@@ -93,7 +93,7 @@ def _prepare(root: Path) -> dict[str, tuple[Identity, str]]:
     try:
         store.migrate()
         store.replace_region(build(REGION))
-        users = {}
+        users: dict[str, str] = {}
         for _, u, role in PHONES:
             scope = ["35.17"] if role == "supervisor" else [TPS]
             users.setdefault(u, accounts.create_user(store, f"chaos {u}", role, scope).id)

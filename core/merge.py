@@ -93,7 +93,7 @@ def conflicts(
         current_stamp = current.stamps[name]
         if _seen(base.get(name), current_stamp, stamp):
             continue
-        incoming_value = _incoming_value(current, incoming, name)
+        incoming_value = _incoming_value(incoming, name)
         if _canonical(incoming_value) == _canonical(current.fields.get(name)):
             continue
         found.append(Conflict(name, current.fields.get(name), current_stamp, incoming_value, stamp))
@@ -118,7 +118,7 @@ def _seen(seen: Stamp | None, current_stamp: Stamp, stamp: Stamp) -> bool:
     return current_stamp[1] == stamp[1]
 
 
-def _incoming_value(current: Versioned, incoming: Mapping[str, Any], name: str) -> Any:
+def _incoming_value(incoming: Mapping[str, Any], name: str) -> Any:
     if name in incoming:
         return incoming[name]
     if name == DELETED:

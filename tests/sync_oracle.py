@@ -116,7 +116,7 @@ def outbox(store: Store) -> dict[str, dict[str, Any]]:
             "fields": json.loads(f),
             "hlc": int(hlc),
             "content": (rid, f, int(hlc)),
-        }  # fmt: skip
+        }
         for op_id, rid, f, hlc in rows
     }
 

@@ -112,7 +112,7 @@ class Phone:
         if self.store.identity() is None:
             self.store.set_identity(self.identity)
         self.client = SyncClient(self.store, self.url, self.identity.token,
-                                 transport=self.net, attempts=2, sleep=lambda s: None,
+                                 transport=self.net, attempts=2, sleep=lambda _s: None,
                                  batch_size=batch_size)  # fmt: skip
         CRASHY[id(self.store)] = self
 

@@ -231,7 +231,8 @@ class Season(RuleBasedStateMachine):
             rec = records[w["record_id"]]
             if w["foreign"] or w.get("maybe_lost") or self._told_refused(w):
                 continue
-            assert rec is not None and w["name"] in rec.stamps, f"{w} lost"
+            assert rec is not None, f"{w} lost"
+            assert w["name"] in rec.stamps, f"{w} lost"
             stamp = rec.stamps[w["name"]]
             if stamp == w["stamp"]:
                 assert rec.fields[w["name"]] == w["value"], f"{w} has another value"
@@ -262,6 +263,6 @@ def test_a_season_of_syncs(monkeypatch: pytest.MonkeyPatch) -> None:
             stateful_step_count=50,
             deadline=None,
             suppress_health_check=list(HealthCheck),
-        ),  # fmt: skip
+        ),
     )
     print(dict(STATS))

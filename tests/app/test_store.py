@@ -119,7 +119,8 @@ def test_retry_sends_the_refused_values_again(store):
     assert "uraian" not in store.record("r1").fields
     store.retry("r1")
     [op] = next_batch(store, 10)
-    assert op.fields == {"uraian": "x"} and store.refused("r1") == {}
+    assert op.fields == {"uraian": "x"}
+    assert store.refused("r1") == {}
 
 
 def test_pull_merges_and_moves_the_cursor_in_one_transaction(store):
@@ -236,7 +237,8 @@ def test_a_local_draft_whose_id_arrives_in_a_pull_stays_a_draft_and_is_sent_whol
     store.save_draft("t1", "tally", TPS, {"dpt_l": 7})
     apply_pull(store, _page("t1", {"suara_sah": 5}, {"suara_sah": (1, "dev-2")}))
     rec = store.record("t1")
-    assert rec.sync_state == "draft" and rec.fields == {"dpt_l": 7, "suara_sah": 5}
+    assert rec.sync_state == "draft"
+    assert rec.fields == {"dpt_l": 7, "suara_sah": 5}
     assert next_batch(store, 10) == []
     store.save("t1", "tally", TPS, {"status": "final"})
     [op] = next_batch(store, 10)

@@ -198,4 +198,5 @@ def test_an_epoch_changed_refusal_moves_to_a_new_epoch(store):
 
     c, _ = client(store, stale_first)
     c.sync_once()
-    assert [b["epoch"] for b in pushed] == [1] and store.counts()["pending"] == 0
+    assert [b["epoch"] for b in pushed] == [1]
+    assert store.counts()["pending"] == 0

@@ -1,6 +1,8 @@
 """Conflict detection: a write conflicts exactly on the fields whose current value it did not
 see (its base does not name the current stamp) and that another device wrote differently."""
 
+from collections.abc import Callable
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -25,7 +27,7 @@ def records(draw: st.DrawFn) -> Versioned:
 changes = st.dictionaries(st.sampled_from(FIELDS[:3]), values, min_size=1, max_size=3)
 
 
-def touched(current: Versioned, incoming: dict) -> set[str]:
+def touched(current: Versioned, incoming: dict[str, object]) -> set[str]:
     names = set(incoming)
     if incoming.get(DELETED):
         names |= set(current.stamps)
@@ -58,7 +60,7 @@ def test_a_write_that_did_not_see_the_current_value_always_conflicts(
 ):
     base = {}
     for name, current_stamp in current.stamps.items():
-        other = data.draw(stamps.filter(lambda s, c=current_stamp: s != c))
+        other = data.draw(stamps.filter(_other_than(current_stamp)))
         base[name] = data.draw(st.sampled_from([None, other, current_stamp]))
     expected = set()
     for name in touched(current, incoming):
@@ -68,6 +70,10 @@ def test_a_write_that_did_not_see_the_current_value_always_conflicts(
             expected.add(name)
     found = conflicts(current, incoming, stamp, base)
     assert {c.field for c in found} == expected
+
+
+def _other_than(stamp: tuple[int, str]) -> Callable[[tuple[int, str]], bool]:
+    return lambda s: s != stamp
 
 
 def test_a_newer_base_that_is_not_the_current_stamp_is_a_conflict():

@@ -48,7 +48,8 @@ def test_a_new_epoch_is_a_fresh_seq_namespace(make_device: MakeDevice, store):
     op = phone.op("r3", {"dpt_l": 3}, seq=1)
     op["op_id"] = f"{phone.id}:2:1"
     body = _push(phone, op, epoch=2).json()
-    assert body["acked_seq"] == 1 and body["results"][0]["status"] == "applied"
+    assert body["acked_seq"] == 1
+    assert body["results"][0]["status"] == "applied"
     assert _epoch(phone, epoch=2) == {"epoch": 2, "held_seq": 1}
     assert store.get_record("r3").fields == {"dpt_l": 3}
 
@@ -57,7 +58,8 @@ def test_a_push_in_an_old_epoch_is_refused_whole(make_device: MakeDevice, store)
     phone = make_device("ptps")
     _epoch(phone, "POST")
     res = _push(phone, phone.op("r1", {"dpt_l": 1}, seq=1), epoch=0)
-    assert res.status_code == 409 and res.json()["code"] == "epoch_changed"
+    assert res.status_code == 409
+    assert res.json()["code"] == "epoch_changed"
     assert store.get_record("r1") is None
     res = _push(phone, phone.op("r1", {"dpt_l": 1}, seq=1), epoch=5)
     assert res.status_code == 409
