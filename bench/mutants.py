@@ -73,8 +73,8 @@ MUTANTS = [
     Mutant(
         "a pull overwrites unsent local fields",
         EXCHANGE,
-        "                merged = _rebase(local.versioned, remote, _unsent_fields(db, rec.id))",
-        "                merged = remote",
+        "        merged = _rebase(mine.versioned, remote, mine.unsent)",
+        "        merged = remote",
         True,
     ),
     Mutant(
@@ -142,7 +142,11 @@ MUTANTS = [
         True,
     ),
     Mutant(
-        "phone: a pulled draft marked sent", EXCHANGE, "shared=not draft)", "shared=True)", True
+        "phone: a pulled draft marked sent",
+        EXCHANGE,
+        "rows[mine is None or not mine.draft].append(row)",
+        "rows[True].append(row)",
+        True,
     ),
     Mutant(
         "phone: folded op keeps the earlier stamps",
@@ -206,8 +210,8 @@ MUTANTS = [
     Mutant(
         "phone: cursor not stored with the page",
         EXCHANGE,
-        '{"key": "cursor", "value": str(page.next)}',
-        '{"key": "cursor", "value": "0"}',
+        '{"cursor": str(page.next)}',
+        '{"cursor": "0"}',
     ),
     Mutant(
         "phone: epoch renumbering keeps old op ids",
@@ -236,7 +240,7 @@ MUTANTS = [
     Mutant(
         "push: a clamped stamp kept",
         PUSH,
-        "    if is_too_far_ahead(op.hlc, b.runtime.clock.wall()):",
+        "    if is_too_far_ahead(op.hlc, b.clock.wall()):",
         "    if False:",
     ),
     Mutant(

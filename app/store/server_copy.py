@@ -21,15 +21,24 @@ def load(db: Database, record_id: str) -> Versioned:
     return Versioned(json.loads(row[0]), stamps)
 
 
+UPSERT = (
+    "insert into server_copy (record_id, fields, stamps) values (?, ?, ?)"
+    " on conflict (record_id) do update set fields = excluded.fields, stamps = excluded.stamps"
+)
+
+
 def save(db: Database, record_id: str, state: Versioned) -> None:
-    db.table("server_copy").upsert(
-        {
-            "record_id": record_id,
-            "fields": json.dumps(dict(state.fields)),
-            "stamps": json.dumps({k: list(v) for k, v in state.stamps.items()}),
-        },
-        pk="record_id",
-    )
+    save_many(db, [(record_id, state)])
+
+
+def save_many(db: Database, states: list[tuple[str, Versioned]]) -> None:
+    """One statement for many records (a pulled page)."""
+    db.conn.executemany(UPSERT, [_row(record_id, state) for record_id, state in states])
+
+
+def _row(record_id: str, state: Versioned) -> tuple[str, str, str]:
+    stamps = {k: list(v) for k, v in state.stamps.items()}
+    return record_id, json.dumps(dict(state.fields)), json.dumps(stamps)
 
 
 def add_write(
