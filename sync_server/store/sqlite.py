@@ -45,7 +45,8 @@ def _stamp(raw: Any) -> tuple[int, str]:
 def _record(row: dict[str, Any]) -> StoredRecord:
     # pydantic-core's parser: about 2.5x the stdlib's on a tally's per-field stamps (a pull
     # decodes every row it sends; the JSON parser already gave ints and strings)
-    stamps = {k: (v[0], v[1]) for k, v in from_json(row["stamps"]).items()}
+    raw = from_json(row["stamps"])
+    stamps = dict(zip(raw.keys(), map(tuple, raw.values()), strict=True))
     return StoredRecord(
         id=row["id"],
         kind=row["kind"],
