@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.ui.i18n_more import MORE
+
 S: dict[str, tuple[str, str]] = {
     "app_title": ("Pantau TPS", "Pantau TPS"),
     # navigation
@@ -234,6 +236,8 @@ S: dict[str, tuple[str, str]] = {
     "conflict_current": ("nilai server", "the server's value"),
     "conflict_incoming": ("nilai yang masuk", "the incoming value"),
 }
+
+S.update(MORE)
 
 
 def lookup(table: dict[str, tuple[str, str]], lang: str, key: str, **kw: Any) -> str:

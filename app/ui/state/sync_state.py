@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ from app.ui.state.badge import Badge, badge
 _LOCK = threading.Lock()
 _UPLOAD_LOCK = threading.Lock()
 SENT_SHOWN = 20
+LAST_OK_KEY = "last_sync_ok"
 
 log = logging.getLogger(__name__)
 _FAILED = {
@@ -102,6 +104,7 @@ class SyncStatus:
     photo_bytes_sent: int = 0
     photo_bytes_total: int = 0
     photo_waiting: tuple[str, ...] = ()
+    drafts: int = 0
 
     def __post_init__(self) -> None:
         self._upload_task: asyncio.Task[None] | None = None
@@ -110,7 +113,11 @@ class SyncStatus:
         """Re-read the counts the strip shows (call after every save)."""
         self.pending = self.store.pending_records()
         self.failed = len(self.store.records(sync_state="failed"))
-        self.conflicts = sum(1 for r in self.store.records() if r.conflicts)
+        records = self.store.records()
+        self.conflicts = sum(1 for r in records if r.conflicts)
+        me = self.store.identity()
+        mine = [r for r in records if me is not None and r.author == me.user_id]
+        self.drafts = sum(1 for r in mine if r.sync_state == "draft")
         self._read_photos()
 
     def _read_photos(self) -> None:
@@ -150,6 +157,11 @@ class SyncStatus:
     def badge(self, record_id: str) -> Badge:
         return badge(self.store.record(record_id))
 
+    def last_ok(self) -> float | None:
+        """When a sync last went through (epoch seconds), kept across restarts."""
+        raw = self.store.meta(LAST_OK_KEY)
+        return float(raw) if raw else None
+
     def error(self, lang: str) -> str:
         return self.error_en if lang == "en" else self.error_id
 
@@ -165,6 +177,7 @@ class SyncStatus:
         try:
             await asyncio.to_thread(self.runner, self.store, progress)
             self.online, self.error_id, self.error_en = True, "", ""
+            self.store.set_meta(LAST_OK_KEY, str(time.time()))
             self._start_upload()
         except Offline as exc:
             self.online, self.error_id, self.error_en = False, exc.message, exc.message_en
@@ -213,11 +226,17 @@ class SyncStatus:
         for _ in range(rounds):
             self.refresh()
             fresh = self.pending > last_pending and self.online is not False
+            fresh = fresh or self._just_enrolled()
             if waited >= interval_s or fresh:
                 await self.sync_now()
                 waited, last_pending = 0.0, self.pending
             await asyncio.sleep(tick_s)
             waited += tick_s
+
+    def _just_enrolled(self) -> bool:
+        """Enrolled since the last attempt: sync now, not after the interval (the strip must
+        not say "not connected" right after the server answered the enrolment)."""
+        return self.online is None and not self.error_id and self.store.identity() is not None
 
 
 @dataclass(frozen=True)

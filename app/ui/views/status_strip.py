@@ -30,6 +30,8 @@ def strip_text(sync: SyncStatus, lang: str) -> tuple[str, str]:
         text, color = t(lang, "st_photos_waiting", n=sync.photos_pending), "#8d6e00"
     elif sync.online is None:
         text, color = t(lang, "st_unknown"), "#424242"
+    elif sync.drafts:  # nothing waits, but not everything is final: not green
+        text, color = t(lang, "st_all_sent_drafts", n=sync.drafts), "#8d6e00"
     else:
         text, color = t(lang, "st_all_sent"), "#1b5e20"
     if failed:
