@@ -155,12 +155,13 @@ def latest_per_source(sources: Iterable[Source]) -> list[Source]:
 
 
 def field_order(names: Iterable[str], election: Election | None, ballot: str) -> list[str]:
-    """Form order: sections I-III and V as on C.Hasil, then the votes in ballot order."""
+    """Form order as on C.Hasil: sections I-III, the votes of IV in ballot order, then V."""
     names = set(names)
     vote_order: list[str] = []
     if election is not None and ballot in election.ballot_codes():
         vote_order = [f"suara.{k}" for k in election.ballot(ballot).vote_keys()]
-    rank = {n: i for i, n in enumerate([*NUMERIC_FIELDS, *vote_order])}
+    head, totals = NUMERIC_FIELDS[:-3], NUMERIC_FIELDS[-3:]  # I-III, then V.A-V.C
+    rank = {n: i for i, n in enumerate([*head, *vote_order, *totals])}
     return sorted(names, key=lambda n: (rank.get(n, len(rank)), _vote_sort_key(n)))
 
 

@@ -20,6 +20,7 @@ from app.console.screens.widgets import (
 from app.console.state.comparison import ComparisonModel, majority
 from app.console.state.console import Models
 from app.console.strings import pick, t
+from app.ui.components import keep
 
 DIFF_BG = ft.Colors.RED_50
 
@@ -44,6 +45,42 @@ def _source_head(c: ComparisonModel, s: dict[str, Any], lang: str) -> ft.Control
         spacing=0,
         tight=True,
     )
+
+
+def _thumbs(c: ComparisonModel, lang: str) -> ft.Control | None:
+    """Each source's C.Hasil photo in the order of the columns; a click opens it to zoom."""
+    cells: list[ft.Control] = []
+    for s in c.doc.get("sources", []):
+        label = s.get("label_en" if lang == "en" else "label") or s["source"]
+        sha = (s.get("photos") or [""])[0]
+        data = c.thumbs.get(sha)
+        picture: ft.Control = (
+            ft.Image(src=data, width=200, height=260, fit=ft.BoxFit.CONTAIN)
+            if data
+            else ft.Container(
+                ft.Text(t(lang, "no_photo"), size=12, italic=True),
+                width=200,
+                height=260,
+                alignment=ft.Alignment.CENTER,
+                bgcolor=ft.Colors.GREY_100,
+            )
+        )
+        cells.append(
+            ft.Semantics(
+                identifier=f"thumb-{s['source']}",
+                content=ft.Container(
+                    ft.Column([ft.Text(label, weight=ft.FontWeight.BOLD), picture], spacing=4),
+                    on_click=later(c.show_photo, sha) if data else None,
+                    tooltip=t(lang, "photo_zoom") if data else None,
+                    padding=4,
+                    border=ft.Border.all(1, ft.Colors.OUTLINE_VARIANT),
+                    border_radius=6,
+                ),
+            )
+        )
+    if not any(c.thumbs.get((s.get("photos") or [""])[0]) for s in c.doc.get("sources", [])):
+        return None
+    return ft.Row(cells, spacing=8, scroll=ft.ScrollMode.AUTO)
 
 
 def _value_cell(value: Any, differs: bool) -> ft.Control:
@@ -246,7 +283,7 @@ def TpsScreen(m: Models, c: ComparisonModel, lang: str) -> ft.Control:
         spacing=8,
     )
     grid = ft.Column(
-        [ft.Row([_table(c, lang)], scroll=ft.ScrollMode.AUTO)],
+        keep(_thumbs(c, lang), ft.Row([_table(c, lang)], scroll=ft.ScrollMode.AUTO)),
         scroll=ft.ScrollMode.AUTO,
         expand=True,
     )

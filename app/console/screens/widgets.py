@@ -9,6 +9,7 @@ import flet as ft
 
 from app.console.state.base import Loadable
 from app.console.strings import t
+from app.ui.field_labels import field_label
 from core.election import Election
 
 STATUS_STYLE: dict[str, tuple[str, ft.IconData]] = {
@@ -235,6 +236,10 @@ def history_list(entries: list[dict[str, Any]], lang: str, record_id: str) -> ft
     return ft.Column(items, spacing=6)
 
 
+# What says which record this is, not what changed in it.
+IDENTITY_FIELDS = {"tps", "pemilu", "ballot", "status"}
+
+
 def history_words(e: dict[str, Any], lang: str) -> str:
     """One history entry in words: the fields changed, or the conflict resolved and why."""
     r = e.get("resolution")
@@ -242,6 +247,7 @@ def history_words(e: dict[str, Any], lang: str) -> str:
         return t(lang, "history_resolution", id=r.get("conflict_id"), field=r.get("field"),
                  value=r.get("value"), choice=t(lang, f"choice_{r.get('choice')}"),
                  alasan=r.get("alasan") or "-")  # fmt: skip
-    names = [k for k in e.get("fields", {}) if k != "status"]
+    keys = [k for k in e.get("fields", {}) if k not in IDENTITY_FIELDS]
+    names = [field_label(k, lang) for k in keys]  # the form's words, never the raw key
     what = t(lang, "changed", fields=", ".join(names[:6]) + ("…" if len(names) > 6 else ""))
     return what + (f" · {e['note']}" if e.get("note") else "")

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.console.state.base import Loadable
-from core.election import Contestant
+from core.election import CATEGORIES, Contestant
+from core.words import word
+
+CLOSED = {"terbukti", "tidak_terbukti", "tidak_diregistrasi", "diteruskan"}
 
 
 def _party_keys(party: int, caleg: list[Contestant]) -> list[str]:
@@ -28,6 +31,9 @@ class DashboardModel(Loadable):
     counts: dict[str, Any] = field(default_factory=dict)
     legend: dict[str, Any] = field(default_factory=dict)
     timeline: list[tuple[str, int]] = field(default_factory=list)
+    incidents: list[dict[str, Any]] = field(default_factory=list)
+    plan: dict[str, Any] = field(default_factory=dict)
+    available: tuple[int | None, int | None] = (None, None)  # as typed on the Peta screen
     loaded: int = 0
 
     def _fetch(self) -> tuple[Any, ...]:
@@ -36,13 +42,15 @@ class DashboardModel(Loadable):
         kec = c.totals("kecamatan", ballot)["rows"]
         queue = c.queue(ballot=ballot, limit=1)  # only its counts
         hours = c.progress(ballot)["hours"]
-        return (kab[0] if kab else {}), kec, queue.get("counts", {}), c.legend(), hours
+        extra = (c.incidents(), c.deployment(*self.available))
+        return (kab[0] if kab else {}), kec, queue.get("counts", {}), c.legend(), hours, extra
 
     async def load(self) -> None:
         got = await self.call(self._fetch)
         if got is None:
             return
-        self.kabupaten, self.kecamatan, self.counts, self.legend, hours = got
+        self.kabupaten, self.kecamatan, self.counts, self.legend, hours, extra = got
+        self.incidents, self.plan = extra
         self.timeline = [(h["hour"][11:16], int(h["reported"])) for h in hours][-24:]
         self.loaded += 1
 
@@ -91,3 +99,25 @@ class DashboardModel(Loadable):
     def progress_rows(self) -> list[tuple[str, int, int, int]]:
         """(kecamatan, TPS, decided, in conflict) per kecamatan."""
         return [(r["name"], r["tps"], r["decided"], r["conflict"]) for r in self.kecamatan]
+
+    def incident_counts(self, lang: str) -> tuple[list[tuple[str, int]], int, int]:
+        """(reports per category in words, most first; open; closed)."""
+        by_cat: dict[str, int] = {}
+        for i in self.incidents:
+            name = word("kategori", i.get("kategori") or "lainnya", lang)
+            by_cat[name] = by_cat.get(name, 0) + 1
+        closed = sum(1 for i in self.incidents if i.get("proses") in CLOSED)
+        ranked = sorted(by_cat.items(), key=lambda kv: (-kv[1], kv[0]))
+        return ranked, len(self.incidents) - closed, closed
+
+    def kerawanan_counts(self) -> list[tuple[str, int]]:
+        """TPS per kerawanan category, and those never assessed (key belum_dinilai)."""
+        rows = self.plan.get("kecamatan", [])
+        out = [(c, sum(r["categories"].get(c, 0) for r in rows)) for c in CATEGORIES]
+        return [*out, ("belum_dinilai", sum(r["belum_dinilai"] for r in rows))]
+
+    def personnel(self) -> list[tuple[str, int, int | None]]:
+        """(polisi | linmas, needed by the plan, available or None when not filled in)."""
+        total = self.plan.get("total", {})
+        available = self.plan.get("available", {})
+        return [(k, int(total.get(k, 0)), available.get(k)) for k in ("polisi", "linmas")]

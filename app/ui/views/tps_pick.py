@@ -84,7 +84,9 @@ def TpsPickScreen(session: Session, sync: SyncStatus) -> ft.Control:
     res = picker.result
     if not picker.query.strip():
         rows: list[ft.Control] = [ft.Text(t(lang, "my_tps"), size=18, weight=ft.FontWeight.BOLD)]
-        rows += [_tile(tps, session, "mytps", sync) for tps in mine]
+        # Badges where the user reads others' records (a saksi sees only their own).
+        badges = sync if session.role != "saksi" else None
+        rows += [_tile(tps, session, "mytps", badges) for tps in mine]
     else:
         key = "results_more" if res.total > LIMIT else "results" if res.total else "no_results"
         rows = [ft.Text(t(lang, key, n=res.total, k=LIMIT), weight=ft.FontWeight.W_600)]
