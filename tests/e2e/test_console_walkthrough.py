@@ -90,20 +90,22 @@ def test_map_unassessed_clusters_wheel_and_plan_words(page: Page) -> None:
     legend = ident(page, "map-legend")
     expect(legend).to_contain_text(re.compile(r"Belum dinilai: [1-9]\d*"), timeout=WAIT)
     text = legend.inner_text()
-    kurang = int(re.search(r"Kurang rawan: (\d+)", text).group(1))  # type: ignore[union-attr]
-    unassessed = int(re.search(r"Belum dinilai: (\d+)", text).group(1))  # type: ignore[union-attr]
+    kurang = int(re.search(r"Kurang rawan: (\d+)", text).group(1))
+    unassessed = int(re.search(r"Belum dinilai: (\d+)", text).group(1))
     assert unassessed > kurang  # most TPS were never assessed: not "kurang rawan" any more
     expect(legend).to_contain_text("jumlah TPS di tempat itu")
     expect(ident(page, "map-zoom-in")).to_be_visible()
     plan = ident(page, "plan-table")
     before = plan.bounding_box()
     the_map = ident(page, "peta").bounding_box()
-    assert before and the_map
+    assert before
+    assert the_map
     page.mouse.move(the_map["x"] + the_map["width"] / 2, the_map["y"] + the_map["height"] / 2)
     page.mouse.wheel(0, 300)  # over the map: the page scrolls, the map does not zoom
     page.wait_for_timeout(600)
     after = plan.bounding_box()
-    assert after and after["y"] < before["y"] - 100, (before, after)
+    assert after
+    assert after["y"] < before["y"] - 100, (before, after)
     page.mouse.wheel(0, -300)
     ident(page, "map-zoom-in").click()
     fill(page, "Polisi tersedia", "602")
@@ -125,7 +127,9 @@ def test_comparison_order_history_words_and_photos(stack: ConsoleStack, page: Pa
     expect(page.get_by_text("TPS 001 Jantiganggong, Perak · PPWP")).to_be_visible(timeout=WAIT)
     iv2 = page.get_by_text(re.compile(r"^IV no\. 2")).first.bounding_box()
     va = page.get_by_text(re.compile(r"^V\.A")).first.bounding_box()
-    assert iv2 and va and iv2["y"] < va["y"]  # form order: IV before V
+    assert iv2
+    assert va
+    assert iv2["y"] < va["y"]
     history = page.get_by_text(re.compile(r"mengubah: I\.A DPT \(L\)")).first
     expect(history).to_be_attached()
     expect(page.get_by_text(re.compile(r"mengubah: tps, pemilu"))).to_have_count(0)

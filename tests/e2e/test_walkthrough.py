@@ -38,7 +38,8 @@ def above_nav(page: Page, control: Locator) -> None:
     """`control` is on screen and not under the bottom navigation bar."""
     expect(control).to_be_in_viewport(timeout=WAIT)
     box, nav = control.bounding_box(), page.get_by_role("tab", name="TPS").bounding_box()
-    assert box is not None and nav is not None
+    assert box is not None
+    assert nav is not None
     assert box["y"] + box["height"] <= nav["y"], (box, nav)
 
 
@@ -57,7 +58,9 @@ def test_tally_refusal_beside_final_one_error_and_honest_strip(stack: Stack) -> 
         expect(name).to_be_in_viewport(timeout=WAIT)  # section jump (point 3)
         box, label = page.get_by_role("textbox", name="IV.2", exact=True), name.bounding_box()
         field = box.bounding_box()
-        assert label and field and label["y"] + label["height"] <= field["y"]  # no overlap
+        assert label
+        assert field
+        assert label["y"] + label["height"] <= field["y"]
         assert field["height"] >= 48, field  # Material's minimum touch target
         shot(page, "w01-tally-votes", name)
         fill_tally(page, {"IV.1": 50, "IV.2": 120, "IV.3": 50}, 230)
@@ -153,7 +156,8 @@ def police_sees_them(stack: Stack, browser: object) -> None:
         expect(ident(page, "me-assigned")).to_contain_text("dan 2 lainnya", timeout=WAIT)
         expect(page.get_by_text(re.compile("^Partai:"))).to_have_count(0)
         lang = page.get_by_role("button", name="English").bounding_box()
-        assert lang is not None and lang["height"] >= 48, lang
+        assert lang is not None
+        assert lang["height"] >= 48, lang
         fill(page, "Alamat server", "192.168.1.20:8765")
         page.get_by_role("button", name="Simpan").click()
         expect(ident(page, "server-note")).to_have_text(re.compile("harus diawali http"))

@@ -31,9 +31,10 @@ def _pill(text: str, color: str) -> ft.Control:
 
 
 @ft.component
-def Badges(sync: SyncStatus, session: Session, tps: Tps) -> ft.Control:
+def Badges(_sync: SyncStatus, session: Session, tps: Tps) -> ft.Control:
     """Kerawanan (from anyone's final assessment) and open reports, in words and colour;
-    re-read after every sync (records pulled from others change them)."""
+    re-read after every sync (records pulled from others change them): a component given an
+    observable re-renders when it changes, so `_sync` is here only to be watched."""
     lang = session.lang
     s = summary(session.services, tps.id)
     if s.category is None:

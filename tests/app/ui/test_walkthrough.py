@@ -3,6 +3,8 @@ incident defaults and zone, sign out, server address, what a TPS shows from othe
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 
 from app.store import Identity
@@ -44,14 +46,16 @@ def test_strip_is_not_green_over_a_draft() -> None:
     sync = SyncStatus(None)  # type: ignore[arg-type]
     sync.online, sync.pending, sync.drafts = True, 0, 1
     text, color = strip_text(sync, "id")
-    assert text == "Semua final terkirim - 1 draf belum final" and color != "#1b5e20"
+    assert text == "Semua final terkirim - 1 draf belum final"
+    assert color != "#1b5e20"
 
 
 def test_drafts_counted_and_last_send_remembered(services: Services) -> None:
     sync = SyncStatus(services.store)
     typed(services)
     sync.refresh()
-    assert sync.drafts == 1 and sync.last_ok() is None
+    assert sync.drafts == 1
+    assert sync.last_ok() is None
     services.store.set_meta("last_sync_ok", "1764500000")
     assert sync.last_ok() == 1764500000.0
 
@@ -64,21 +68,25 @@ def test_enrolled_but_never_synced_syncs_at_once(services: Services) -> None:
 
 
 def test_incident_time_says_its_zone_and_ptps_files_a_temuan(services: Services) -> None:
-    assert zone_name(7 * 3600) == "WIB" and zone_name(9 * 3600) == "WIT"
-    assert zone_name(0) == "UTC+0" and zone_name(-5 * 3600 - 1800) == "UTC-5:30"
+    assert zone_name(7 * 3600) == "WIB"
+    assert zone_name(9 * 3600) == "WIT"
+    assert zone_name(0) == "UTC+0"
+    assert zone_name(-5 * 3600 - 1800) == "UTC-5:30"
     assert clock_text(0).split()[-1] in {"WIB", "WITA", "WIT"} or "UTC" in clock_text(0)
     ptps = IncidentForm.load(services, "i1", TPS, "Ani", "ptps")
     saksi = IncidentForm.load(services, "i2", TPS, "Budi", "saksi")
-    assert ptps.values["jenis"] == "temuan" and saksi.values["jenis"] == "laporan"
+    assert ptps.values["jenis"] == "temuan"
+    assert saksi.values["jenis"] == "laporan"
     assert ptps.values["waktu"].split()[-1] == clock_text().split()[-1]
 
 
 def test_incident_ready_names_what_is_missing_without_saving(services: Services) -> None:
     form = IncidentForm.load(services, "i1", TPS, "Budi")
     form.set("uraian", "x")
-    assert not form.ready() and form.missing == ["kategori"]
+    assert not form.ready()
+    assert form.missing == ["kategori"]
     assert services.store.record("i1") is not None
-    assert services.store.record("i1").status == "draft"  # type: ignore[union-attr]
+    assert services.store.record("i1").status == "draft"
 
 
 def test_sign_out_waits_for_unsent_records(services: Services) -> None:
@@ -87,10 +95,13 @@ def test_sign_out_waits_for_unsent_records(services: Services) -> None:
     form.set("uraian", "x")
     form.set("kategori", "logistik")
     assert form.finalize()
-    assert not session.sign_out() and session.identity is not None
+    assert not session.sign_out()
+    assert session.identity is not None
     services.store.db.execute("delete from outbox")
-    assert session.sign_out() and session.identity is None
-    assert services.store.identity() is None and services.store.record("i1") is not None
+    assert session.sign_out()
+    assert session.identity is None
+    assert services.store.identity() is None
+    assert services.store.record("i1") is not None
 
 
 def test_server_address_changes_only_to_a_url(services: Services) -> None:
@@ -98,11 +109,12 @@ def test_server_address_changes_only_to_a_url(services: Services) -> None:
     assert not session.set_server("192.168.1.20:8765")
     assert session.set_server("http://192.168.1.20:8765/")
     stored = services.store.identity()
-    assert stored is not None and stored.server_url == "http://192.168.1.20:8765"
+    assert stored is not None
+    assert stored.server_url == "http://192.168.1.20:8765"
 
 
 @pytest.fixture
-def other(services: Services) -> Identity:
+def other() -> Identity:
     return Identity("http://127.0.0.1:9", "d-2", "tok2", "u-2", "Ani", "ptps", None, (TPS,))
 
 
@@ -114,12 +126,13 @@ def test_tps_summary_reads_everyone_s_records(services: Services, other: Identit
     fields = {"tps": TPS, "kategori": "politik_uang", "status": "final", "uraian": "x"}
     store.put_state("x1", "incident", TPS, other.user_id, _versioned(fields), shared=True)
     got = summary(services, TPS)
-    assert got.category == "rawan" and got.open_incidents == 1
+    assert got.category == "rawan"
+    assert got.open_incidents == 1
 
 
 def _final(answers: dict[str, bool]) -> Versioned:
     return _versioned({"tps": TPS, "indikator": answers, "status": "final"})
 
 
-def _versioned(fields: dict[str, object]) -> Versioned:
-    return Versioned(fields, {k: (1, "d-2") for k in fields})
+def _versioned(fields: Mapping[str, object]) -> Versioned:
+    return Versioned(dict(fields), {k: (1, "d-2") for k in fields})
