@@ -214,12 +214,13 @@ S: dict[str, tuple[str, str]] = {
     "col_tps_n": ("TPS", "TPS"),
     "col_unassessed": ("Belum dinilai", "Not assessed"),
     "map_clusters": (
-        "Angka dalam lingkaran = jumlah TPS di tempat itu (warna: kategori terberat). "
+        "Angka dalam lingkaran = jumlah TPS di tempat itu (warna: kategori terbanyak). "
         "Perbesar dengan tombol + untuk melihat tiap TPS.",
-        "A number in a disc = TPS at that place (colour: the worst category). "
+        "A number in a disc = TPS at that place (colour: the most common category). "
         "Zoom in with + to see each TPS.",
     ),
     "photo_zoom": ("Klik untuk memperbesar", "Click to zoom"),
+    "photo_of": ("Foto C.Hasil {source}", "C.Hasil photo {source}"),
     "map_zoom_in": ("Perbesar peta", "Zoom in"),
     "map_zoom_out": ("Perkecil peta", "Zoom out"),
     "col_polisi": ("Polisi perlu", "Police needed"),

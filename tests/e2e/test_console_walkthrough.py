@@ -134,7 +134,7 @@ def test_comparison_order_history_words_and_photos(stack: ConsoleStack, page: Pa
     expect(history).to_be_attached()
     expect(page.get_by_text(re.compile(r"mengubah: tps, pemilu"))).to_have_count(0)
     thumb = ident(page, "thumb-ptps")  # the PTPS photographed the plano
-    expect(thumb.get_by_role("img")).to_have_count(1, timeout=WAIT)
+    expect(page.get_by_role("img", name="Foto C.Hasil PTPS")).to_be_visible(timeout=WAIT)
     expect(ident(page, "thumb-polisi")).to_contain_text("tanpa foto")
     both(page, "w15-compare-photos")
     thumb.click()
@@ -145,8 +145,8 @@ def test_comparison_order_history_words_and_photos(stack: ConsoleStack, page: Pa
     demo = demo_misread_tps(stack)  # the seed's generated sheets, one per source
     open_tps(page, demo)
     expect(page.get_by_text(re.compile(r"· PPWP$"))).to_be_visible(timeout=WAIT)
-    for source in ("ptps", "saksi:1"):
-        expect(ident(page, f"thumb-{source}").get_by_role("img")).to_have_count(1, timeout=WAIT)
+    for source in ("PTPS", "Saksi PKB (1)"):  # every source's page, the misread one's too
+        expect(page.get_by_role("img", name=f"Foto C.Hasil {source}")).to_be_visible(timeout=WAIT)
     both(page, "w16-demo-photos")
 
 
@@ -154,15 +154,17 @@ def test_dashboard_words_incidents_kerawanan_personnel(page: Page) -> None:
     rail(page, "Peta")
     fill(page, "Polisi tersedia", "602")
     rail(page, "Dasbor")
-    expect(ident(page, "dash-incidents")).to_contain_text("Politik uang", timeout=WAIT)
-    expect(ident(page, "dash-incidents")).to_contain_text(re.compile(r"\d+ masih diproses"))
-    expect(ident(page, "dash-kerawanan")).to_contain_text("Belum dinilai")
+    # a card is one node: its words are its accessible name
+    incidents = ident(page, "dash-incidents")
+    expect(incidents).to_have_accessible_name(re.compile(r"\d+ masih diproses.*Politik uang"))
+    kerawanan = ident(page, "dash-kerawanan")
+    expect(kerawanan).to_have_accessible_name(re.compile(r"Kurang rawan.*Belum dinilai \d+"))
     personnel = ident(page, "dash-personnel")
-    expect(personnel).to_contain_text(re.compile(r"Polisi: perlu \d+, tersedia 602"))
-    expect(personnel).to_contain_text("Linmas: perlu")
-    expect(personnel).to_contain_text("belum diisi (di Peta)")
+    expect(personnel).to_have_accessible_name(
+        re.compile(r"Polisi: perlu \d+, tersedia 602.*Linmas: perlu \d+, tersedia belum diisi")
+    )
     flags = ident(page, "dash-flags")
-    expect(flags).not_to_contain_text("1. ")  # words beside each bar, no numbered legend
+    expect(flags).not_to_have_accessible_name(re.compile(r"\b1\. "))  # words, no numbers
     expect(page.get_by_text("Bandarkedungmulyo", exact=True)).to_be_visible()
     both(page, "w17-dashboard")
     rail(page, "Antrean")

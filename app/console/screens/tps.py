@@ -55,7 +55,13 @@ def _thumbs(c: ComparisonModel, lang: str) -> ft.Control | None:
         sha = (s.get("photos") or [""])[0]
         data = c.thumbs.get(sha)
         picture: ft.Control = (
-            ft.Image(src=data, width=200, height=260, fit=ft.BoxFit.CONTAIN)
+            ft.Image(
+                src=data,
+                width=200,
+                height=260,
+                fit=ft.BoxFit.CONTAIN,
+                semantics_label=t(lang, "photo_of", source=label),
+            )
             if data
             else ft.Container(
                 ft.Text(t(lang, "no_photo"), size=12, italic=True),

@@ -1,10 +1,11 @@
 """Map markers grouped by a grid that follows the zoom: where TPS pile up, one marker says how
-many and the worst category among them (pure, no flet)."""
+many, in the colour of the category most of them have (the worse one on a tie), so a pile of
+unassessed TPS with one "sangat rawan" among them does not look red (pure, no flet)."""
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -33,9 +34,11 @@ def cell_degrees(zoom: float, cell_px: int = CELL_PX) -> float:
     return 360.0 / (256.0 * math.pow(2.0, zoom)) * cell_px
 
 
-def worst(keys: Iterable[str]) -> str:
+def most(keys: Iterable[str]) -> str:
+    """The most common key; on a tie the worse one (coverage: cov_0 is the worst)."""
+    counts = Counter(keys)
     rank = {k: i for i, k in enumerate(SEVERITY)}
-    return min(keys, key=lambda k: (rank.get(k, len(rank)), k))  # coverage: cov_0 is worst
+    return min(counts, key=lambda k: (-counts[k], rank.get(k, len(rank)), k))
 
 
 def cluster(spots: Iterable[Spot], zoom: float) -> list[Cluster]:
@@ -48,5 +51,5 @@ def cluster(spots: Iterable[Spot], zoom: float) -> list[Cluster]:
     for group in cells.values():
         lat = sum(s.lat for s in group) / len(group)
         lon = sum(s.lon for s in group) / len(group)
-        out.append(Cluster(lat, lon, len(group), worst(s.key for s in group)))
+        out.append(Cluster(lat, lon, len(group), most(s.key for s in group)))
     return sorted(out, key=lambda c: (c.lat, c.lon))
