@@ -10,7 +10,7 @@ import flet as ft
 import flet_map as fm
 
 from app.console.screens.plan import availability, plan_table
-from app.console.screens.widgets import header, status_line
+from app.console.screens.widgets import header, later, status_line
 from app.console.state.clusters import Cluster
 from app.console.state.console import Models
 from app.console.state.plan import CATEGORIES, COVERAGE, LEGEND, UNASSESSED, PlanModel
@@ -200,9 +200,7 @@ def _controls(p: PlanModel, lang: str, tile_url: str) -> ft.Control:
             ft.Text(tiles, size=12, italic=True),
             ft.Text(t(lang, "demo_positions"), size=12, italic=True),
         ],
-        width=250,
-        spacing=6,
-        scroll=ft.ScrollMode.AUTO,
+        spacing=6,  # no scroll of its own: the screen scrolls (a nested one has no height)
     )
 
 
@@ -221,7 +219,7 @@ def MapScreen(m: Models, p: PlanModel, lang: str) -> ft.Control:
                 content=ft.IconButton(
                     icon,
                     tooltip=t(lang, f"map_zoom_{name}"),
-                    on_click=lambda _e, s=step: zoom(s),
+                    on_click=later(zoom, step),
                     bgcolor=ft.Colors.WHITE,
                 ),
             )
@@ -236,18 +234,18 @@ def MapScreen(m: Models, p: PlanModel, lang: str) -> ft.Control:
         expand=True,
         content=ft.Stack([_map(p, m.backend.tile_url, ref), buttons], expand=True),
     )
-    top = ft.Row(
+    # Side by side on a laptop; on a narrow window the legend goes under the map.
+    top = ft.ResponsiveRow(
         [
             ft.Container(
                 the_map,
-                expand=True,
                 height=430,
                 border_radius=8,
                 border=ft.Border.all(1, ft.Colors.OUTLINE_VARIANT),
+                col={"xs": 12, "md": 8, "lg": 9},
             ),
-            _controls(p, lang, m.backend.tile_url),
+            ft.Container(_controls(p, lang, m.backend.tile_url), col={"xs": 12, "md": 4, "lg": 3}),
         ],
-        height=430,
         vertical_alignment=ft.CrossAxisAlignment.START,
     )
     return ft.Column(

@@ -270,8 +270,10 @@ def TpsScreen(m: Models, c: ComparisonModel, lang: str) -> ft.Control:
             status_chip(d.get("status", ""), pick(lang, d.get("status_label"))),
             ft.Text(t(lang, "differences", n=len(d.get("differences", [])))),
             ft.Text(t(lang, "sources_n", n=len(d.get("sources", [])))),
+            _picker(m, c, lang, typed, set_typed),  # another TPS without going back
         ],
         spacing=16,
+        wrap=True,
     )
     side = ft.Column(
         [
