@@ -196,9 +196,12 @@ def test_dashboard_words_incidents_kerawanan_personnel(page: Page) -> None:
     personnel = r"Polisi: perlu \d+, tersedia 602.*Linmas: perlu \d+, tersedia belum diisi"
     says(ident(page, "dash-personnel"), personnel)
     says(ident(page, "dash-flags"), r"^(?!.*\b1\. ).*\w")  # words beside bars, no numbers
-    names = first_seen(page, ["Bandarkedungmulyo"], ident(page, "dash-votes"))
-    assert names == ["Bandarkedungmulyo"]  # one whole word, not broken across lines
-    page.mouse.wheel(0, -6000)
     both(page, "w17-dashboard")
+    votes = ident(page, "dash-votes").bounding_box()
+    assert votes
+    page.mouse.move(votes["x"] + 20, votes["y"] + 20)
+    page.mouse.wheel(0, 900)
+    says(ident(page, "dash-progress"), "Bandarkedungmulyo")  # whole names (see the picture)
+    both(page, "w17-dashboard-progress")
     rail(page, "Antrean")
     both(page, "w18-queue")
