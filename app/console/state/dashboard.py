@@ -111,9 +111,10 @@ class DashboardModel(Loadable):
         return ranked, len(self.incidents) - closed, closed
 
     def kerawanan_counts(self) -> list[tuple[str, int]]:
-        """TPS per kerawanan category, and those never assessed (key belum_dinilai)."""
+        """Assessed TPS per kerawanan category, and those never assessed (key belum_dinilai):
+        each TPS counted once (the plan itself counts an unassessed TPS as kurang rawan)."""
         rows = self.plan.get("kecamatan", [])
-        out = [(c, sum(r["categories"].get(c, 0) for r in rows)) for c in CATEGORIES]
+        out = [(c, sum(r.get("dinilai", {}).get(c, 0) for r in rows)) for c in CATEGORIES]
         return [*out, ("belum_dinilai", sum(r["belum_dinilai"] for r in rows))]
 
     def personnel(self) -> list[tuple[str, int, int | None]]:
