@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.ui.i18n_more import MORE
+from app.words import lookup
 from core.words import WORDS
 
 S: dict[str, tuple[str, str]] = {
@@ -229,15 +230,6 @@ S: dict[str, tuple[str, str]] = {
 
 S.update(MORE)
 S.update({k: v for k, v in WORDS.items() if k.startswith("cat_")})
-
-
-def lookup(table: dict[str, tuple[str, str]], lang: str, key: str, **kw: Any) -> str:
-    """`key` from an (id, en) table in `lang` (Bahasa Indonesia unless "en"), formatted."""
-    pair = table.get(key)
-    if pair is None:
-        return key
-    text = pair[1] if lang == "en" else pair[0]
-    return text.format(**kw) if kw else text
 
 
 def t(lang: str, key: str, **kw: Any) -> str:

@@ -21,7 +21,7 @@ from core.protocol import Op, PushRequest
 from core.registry import Tps
 from sync_server.admin import accounts, demo_photos
 from sync_server.auth import Principal
-from sync_server.runtime import Runtime
+from sync_server.clock import ServerClock
 from sync_server.settings import Settings
 from sync_server.store.base import Store
 from sync_server.sync import exchange
@@ -106,13 +106,16 @@ def _ops(principal: Principal, records: Work, start_ms: int) -> Iterator[list[Op
 
 def seed_records(
     store: Store,
-    runtime: Runtime,
+    clock: ServerClock,
     election: Election,
     tps: list[Tps],
     now_ms: int,
     n_tps: int = 300,
+    *,
+    settings: Settings,
 ) -> int:
-    """Push demo records for `n_tps` TPS; returns how many records were written."""
+    """Push demo records for `n_tps` TPS; returns how many records were written. Photos go
+    to `settings.blob_dir`, as uploads do."""
     rng = random.Random(2024)
     who = {src: _principal(store, src[0], src[1], now_ms) for src in SOURCES}
     police = _principal(store, "polisi", None, now_ms)
@@ -129,7 +132,7 @@ def seed_records(
                 continue  # not every party had a witness here
             fields = _misread(base) if misread else base
             if i < PHOTO_TPS:
-                shot = _photo(store, runtime.settings, who[src], ppwp, t, base)
+                shot = _photo(store, settings, who[src], ppwp, t, base)
                 fields = {**fields, "photos": [shot]}
             work[who[src]].append((f"demo-{t.id}-ppwp-{j}", "tally", t.id, fields))
     for t in rng.sample(tps, min(len(tps), n_tps * 4)):
@@ -148,6 +151,6 @@ def seed_records(
     for principal, records in work.items():
         for ops in _ops(principal, records, start_ms):
             request = PushRequest(device_id=principal.device.id, ops=ops)
-            results = exchange.push(store, runtime, principal, request).results
+            results = exchange.push(store, clock, principal, request).results
             written += sum(r.status != "rejected" for r in results)
     return written

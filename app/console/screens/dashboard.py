@@ -10,7 +10,7 @@ import flet_charts as fch
 from app.console.screens.widgets import ballot_options, dropdown, header, status_line
 from app.console.state.console import Models
 from app.console.state.dashboard import DashboardModel
-from app.console.strings import pick, t
+from app.console.strings import t
 
 BAR_COLORS = (ft.Colors.TEAL_700, ft.Colors.INDIGO_700, ft.Colors.RED_700)
 
@@ -135,12 +135,11 @@ def _incidents(d: DashboardModel, lang: str) -> ft.Control:
 
 
 def _kerawanan(d: DashboardModel, lang: str) -> ft.Control:
-    names = d.plan.get("category_names", {})
     counts = d.kerawanan_counts()
     most = max([n for _, n in counts] + [1])
     body = [
         _meter(
-            t(lang, "col_unassessed") if k == "belum_dinilai" else pick(lang, names.get(k)),
+            t(lang, "col_unassessed") if k == "belum_dinilai" else d.plan.category_name(k, lang),
             n,
             most,
             ft.Colors.BLUE_GREY_400 if k == "belum_dinilai" else ft.Colors.ORANGE_700,

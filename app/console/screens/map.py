@@ -14,7 +14,7 @@ from app.console.screens.widgets import header, later, status_line
 from app.console.state.clusters import Cluster
 from app.console.state.console import Models
 from app.console.state.plan import CATEGORIES, COVERAGE, LEGEND, UNASSESSED, PlanModel
-from app.console.strings import pick, t
+from app.console.strings import t
 
 CATEGORY_STYLE = {  # colour and radius: the size differs too, not only the colour
     "kurang_rawan": (ft.Colors.GREEN_700, 3.0),
@@ -104,9 +104,9 @@ def _map(p: PlanModel, tile_url: str, ref: Any = None) -> ft.Control:
     incidents = []
     if p.show_incidents:
         for r in p.incidents:
-            at = p.position_of(r["tps"])
+            at = p.position_of(r.tps)
             if at is not None:
-                color = ft.Colors.RED_900 if r.get("overdue") else ft.Colors.DEEP_ORANGE_700
+                color = ft.Colors.RED_900 if r.overdue else ft.Colors.DEEP_ORANGE_700
                 incidents.append(
                     fm.Marker(
                         coordinates=fm.MapLatitudeLongitude(*at),
@@ -143,12 +143,11 @@ def _map(p: PlanModel, tile_url: str, ref: Any = None) -> ft.Control:
 
 def _legend(p: PlanModel, lang: str) -> ft.Control:
     counts = p.counts()
-    names = p.plan.get("category_names", {})
     rows: list[ft.Control] = []
     keys = LEGEND if p.colour_by == "category" else COVERAGE
     for key in keys:
         color, radius = _style(key)
-        words = pick(lang, names.get(key)) if key in CATEGORIES else t(lang, key)
+        words = p.plan.category_name(key, lang) if key in CATEGORIES else t(lang, key)
         if key == UNASSESSED:
             words = t(lang, "col_unassessed")
         rows.append(

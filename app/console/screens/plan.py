@@ -7,39 +7,38 @@ import flet as ft
 
 from app.console.screens.widgets import later, table
 from app.console.state.plan import CATEGORIES, PlanModel
-from app.console.strings import pick, t
+from app.console.strings import t
 
 
 def plan_table(p: PlanModel, lang: str) -> ft.Control:
-    names = p.plan.get("category_names", {})
     cols = [
         t(lang, "col_kecamatan"),
         t(lang, "col_tps_n"),
-        *[pick(lang, names.get(c, [c, c])) for c in CATEGORIES],
+        *[p.plan.category_name(c, lang) for c in CATEGORIES],
         t(lang, "col_unassessed"),
         t(lang, "col_polisi"),
         t(lang, "col_linmas"),
     ]
     rows: list[list[ft.Control | str]] = [
         [
-            r["name"],
-            str(r["tps"]),
-            *[str(r["categories"].get(c, 0)) for c in CATEGORIES],
-            str(r["belum_dinilai"]),
-            str(r["polisi"]),
-            str(r["linmas"]),
+            r.name,
+            str(r.tps),
+            *[str(r.categories.get(c, 0)) for c in CATEGORIES],
+            str(r.belum_dinilai),
+            str(r.polisi),
+            str(r.linmas),
         ]
-        for r in p.plan.get("kecamatan", [])
+        for r in p.plan.kecamatan
     ]
-    total = p.plan.get("total", {})
+    total = p.plan.total
     bold = ft.FontWeight.BOLD
     rows.append(
         [
             ft.Text(t(lang, "total"), weight=bold),
-            ft.Text(str(total.get("tps", 0)), weight=bold),
+            ft.Text(str(total.tps), weight=bold),
             *[ft.Text(str(n), weight=bold) for n in p.column_totals()],
-            ft.Text(str(total.get("polisi", 0)), weight=bold),
-            ft.Text(str(total.get("linmas", 0)), weight=bold),
+            ft.Text(str(total.polisi), weight=bold),
+            ft.Text(str(total.linmas), weight=bold),
         ]
     )
     return table(cols, rows, numeric=range(1, 9))
@@ -47,15 +46,16 @@ def plan_table(p: PlanModel, lang: str) -> ft.Control:
 
 def _verdict(p: PlanModel, lang: str) -> list[ft.Control]:
     """Per kind of personnel: short by n, enough, or unknown (a blank box is not zero)."""
-    short = p.plan.get("shortfall", {})
-    available = p.plan.get("available", {})  # as the server computed the plan with
+    short = p.plan.shortfall.model_dump()
+    available = p.plan.available.model_dump()  # as the server computed the plan with
     out: list[ft.Control] = []
     for who in ("polisi", "linmas"):
         name = t(lang, f"who_{who}")
-        if available.get(who) is None or short.get(who) is None:
+        missing = short[who]
+        if available[who] is None or missing is None:
             words, color = t(lang, "avail_unknown", who=name), ft.Colors.BROWN_800
-        elif short[who]:
-            words, color = t(lang, "avail_short", who=name, n=short[who]), ft.Colors.RED_800
+        elif missing:
+            words, color = t(lang, "avail_short", who=name, n=missing), ft.Colors.RED_800
         else:
             words, color = t(lang, "avail_ok", who=name), ft.Colors.GREEN_800
         out.append(
@@ -68,10 +68,9 @@ def _verdict(p: PlanModel, lang: str) -> list[ft.Control]:
 
 
 def _pattern(p: PlanModel, lang: str) -> ft.Control:
-    names = p.plan.get("category_names", {})
     lines = [
-        t(lang, "pattern_line", name=pick(lang, names.get(k)), **v)
-        for k, v in p.plan.get("pattern", {}).items()
+        t(lang, "pattern_line", name=p.plan.category_name(k, lang), **v.model_dump())
+        for k, v in p.plan.pattern.items()
     ]
     return ft.Semantics(
         identifier="plan-pattern",

@@ -17,6 +17,7 @@ from typing import Any
 from app.console.state.base import Loadable
 from app.console.strings import t
 from app.sync import SyncError
+from core.review import FieldComparison, TpsComparison
 
 MAX_VALUE = 999
 
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 class ComparisonModel(Loadable):
     tps: str = ""
     ballot: str = "ppwp"
-    doc: dict[str, Any] = field(default_factory=dict)
+    doc: TpsComparison | None = None  # as the server last sent it
     typed: dict[str, str] = field(default_factory=dict)  # the decision column, as typed
     override_all: bool = False
     reason: str = ""
@@ -75,7 +76,8 @@ class ComparisonModel(Loadable):
     async def load_thumbs(self) -> None:
         """Each source's C.Hasil photo beside its column (the first page; all one click away).
         A photo not on the server yet is just absent here: its source column says so."""
-        wanted = [s["photos"][0] for s in self.doc.get("sources", []) if s.get("photos")]
+        sources = self.doc.sources if self.doc else []
+        wanted = [s.photos[0] for s in sources if s.photos]
         got = dict(self.thumbs)
         for sha in wanted:
             if sha in got:
@@ -87,24 +89,26 @@ class ComparisonModel(Loadable):
         self.thumbs = {sha: got[sha] for sha in wanted if sha in got}
 
     @staticmethod
-    def defaults(doc: dict[str, Any]) -> dict[str, str]:
+    def defaults(doc: TpsComparison) -> dict[str, str]:
         out = {}
-        for f in doc.get("fields", []):
-            value = f.get("value")
-            if value is None:
-                value = majority(f.get("values", {}))
-            out[f["field"]] = "" if value is None else str(value)
+        for f in doc.fields:
+            value = f.value if f.value is not None else majority(f.values)
+            out[f.field] = "" if value is None else str(value)
         return out
+
+    @property
+    def fields(self) -> list[FieldComparison]:
+        return self.doc.fields if self.doc else []
 
     # -- the decision ---------------------------------------------------------------------
     @staticmethod
-    def needs_decision(f: dict[str, Any]) -> bool:
+    def needs_decision(f: FieldComparison) -> bool:
         """Sources disagree and nobody decided, or a source the verification did not see
         contradicts it."""
-        return (f.get("state") == "conflict" and not f.get("verified")) or bool(f.get("disputed"))
+        return f.needs_decision
 
-    def editable(self, f: dict[str, Any]) -> bool:
-        return self.override_all or self.needs_decision(f)
+    def editable(self, f: FieldComparison) -> bool:
+        return self.override_all or f.needs_decision
 
     def type_value(self, name: str, text: str) -> None:
         self.typed = {**self.typed, name: text.strip()}
@@ -117,16 +121,16 @@ class ComparisonModel(Loadable):
         nilai: dict[str, int] = {}
         bad: list[str] = []
         every: dict[str, int] = {}
-        for f in self.doc.get("fields", []):
-            name, text = f["field"], self.typed.get(f["field"], "")
+        for f in self.fields:
+            name, text = f.field, self.typed.get(f.field, "")
             if not text.isdigit() or int(text) > MAX_VALUE:
                 if self.editable(f):
-                    bad.append(f.get("label") or name)
+                    bad.append(f.label or name)
                 continue
             value = int(text)
             every[name] = value
-            changed = f.get("value") is not None and value != f.get("value")
-            if self.needs_decision(f) or changed:
+            changed = f.value is not None and value != f.value
+            if f.needs_decision or changed:
                 nilai[name] = value
         return (nilai or every), bad
 
@@ -143,13 +147,13 @@ class ComparisonModel(Loadable):
         nilai, _ = self.decision()
         # Every source seen, the official figure too: one the decision does not cite, or that
         # changes after it, sends the TPS-ballot back when it disagrees.
-        sources = [s["record_id"] for s in self.doc.get("sources", [])]
+        sources = [s.record_id for s in self.doc.sources] if self.doc else []
         return {
             "tps": self.tps,
             "ballot": self.ballot,
             "nilai": nilai,
             "sumber": sources,
-            "photos": list(self.doc.get("photos", [])),
+            "photos": list(self.doc.photos) if self.doc else [],
             "alasan": self.reason.strip(),
         }
 

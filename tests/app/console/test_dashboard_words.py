@@ -4,6 +4,7 @@ kerawanan, personnel against the plan with a blank as unknown; the plan's verdic
 from __future__ import annotations
 
 from app.console.state.dashboard import DashboardModel
+from core.review import DeploymentPlan, IncidentRow, PlanRow
 
 PLANNED = {"kurang_rawan": 5, "rawan": 1, "sangat_rawan": 0, "khusus": 1}
 ROW: dict[str, object] = {
@@ -16,15 +17,18 @@ ROW: dict[str, object] = {
 def model() -> DashboardModel:
     d = DashboardModel(None)  # type: ignore[arg-type]  # only the pure questions are used
     d.incidents = [
-        {"kategori": "politik_uang", "proses": "kajian"},
-        {"kategori": "politik_uang", "proses": "terbukti"},
-        {"kategori": "logistik", "proses": None},
+        IncidentRow(id="1", tps="t", kategori="politik_uang", proses="kajian"),
+        IncidentRow(id="2", tps="t", kategori="politik_uang", proses="terbukti"),
+        IncidentRow(id="3", tps="t", kategori="logistik"),
     ]
-    d.plan = {
-        "kecamatan": [ROW, ROW],
-        "total": {"polisi": 12, "linmas": 40},
-        "available": {"polisi": 10, "linmas": None},
-    }
+    row = PlanRow.model_validate({"code": "k", "name": "Perak", **ROW})
+    d.plan = DeploymentPlan.model_validate(
+        {
+            "kecamatan": [row.model_dump(), row.model_dump()],
+            "total": {"polisi": 12, "linmas": 40},
+            "available": {"polisi": 10, "linmas": None},
+        }
+    )
     return d
 
 
