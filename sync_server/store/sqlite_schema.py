@@ -224,3 +224,10 @@ def m008_recon_from_log(db: Database) -> None:
     for table in ("recon_snapshot", "recon_photo", "recon_state", "recon_value"):
         db.execute(f"DELETE FROM {table}")
     db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('recon_cursor', 0)")
+
+
+@migrations()
+def m009_op_content_and_epochs(db: Database) -> None:
+    """An op id names one content (its hash is kept); a restored device gets a new epoch."""
+    db.table("ops").add_column("content_hash", str)
+    db.table("device_epochs").create({"device_id": str, "epoch": int}, pk="device_id")
