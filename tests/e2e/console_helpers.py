@@ -119,13 +119,13 @@ def three_sources(tmp: Path, url: str, codes: dict[str, str]) -> None:
 
 
 def edit_conflict(tmp: Path, url: str, db: Path) -> None:
-    """The PTPS assigns the incident on two phones at once: a field conflict."""
+    """The PTPS corrects the incident's place on two phones at once: a field conflict."""
     code = cli(db, "enrol-code", user_id(db, "PTPS 001")).strip()
     second = device(tmp, url, code, "ptps-2")
     sync(second)  # both phones now hold the incident
     first = open_store(tmp / "ptps.db")
-    first.save("i-uang", "incident", TPS, {"ditugaskan": "Aiptu Budi"})
-    push(second, "i-uang", "incident", {"ditugaskan": "Bripka Sari"})
+    first.save("i-uang", "incident", TPS, {"tempat": "Warung Bu Sri"})
+    push(second, "i-uang", "incident", {"tempat": "Depan balai desa"})
     assert sync(first).conflicts == 1
 
 

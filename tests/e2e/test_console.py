@@ -307,7 +307,7 @@ def test_incident_flow_and_conflict_resolution(stack: ConsoleStack, page: Page):
     rail(page, "Konflik")
     card = page.locator('[flt-semantics-identifier^="conflict-"]').first
     expect(card).to_be_visible(timeout=WAIT)
-    expect(page.get_by_text(re.compile("isian ditugaskan.*Bripka Sari")).first).to_be_visible()
+    expect(page.get_by_text(re.compile("isian tempat.*Depan balai desa")).first).to_be_visible()
     shot(page, "10-conflicts")
     [open_conflict] = review(stack, "conflicts")
     incoming = open_conflict["incoming_value"]  # whichever phone synced second
@@ -328,7 +328,7 @@ def test_incident_flow_and_conflict_resolution(stack: ConsoleStack, page: Page):
     ident(page, "incident-i-uang").click()
     resolved = page.get_by_text(
         re.compile(
-            r"i-uang: menyelesaikan konflik #\d+ pada ditugaskan: "
+            r"i-uang: menyelesaikan konflik #\d+ pada tempat: "
             r".*alasan: Dikonfirmasi ke Kapolsek lewat radio$"
         )
     )
