@@ -1,9 +1,13 @@
 """Ingest benchmark: N tallies pushed through the real HTTP server vs raw SQLite executemany.
 
     python bench/ingest.py [--n 5000] [--batch 200]
+    python bench/ingest.py --n 30000 --rounds 1    # election night: latency under a long burst
 
 Prints records/s for both, measured in the same run on the same machine, their ratio
-(target >= 50%), and bytes on the wire per tally (target < 1 KB compressed).
+(target >= 50%), bytes on the wire per tally (target < 1 KB compressed), and the latency of
+each push (p50, p99, max; target p99 < 1 s at n >= 30,000) with the server's reconciliation
+worker running as in production. A push answered 503 (busy) is retried after its Retry-After
+and counted; any other error stops the run.
 
 The baseline writes, with plain executemany, the same rows the server stores for each tally
 (record, change-log entry, op receipt, photo reference) into the server's own schema; a bare
@@ -178,17 +182,33 @@ def encode(device_id: str, ops: list[dict[str, Any]], batch: int) -> list[bytes]
     return bodies
 
 
-def http_push(url: str, token: str, bodies: list[bytes]) -> float:
+def http_push(url: str, token: str, bodies: list[bytes]) -> tuple[float, list[float], int]:
+    """Push every body in turn: total seconds, seconds per push (a retried push counts from
+    its first try), and how many times the server answered 503."""
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
                "Content-Encoding": "gzip"}  # fmt: skip
+    latencies, busy = [], 0
     with httpx.Client(base_url=url, timeout=120) as http:
         start = time.perf_counter()
         for raw in bodies:
+            sent = time.perf_counter()
             response = http.post("/v1/sync/push", content=raw, headers=headers)
+            for _ in range(10):  # bounded: the server asked to come back later
+                if response.status_code != 503:
+                    break
+                busy += 1
+                time.sleep(float(response.headers.get("retry-after", "1")))
+                response = http.post("/v1/sync/push", content=raw, headers=headers)
             response.raise_for_status()
+            latencies.append(time.perf_counter() - sent)
             bad = [r for r in response.json()["results"] if r["status"] != "applied"]
             assert not bad, bad[:2]
-        return time.perf_counter() - start
+        return time.perf_counter() - start, latencies, busy
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def caught_up(url: str, token: str) -> float:
@@ -211,9 +231,13 @@ def one_round(tmp: Path, n: int, batch: int) -> dict[str, float]:
     floor_s = raw_one_table(tmp / "floor.db", ops, batch)
     bodies = encode(device_id, ops, batch)
     with running_server(db) as url:
-        http_s = http_push(url, token, bodies)
+        http_s, latencies, busy = http_push(url, token, bodies)
         recon_s = caught_up(url, boss)
     return {
+        "p50": percentile(latencies, 0.50),
+        "p99": percentile(latencies, 0.99),
+        "max": max(latencies),
+        "busy": busy,
         "raw": n / raw_s,
         "floor": n / floor_s,
         "http": n / http_s,
@@ -243,6 +267,10 @@ def main() -> None:
           f"(HTTP is {mid['http'] / mid['floor']:.1%} of it)")  # fmt: skip
     print(f"reconciliation catch-up     : {mid['recon_s']:10.2f} s for {args.n} tallies after "
           f"the burst ({args.n / max(mid['recon_s'], 1e-9):.0f}/s, off the push path)")  # fmt: skip
+    print(f"push latency (worker on)    : p50 {mid['p50'] * 1000:.0f} ms, p99 "
+          f"{mid['p99'] * 1000:.0f} ms, max {mid['max'] * 1000:.0f} ms over "
+          f"{-(-args.n // args.batch)} pushes (target p99 < 1 s); "
+          f"503 busy answers: {mid['busy']:.0f}")  # fmt: skip
     single = mid["single"]
     print(f"wire bytes per tally        : {mid['sent']:10.0f} B gzip in batches of "
           f"{args.batch}; {single:.0f} B for a tally pushed alone (target < 1024)")  # fmt: skip

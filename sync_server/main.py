@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -17,13 +18,19 @@ from sync_server.errors import ApiError
 from sync_server.routes import blobs, enrol, health, review, sync
 from sync_server.runtime import Runtime
 from sync_server.settings import Settings
-from sync_server.store.base import Store
+from sync_server.store.base import Store, StoreBusy
 from sync_server.store.sqlite import SqliteStore
 
+RETRY_AFTER_S = 2  # a busy database: how long a client waits before it tries again
 
-def _error(status: int, code: str, message: str, message_en: str) -> JSONResponse:
+log = logging.getLogger(__name__)
+
+
+def _error(
+    status: int, code: str, message: str, message_en: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
     body = ErrorBody(code=code, message=message, message_en=message_en)
-    return JSONResponse(body.model_dump(), status_code=status)
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
 async def _api_error(_: Request, exc: Exception) -> JSONResponse:
@@ -74,6 +81,18 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return _error(exc.status_code, "http_error", str(exc.detail), str(exc.detail))
 
 
+async def _busy(_: Request, exc: Exception) -> JSONResponse:
+    # Contention, not a fault: nothing was written, and the same request will succeed later.
+    log.warning("database busy, answered 503: %s", exc)
+    return _error(
+        503,
+        "server_busy",
+        "Server sedang sibuk; data aman di HP ini dan akan dikirim ulang otomatis",
+        "The server is busy; your data is safe on this phone and will be sent again",
+        {"Retry-After": str(RETRY_AFTER_S)},
+    )
+
+
 async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     # The traceback goes to the server log; the device gets a message it can act on.
     return _error(
@@ -121,6 +140,7 @@ def create_app(
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(StoreBusy, _busy)
     app.add_exception_handler(Exception, _unexpected)
     for module in (health, enrol, sync, blobs):
         app.include_router(module.router)

@@ -5,6 +5,14 @@ A push only appends to the log (sync_service.push); this thread then runs
 the first push it has not caught up with, so a burst of ingest on election night is not slowed
 by reconciliation, and the console is at most a few seconds behind. Review reads catch up
 themselves first (routes/review.py), so they never show a stale row either way.
+
+Catching up takes the write lock in short chunks (`reconcile.BUDGET_S`), and between chunks
+`yield_to_pushes` waits while a push of this process is in flight (`pushing()`), so a push
+waits for at most one chunk, never for a whole catch-up (election night: thousands of entries
+behind after a burst). Under pushes that never pause it still reads a chunk every
+`max_yield_s`, so it falls behind but never stops. A review read catches up through
+`catch_up` too: one catch-up at a time per process, so a read and the worker never take turns
+at the lock chunk by chunk (SQLite's busy wait would starve the one that waits).
 """
 
 from __future__ import annotations
@@ -12,7 +20,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sync_server.review import reconcile
@@ -28,11 +37,15 @@ class ReconWorker:
         election_file: Path | None,
         idle_s: float = 0.3,
         max_lag_s: float = 3.0,
+        max_yield_s: float = 1.0,
     ) -> None:
         self._open_store = open_store
         self._election_file = election_file
-        self._idle_s, self._max_lag_s = idle_s, max_lag_s
+        self._idle_s, self._max_lag_s, self._max_yield_s = idle_s, max_lag_s, max_yield_s
         self._lock = threading.Lock()
+        self._in_flight = 0
+        self._none_in_flight = threading.Condition(self._lock)
+        self._catching_up = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._first = self._last = 0.0
@@ -63,6 +76,34 @@ class ReconWorker:
             self._last = now
             self._wake.set()
 
+    @contextmanager
+    def pushing(self) -> Iterator[None]:
+        """Around a push's database work: catch-ups yield to it between chunks; afterwards
+        the worker is poked."""
+        with self._lock:
+            self._in_flight += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+                if not self._in_flight:
+                    self._none_in_flight.notify_all()
+            self.poke()
+
+    def yield_to_pushes(self) -> None:
+        """Between two catch-up chunks: let the pushes in flight have the write lock first
+        (waiting at most `max_yield_s`)."""
+        with self._lock:
+            self._none_in_flight.wait_for(lambda: not self._in_flight, self._max_yield_s)
+
+    def catch_up(self, store: Store) -> int:
+        """Catch `store` up with the log, one caller at a time in this process (the worker, or
+        a review read that waits for it and then finds little left), yielding to pushes."""
+        election = reconcile.load_election(self._election_file)
+        with self._catching_up:
+            return reconcile.catch_up(store, election, pause=self.yield_to_pushes)
+
     def _settle(self) -> None:
         """Wait for a pause in pushes, but never past `max_lag_s` after the first one."""
         while not self._stop.is_set():
@@ -83,8 +124,7 @@ class ReconWorker:
             try:
                 store = self._open_store()
                 try:
-                    election = reconcile.load_election(self._election_file)
-                    self.caught_up += reconcile.catch_up(store, election)
+                    self.caught_up += self.catch_up(store)
                 finally:
                     store.close()
             except Exception:  # a read will catch up instead; try again on the next push

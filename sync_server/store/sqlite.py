@@ -16,6 +16,7 @@ from sqlite_utils.db import Table
 from core.merge import Conflict
 from core.registry import Registry
 from sync_server.store import sql
+from sync_server.store.base import StoreBusy
 from sync_server.store.models import (
     ConflictRow,
     Device,
@@ -36,6 +37,11 @@ if TYPE_CHECKING:
 
 BUSY_TIMEOUT_MS = 10_000
 IN_CHUNK = 500  # ids per `IN (...)` query, well under SQLite's variable limit
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc)
+    return "database is locked" in text or "database is busy" in text
 
 
 def _stamp(raw: Any) -> tuple[int, str]:
@@ -127,14 +133,21 @@ class SqliteStore:
         if conn.in_transaction:
             yield
             return
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            yield
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if _busy(exc):  # another writer held the lock past BUSY_TIMEOUT_MS
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise StoreBusy(str(exc)) from exc
             raise
-        conn.execute("COMMIT")
 
     # users, devices, enrolment codes
     def add_user(self, user: User) -> None:
