@@ -37,7 +37,7 @@ from sync_server.review.comparison import (
     source_label,
     source_of,
 )
-from sync_server.review.flags import Change, Flag, Reuse, all_flags
+from sync_server.review.flags import Change, Flag, Reuse, all_flags, is_decided, is_open
 from sync_server.store.base import Store
 from sync_server.store.models import ReadFilter, StoredRecord
 from sync_server.store.recon_base import KeyState, QueueFilter, ReconStore, Snapshot
@@ -299,7 +299,8 @@ def state_of(
     }  # fmt: skip
     rules = tuple(sorted({f.rule for f in flags}))
     severity = max((f.severity for f in flags), default=0)
-    return KeyState(tps, ballot, c.status, severity, len(c.sources), rules, doc, values)
+    return KeyState(tps, ballot, c.status, severity, len(c.sources), rules, doc, values,
+                    is_open(c.status, rules), is_decided(c.status, severity, rules))  # fmt: skip
 
 
 def _source_doc(s: Source, election: Election | None) -> dict[str, Any]:

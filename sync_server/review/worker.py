@@ -46,6 +46,7 @@ class ReconWorker:
         self._in_flight = 0
         self._none_in_flight = threading.Condition(self._lock)
         self._catching_up = threading.Lock()
+        self._readers = 0  # review reads waiting for a catch-up
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._first = self._last = 0.0
@@ -92,17 +93,33 @@ class ReconWorker:
             self.poke()
 
     def yield_to_pushes(self) -> None:
-        """Between two catch-up chunks: let the pushes in flight have the write lock first
-        (waiting at most `max_yield_s`)."""
+        """Between two catch-up chunks: wait while pushes are in flight and, unless a review
+        read is waiting for this catch-up, until pushes pause for `idle_s` (a device sending
+        batch after batch); never longer than `max_yield_s`."""
+        deadline = time.monotonic() + self._max_yield_s
         with self._lock:
-            self._none_in_flight.wait_for(lambda: not self._in_flight, self._max_yield_s)
+            while True:
+                now = time.monotonic()
+                quiet = now - self._last >= self._idle_s or self._readers > 0
+                if (not self._in_flight and quiet) or now >= deadline:
+                    return
+                wait = deadline - now
+                if not self._in_flight:  # until the pause is long enough
+                    wait = min(wait, self._idle_s - (now - self._last))
+                self._none_in_flight.wait(max(wait, 0.001))
 
-    def catch_up(self, store: Store) -> int:
+    def catch_up(self, store: Store, *, reading: bool = False) -> int:
         """Catch `store` up with the log, one caller at a time in this process (the worker, or
-        a review read that waits for it and then finds little left), yielding to pushes."""
+        a review read that waits for it, hurries it along and then finds little left)."""
         election = reconcile.load_election(self._election_file)
-        with self._catching_up:
-            return reconcile.catch_up(store, election, pause=self.yield_to_pushes)
+        with self._lock:
+            self._readers += reading
+        try:
+            with self._catching_up:
+                return reconcile.catch_up(store, election, pause=self.yield_to_pushes)
+        finally:
+            with self._lock:
+                self._readers -= reading
 
     def _settle(self) -> None:
         """Wait for a pause in pushes, but never past `max_lag_s` after the first one."""

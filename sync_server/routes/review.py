@@ -33,7 +33,7 @@ MEDIA = {
 def reviewer(who: CurrentDevice, store: StoreDep, runtime: RuntimeDep) -> Principal:
     """A supervisor or admin; reconciliation is caught up with every push before they read."""
     reads.require_reviewer(who)
-    runtime.recon_worker.catch_up(store)
+    runtime.recon_worker.catch_up(store, reading=True)
     return who
 
 

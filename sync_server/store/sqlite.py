@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic_core import to_json
 from sqlite_utils import Database
 from sqlite_utils.db import Table
 
@@ -28,6 +27,7 @@ from sync_server.store.models import (
     StoredRecord,
     User,
 )
+from sync_server.store.sqlite_rows import chunks, filter_sql, json_text, record_of, stamp
 from sync_server.store.sqlite_schema import migrations
 from sync_server.sync.chain import GENESIS, canonical, chained_hash
 
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from sync_server.store.reconcile_sqlite import SqliteReconStore
 
 BUSY_TIMEOUT_MS = 10_000
-IN_CHUNK = 500  # ids per `IN (...)` query, well under SQLite's variable limit
 
 
 def _busy(exc: sqlite3.OperationalError) -> bool:
@@ -44,57 +43,10 @@ def _busy(exc: sqlite3.OperationalError) -> bool:
     return "database is locked" in text or "database is busy" in text
 
 
-def _stamp(raw: Any) -> tuple[int, str]:
-    return (int(raw[0]), str(raw[1]))
-
-
-def _record(row: dict[str, Any]) -> StoredRecord:
-    stamps = {k: _stamp(v) for k, v in json.loads(row["stamps"]).items()}
-    return StoredRecord(
-        id=row["id"],
-        kind=row["kind"],
-        tps=row["tps"],
-        author=row["author"],
-        author_role=row["author_role"],
-        author_party=row["author_party"],
-        fields=json.loads(row["fields"]),
-        stamps=stamps,
-        seq=row["seq"],
-    )
-
-
-def _filter_sql(read: ReadFilter, alias: str) -> tuple[str, list[Any]]:
-    """The WHERE clause of a ReadFilter; `matches` in models.py is its Python twin."""
-    if not read.tps_prefixes:
-        return "0", []
-    likes = " OR ".join(f"substr({alias}.tps, 1, ?) = ?" for _ in read.tps_prefixes)
-    params: list[Any] = [x for p in read.tps_prefixes for x in (len(p), p)]
-    sql = f"({likes})"
-    if read.author is not None:
-        sql += f" AND {alias}.author = ?"
-        params.append(read.author)
-    if read.hidden_roles:
-        sql += f" AND {alias}.author_role NOT IN ({', '.join('?' for _ in read.hidden_roles)})"
-        params.extend(read.hidden_roles)
-    return sql, params
-
-
-def _chunks(ids: Sequence[str]) -> Iterator[list[str]]:
-    unique = list(dict.fromkeys(ids))
-    for i in range(0, len(unique), IN_CHUNK):
-        yield unique[i : i + IN_CHUNK]
-
-
-def _json(value: Any) -> str:
-    """Compact JSON for stored columns; pydantic-core's Rust encoder, about 5x the stdlib's on
-    a C.Hasil."""
-    return to_json(value).decode()
-
-
 def _record_row(record: StoredRecord, seq: int | None = None) -> tuple[Any, ...]:
     return (
         record.id, record.kind, record.tps, record.author, record.author_role,
-        record.author_party, _json(record.fields), _json(record.stamps),
+        record.author_party, json_text(record.fields), json_text(record.stamps),
         record.seq if seq is None else seq,
     )  # fmt: skip
 
@@ -215,7 +167,7 @@ class SqliteStore:
 
     def get_ops(self, device_id: str, op_ids: Sequence[str]) -> dict[str, OpRow]:
         found: dict[str, OpRow] = {}
-        for part in _chunks(op_ids):
+        for part in chunks(op_ids):
             marks = ", ".join("?" for _ in part)
             cur = self.db.execute(
                 f"SELECT * FROM ops WHERE device_id = ? AND op_id IN ({marks})", [device_id, *part]
@@ -251,16 +203,16 @@ class SqliteStore:
     # records
     def get_record(self, record_id: str) -> StoredRecord | None:
         row = sql.one(self.db, "SELECT * FROM records WHERE id = ?", [record_id])
-        return _record(row) if row else None
+        return record_of(row) if row else None
 
     def get_records(self, record_ids: Sequence[str]) -> dict[str, StoredRecord]:
         found: dict[str, StoredRecord] = {}
-        for part in _chunks(record_ids):
+        for part in chunks(record_ids):
             marks = ", ".join("?" for _ in part)
             cur = self.db.execute(f"SELECT * FROM records WHERE id IN ({marks})", list(part))
             names = [d[0] for d in cur.description]
             for row in cur:
-                record = _record(dict(zip(names, row, strict=True)))
+                record = record_of(dict(zip(names, row, strict=True)))
                 found[record.id] = record
         return found
 
@@ -297,11 +249,11 @@ class SqliteStore:
         return seq
 
     def records_since(self, since: int, limit: int, read: ReadFilter) -> list[StoredRecord]:
-        where, params = _filter_sql(read, "r")
+        where, params = filter_sql(read, "r")
         sql = f"SELECT r.* FROM records r WHERE r.seq > ? AND {where} ORDER BY r.seq LIMIT ?"
         cur = self.db.execute(sql, [since, *params, limit])
         names = [d[0] for d in cur.description]
-        return [_record(dict(zip(names, row, strict=True))) for row in cur]
+        return [record_of(dict(zip(names, row, strict=True))) for row in cur]
 
     def count_records(self) -> int:
         return self._t("records").count
@@ -321,7 +273,7 @@ class SqliteStore:
         return int(self._t("conflicts").insert(row).last_pk or 0)
 
     def list_conflicts(self, read: ReadFilter, include_resolved: bool = False) -> list[ConflictRow]:
-        where, params = _filter_sql(read, "r")
+        where, params = filter_sql(read, "r")
         if not include_resolved:
             where += " AND c.resolved = 0"
         sql = (
@@ -349,7 +301,7 @@ class SqliteStore:
             last_id, prev = next(iter(last), (0, GENESIS))
             rows, out = [], []
             for n, entry in enumerate(entries, start=last_id + 1):
-                text = _json(entry)  # hashed as stored: the chain covers these very bytes
+                text = json_text(entry)  # hashed as stored: the chain covers these very bytes
                 digest = chained_hash(prev, text)
                 rows.append((n, text, prev, digest))
                 out.append(LogEntry(n, entry, prev, digest, text))
@@ -384,7 +336,7 @@ class SqliteStore:
 
     def known_tps(self, tps_ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
-        for part in _chunks(tps_ids):
+        for part in chunks(tps_ids):
             marks = ", ".join("?" for _ in part)
             cur = self.db.execute(f"SELECT id FROM tps WHERE id IN ({marks})", list(part))
             found.update(row[0] for row in cur)
@@ -438,8 +390,8 @@ def _conflict(row: dict[str, Any]) -> ConflictRow:
     conflict = Conflict(
         row["field"],
         json.loads(row["current_value"]),
-        _stamp(json.loads(row["current_stamp"])),
+        stamp(json.loads(row["current_stamp"])),
         json.loads(row["incoming_value"]),
-        _stamp(json.loads(row["incoming_stamp"])),
+        stamp(json.loads(row["incoming_stamp"])),
     )
     return ConflictRow(row["id"], row["record_id"], conflict, row["seq"], bool(row["resolved"]))
