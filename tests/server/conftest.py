@@ -15,7 +15,9 @@ from core.registry import build
 from sync_server.admin import accounts
 from sync_server.main import create_app
 from sync_server.settings import Settings
+from sync_server.store.base import Store
 from sync_server.store.sqlite import SqliteStore
+from tests.server.backends import BACKENDS
 
 TPS = "3517012001001"  # TPS 001 Jantiganggong, Perak
 TPS_2 = "3517012001002"  # same desa
@@ -41,6 +43,15 @@ class FakeWall:
 
     def __call__(self) -> int:
         return self.ms
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A fresh, migrated store of each backend in `backends.BACKENDS` (the contract suites)."""
+    store = BACKENDS[request.param](request, tmp_path)
+    store.migrate()
+    yield store
+    store.close()
 
 
 @pytest.fixture

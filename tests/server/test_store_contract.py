@@ -1,12 +1,7 @@
-"""The storage contract: every backend passes the same suite (only SQLite today).
-
-To add PostgreSQL: add a `BACKENDS` entry that opens a fresh, migrated store.
-"""
+"""The storage contract: every backend in tests/server/backends.py passes the same suite
+(`fresh` is a fresh, migrated store of each)."""
 
 from __future__ import annotations
-
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
@@ -22,24 +17,8 @@ from sync_server.store.models import (
     StoredRecord,
     User,
 )
-from sync_server.store.sqlite import SqliteStore
 from sync_server.sync.chain import GENESIS, verify_chain
 from tests.server.conftest import REGION_ROWS, TPS, TPS_2, TPS_GUDO
-
-
-def _sqlite(tmp_path: Path) -> Store:
-    return SqliteStore(tmp_path / "contract.db")
-
-
-BACKENDS: dict[str, Callable[[Path], Store]] = {"sqlite": _sqlite}
-
-
-@pytest.fixture(params=sorted(BACKENDS))
-def fresh(request, tmp_path: Path) -> Iterator[Store]:
-    store = BACKENDS[request.param](tmp_path)
-    store.migrate()
-    yield store
-    store.close()
 
 
 def rec(record_id: str, tps: str = TPS, author: str = "u1", role: str = "ptps", **fields):
