@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from sync_server.store.base import Store
+from sync_server.store.pg import PgStore, open_pool
 from sync_server.store.sqlite import SqliteStore
 
 OpenStore = Callable[[pytest.FixtureRequest, Path], Store]
@@ -22,4 +23,12 @@ def sqlite_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
     return SqliteStore(tmp_path / "contract.db")
 
 
-BACKENDS: dict[str, OpenStore] = {"sqlite": sqlite_backend}
+def postgres_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    """A fresh database in the session's throwaway cluster (the `pg` fixture)."""
+    url = request.getfixturevalue("pg").new_database()
+    pool = open_pool(url, max_size=4)
+    request.addfinalizer(pool.close)
+    return PgStore(pool)
+
+
+BACKENDS: dict[str, OpenStore] = {"sqlite": sqlite_backend, "postgres": postgres_backend}
