@@ -19,7 +19,7 @@ from sync_server.routes import blobs, enrol, health, review, sync
 from sync_server.runtime import Runtime
 from sync_server.settings import Settings
 from sync_server.store.base import Store, StoreBusy
-from sync_server.store.sqlite import SqliteStore
+from sync_server.store.opener import StoreOpener
 
 RETRY_AFTER_S = 2  # a busy database: how long a client waits before it tries again
 
@@ -103,22 +103,15 @@ async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def sqlite_store_factory(settings: Settings) -> Callable[[], Store]:
-    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
-    first = SqliteStore(settings.db_path)
-    try:
-        first.migrate()
-    finally:
-        first.close()
-    return lambda: SqliteStore(settings.db_path)
-
-
 def create_app(
     settings: Settings | None = None, open_store: Callable[[], Store] | None = None
 ) -> FastAPI:
-    """Build the app; migrates the SQLite file unless another store factory is given."""
+    """Build the app on the configured backend (migrated), unless a store factory is given."""
     settings = settings or Settings()
-    runtime = Runtime(settings, open_store or sqlite_store_factory(settings))
+    opener = None
+    if open_store is None:
+        open_store = opener = StoreOpener(settings)
+    runtime = Runtime(settings, open_store)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -128,6 +121,8 @@ def create_app(
         finally:
             runtime.recon_worker.stop()
             runtime.pool.close()
+            if opener is not None:
+                opener.close()
 
     app = FastAPI(title="Pantau TPS sync server", version="1", lifespan=lifespan)
     first = runtime.open_store()

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import psycopg
 import typer
 
 from core.enrolment import check_server_url
@@ -18,7 +19,8 @@ from core.errors import DomainError
 from sync_server.admin import accounts, demo, enrol_qr
 from sync_server.review import official
 from sync_server.settings import Settings
-from sync_server.store.sqlite import SqliteStore
+from sync_server.store.base import Store
+from sync_server.store.opener import StoreOpener
 from sync_server.sync.chain import verify_chain
 
 cli = typer.Typer(
@@ -44,24 +46,33 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+def _settings(db: Path | None) -> Settings:
+    """PANTAU_* settings; `--db` names a SQLite file and wins over PANTAU_DATABASE_URL."""
+    settings = Settings()
+    if db is not None:
+        settings = settings.model_copy(update={"db_path": db, "database_url": None})
+    return settings
+
+
 @contextmanager
-def _store(db: Path | None) -> Iterator[SqliteStore]:
+def _store(db: Path | None) -> Iterator[Store]:
     """Open and migrate the database; turn every known failure into a clear message."""
-    path = db or Settings().db_path
+    settings = _settings(db)
+    where = "PostgreSQL (PANTAU_DATABASE_URL)" if settings.database_url else str(settings.db_path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        store = SqliteStore(path)
-    except (OSError, sqlite3.Error) as exc:
-        raise _fail(f"database {path} tidak bisa dibuka ({exc})") from None
+        opener = StoreOpener(settings)
+        store = opener()
+    except (OSError, sqlite3.Error, psycopg.Error) as exc:
+        raise _fail(f"database {where} tidak bisa dibuka ({exc})") from None
     try:
-        store.migrate()
         yield store
     except DomainError as exc:
         raise _fail(exc.message_id) from None
-    except sqlite3.Error as exc:
-        raise _fail(f"kesalahan database {path}: {exc}") from None
+    except (sqlite3.Error, psycopg.Error) as exc:
+        raise _fail(f"kesalahan database {where}: {exc}") from None
     finally:
         store.close()
+        opener.close()
 
 
 @cli.command()
@@ -240,18 +251,28 @@ def serve(
     host: Annotated[str | None, typer.Option("--host", help="Bawaan: PANTAU_HOST")] = None,
     port: Annotated[int | None, typer.Option("--port", help="Bawaan: PANTAU_PORT")] = None,
     db: DbOption = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Proses server (lebih dari 1: PostgreSQL)")
+    ] = 1,
 ) -> None:
     """Jalankan server sinkronisasi."""
     import uvicorn
 
     from sync_server.main import create_app
 
-    settings = Settings()
-    update = {"host": host, "port": port, "db_path": db}
+    settings = _settings(db)
+    update = {"host": host, "port": port}
     settings = settings.model_copy(update={k: v for k, v in update.items() if v is not None})
-    with _store(settings.db_path):
+    with _store(db):
         pass  # fail here, in words, before uvicorn starts
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+        return
+    if not settings.database_url:
+        raise _fail("--workers lebih dari 1 butuh PostgreSQL: atur PANTAU_DATABASE_URL")
+    # Each worker process builds its own app from the same PANTAU_* environment.
+    uvicorn.run("sync_server.main:app_from_env", factory=True, workers=workers,
+                host=settings.host, port=settings.port)  # fmt: skip
 
 
 def main() -> None:

@@ -13,6 +13,11 @@ behind after a burst). Under pushes that never pause it still reads a chunk ever
 `max_yield_s`, so it falls behind but never stops. A review read catches up through
 `catch_up` too: one catch-up at a time per process, so a read and the worker never take turns
 at the lock chunk by chunk (SQLite's busy wait would starve the one that waits).
+
+Several server processes (`serve --workers N`, PostgreSQL) each run this thread; a catch-up
+first takes `Store.exclusive(LEADER)` (an advisory lock on PostgreSQL): the worker only tries,
+so whichever process holds it is the leader and the others skip; a review read waits for it,
+then finds little left.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from sync_server.review import reconcile
 from sync_server.store.base import Store
 
 log = logging.getLogger(__name__)
+LEADER = "recon"  # Store.exclusive: one catch-up at a time across server processes
 
 
 class ReconWorker:
@@ -115,7 +121,9 @@ class ReconWorker:
         with self._lock:
             self._readers += reading
         try:
-            with self._catching_up:
+            with self._catching_up, store.exclusive(LEADER, wait=reading) as leader:
+                if not leader:  # another server process is catching up: it leads
+                    return 0
                 return reconcile.catch_up(store, election, pause=self.yield_to_pushes)
         finally:
             with self._lock:

@@ -43,6 +43,10 @@ class Store(Protocol):
         """One unit of work; takes the write lock at once so concurrent pushes queue up.
         Raises StoreBusy (after rolling back) when the lock cannot be had in time."""
 
+    def exclusive(self, name: str, *, wait: bool = True) -> AbstractContextManager[bool]:
+        """Held by one process at a time across every server process on this database (the
+        reconciliation leader); yields False at once when `wait` is off and another holds it."""
+
     # users, devices, enrolment codes
     def add_user(self, user: User) -> None: ...
     def get_user(self, user_id: str) -> User | None: ...

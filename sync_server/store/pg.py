@@ -132,6 +132,26 @@ class PgStore:
         finally:
             self._depth = 0
 
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    @contextmanager
+    def exclusive(self, name: str, *, wait: bool = True) -> Iterator[bool]:
+        """A session advisory lock named `name`, across every process on this database."""
+        key = int.from_bytes(name.encode()[:8].ljust(8, b"\0"), "big", signed=True)
+        if wait:
+            self.one("SELECT pg_advisory_lock(%s)", [key])
+        else:
+            row = self.one("SELECT pg_try_advisory_lock(%s) AS got", [key])
+            if not (row and row["got"]):
+                yield False
+                return
+        try:
+            yield True
+        finally:
+            self.one("SELECT pg_advisory_unlock(%s)", [key])
+
     def q(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return self.conn.execute(sql, params).fetchall()
 

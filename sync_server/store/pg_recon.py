@@ -69,6 +69,10 @@ class PgReconStore:
         self.s = store
 
     def _meta(self, key: str) -> str | None:
+        """Inside a transaction the cursor row is locked first: two catch-ups (two server
+        processes, or the CLI) take turns instead of reading the same entries twice."""
+        if self.s.in_transaction:
+            self.s.one("SELECT value FROM meta WHERE key = 'recon_cursor' FOR UPDATE")
         row = self.s.one("SELECT value FROM meta WHERE key = %s", [key])
         return str(row["value"]) if row else None
 

@@ -78,6 +78,7 @@ MIGRATIONS: list[tuple[str, str]] = [
             PRIMARY KEY (tps, ballot, key));
         CREATE TABLE official (tps text, ballot text, fields text NOT NULL,
             source_file text NOT NULL, imported_ms bigint NOT NULL, PRIMARY KEY (tps, ballot));
+        INSERT INTO meta (key, value) VALUES ('recon_cursor', '0'), ('recon_rules', '');
         """,
     ),
     (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from sync_server.store.reconcile_sqlite import SqliteReconStore
 
 BUSY_TIMEOUT_MS = 10_000
+_LOCKS: dict[tuple[str, str], threading.Lock] = {}  # SqliteStore.exclusive
+_LOCKS_GUARD = threading.Lock()
 
 
 def _busy(exc: sqlite3.OperationalError) -> bool:
@@ -69,6 +72,7 @@ class SqliteStore:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         self.db = Database(conn)
+        self.path = str(Path(path).resolve())
 
     def _t(self, name: str) -> Table:
         return self.db.table(name)
@@ -100,6 +104,19 @@ class SqliteStore:
                     conn.execute("ROLLBACK")
                 raise StoreBusy(str(exc)) from exc
             raise
+
+    @contextmanager
+    def exclusive(self, name: str, *, wait: bool = True) -> Iterator[bool]:
+        """A SQLite file is served by one process: a lock per (file, name) in this process."""
+        with _LOCKS_GUARD:
+            lock = _LOCKS.setdefault((self.path, name), threading.Lock())
+        if not lock.acquire(blocking=wait):
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            lock.release()
 
     # users, devices, enrolment codes
     def add_user(self, user: User) -> None:
