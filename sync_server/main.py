@@ -111,7 +111,7 @@ def create_app(
     opener = None
     if open_store is None:
         open_store = opener = StoreOpener(settings)
-    runtime = Runtime(settings, open_store)
+    runtime = Runtime(settings, open_store, opener.keep_idle if opener else 8)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -65,6 +65,7 @@ class EnrolGuard:
 class Runtime:
     settings: Settings
     open_store: Callable[[], Store]
+    keep_idle: int = 8  # open stores kept between requests (0: the backend pools connections)
     clock: ServerClock = field(init=False)
     enrol_guard: EnrolGuard = field(default_factory=EnrolGuard)
     recon_worker: ReconWorker = field(init=False)
@@ -73,7 +74,7 @@ class Runtime:
     def __post_init__(self) -> None:
         self.clock = ServerClock(self.settings.now_ms)
         self.recon_worker = ReconWorker(self.open_store, self.settings.election_file)
-        self.pool = StorePool(self.open_store)
+        self.pool = StorePool(self.open_store, self.keep_idle)
 
 
 def get_runtime(request: Request) -> Runtime:

@@ -16,7 +16,10 @@ class StoreOpener:
     def __init__(self, settings: Settings) -> None:
         self.url = settings.database_url
         self.path = settings.db_path
-        self._pool = open_pool(self.url, settings.db_pool_size) if self.url else None
+        self.timeout_ms = settings.db_lock_timeout_ms
+        self._pool = None
+        if self.url:
+            self._pool = open_pool(self.url, settings.db_pool_size, self.timeout_ms)
         if self._pool is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         first = self()
@@ -26,13 +29,19 @@ class StoreOpener:
             first.close()
 
     @property
+    def keep_idle(self) -> int:
+        """Stores worth keeping open between requests: SQLite's save a checkpoint each;
+        PostgreSQL's pool already keeps the connections."""
+        return 0 if self._pool is not None else 8
+
+    @property
     def backend(self) -> str:
         return "postgres" if self._pool is not None else "sqlite"
 
     def __call__(self) -> Store:
         if self._pool is not None:
             return PgStore(self._pool)
-        return SqliteStore(self.path)
+        return SqliteStore(self.path, self.timeout_ms)
 
     def close(self) -> None:
         if self._pool is not None:

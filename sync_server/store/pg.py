@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 from psycopg import errors
 from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from core.merge import Conflict
 from core.registry import Registry
@@ -65,22 +65,24 @@ if TYPE_CHECKING:
 
 Row = dict[str, Any]
 Conn = psycopg.Connection[Row]
-LOCK_TIMEOUT = "10s"  # as SQLite's busy timeout: then StoreBusy, answered 503
+LOCK_TIMEOUT_MS = 10_000  # as SQLite's busy timeout: then StoreBusy, answered 503
 _BUSY = (errors.LockNotAvailable, errors.SerializationFailure, errors.DeadlockDetected)
 
 
-def _configure(conn: Conn) -> None:
-    conn.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
-
-
-def open_pool(url: str, max_size: int = 16) -> ConnectionPool[Conn]:
+def open_pool(
+    url: str, max_size: int = 16, lock_timeout_ms: int = LOCK_TIMEOUT_MS
+) -> ConnectionPool[Conn]:
     """One pool per server process; every store borrows one connection from it."""
+
+    def configure(conn: Conn) -> None:
+        conn.execute(f"SET lock_timeout = {int(lock_timeout_ms)}")
+
     return ConnectionPool(
         url,
         min_size=1,
         max_size=max_size,
         kwargs={"autocommit": True, "row_factory": dict_row},
-        configure=_configure,
+        configure=configure,
         open=True,
     )
 
@@ -107,7 +109,10 @@ class PgStore:
 
     def __init__(self, pool: ConnectionPool[Conn]) -> None:
         self.pool = pool
-        self.conn: Conn = pool.getconn()
+        try:
+            self.conn: Conn = pool.getconn()
+        except PoolTimeout as exc:  # every connection busy for the pool's timeout: contention
+            raise StoreBusy(str(exc)) from exc
         self._depth = 0
 
     def migrate(self) -> None:

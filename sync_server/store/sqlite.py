@@ -57,16 +57,17 @@ def _record_row(record: StoredRecord, seq: int | None = None) -> tuple[Any, ...]
 class SqliteStore:
     """`Store` on one SQLite file; open one per thread of work and close it after."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, busy_timeout_ms: int | None = None) -> None:
         # isolation_level=None: no implicit transactions; `transaction()` says where they are.
         # check_same_thread=False: FastAPI may open it in one pool thread and use it in another.
+        busy = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
         conn = sqlite3.connect(
             str(path),
-            timeout=BUSY_TIMEOUT_MS / 1000,
+            timeout=busy / 1000,
             isolation_level=None,
             check_same_thread=False,
         )
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {int(busy)}")
         conn.execute("PRAGMA journal_mode = WAL")
         # FULL: a committed push survives power loss, not only a killed process.
         conn.execute("PRAGMA synchronous = FULL")

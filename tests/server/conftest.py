@@ -72,10 +72,17 @@ def opened(settings: Settings) -> Iterator[Store]:
         opener.close()
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked `every_backend` that use the server run once per backend."""
+    if metafunc.definition.get_closest_marker("every_backend") is None:
+        return
+    if "server_backend" in metafunc.fixturenames:
+        metafunc.parametrize("server_backend", sorted(BACKENDS), indirect=True)
+
+
 @pytest.fixture
 def server_backend(request: pytest.FixtureRequest) -> str:
-    """SQLite unless a module runs on every backend:
-    `pytestmark = pytest.mark.parametrize("server_backend", sorted(BACKENDS), indirect=True)`."""
+    """The server's backend: SQLite, unless the test is marked `every_backend`."""
     return str(getattr(request, "param", "sqlite"))
 
 
@@ -85,7 +92,7 @@ def settings(
 ) -> Settings:
     url = request.getfixturevalue("pg").new_database() if server_backend == "postgres" else None
     return Settings(db_path=tmp_path / "server.db", blob_dir=tmp_path / "blobs", now_ms=wall,
-                    database_url=url, db_pool_size=4)  # fmt: skip
+                    database_url=url, db_pool_size=8)  # fmt: skip
 
 
 @pytest.fixture

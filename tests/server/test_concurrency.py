@@ -5,12 +5,15 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from fastapi.testclient import TestClient
 
+from sync_server.main import create_app
 from sync_server.settings import Settings
-from sync_server.store import sqlite as sqlite_store
+from sync_server.store.base import Store
 from sync_server.store.models import ReadFilter
-from sync_server.store.sqlite import SqliteStore
-from tests.server.conftest import MakeDevice
+from tests.server.conftest import Device, MakeDevice
+
+pytestmark = pytest.mark.every_backend  # SQLite and PostgreSQL
 
 
 def test_parallel_pushes_all_land_with_unique_server_seqs(make_device: MakeDevice, store):
@@ -35,21 +38,19 @@ def test_parallel_pushes_all_land_with_unique_server_seqs(make_device: MakeDevic
 
 
 def test_a_push_that_cannot_get_the_lock_is_503_with_retry_after(
-    make_device: MakeDevice, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    make_device: MakeDevice, settings: Settings, store: Store
 ):
     phone = make_device("ptps")
-    monkeypatch.setattr(sqlite_store, "BUSY_TIMEOUT_MS", 200)
-    phone.client.app.state.runtime.pool.close()  # connections open from now on wait 200 ms
-    op = phone.op("r1", {"suara_sah": 1})
-    holder = SqliteStore(settings.db_path)
-    try:
-        with holder.transaction():  # another writer keeps the lock past the timeout
+    quick = settings.model_copy(update={"db_lock_timeout_ms": 200})
+    with TestClient(create_app(quick)) as http:
+        phone = Device(http, phone.id, phone.token, phone.user_id)
+        op = phone.op("r1", {"suara_sah": 1})
+        with store.transaction():  # another writer holds the lock past the timeout
+            store.server_seq()
             busy = phone.push(op)
-    finally:
-        holder.close()
-    assert busy.status_code == 503, busy.text
-    assert busy.headers["retry-after"] == "2" and busy.json()["code"] == "server_busy"
-    assert "dikirim ulang otomatis" in busy.json()["message"]
-    again = phone.push(op)  # nothing of the refused push was written: it applies now
+        assert busy.status_code == 503, busy.text
+        assert busy.headers["retry-after"] == "2" and busy.json()["code"] == "server_busy"
+        assert "dikirim ulang otomatis" in busy.json()["message"]
+        again = phone.push(op)  # nothing of the refused push was written: it applies now
     assert again.status_code == 200 and again.json()["results"][0]["status"] == "applied"
     assert again.json()["acked_seq"] == 1

@@ -7,6 +7,8 @@ import pytest
 from core.hlc import pack
 from tests.server.conftest import T0, TPS, TPS_2, MakeDevice
 
+pytestmark = pytest.mark.every_backend  # SQLite and PostgreSQL
+
 
 def test_health_needs_no_token(client):
     assert client.get("/v1/health").json() == {"ok": True, "protocol": 1}
