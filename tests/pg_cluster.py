@@ -29,7 +29,7 @@ def _bin_dir() -> Path | None:
     return Path(found[-1]).parent if found else None
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -87,7 +87,7 @@ def start() -> Cluster:
          "--no-sync", "-E", "UTF8", "--locale=C"],
         check=True, capture_output=True, **_as_postgres(),
     )  # fmt: skip
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [str(bin_dir / "postgres"), "-D", str(data), "-h", "127.0.0.1", "-p", str(port),
          "-k", str(root), "-c", "fsync=off", "-c", "full_page_writes=off",

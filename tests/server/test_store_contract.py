@@ -17,6 +17,8 @@ from sync_server.store.models import (
     StoredRecord,
     User,
 )
+from sync_server.store.pg import PgStore
+from sync_server.store.sqlite import SqliteStore
 from sync_server.sync.chain import GENESIS, verify_chain
 from tests.server.conftest import REGION_ROWS, TPS, TPS_2, TPS_GUDO
 
@@ -193,3 +195,26 @@ def test_a_failed_batch_writes_nothing(fresh: Store):
         raise RuntimeError("crash")
     assert fresh.get_record("b") is None and fresh.server_seq() == 0
     assert list(fresh.log_entries()) == [] and fresh.get_ops("d1", ["o1"]) == {}
+
+
+def test_exclusive_is_held_by_one_holder_at_a_time(fresh: Store):
+    other = _second(fresh)
+    try:
+        with fresh.exclusive("recon") as first:
+            assert first
+            with other.exclusive("recon", wait=False) as second:
+                assert not second  # the reconciliation leader is taken
+            with other.exclusive("other-name", wait=False) as unrelated:
+                assert unrelated
+        with other.exclusive("recon", wait=False) as after:
+            assert after  # released on leaving
+    finally:
+        other.close()
+
+
+def _second(store: Store) -> Store:
+    """Another connection to the same database, as a second server process would hold."""
+    if isinstance(store, PgStore):
+        return PgStore(store.pool)
+    assert isinstance(store, SqliteStore)
+    return SqliteStore(store.path)
