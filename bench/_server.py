@@ -14,6 +14,9 @@ from pathlib import Path
 
 import httpx
 
+from tests import pg_cluster
+from tests.pg_cluster import Cluster
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -24,20 +27,41 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(db: Path, port: int | None = None) -> Iterator[str]:
-    """Start `sync_server.admin.cli serve` on 127.0.0.1; stop it by its own PID."""
+def backend_cluster(backend: str) -> Iterator[Cluster | None]:
+    """A throwaway PostgreSQL cluster for `postgres` (tests/pg_cluster.py), None for SQLite."""
+    if backend != "postgres":
+        yield None
+        return
+    cluster = pg_cluster.start(durable=True)  # fsync on, as SQLite's synchronous = FULL
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@contextmanager
+def running_server(
+    db: Path, port: int | None = None, database_url: str | None = None, workers: int = 1
+) -> Iterator[str]:
+    """Start `sync_server.admin.cli serve` on 127.0.0.1 (on PostgreSQL when `database_url`
+    is given, else on the SQLite file `db`); stop it by its own PID."""
     port = port or free_port()
     env = {**os.environ, "PANTAU_BLOB_DIR": str(db.parent / "blobs")}
+    where = ["--db", str(db)]
+    if database_url:
+        env["PANTAU_DATABASE_URL"] = database_url
+        where = []
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "sync_server.admin.cli",
             "serve",
-            "--db",
-            str(db),
+            *where,
             "--port",
             str(port),
+            "--workers",
+            str(workers),
         ],
         cwd=ROOT,
         env=env,

@@ -2,6 +2,7 @@
 
     python bench/ingest.py [--n 5000] [--batch 200]
     python bench/ingest.py --n 30000 --rounds 1    # election night: latency under a long burst
+    python bench/ingest.py --backend postgres      # the same against PostgreSQL's executemany
 
 Prints records/s for both, measured in the same run on the same machine, their ratio
 (target >= 50%), bytes on the wire per tally (target < 1 KB compressed), and the latency of
@@ -32,15 +33,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import ROOT, running_server  # noqa: E402
+from bench._server import ROOT, backend_cluster, running_server  # noqa: E402
 from core.hlc import pack  # noqa: E402
 from core.protocol import PushRequest  # noqa: E402
 from core.registry import build  # noqa: E402
 from sync_server.admin import accounts  # noqa: E402
-from sync_server.store.sqlite import SqliteStore  # noqa: E402
+from sync_server.settings import Settings  # noqa: E402
+from sync_server.store.opener import StoreOpener  # noqa: E402
+from tests.pg_cluster import Cluster  # noqa: E402
 
 
 def tally(rng: random.Random, tps: str) -> dict[str, Any]:
@@ -83,52 +87,50 @@ def make_ops(n: int, device_id: str, tps_ids: list[str]) -> list[dict[str, Any]]
     ]
 
 
+Rows = tuple[list[tuple[Any, ...]], ...]
+
+
+def batch_rows(part: list[dict[str, Any]], first: int, device_id: str) -> Rows:
+    """What the server stores for these tallies: records (fields and stamps as JSON), change-log
+    entries, op receipts and photo references. JSON encoding (stdlib) is part of the timed work,
+    as it is for the server; the log's hashes are constants (chaining is the server's work)."""
+    records, log, receipts, refs = [], [], [], []
+    for n, o in enumerate(part, start=first):
+        f = o["fields"]
+        stamps = {k: [o["hlc"], device_id] for k in f}
+        records.append((o["record_id"], o["kind"], o["tps"], "u", "ptps", None,
+                        json.dumps(f), json.dumps(stamps), n))  # fmt: skip
+        entry = {"seq": n, "record_id": o["record_id"], "kind": o["kind"], "tps": o["tps"],
+                 "device_id": device_id, "op_id": o["op_id"], "fields": f,
+                 "hlc": o["hlc"]}  # fmt: skip
+        log.append((n, json.dumps(entry), "0" * 64, "0" * 64))
+        receipts.append((device_id, o["op_id"], o["seq"], o["record_id"], "applied"))
+        refs.extend((h, o["record_id"], o["kind"], o["tps"]) for h in f["photos"])
+    return records, log, receipts, refs
+
+
+INSERTS = (
+    "insert into records (id, kind, tps, author, author_role, author_party, fields, stamps, seq)"
+    " values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "insert into changelog (id, entry, prev_hash, hash) values (?, ?, ?, ?)",
+    "insert into ops (device_id, op_id, seq, record_id, status) values (?, ?, ?, ?, ?)",
+    "insert into blob_refs (sha256, record_id, kind, tps) values (?, ?, ?, ?)",
+)
+
+
 def raw_same_rows(db: Path, ops: list[dict[str, Any]], device_id: str, batch: int) -> float:
     """The baseline: with plain executemany, the rows the server stores for these tallies, in
     a copy of its own schema (same indexes and triggers), same pragmas, one transaction per
-    batch: the record (fields and stamps as JSON), its change-log entry, the op receipt and the
-    photo reference. JSON encoding (stdlib) is timed, as it is for the server; the log's hashes
-    are left out (constants): chaining them is the server's own work."""
+    batch."""
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("pragma journal_mode = wal")
     conn.execute("pragma synchronous = full")
     start = time.perf_counter()
     for i in range(0, len(ops), batch):
-        part = ops[i : i + batch]
-        records, log, receipts, refs = [], [], [], []
-        for n, o in enumerate(part, start=i + 1):
-            f = o["fields"]
-            stamps = {k: [o["hlc"], device_id] for k in f}
-            records.append((o["record_id"], o["kind"], o["tps"], "u", "ptps", None,
-                            json.dumps(f), json.dumps(stamps), n))  # fmt: skip
-            entry = {
-                "seq": n,
-                "record_id": o["record_id"],
-                "kind": o["kind"],
-                "tps": o["tps"],
-                "device_id": device_id,
-                "op_id": o["op_id"],
-                "fields": f,
-                "hlc": o["hlc"],
-            }
-            log.append((n, json.dumps(entry), "0" * 64, "0" * 64))
-            receipts.append((device_id, o["op_id"], o["seq"], o["record_id"], "applied"))
-            refs.extend((h, o["record_id"], o["kind"], o["tps"]) for h in f["photos"])
+        rows = batch_rows(ops[i : i + batch], i + 1, device_id)
         conn.execute("begin")
-        conn.executemany(
-            "insert into records (id, kind, tps, author, author_role, author_party,"
-            " fields, stamps, seq) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            records,
-        )
-        conn.executemany(
-            "insert into changelog (id, entry, prev_hash, hash) values (?, ?, ?, ?)", log
-        )
-        conn.executemany(
-            "insert into ops (device_id, op_id, seq, record_id, status) values (?, ?, ?, ?, ?)",
-            receipts,
-        )
-        conn.executemany("insert into blob_refs (sha256, record_id, kind, tps) "
-                         "values (?, ?, ?, ?)", refs)  # fmt: skip
+        for sql, part in zip(INSERTS, rows, strict=True):
+            conn.executemany(sql, part)
         conn.execute("commit")
     elapsed = time.perf_counter() - start
     conn.close()
@@ -157,9 +159,9 @@ def raw_one_table(path: Path, ops: list[dict[str, Any]], batch: int) -> float:
     return elapsed
 
 
-def setup_server_db(db: Path) -> tuple[str, str, list[str], str]:
-    store = SqliteStore(db)
-    store.migrate()
+def setup_server_db(settings: Settings) -> tuple[str, str, list[str], str]:
+    opener = StoreOpener(settings)  # migrates
+    store = opener()
     with open(ROOT / "assets/data/jombang_wilayah.csv", newline="", encoding="utf-8") as f:
         registry = build(csv.DictReader(f))
     store.replace_region(registry)
@@ -169,6 +171,7 @@ def setup_server_db(db: Path) -> tuple[str, str, list[str], str]:
     boss = accounts.create_user(store, "bench supervisor", "supervisor", ["35.17"])
     _, boss_token = accounts.add_device(store, boss.id, "bench console", now)
     store.close()
+    opener.close()
     return device.id, token, [t.id for t in registry.tps], boss_token
 
 
@@ -220,19 +223,25 @@ def caught_up(url: str, token: str) -> float:
     return time.perf_counter() - start
 
 
-def one_round(tmp: Path, n: int, batch: int) -> dict[str, float]:
-    """Raw, bare and HTTP on fresh files, back to back, so they share the machine's mood."""
+def one_round(tmp: Path, n: int, batch: int, cluster: Cluster | None) -> dict[str, float]:
+    """Raw, bare and HTTP on fresh databases, back to back, so they share the machine's mood."""
     tmp.mkdir()
     db, raw_db = tmp / "server.db", tmp / "raw.db"
-    device_id, token, tps_ids, boss = setup_server_db(db)
-    shutil.copy(db, raw_db)  # the same schema, still empty of records
+    url = cluster.new_database() if cluster else None
+    device_id, token, tps_ids, boss = setup_server_db(Settings(db_path=db, database_url=url))
     ops = make_ops(n, device_id, tps_ids)
-    raw_s = raw_same_rows(raw_db, ops, device_id, batch)
+    if cluster is None:
+        shutil.copy(db, raw_db)  # the same schema, still empty of records
+        raw_s = raw_same_rows(raw_db, ops, device_id, batch)
+    else:  # a second database with the same schema
+        raw_url = cluster.new_database()
+        StoreOpener(Settings(database_url=raw_url)).close()
+        raw_s = raw_same_rows_pg(raw_url, ops, device_id, batch)
     floor_s = raw_one_table(tmp / "floor.db", ops, batch)
     bodies = encode(device_id, ops, batch)
-    with running_server(db) as url:
-        http_s, latencies, busy = http_push(url, token, bodies)
-        recon_s = caught_up(url, boss)
+    with running_server(db, database_url=url) as server:
+        http_s, latencies, busy = http_push(server, token, bodies)
+        recon_s = caught_up(server, boss)
     return {
         "p50": percentile(latencies, 0.50),
         "p99": percentile(latencies, 0.99),
@@ -247,17 +256,34 @@ def one_round(tmp: Path, n: int, batch: int) -> dict[str, float]:
     }
 
 
+def raw_same_rows_pg(url: str, ops: list[dict[str, Any]], device_id: str, batch: int) -> float:
+    """The PostgreSQL baseline: the same rows with psycopg's executemany, one transaction per
+    batch, into the server's schema."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        start = time.perf_counter()
+        for i in range(0, len(ops), batch):
+            rows = batch_rows(ops[i : i + batch], i + 1, device_id)
+            with conn.transaction(), conn.cursor() as cur:
+                for sql, part in zip(INSERTS, rows, strict=True):
+                    cur.executemany(sql.replace("?", "%s"), part)  # type: ignore[arg-type]
+        return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=5000)
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3, help="median of this many rounds")
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite",
+                        help="postgres: a throwaway cluster (Debian's postgresql)")  # fmt: skip
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        rounds = [one_round(Path(tmp) / f"r{k}", args.n, args.batch) for k in range(args.rounds)]
+    with tempfile.TemporaryDirectory() as tmp, backend_cluster(args.backend) as cluster:
+        rounds = [one_round(Path(tmp) / f"r{k}", args.n, args.batch, cluster)
+                  for k in range(args.rounds)]  # fmt: skip
     ratios = sorted(r["http"] / r["raw"] for r in rounds)
     mid = sorted(rounds, key=lambda r: r["http"] / r["raw"])[len(rounds) // 2]
-    print(f"tallies: {args.n}, batch: {args.batch}, rounds: {args.rounds} (median round shown)")
+    print(f"backend: {args.backend}, tallies: {args.n}, batch: {args.batch}, "
+          f"rounds: {args.rounds} (median round shown)")  # fmt: skip
     print(f"raw executemany, same rows  : {mid['raw']:10.0f} records/s  (record, log entry, "
           "op receipt, photo ref; server schema)")  # fmt: skip
     print(f"HTTP push (real server)     : {mid['http']:10.0f} records/s")

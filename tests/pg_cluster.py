@@ -74,7 +74,8 @@ def missing() -> str | None:
     return None
 
 
-def start() -> Cluster:
+def start(durable: bool = False) -> Cluster:
+    """Tests run without fsync (a throwaway cluster); benchmarks ask for a durable one."""
     bin_dir = _bin_dir()
     assert bin_dir is not None, missing()
     root = Path(tempfile.mkdtemp(prefix="pantau-pg-"))
@@ -90,8 +91,8 @@ def start() -> Cluster:
     port = free_port()
     process = subprocess.Popen(
         [str(bin_dir / "postgres"), "-D", str(data), "-h", "127.0.0.1", "-p", str(port),
-         "-k", str(root), "-c", "fsync=off", "-c", "full_page_writes=off",
-         "-c", "max_connections=200"],
+         "-k", str(root), "-c", "max_connections=200",
+         *([] if durable else ["-c", "fsync=off", "-c", "full_page_writes=off"])],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **_as_postgres(),
     )  # fmt: skip
     cluster = Cluster(root, port, process)
