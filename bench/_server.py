@@ -40,11 +40,40 @@ def backend_cluster(backend: str) -> Iterator[Cluster | None]:
 
 
 @contextmanager
-def running_server(
+def running_server(db: Path, port: int | None = None) -> Iterator[str]:
+    """The SQLite server on `db`; yields its URL."""
+    with serving(db, port) as (url, _):
+        yield url
+
+
+def server_rss(pid: int) -> int:
+    """Resident bytes of a process and its children (uvicorn's workers)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo += children.get(p, [])
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+        except OSError:
+            continue
+        total += sum(int(line.split()[1]) * 1024 for line in status.splitlines()
+                     if line.startswith("VmRSS:"))  # fmt: skip
+    return total
+
+
+@contextmanager
+def serving(
     db: Path, port: int | None = None, database_url: str | None = None, workers: int = 1
-) -> Iterator[str]:
+) -> Iterator[tuple[str, int]]:
     """Start `sync_server.admin.cli serve` on 127.0.0.1 (on PostgreSQL when `database_url`
-    is given, else on the SQLite file `db`); stop it by its own PID."""
+    is given, else on the SQLite file `db`); yield its URL and PID; stop it by that PID."""
     port = port or free_port()
     env = {**os.environ, "PANTAU_BLOB_DIR": str(db.parent / "blobs")}
     where = ["--db", str(db)]
@@ -79,10 +108,10 @@ def running_server(
                 time.sleep(0.2)
         else:
             raise RuntimeError("server did not start")
-        yield url
+        yield url, proc.pid
     finally:
         proc.send_signal(signal.SIGINT)
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()

@@ -37,7 +37,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import ROOT, backend_cluster, running_server  # noqa: E402
+from bench._server import ROOT, backend_cluster, serving  # noqa: E402
 from core.hlc import pack  # noqa: E402
 from core.protocol import PushRequest  # noqa: E402
 from core.registry import build  # noqa: E402
@@ -239,7 +239,7 @@ def one_round(tmp: Path, n: int, batch: int, cluster: Cluster | None) -> dict[st
         raw_s = raw_same_rows_pg(raw_url, ops, device_id, batch)
     floor_s = raw_one_table(tmp / "floor.db", ops, batch)
     bodies = encode(device_id, ops, batch)
-    with running_server(db, database_url=url) as server:
+    with serving(db, database_url=url) as (server, _):
         http_s, latencies, busy = http_push(server, token, bodies)
         recon_s = caught_up(server, boss)
     return {
