@@ -37,14 +37,14 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import ROOT, backend_cluster, serving  # noqa: E402
-from core.hlc import pack  # noqa: E402
-from core.protocol import PushRequest  # noqa: E402
-from core.registry import build  # noqa: E402
-from sync_server.admin import accounts  # noqa: E402
-from sync_server.settings import Settings  # noqa: E402
-from sync_server.store.opener import StoreOpener  # noqa: E402
-from tests.pg_cluster import Cluster  # noqa: E402
+from bench._server import ROOT, backend_cluster, serving
+from core.hlc import pack
+from core.protocol import PushRequest
+from core.registry import build
+from sync_server.admin import accounts
+from sync_server.settings import Settings
+from sync_server.store.opener import StoreOpener
+from tests.pg_cluster import Cluster
 
 
 def tally(rng: random.Random, tps: str) -> dict[str, Any]:
@@ -94,7 +94,8 @@ def batch_rows(part: list[dict[str, Any]], first: int, device_id: str) -> Rows:
     """What the server stores for these tallies: records (fields and stamps as JSON), change-log
     entries, op receipts and photo references. JSON encoding (stdlib) is part of the timed work,
     as it is for the server; the log's hashes are constants (chaining is the server's work)."""
-    records, log, receipts, refs = [], [], [], []
+    records, log, receipts = [], [], []
+    refs: list[tuple[Any, ...]] = []
     for n, o in enumerate(part, start=first):
         f = o["fields"]
         stamps = {k: [o["hlc"], device_id] for k in f}
@@ -265,7 +266,7 @@ def raw_same_rows_pg(url: str, ops: list[dict[str, Any]], device_id: str, batch:
             rows = batch_rows(ops[i : i + batch], i + 1, device_id)
             with conn.transaction(), conn.cursor() as cur:
                 for sql, part in zip(INSERTS, rows, strict=True):
-                    cur.executemany(sql.replace("?", "%s"), part)  # type: ignore[arg-type]
+                    cur.executemany(sql.replace("?", "%s"), part)
         return time.perf_counter() - start
 
 

@@ -28,13 +28,13 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import backend_cluster, server_rss, serving  # noqa: E402
-from bench.ingest import tally  # noqa: E402
-from core.hlc import pack  # noqa: E402
-from sync_server.admin import accounts  # noqa: E402
-from sync_server.settings import Settings, wall_ms  # noqa: E402
-from sync_server.store.opener import StoreOpener  # noqa: E402
-from tests.pg_cluster import Cluster  # noqa: E402
+from bench._server import backend_cluster, server_rss, serving
+from bench.ingest import tally
+from core.hlc import pack
+from sync_server.admin import accounts
+from sync_server.settings import Settings, wall_ms
+from sync_server.store.opener import StoreOpener
+from tests.pg_cluster import Cluster
 
 BALLOTS = ("ppwp", "dpr_ri", "dpd_ri", "dprd_prov", "dprd_kab")
 Stats = dict[str, list[float]]

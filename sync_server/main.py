@@ -93,7 +93,7 @@ async def _busy(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+async def _unexpected(_: Request, _exc: Exception) -> JSONResponse:
     # The traceback goes to the server log; the device gets a message it can act on.
     return _error(
         500,

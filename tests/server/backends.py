@@ -16,14 +16,15 @@ from sync_server.store.base import Store
 from sync_server.store.pg import PgStore, open_pool
 from sync_server.store.sqlite import SqliteStore
 
-OpenStore = Callable[[pytest.FixtureRequest, Path], Store]
+OpenStore = Callable[[pytest.FixtureRequest], Store]
 
 
-def sqlite_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+def sqlite_backend(request: pytest.FixtureRequest) -> Store:
+    tmp_path: Path = request.getfixturevalue("tmp_path")
     return SqliteStore(tmp_path / "contract.db")
 
 
-def postgres_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+def postgres_backend(request: pytest.FixtureRequest) -> Store:
     """A fresh database in the session's throwaway cluster (the `pg` fixture)."""
     url = request.getfixturevalue("pg").new_database()
     pool = open_pool(url, max_size=4)

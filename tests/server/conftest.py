@@ -6,15 +6,17 @@ import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from core.hlc import pack
 from core.registry import build
 from sync_server.admin import accounts
 from sync_server.main import create_app
+from sync_server.runtime import Runtime
 from sync_server.settings import Settings
 from sync_server.store.base import Store
 from sync_server.store.opener import StoreOpener
@@ -47,9 +49,9 @@ class FakeWall:
 
 
 @pytest.fixture(params=sorted(BACKENDS))
-def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+def fresh(request: pytest.FixtureRequest) -> Iterator[Store]:
     """A fresh, migrated store of each backend in `backends.BACKENDS` (the contract suites)."""
-    store = BACKENDS[request.param](request, tmp_path)
+    store = BACKENDS[request.param](request)
     store.migrate()
     yield store
     store.close()
@@ -107,6 +109,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
 @pytest.fixture
 def store(client: TestClient, settings: Settings) -> Iterator[Store]:
     """A second connection to the server's database, to look at what was (not) written."""
+    del client  # the server opened (and migrated) the database first
     with opened(settings) as s:
         yield s
 
@@ -177,3 +180,15 @@ def make_device(client: TestClient, settings: Settings, wall: FakeWall) -> MakeD
         return Device(client, device.id, token, user_id)
 
     return make
+
+
+def app_of(client: TestClient) -> FastAPI:
+    """The FastAPI app behind a TestClient (typed: TestClient only knows an ASGI callable)."""
+    app = client.app
+    assert isinstance(app, FastAPI)
+    return app
+
+
+def runtime_of(client: TestClient) -> Runtime:
+    """What the server holds between requests: its clock, worker and pool."""
+    return cast(Runtime, app_of(client).state.runtime)

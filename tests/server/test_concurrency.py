@@ -32,7 +32,8 @@ def test_parallel_pushes_all_land_with_unique_server_seqs(make_device: MakeDevic
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(work, phones))
     assert results == [[10, 20, 30, 40, 50]] * 4
-    assert store.count_records() == 200 and store.server_seq() == 200
+    assert store.count_records() == 200
+    assert store.server_seq() == 200
     seqs = [r.seq for r in store.records_since(0, 1000, ReadFilter(("35",)))]
     assert seqs == list(range(1, 201))
 
@@ -49,8 +50,10 @@ def test_a_push_that_cannot_get_the_lock_is_503_with_retry_after(
             store.server_seq()
             busy = phone.push(op)
         assert busy.status_code == 503, busy.text
-        assert busy.headers["retry-after"] == "2" and busy.json()["code"] == "server_busy"
+        assert busy.headers["retry-after"] == "2"
+        assert busy.json()["code"] == "server_busy"
         assert "dikirim ulang otomatis" in busy.json()["message"]
         again = phone.push(op)  # nothing of the refused push was written: it applies now
-    assert again.status_code == 200 and again.json()["results"][0]["status"] == "applied"
+    assert again.status_code == 200
+    assert again.json()["results"][0]["status"] == "applied"
     assert again.json()["acked_seq"] == 1

@@ -14,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -107,12 +106,12 @@ class Server:
 
 
 @pytest.fixture
-def prepared(settings: Settings) -> Iterator[tuple[Settings, str, str]]:
+def prepared(settings: Settings) -> tuple[Settings, str, str]:
     with opened(settings) as store:
         store.replace_region(build(REGION_ROWS))
         user = accounts.create_user(store, "PTPS uji", "ptps", ["35.17"])
         device, token = accounts.add_device(store, user.id, "hp", wall_ms())
-    yield settings, device.id, token
+    return settings, device.id, token
 
 
 def batch(device_id: str, seqs: range) -> dict[str, Any]:
@@ -163,12 +162,14 @@ def test_kill9_mid_push_then_retry_applies_every_op_once(prepared):
         server.wait_for_marker(count=2)  # the second push is inside its transaction
         server.kill9()
         thread.join(timeout=30)
-        assert "error" in outcome and "response" not in outcome
+        assert "error" in outcome
+        assert "response" not in outcome
     finally:
         server.stop()
 
     with opened(where) as store:
-        assert store.count_records() == 100 and store.acked_seq(device_id) == 100
+        assert store.count_records() == 100
+        assert store.acked_seq(device_id) == 100
 
     server = Server(where, delay_ms=0)
     try:
@@ -188,7 +189,8 @@ def test_kill9_mid_push_then_retry_applies_every_op_once(prepared):
         op_ids = [f"{device_id}:{n}" for n in range(1, N_OPS + 1)]
         assert len(store.get_ops(device_id, op_ids)) == N_OPS
         log = list(store.log_entries())
-        assert len(log) == N_OPS and verify_chain(log) is None
+        assert len(log) == N_OPS
+        assert verify_chain(log) is None
 
 
 def test_cli_serve_answers_on_loopback(prepared):

@@ -24,18 +24,21 @@ def state(
     status: str,
     severity: int = 0,
     rules: tuple[str, ...] = (),
-    **values: int,
+    values: dict[str, int] | None = None,
 ) -> KeyState:
+    values = values or {}
     doc: dict[str, Any] = {"tps": tps, "ballot": ballot, "values": values, "teks": "ñ"}
     return KeyState(tps, ballot, status, severity, 2, rules, doc, values,
                     is_open(status, rules), is_decided(status, severity, rules))  # fmt: skip
 
 
 STATES = [
-    state(TPS, "ppwp", "agree", **{"suara.1": 10, "suara.2": 5}),  # decided
+    state(TPS, "ppwp", "agree", values={"suara.1": 10, "suara.2": 5}),  # decided
     state(TPS, "dpd", "conflict", 3, ("vote_conflict",)),  # open
-    state(TPS_2, "ppwp", "agree", 3, ("votes_above_dpt",), **{"suara.1": 99}),  # open, not decided
-    state(TPS_2, "dpd", "verified", 0, (), **{"suara.1": 7}),  # decided
+    state(
+        TPS_2, "ppwp", "agree", 3, ("votes_above_dpt",), values={"suara.1": 99}
+    ),  # open, not decided
+    state(TPS_2, "dpd", "verified", 0, (), values={"suara.1": 7}),  # decided
     state(TPS_GUDO, "ppwp", "verified", 1, ("changed_after_verification",)),  # reopened
     state(TPS_GUDO, "dpd", "one_source", 0, ()),
 ]
@@ -47,10 +50,12 @@ def _keys(states: list[KeyState]) -> list[tuple[str, str]]:
 
 def test_cursor_and_rules_version(fresh: Store):
     rs = fresh.recon()
-    assert rs.cursor() == 0 and rs.rules_version() == ""
+    assert rs.cursor() == 0
+    assert rs.rules_version() == ""
     rs.set_cursor(41)
     rs.set_rules_version("7")
-    assert rs.cursor() == 41 and rs.rules_version() == "7"
+    assert rs.cursor() == 41
+    assert rs.rules_version() == "7"
 
 
 def test_snapshots_round_trip_by_record_and_tps(fresh: Store):
@@ -61,7 +66,8 @@ def test_snapshots_round_trip_by_record_and_tps(fresh: Store):
     rs.put_snapshot(snap)
     rs.put_snapshot(Snapshot("r0", TPS, "", False, {}))
     rs.put_snapshot(Snapshot("r2", TPS_2, "dpd", False, {"x": 1}))
-    assert rs.get_snapshot("r1") == snap and rs.get_snapshot("nope") is None
+    assert rs.get_snapshot("r1") == snap
+    assert rs.get_snapshot("nope") is None
     assert [s.record_id for s in rs.snapshots_at(TPS)] == ["r0", "r1"]
     changed = Snapshot("r1", TPS, "ppwp", False, {"deleted": True}, [], {"deleted": (9, "d2")})
     rs.put_snapshot(changed)
@@ -76,20 +82,23 @@ def test_photo_uses_are_replaced_per_record(fresh: Store):
     rs.set_photos("r1", TPS, "ppwp", [B])
     assert rs.photo_uses([A, B]) == [PhotoUse(A, "r2", TPS_2, "ppwp"),
                                      PhotoUse(B, "r1", TPS, "ppwp")]  # fmt: skip
-    assert rs.photo_uses([]) == [] and rs.photo_uses(["c" * 64]) == []
+    assert rs.photo_uses([]) == []
+    assert rs.photo_uses(["c" * 64]) == []
 
 
 def test_states_round_trip_replace_and_delete(fresh: Store):
     rs = fresh.recon()
     first = STATES[0]
     rs.put_state(first)
-    assert rs.get_state(TPS, "ppwp") == first and rs.get_state(TPS, "dpd") is None
+    assert rs.get_state(TPS, "ppwp") == first
+    assert rs.get_state(TPS, "dpd") is None
     replaced = state(TPS, "ppwp", "conflict", 3, ("vote_conflict",))
     rs.put_state(replaced)
     assert rs.get_state(TPS, "ppwp") == replaced
     assert rs.totals(EVERY, "desa") == []  # the replaced row's values went with it
     rs.delete_state(TPS, "ppwp")
-    assert rs.get_state(TPS, "ppwp") is None and rs.states(QueueFilter(EVERY)) == []
+    assert rs.get_state(TPS, "ppwp") is None
+    assert rs.states(QueueFilter(EVERY)) == []
 
 
 def test_the_queue_filters_and_orders_worst_first(fresh: Store):
@@ -144,8 +153,10 @@ def test_clear_drops_derived_rows_and_keeps_official_figures(fresh: Store):
     rs.put_official([Official(TPS, "ppwp", {"suara": {"1": 4}}, "resmi.csv", 5)])
     rs.set_cursor(9)
     rs.clear()
-    assert rs.cursor() == 0 and rs.states(QueueFilter(EVERY)) == []
-    assert rs.get_snapshot("r1") is None and rs.photo_uses([A]) == []
+    assert rs.cursor() == 0
+    assert rs.states(QueueFilter(EVERY)) == []
+    assert rs.get_snapshot("r1") is None
+    assert rs.photo_uses([A]) == []
     assert rs.get_official(TPS, "ppwp") is not None
 
 
@@ -155,7 +166,8 @@ def test_official_figures_are_upserted_by_tps_and_ballot(fresh: Store):
     rs.put_official([first, Official(TPS, "dpd", {"x": 1}, "a.csv", 5)])
     again = Official(TPS_2, "ppwp", {"suara": {"1": 6}}, "b.csv", 8)
     rs.put_official([again])
-    assert rs.get_official(TPS_2, "ppwp") == again and rs.get_official(TPS_GUDO, "ppwp") is None
+    assert rs.get_official(TPS_2, "ppwp") == again
+    assert rs.get_official(TPS_GUDO, "ppwp") is None
     assert rs.official_keys() == [(TPS, "dpd"), (TPS_2, "ppwp")]
 
 
@@ -172,7 +184,8 @@ def test_what_review_reads(fresh: Store):
     hidden = ReadFilter(("3517",), hidden_roles=("saksi",))
     assert [r.id for r in rs.records_of("tally", hidden)] == ["t1", "t3"]
     assert [t.id for t in rs.tps_in(ReadFilter(("3517012001",)))] == [TPS, TPS_2, "3517012001003"]
-    assert rs.get_tps(TPS_GUDO).kecamatan_name == "Gudo" and rs.get_tps("3517999999999") is None
+    assert rs.get_tps(TPS_GUDO).kecamatan_name == "Gudo"
+    assert rs.get_tps("3517999999999") is None
 
 
 def _log(fresh: Store, record_id: str, hlc: int, **fields: Any) -> None:
@@ -205,7 +218,8 @@ def test_note_pulled_only_moves_forward_and_holds_back_gc(fresh: Store):
     assert fresh.gc_tombstones() == 0  # d2 has pulled nothing
     fresh.note_pulled("d2", 2)
     assert fresh.gc_tombstones() == 1
-    assert fresh.get_record("gone") is None and fresh.get_record("kept") is not None
+    assert fresh.get_record("gone") is None
+    assert fresh.get_record("kept") is not None
     assert fresh.gc_tombstones() == 0
 
 
@@ -218,9 +232,11 @@ def test_gc_keeps_a_tombstone_with_an_open_conflict_and_ignores_revoked(fresh: S
     cid = fresh.add_conflict("b", Conflict("deleted", None, (1, "d1"), True, (2, "d2")), seq)
     fresh.note_pulled("d1", seq)
     fresh.revoke_device("d2", 5)  # never pulled, but revoked: does not hold anything back
-    assert fresh.gc_tombstones() == 1 and fresh.get_record("b") is not None
+    assert fresh.gc_tombstones() == 1
+    assert fresh.get_record("b") is not None
     fresh.resolve_conflict(cid)
-    assert fresh.gc_tombstones() == 1 and fresh.get_record("b") is None
+    assert fresh.gc_tombstones() == 1
+    assert fresh.get_record("b") is None
 
 
 def test_max_hlc_is_the_largest_stamp_in_the_log(fresh: Store):

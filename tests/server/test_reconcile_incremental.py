@@ -83,7 +83,7 @@ def _push(store: SqliteStore, rt: Runtime, who: Principal, rid: str, tps: str, k
           "fields": fields, "hlc": hlc}  # fmt: skip
     if kind in ("verification", "incident"):
         fields["tps"] = tps
-    req = PushRequest(device_id=who.device.id, ops=[op])  # type: ignore[list-item]
+    req = PushRequest(device_id=who.device.id, ops=[op])
     [result] = exchange.push(store, rt, who, req).results
     # every generated step is a valid write, except an empty tally (nothing to write)
     assert result.status != "rejected" or result.code == "empty_op", result

@@ -59,4 +59,5 @@ def test_concurrent_pushers_and_a_puller_see_every_row_once(
     ids = [rid for _, rid in seen]
     assert len(ids) == len(set(ids)) == PUSHERS * BATCHES * OPS  # none twice, none skipped
     seqs = [seq for seq, _ in seen]
-    assert seqs == sorted(seqs) and seqs == list(range(1, len(seqs) + 1))
+    assert seqs == sorted(seqs)
+    assert seqs == list(range(1, len(seqs) + 1))
