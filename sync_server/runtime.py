@@ -15,7 +15,8 @@ from fastapi import Depends, Request
 from core.hlc import Clock
 from sync_server.review.worker import ReconWorker
 from sync_server.settings import Settings
-from sync_server.store.base import Store
+from sync_server.store.base import Store, StoreBusy
+from sync_server.store.busy import is_busy
 from sync_server.store.pool import StorePool
 
 
@@ -89,8 +90,10 @@ def get_store(runtime: RuntimeDep) -> Iterator[Store]:
     store = runtime.pool.acquire()
     try:
         yield store
-    except BaseException:
+    except BaseException as exc:
         runtime.pool.discard(store)
+        if is_busy(exc):  # a single write outside a transaction waited too long: 503
+            raise StoreBusy(str(exc)) from exc
         raise
     runtime.pool.release(store)
 

@@ -37,7 +37,6 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import psycopg
-from psycopg import errors
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
@@ -45,6 +44,7 @@ from core.merge import Conflict
 from core.registry import Registry
 from sync_server.store import pg_schema
 from sync_server.store.base import StoreBusy
+from sync_server.store.busy import is_busy
 from sync_server.store.models import (
     ConflictRow,
     Device,
@@ -66,7 +66,6 @@ if TYPE_CHECKING:
 Row = dict[str, Any]
 Conn = psycopg.Connection[Row]
 LOCK_TIMEOUT_MS = 10_000  # as SQLite's busy timeout: then StoreBusy, answered 503
-_BUSY = (errors.LockNotAvailable, errors.SerializationFailure, errors.DeadlockDetected)
 
 
 def open_pool(
@@ -132,8 +131,10 @@ class PgStore:
         try:
             with self.conn.transaction():
                 yield
-        except _BUSY as exc:
-            raise StoreBusy(str(exc)) from exc
+        except psycopg.Error as exc:
+            if is_busy(exc):
+                raise StoreBusy(str(exc)) from exc
+            raise
         finally:
             self._depth = 0
 

@@ -17,6 +17,7 @@ from core.merge import Conflict
 from core.registry import Registry
 from sync_server.store import sql
 from sync_server.store.base import StoreBusy
+from sync_server.store.busy import is_busy
 from sync_server.store.models import (
     ConflictRow,
     Device,
@@ -39,11 +40,6 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 10_000
 _LOCKS: dict[tuple[str, str], threading.Lock] = {}  # SqliteStore.exclusive
 _LOCKS_GUARD = threading.Lock()
-
-
-def _busy(exc: sqlite3.OperationalError) -> bool:
-    text = str(exc)
-    return "database is locked" in text or "database is busy" in text
 
 
 def _record_row(record: StoredRecord, seq: int | None = None) -> tuple[Any, ...]:
@@ -100,7 +96,7 @@ class SqliteStore:
                 raise
             conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
-            if _busy(exc):  # another writer held the lock past BUSY_TIMEOUT_MS
+            if is_busy(exc):  # another writer held the lock past the busy timeout
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise StoreBusy(str(exc)) from exc

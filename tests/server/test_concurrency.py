@@ -57,3 +57,18 @@ def test_a_push_that_cannot_get_the_lock_is_503_with_retry_after(
     assert again.status_code == 200
     assert again.json()["results"][0]["status"] == "applied"
     assert again.json()["acked_seq"] == 1
+
+
+def test_a_single_write_outside_a_transaction_that_waits_too_long_is_503(
+    make_device: MakeDevice, settings: Settings, store: Store
+) -> None:
+    phone = make_device("ptps")
+    quick = settings.model_copy(update={"db_lock_timeout_ms": 200})
+    with TestClient(create_app(quick)) as http:
+        phone = Device(http, phone.id, phone.token, phone.user_id)
+        with store.transaction():  # another writer holds the device's row (SQLite: the file)
+            store.note_pulled(phone.id, 5)
+            busy = phone.pull(since=7)  # a pull notes how far the device has read: a write
+        assert busy.status_code == 503, busy.text
+        assert busy.headers["retry-after"] == "2"
+        assert phone.pull(since=7).status_code == 200
