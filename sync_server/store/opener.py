@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from sync_server.settings import Settings
 from sync_server.store.base import Store
-from sync_server.store.pg import PgStore, open_pool
+from sync_server.store.pg import PgStore
+from sync_server.store.pg_rows import open_pool
 from sync_server.store.sqlite import SqliteStore
 
 

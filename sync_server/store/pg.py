@@ -37,7 +37,6 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import psycopg
-from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from core.merge import Conflict
@@ -56,51 +55,24 @@ from sync_server.store.models import (
     StoredRecord,
     User,
 )
-from sync_server.store.sqlite_rows import json_text, record_of, stamp
+from sync_server.store.pg_rows import (
+    OP_SQL,
+    RECORD_SQL,
+    REPLACE_SQL,
+    Conn,
+    Row,
+    conflict_of,
+    filter_sql,
+    log_entry,
+    op_row,
+    record_row,
+)
+from sync_server.store.sqlite_rows import json_text, record_of
 from sync_server.sync.chain import GENESIS, canonical, chained_hash
 
 if TYPE_CHECKING:
     from sync_server.store.pg_blobs import PgBlobStore
     from sync_server.store.pg_recon import PgReconStore
-
-Row = dict[str, Any]
-Conn = psycopg.Connection[Row]
-LOCK_TIMEOUT_MS = 10_000  # as SQLite's busy timeout: then StoreBusy, answered 503
-
-
-def open_pool(
-    url: str, max_size: int = 16, lock_timeout_ms: int = LOCK_TIMEOUT_MS
-) -> ConnectionPool[Conn]:
-    """One pool per server process; every store borrows one connection from it."""
-
-    def configure(conn: Conn) -> None:
-        conn.execute(f"SET lock_timeout = {int(lock_timeout_ms)}")
-
-    return ConnectionPool(
-        url,
-        min_size=1,
-        max_size=max_size,
-        kwargs={"autocommit": True, "row_factory": dict_row},
-        configure=configure,
-        open=True,
-    )
-
-
-def filter_sql(read: ReadFilter, alias: str) -> tuple[str, list[Any]]:
-    """The WHERE clause of a ReadFilter over `records` as `alias` (models.ReadFilter.matches
-    is its Python twin)."""
-    if not read.tps_prefixes:
-        return "false", []
-    likes = " OR ".join(f"left({alias}.tps, %s) = %s" for _ in read.tps_prefixes)
-    params: list[Any] = [x for p in read.tps_prefixes for x in (len(p), p)]
-    sql = f"({likes})"
-    if read.author is not None:
-        sql += f" AND {alias}.author = %s"
-        params.append(read.author)
-    if read.hidden_roles:
-        sql += f" AND NOT ({alias}.author_role = ANY(%s))"
-        params.append(list(read.hidden_roles))
-    return sql, params
 
 
 class PgStore:
@@ -256,7 +228,7 @@ class PgStore:
         return {r["op_id"]: OpRow(**r) for r in rows}
 
     def add_op(self, op: OpRow) -> None:
-        self.many(_OP_SQL, [_op_row(op)])
+        self.many(OP_SQL, [op_row(op)])
 
     def acked_seq(self, device_id: str) -> int:
         row = self.one("SELECT acked_seq FROM device_acks WHERE device_id = %s", [device_id])
@@ -301,19 +273,19 @@ class PgStore:
     def save_push(self, writes: PushWrites) -> None:
         with self.transaction():
             self.server_seq()  # the caller numbered the batch under this lock already
-            self.many(_RECORD_SQL, [_record_row(r) for r in writes.records])
+            self.many(RECORD_SQL, [record_row(r) for r in writes.records])
             if writes.records:
                 self._set_seq(writes.server_seq)
             for record_id, conflict, seq in writes.conflicts:
                 self.add_conflict(record_id, conflict, seq)
             self._append_logs(writes.log)
-            self.many(_OP_SQL, [_op_row(op) for op in writes.ops])
+            self.many(OP_SQL, [op_row(op) for op in writes.ops])
 
     def put_record(self, record: StoredRecord) -> int:
         with self.transaction():
             seq = self.server_seq() + 1
             self._set_seq(seq)
-            self.many(_REPLACE_SQL, [_record_row(record, seq)])
+            self.many(REPLACE_SQL, [record_row(record, seq)])
         return seq
 
     def records_since(self, since: int, limit: int, read: ReadFilter) -> list[StoredRecord]:
@@ -351,7 +323,7 @@ class PgStore:
             "SELECT c.* FROM conflicts c JOIN records r ON r.id = c.record_id "
             f"WHERE {where} ORDER BY c.id"
         )
-        return [_conflict(r) for r in self.q(sql, params)]
+        return [conflict_of(r) for r in self.q(sql, params)]
 
     def resolve_conflict(self, conflict_id: int) -> bool:
         return self.run("UPDATE conflicts SET resolved = 1 WHERE id = %s", [conflict_id]) > 0
@@ -385,7 +357,7 @@ class PgStore:
             "SELECT id, entry, prev_hash, hash FROM changelog WHERE id > %s ORDER BY id LIMIT %s",
             [after_id, limit],
         )
-        return [_log_entry(r) for r in rows]
+        return [log_entry(r) for r in rows]
 
     def log_entries(self) -> Iterator[LogEntry]:
         after = 0
@@ -455,63 +427,3 @@ class PgStore:
         from sync_server.store.pg_blobs import PgBlobStore
 
         return PgBlobStore(self)
-
-
-_OP_SQL = (
-    "INSERT INTO ops (device_id, op_id, seq, record_id, status, code, reason, reason_en) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-)
-_RECORD_SQL = (
-    "INSERT INTO records (id, kind, tps, author, author_role, author_party, fields, stamps, seq) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET "
-    "fields = excluded.fields, stamps = excluded.stamps, seq = excluded.seq"
-)
-
-_REPLACE_SQL = _RECORD_SQL.replace(
-    "DO UPDATE SET ",
-    "DO UPDATE SET kind = excluded.kind, tps = excluded.tps, "
-    "author = excluded.author, author_role = excluded.author_role, "
-    "author_party = excluded.author_party, ",
-)
-
-
-def _op_row(op: OpRow) -> tuple[Any, ...]:
-    return (
-        op.device_id,
-        op.op_id,
-        op.seq,
-        op.record_id,
-        op.status,
-        op.code,
-        op.reason,
-        op.reason_en,
-    )
-
-
-def _record_row(record: StoredRecord, seq: int | None = None) -> tuple[Any, ...]:
-    return (
-        record.id,
-        record.kind,
-        record.tps,
-        record.author,
-        record.author_role,
-        record.author_party,
-        json_text(record.fields),
-        json_text(record.stamps),
-        record.seq if seq is None else seq,
-    )
-
-
-def _log_entry(r: Row) -> LogEntry:
-    return LogEntry(r["id"], json.loads(r["entry"]), r["prev_hash"], r["hash"], r["entry"])
-
-
-def _conflict(row: Row) -> ConflictRow:
-    conflict = Conflict(
-        row["field"],
-        json.loads(row["current_value"]),
-        stamp(json.loads(row["current_stamp"])),
-        json.loads(row["incoming_value"]),
-        stamp(json.loads(row["incoming_stamp"])),
-    )
-    return ConflictRow(row["id"], row["record_id"], conflict, row["seq"], bool(row["resolved"]))

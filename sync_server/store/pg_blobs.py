@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from sync_server.store.blob_base import BlobRow, Cites, PhotoCite, PhotoReuse
 from sync_server.store.models import ReadFilter
-from sync_server.store.pg import Row, filter_sql
+from sync_server.store.pg_rows import Row, filter_sql
 
 if TYPE_CHECKING:
     from sync_server.store.pg import PgStore

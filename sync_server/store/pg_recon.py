@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.registry import Tps
 from sync_server.store.models import LogEntry, ReadFilter, StoredRecord
-from sync_server.store.pg import Row, filter_sql
+from sync_server.store.pg_rows import Row, filter_sql
 from sync_server.store.recon_base import (
     LEVEL_DIGITS,
     KeyState,

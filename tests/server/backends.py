@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from sync_server.store.base import Store
-from sync_server.store.pg import PgStore, open_pool
+from sync_server.store.pg import PgStore
+from sync_server.store.pg_rows import open_pool
 from sync_server.store.sqlite import SqliteStore
 
 OpenStore = Callable[[pytest.FixtureRequest], Store]
