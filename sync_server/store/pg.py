@@ -32,6 +32,7 @@ one SQLite already pays.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -74,6 +75,8 @@ if TYPE_CHECKING:
     from sync_server.store.pg_blobs import PgBlobStore
     from sync_server.store.pg_recon import PgReconStore
 
+log = logging.getLogger(__name__)
+
 
 class PgStore:
     """`Store` on PostgreSQL; `close()` gives the connection back to the pool."""
@@ -90,8 +93,11 @@ class PgStore:
         pg_schema.migrate(self.conn)
 
     def close(self) -> None:
-        if self.conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-            self.conn.rollback()
+        try:
+            if self.conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                self.conn.rollback()
+        except psycopg.Error:  # a broken connection: the pool checks it and drops it
+            log.warning("rollback on close failed", exc_info=True)
         self.pool.putconn(self.conn)
 
     @contextmanager
