@@ -304,8 +304,9 @@ def main() -> None:
         print(f"reconciliation catch-up     : not done within --recon-timeout "
               f"{args.recon_timeout:.0f} s after the burst (off the push path)")  # fmt: skip
     else:
-        print(f"reconciliation catch-up     : {mid['recon_s']:10.2f} s for {args.n} tallies after "
-              f"the burst ({args.n / max(mid['recon_s'], 1e-9):.0f}/s, off the push path)")  # fmt: skip
+        rate = args.n / max(mid["recon_s"], 1e-9)
+        print(f"reconciliation catch-up     : {mid['recon_s']:10.2f} s for {args.n} tallies "
+              f"after the burst ({rate:.0f}/s, off the push path)")  # fmt: skip
     print(f"push latency (worker on)    : p50 {mid['p50'] * 1000:.0f} ms, p99 "
           f"{mid['p99'] * 1000:.0f} ms, max {mid['max'] * 1000:.0f} ms over "
           f"{-(-args.n // args.batch)} pushes (target p99 < 1 s); "
