@@ -11,7 +11,7 @@ pytestmark = pytest.mark.every_backend  # SQLite and PostgreSQL
 
 
 def test_health_needs_no_token(client):
-    assert client.get("/v1/health").json() == {"ok": True, "protocol": 1}
+    assert client.get("/v1/health").json() == {"ok": True, "protocol": 2}
 
 
 def test_push_then_pull_round_trip(make_device: MakeDevice):

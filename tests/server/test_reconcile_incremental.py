@@ -84,7 +84,7 @@ def _push(store: SqliteStore, rt: Runtime, who: Principal, rid: str, tps: str, k
     if kind in ("verification", "incident"):
         fields["tps"] = tps
     req = PushRequest(device_id=who.device.id, ops=[op])
-    [result] = exchange.push(store, rt, who, req).results
+    [result] = exchange.push(store, rt.clock, who, req).results
     # every generated step is a valid write, except an empty tally (nothing to write)
     assert result.status != "rejected" or result.code == "empty_op", result
 
