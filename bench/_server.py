@@ -18,6 +18,13 @@ from tests import pg_cluster
 from tests.pg_cluster import Cluster
 
 ROOT = Path(__file__).resolve().parent.parent
+PIDS: dict[str, int] = {}  # url -> pid of the server process behind it, while it runs
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -98,6 +105,7 @@ def serving(
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
+    PIDS[url] = proc.pid
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -110,6 +118,7 @@ def serving(
             raise RuntimeError("server did not start")
         yield url, proc.pid
     finally:
+        PIDS.pop(url, None)
         proc.send_signal(signal.SIGINT)
         try:
             proc.wait(timeout=30)

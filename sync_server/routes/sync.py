@@ -14,6 +14,7 @@ from core.protocol import (
     MAX_PULL_LIMIT,
     PROTOCOL_HEADER,
     ConflictOut,
+    EpochState,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -21,7 +22,7 @@ from core.protocol import (
 from sync_server.auth import CurrentDevice
 from sync_server.errors import ApiError
 from sync_server.runtime import RuntimeDep, StoreDep
-from sync_server.sync import encoding, exchange
+from sync_server.sync import encoding, epochs, exchange
 
 router = APIRouter()
 
@@ -105,6 +106,18 @@ def push(
         )
     # Serialised once here; returning the model would have FastAPI validate it again.
     return Response(response.model_dump_json(), media_type="application/json")
+
+
+@router.get("/v1/sync/epoch")
+def epoch_state(
+    who: CurrentDevice, store: StoreDep, epoch: Annotated[int, Query(ge=0)] = 0
+) -> EpochState:
+    return epochs.epoch_state(store, who, epoch)
+
+
+@router.post("/v1/sync/epoch")
+def new_epoch(who: CurrentDevice, store: StoreDep) -> EpochState:
+    return epochs.new_epoch(store, who)
 
 
 @router.get("/v1/sync/pull", response_model=PullResponse)

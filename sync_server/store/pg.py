@@ -257,6 +257,23 @@ class PgStore:
         )
         return acked
 
+    def held_seq(self, namespace: str) -> int:
+        row = self.one("SELECT max(seq) AS top FROM ops WHERE device_id = %s", [namespace])
+        return int(row["top"] or 0) if row else 0
+
+    def device_epoch(self, device_id: str) -> int:
+        row = self.one("SELECT epoch FROM device_epochs WHERE device_id = %s", [device_id])
+        return int(row["epoch"]) if row else 0
+
+    def new_epoch(self, device_id: str) -> int:
+        """One statement: two concurrent callers get two different epochs."""
+        row = self.one(
+            "INSERT INTO device_epochs (device_id, epoch) VALUES (%s, 1) ON CONFLICT (device_id) "
+            "DO UPDATE SET epoch = device_epochs.epoch + 1 RETURNING epoch",
+            [device_id],
+        )
+        return int(row["epoch"]) if row else 0
+
     # records
     def get_record(self, record_id: str) -> StoredRecord | None:
         row = self.one("SELECT * FROM records WHERE id = %s", [record_id])

@@ -55,8 +55,8 @@ def filter_sql(read: ReadFilter, alias: str) -> tuple[str, list[Any]]:
 
 
 OP_SQL = (
-    "INSERT INTO ops (device_id, op_id, seq, record_id, status, code, reason, reason_en) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+    "INSERT INTO ops (device_id, op_id, seq, record_id, status, code, reason, reason_en, "
+    "content_hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
 RECORD_SQL = (
     "INSERT INTO records (id, kind, tps, author, author_role, author_party, fields, stamps, seq) "
@@ -73,16 +73,8 @@ REPLACE_SQL = RECORD_SQL.replace(
 
 
 def op_row(op: OpRow) -> tuple[Any, ...]:
-    return (
-        op.device_id,
-        op.op_id,
-        op.seq,
-        op.record_id,
-        op.status,
-        op.code,
-        op.reason,
-        op.reason_en,
-    )
+    return (op.device_id, op.op_id, op.seq, op.record_id, op.status, op.code, op.reason,
+            op.reason_en, op.content_hash)  # fmt: skip
 
 
 def record_row(record: StoredRecord, seq: int | None = None) -> tuple[Any, ...]:

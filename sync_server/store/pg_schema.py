@@ -94,6 +94,13 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX blob_refs_record ON blob_refs (record_id);
         """,
     ),
+    (
+        "m005_op_content_and_epochs",
+        """
+        ALTER TABLE ops ADD COLUMN content_hash text;
+        CREATE TABLE device_epochs (device_id text PRIMARY KEY, epoch int NOT NULL);
+        """,
+    ),
 ]
 
 MIGRATE_LOCK = 0x70616E74  # advisory lock key held while migrating ("pant")

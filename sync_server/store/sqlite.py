@@ -214,6 +214,21 @@ class SqliteStore:
         )
         return acked
 
+    def held_seq(self, namespace: str) -> int:
+        row = sql.one(self.db, "SELECT max(seq) AS top FROM ops WHERE device_id = ?", [namespace])
+        return int(row["top"] or 0) if row else 0
+
+    def device_epoch(self, device_id: str) -> int:
+        row = sql.one(self.db, "SELECT epoch FROM device_epochs WHERE device_id = ?", [device_id])
+        return int(row["epoch"]) if row else 0
+
+    def new_epoch(self, device_id: str) -> int:
+        with self.transaction():
+            epoch = self.device_epoch(device_id) + 1
+            sql.upsert(self.db, "device_epochs", {"device_id": device_id, "epoch": epoch},
+                       "device_id")  # fmt: skip
+        return epoch
+
     # records
     def get_record(self, record_id: str) -> StoredRecord | None:
         row = sql.one(self.db, "SELECT * FROM records WHERE id = ?", [record_id])
