@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -50,12 +51,21 @@ def _record_row(record: StoredRecord, seq: int | None = None) -> tuple[Any, ...]
     )  # fmt: skip
 
 
+def _owner_only(path: Path | str) -> None:
+    """Mode 0600 (SQLite gives its -wal and -shm files the same mode)."""
+    if str(path) == ":memory:":
+        return
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)
+
+
 class SqliteStore:
     """`Store` on one SQLite file; open one per thread of work and close it after."""
 
     def __init__(self, path: Path | str, busy_timeout_ms: int | None = None) -> None:
         # isolation_level=None: no implicit transactions; `transaction()` says where they are.
         # check_same_thread=False: FastAPI may open it in one pool thread and use it in another.
+        _owner_only(path)  # token and code hashes, every record: nobody else reads the file
         busy = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
         conn = sqlite3.connect(
             str(path),
