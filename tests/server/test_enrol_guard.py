@@ -20,7 +20,7 @@ from sync_server.main import create_app
 from sync_server.secret import secret_path, server_key
 from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
-from tests.server.conftest import TPS
+from tests.server.conftest import TPS, runtime_of
 from tests.server.test_kill9 import Server
 
 
@@ -101,7 +101,7 @@ def test_a_configured_proxy_s_forwarded_address_is_the_one_locked(settings):
     proxied = settings.model_copy(update={"trusted_proxies": ["10.0.0.0/24"]})
     guard = EnrolGuard()
     with TestClient(create_app(proxied), client=("10.0.0.9", 5000)) as c:
-        c.app.state.runtime.enrol_guard = guard
+        runtime_of(c).enrol_guard = guard
         for i in range(10):
             c.post("/v1/enrol", json={"code": wrong(i)}, headers={"X-Forwarded-For": "1.2.3.4"})
     assert guard.addresses.locked("1.2.3.4", settings.now_ms())

@@ -52,7 +52,7 @@ def test_the_table_covers_every_field_of_every_kind():
 def status(device, record_id: str, kind: str, fields: dict[str, Any], tps: str = TPS) -> str:
     res = device.push(device.op(record_id, fields, kind=kind, tps=tps))
     assert res.status_code == 200, res.text
-    return res.json()["results"][0]["status"]
+    return str(res.json()["results"][0]["status"])
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))

@@ -5,19 +5,20 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from typing import Any, cast
 
 import pytest
 
 from tests.server.conftest import TPS, MakeDevice
 
 
-def assert_4xx(res, status: int) -> dict:
+def assert_4xx(res, status: int) -> dict[str, Any]:
     assert res.status_code == status, res.text
     body = res.json()
     assert body["code"]
     assert body["message"]
     assert body["message_en"]
-    return body
+    return cast(dict[str, Any], body)
 
 
 @pytest.mark.parametrize("since", [2**63, 2**63 + 5, 10**30])
@@ -82,7 +83,7 @@ def test_deeply_nested_values_in_fields_are_rejected(make_device: MakeDevice, st
 
 def test_photo_upload_hashes_fsyncs_and_writes_off_the_event_loop(make_device, monkeypatch):
     """One upload must not freeze every request: its slow work runs in worker threads."""
-    from sync_server.blobs import uploads
+    from sync_server.blobs import files, uploads
     from tests.server.test_blobs import upload
 
     on_loop: list[str] = []
@@ -98,8 +99,8 @@ def test_photo_upload_hashes_fsyncs_and_writes_off_the_event_loop(make_device, m
 
         return wrapper
 
-    monkeypatch.setattr(uploads, "file_sha256", watch("sha256", uploads.file_sha256))
-    monkeypatch.setattr(uploads.os, "fsync", watch("fsync", os.fsync))
+    monkeypatch.setattr(uploads, "file_sha256", watch("sha256", files.file_sha256))
+    monkeypatch.setattr(os, "fsync", watch("fsync", os.fsync))
     monkeypatch.setattr(uploads, "_settle", watch("settle", uploads._settle))
     monkeypatch.setattr(uploads, "_touch", watch("touch", uploads._touch))
     done = upload(make_device(), chunk=64 * 1024)

@@ -13,6 +13,7 @@ from app.store.store import open_store
 from sync_server.main import create_app
 from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
+from tests.server.conftest import app_of
 
 
 def mode(path: Path) -> int:
@@ -54,7 +55,7 @@ def test_docs_and_schema_need_a_setting(settings: Settings):
     with TestClient(create_app(settings)) as c:
         assert c.get("/openapi.json").status_code == 404
         assert c.get("/docs").status_code == 404
-        assert c.app.openapi()["paths"]  # still built in-process (the fuzz test reads it)
+        assert app_of(c).openapi()["paths"]  # still built in-process (the fuzz test reads it)
     on = settings.model_copy(update={"api_docs": True})
     with TestClient(create_app(on)) as c:
         assert c.get("/openapi.json").status_code == 200
