@@ -82,7 +82,8 @@ def serving(
     """Start `sync_server.admin.cli serve` on 127.0.0.1 (on PostgreSQL when `database_url`
     is given, else on the SQLite file `db`); yield its URL and PID; stop it by that PID."""
     port = port or free_port()
-    env = {**os.environ, "PANTAU_BLOB_DIR": str(db.parent / "blobs")}
+    # PANTAU_DB_PATH even on PostgreSQL: the server's secret key file sits beside it
+    env = {**os.environ, "PANTAU_BLOB_DIR": str(db.parent / "blobs"), "PANTAU_DB_PATH": str(db)}
     where = ["--db", str(db)]
     if database_url:
         env["PANTAU_DATABASE_URL"] = database_url

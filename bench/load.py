@@ -33,6 +33,7 @@ from bench._server import backend_cluster, server_rss, serving
 from bench.ingest import tally
 from core.hlc import pack
 from sync_server.admin import accounts
+from sync_server.secret import server_key
 from sync_server.settings import Settings, wall_ms
 from sync_server.store.opener import StoreOpener
 from tests.pg_cluster import Cluster
@@ -48,12 +49,14 @@ def prepare(settings: Settings, n: int) -> list[tuple[str, str]]:
     try:
         registry = accounts.import_region(store, settings.region_csv)
         tps_ids = [t.id for t in registry.tps]
+        key = server_key(settings)  # the server reads the same file (beside PANTAU_DB_PATH)
         out = []
         with store.transaction():
             for i in range(n):
                 tps = tps_ids[i % len(tps_ids)]
                 user = accounts.create_user(store, f"PTPS beban {i}", "ptps", [tps])
-                out.append((accounts.issue_enrol_code(store, user.id, wall_ms()), tps))
+                code = accounts.issue_enrol_code(store, user.id, wall_ms(), key=key)
+                out.append((code, tps))
         return out
     finally:
         store.close()

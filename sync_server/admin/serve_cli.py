@@ -94,16 +94,17 @@ def serve(
     with _store(db):
         pass  # fail here, in words, before uvicorn starts
     # proxy_headers=False: X-Forwarded-For counts only from PANTAU_TRUSTED_PROXIES.
-    tls = {"proxy_headers": False, "ssl_certfile": settings.tls_cert,
-           "ssl_keyfile": settings.tls_key}  # fmt: skip
+    cert, key = settings.tls_cert, settings.tls_key
     if workers == 1:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, **tls)
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                    proxy_headers=False, ssl_certfile=cert, ssl_keyfile=key)  # fmt: skip
         return
     if not settings.database_url:
         raise _fail("--workers lebih dari 1 butuh PostgreSQL: atur PANTAU_DATABASE_URL")
     # Each worker process builds its own app from the same PANTAU_* environment.
     uvicorn.run("sync_server.main:app_from_env", factory=True, workers=workers,
-                host=settings.host, port=settings.port, **tls)  # fmt: skip
+                host=settings.host, port=settings.port, proxy_headers=False,
+                ssl_certfile=cert, ssl_keyfile=key)  # fmt: skip
 
 
 def register(cli: typer.Typer) -> None:

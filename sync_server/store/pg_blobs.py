@@ -96,6 +96,20 @@ class PgBlobStore:
         )
         return bool(self.s.q(sql, [sha256, *params]))
 
+    def readable_upload(self, sha256: str, read: ReadFilter) -> bool:
+        where, params = filter_sql(read, "r")
+        sql = (  # only a record whose author uploaded the photo opens it
+            "SELECT 1 AS x FROM blob_refs c JOIN records r ON r.id = c.record_id "
+            "JOIN blobs b ON b.sha256 = c.sha256 JOIN devices d ON d.id = b.device_id "
+            f"WHERE c.sha256 = %s AND r.author = d.user_id AND {where} LIMIT 1"
+        )
+        return bool(self.s.q(sql, [sha256, *params]))
+
+    def open_uploads(self, device_id: str) -> int:
+        row = self.s.one("SELECT count(*) AS n FROM blobs WHERE device_id = %s AND complete = 0",
+                         [device_id])  # fmt: skip
+        return int(row["n"]) if row else 0
+
     def reuse(self, hashes: Sequence[str] | None = None) -> list[PhotoReuse]:
         if hashes is None:
             rows = self.s.q(f"{_BY_SHA} UNION {_BY_ORIGINAL}")
