@@ -47,8 +47,10 @@ def test_two_workers_on_postgresql(pg: Cluster, tmp_path: Path):
         phone, token = accounts.add_device(store, ptps.id, "hp", wall_ms())
         _, boss_token = accounts.add_device(store, boss.id, "laptop", wall_ms())
     port = free_port()
+    # PANTAU_DB_PATH: unused on PostgreSQL, but the server's secret key file goes beside it
     env = {**os.environ, "PANTAU_DATABASE_URL": str(settings.database_url),
-           "PANTAU_BLOB_DIR": str(settings.blob_dir), "PYTHONPATH": str(ROOT)}  # fmt: skip
+           "PANTAU_BLOB_DIR": str(settings.blob_dir), "PYTHONPATH": str(ROOT),
+           "PANTAU_DB_PATH": str(tmp_path / "unused.db")}  # fmt: skip
     proc = subprocess.Popen(
         [sys.executable, "-m", "sync_server.admin.cli", "serve", "--workers", "2",
          "--port", str(port)],
