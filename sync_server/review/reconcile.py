@@ -50,9 +50,10 @@ FIRST_CHUNK = 50  # the first chunk, before the cost per entry is known
 BUDGET_S = 0.2  # about this long per catch-up transaction: a push waits at most one of them
 # Bump when review.comparison or review.flags change what a stored row holds: the next
 # catch-up (the worker's, at server start) rebuilds every row from the change log.
-RULES_VERSION = "4"  # 2: changed_after_verification, identity errors high, reading order
+RULES_VERSION = "5"  # 2: changed_after_verification, identity errors high, reading order
 # 3: a source stored after the verification is unseen even when its phone's clock is behind
 # 4: an incident's evidence photo counts as a use of that photo at its TPS
+# 5: fields in the form's order (IV before V)
 Key = tuple[str, str]
 
 
