@@ -14,6 +14,9 @@ from pathlib import Path
 
 import httpx
 
+from tests import pg_cluster
+from tests.pg_cluster import Cluster
+
 ROOT = Path(__file__).resolve().parent.parent
 PIDS: dict[str, int] = {}  # url -> pid of the server process behind it, while it runs
 
@@ -31,20 +34,71 @@ def free_port() -> int:
 
 
 @contextmanager
+def backend_cluster(backend: str) -> Iterator[Cluster | None]:
+    """A throwaway PostgreSQL cluster for `postgres` (tests/pg_cluster.py), None for SQLite."""
+    if backend != "postgres":
+        yield None
+        return
+    cluster = pg_cluster.start(durable=True)  # fsync on, as SQLite's synchronous = FULL
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@contextmanager
 def running_server(db: Path, port: int | None = None) -> Iterator[str]:
-    """Start `sync_server.admin.cli serve` on 127.0.0.1; stop it by its own PID."""
+    """The SQLite server on `db`; yields its URL."""
+    with serving(db, port) as (url, _):
+        yield url
+
+
+def server_rss(pid: int) -> int:
+    """Resident bytes of a process and its children (uvicorn's workers)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo += children.get(p, [])
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+        except OSError:
+            continue
+        total += sum(int(line.split()[1]) * 1024 for line in status.splitlines()
+                     if line.startswith("VmRSS:"))  # fmt: skip
+    return total
+
+
+@contextmanager
+def serving(
+    db: Path, port: int | None = None, database_url: str | None = None, workers: int = 1
+) -> Iterator[tuple[str, int]]:
+    """Start `sync_server.admin.cli serve` on 127.0.0.1 (on PostgreSQL when `database_url`
+    is given, else on the SQLite file `db`); yield its URL and PID; stop it by that PID."""
     port = port or free_port()
-    env = {**os.environ, "PANTAU_BLOB_DIR": str(db.parent / "blobs")}
+    # PANTAU_DB_PATH even on PostgreSQL: the server's secret key file sits beside it
+    env = {**os.environ, "PANTAU_BLOB_DIR": str(db.parent / "blobs"), "PANTAU_DB_PATH": str(db)}
+    where = ["--db", str(db)]
+    if database_url:
+        env["PANTAU_DATABASE_URL"] = database_url
+        where = []
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "sync_server.admin.cli",
             "serve",
-            "--db",
-            str(db),
+            *where,
             "--port",
             str(port),
+            "--workers",
+            str(workers),
         ],
         cwd=ROOT,
         env=env,
@@ -63,11 +117,11 @@ def running_server(db: Path, port: int | None = None) -> Iterator[str]:
                 time.sleep(0.2)
         else:
             raise RuntimeError("server did not start")
-        yield url
+        yield url, proc.pid
     finally:
         PIDS.pop(url, None)
         proc.send_signal(signal.SIGINT)
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()

@@ -35,7 +35,7 @@ from app.sync import Offline  # noqa: E402
 from core.protocol import Op  # noqa: E402
 from core.registry import build  # noqa: E402
 from sync_server.admin import accounts  # noqa: E402
-from sync_server.settings import wall_ms  # noqa: E402
+from sync_server.settings import Settings, wall_ms  # noqa: E402
 from sync_server.store.sqlite import SqliteStore  # noqa: E402
 from tests.netproxy import Proxy  # noqa: E402
 from tests.server.test_kill9 import MARKER, Server  # noqa: E402
@@ -63,7 +63,7 @@ class Killer:
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
-        self.server = Server(self.db, PUSH_DELAY_MS)
+        self.server = Server(Settings(db_path=self.db), PUSH_DELAY_MS)
         self._thread = threading.Thread(target=self._watch, daemon=True)
         self._thread.start()
 
@@ -77,7 +77,7 @@ class Killer:
             if MARKER in line and self.armed and self.rng.random() < 0.35:
                 self.server.kill9()
                 self.kills += 1
-                self.server = Server(self.db, PUSH_DELAY_MS)
+                self.server = Server(Settings(db_path=self.db), PUSH_DELAY_MS)
                 for proxy in self.proxies:
                     proxy.target_port = self.server.port
 

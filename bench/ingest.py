@@ -1,9 +1,14 @@
 """Ingest benchmark: N tallies pushed through the real HTTP server vs raw SQLite executemany.
 
     python bench/ingest.py [--n 5000] [--batch 200]
+    python bench/ingest.py --n 30000 --rounds 1    # election night: latency under a long burst
+    python bench/ingest.py --backend postgres      # the same against PostgreSQL's executemany
 
 Prints records/s for both, measured in the same run on the same machine, their ratio
-(target >= 50%), and bytes on the wire per tally (target < 1 KB compressed).
+(target >= 50%), bytes on the wire per tally (target < 1 KB compressed), and the latency of
+each push (p50, p99, max; target p99 < 1 s at n >= 30,000) with the server's reconciliation
+worker running as in production. A push answered 503 (busy) is retried after its Retry-After
+and counted; any other error stops the run.
 
 The baseline writes, with plain executemany, the same rows the server stores for each tally
 (record, change-log entry, op receipt, photo reference) into the server's own schema; a bare
@@ -28,15 +33,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import ROOT, running_server
+from bench._server import ROOT, backend_cluster, serving
 from core.hlc import pack
 from core.protocol import PushRequest
 from core.registry import build
 from sync_server.admin import accounts
-from sync_server.store.sqlite import SqliteStore
+from sync_server.settings import Settings
+from sync_server.store.opener import StoreOpener
+from tests.pg_cluster import Cluster
 
 
 def tally(rng: random.Random, tps: str) -> dict[str, Any]:
@@ -79,53 +87,51 @@ def make_ops(n: int, device_id: str, tps_ids: list[str]) -> list[dict[str, Any]]
     ]
 
 
+Rows = tuple[list[tuple[Any, ...]], ...]
+
+
+def batch_rows(part: list[dict[str, Any]], first: int, device_id: str) -> Rows:
+    """What the server stores for these tallies: records (fields and stamps as JSON), change-log
+    entries, op receipts and photo references. JSON encoding (stdlib) is part of the timed work,
+    as it is for the server; the log's hashes are constants (chaining is the server's work)."""
+    records, log, receipts = [], [], []
+    refs: list[tuple[Any, ...]] = []
+    for n, o in enumerate(part, start=first):
+        f = o["fields"]
+        stamps = {k: [o["hlc"], device_id] for k in f}
+        records.append((o["record_id"], o["kind"], o["tps"], "u", "ptps", None,
+                        json.dumps(f), json.dumps(stamps), n))  # fmt: skip
+        entry = {"seq": n, "record_id": o["record_id"], "kind": o["kind"], "tps": o["tps"],
+                 "device_id": device_id, "op_id": o["op_id"], "fields": f,
+                 "hlc": o["hlc"]}  # fmt: skip
+        log.append((n, json.dumps(entry), "0" * 64, "0" * 64))
+        receipts.append((device_id, o["op_id"], o["seq"], o["record_id"], "applied"))
+        refs.extend((h, o["record_id"], o["kind"], o["tps"]) for h in f["photos"])
+    return records, log, receipts, refs
+
+
+INSERTS = (
+    "insert into records (id, kind, tps, author, author_role, author_party, fields, stamps, seq)"
+    " values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "insert into changelog (id, entry, prev_hash, hash) values (?, ?, ?, ?)",
+    "insert into ops (device_id, op_id, seq, record_id, status) values (?, ?, ?, ?, ?)",
+    "insert into blob_refs (sha256, record_id, kind, tps) values (?, ?, ?, ?)",
+)
+
+
 def raw_same_rows(db: Path, ops: list[dict[str, Any]], device_id: str, batch: int) -> float:
     """The baseline: with plain executemany, the rows the server stores for these tallies, in
     a copy of its own schema (same indexes and triggers), same pragmas, one transaction per
-    batch: the record (fields and stamps as JSON), its change-log entry, the op receipt and the
-    photo reference. JSON encoding (stdlib) is timed, as it is for the server; the log's hashes
-    are left out (constants): chaining them is the server's own work."""
+    batch."""
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("pragma journal_mode = wal")
     conn.execute("pragma synchronous = full")
     start = time.perf_counter()
     for i in range(0, len(ops), batch):
-        part = ops[i : i + batch]
-        records, log, receipts = [], [], []
-        refs: list[tuple[str, str, str, str]] = []
-        for n, o in enumerate(part, start=i + 1):
-            f = o["fields"]
-            stamps = {k: [o["hlc"], device_id] for k in f}
-            records.append((o["record_id"], o["kind"], o["tps"], "u", "ptps", None,
-                            json.dumps(f), json.dumps(stamps), n))  # fmt: skip
-            entry = {
-                "seq": n,
-                "record_id": o["record_id"],
-                "kind": o["kind"],
-                "tps": o["tps"],
-                "device_id": device_id,
-                "op_id": o["op_id"],
-                "fields": f,
-                "hlc": o["hlc"],
-            }
-            log.append((n, json.dumps(entry), "0" * 64, "0" * 64))
-            receipts.append((device_id, o["op_id"], o["seq"], o["record_id"], "applied"))
-            refs.extend((h, o["record_id"], o["kind"], o["tps"]) for h in f["photos"])
+        rows = batch_rows(ops[i : i + batch], i + 1, device_id)
         conn.execute("begin")
-        conn.executemany(
-            "insert into records (id, kind, tps, author, author_role, author_party,"
-            " fields, stamps, seq) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            records,
-        )
-        conn.executemany(
-            "insert into changelog (id, entry, prev_hash, hash) values (?, ?, ?, ?)", log
-        )
-        conn.executemany(
-            "insert into ops (device_id, op_id, seq, record_id, status) values (?, ?, ?, ?, ?)",
-            receipts,
-        )
-        conn.executemany("insert into blob_refs (sha256, record_id, kind, tps) "
-                         "values (?, ?, ?, ?)", refs)  # fmt: skip
+        for sql, part in zip(INSERTS, rows, strict=True):
+            conn.executemany(sql, part)
         conn.execute("commit")
     elapsed = time.perf_counter() - start
     conn.close()
@@ -154,9 +160,9 @@ def raw_one_table(path: Path, ops: list[dict[str, Any]], batch: int) -> float:
     return elapsed
 
 
-def setup_server_db(db: Path) -> tuple[str, str, list[str], str]:
-    store = SqliteStore(db)
-    store.migrate()
+def setup_server_db(settings: Settings) -> tuple[str, str, list[str], str]:
+    opener = StoreOpener(settings)  # migrates
+    store = opener()
     with open(ROOT / "assets/data/jombang_wilayah.csv", newline="", encoding="utf-8") as f:
         registry = build(csv.DictReader(f))
     store.replace_region(registry)
@@ -166,6 +172,7 @@ def setup_server_db(db: Path) -> tuple[str, str, list[str], str]:
     boss = accounts.create_user(store, "bench supervisor", "supervisor", ["35.17"])
     _, boss_token = accounts.add_device(store, boss.id, "bench console", now)
     store.close()
+    opener.close()
     return device.id, token, [t.id for t in registry.tps], boss_token
 
 
@@ -179,42 +186,74 @@ def encode(device_id: str, ops: list[dict[str, Any]], batch: int) -> list[bytes]
     return bodies
 
 
-def http_push(url: str, token: str, bodies: list[bytes]) -> float:
+def http_push(url: str, token: str, bodies: list[bytes]) -> tuple[float, list[float], int]:
+    """Push every body in turn: total seconds, seconds per push (a retried push counts from
+    its first try), and how many times the server answered 503."""
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
                "Content-Encoding": "gzip"}  # fmt: skip
+    latencies, busy = [], 0
     with httpx.Client(base_url=url, timeout=120) as http:
         start = time.perf_counter()
         for raw in bodies:
+            sent = time.perf_counter()
             response = http.post("/v1/sync/push", content=raw, headers=headers)
+            for _ in range(10):  # bounded: the server asked to come back later
+                if response.status_code != 503:
+                    break
+                busy += 1
+                time.sleep(float(response.headers.get("retry-after", "1")))
+                response = http.post("/v1/sync/push", content=raw, headers=headers)
             response.raise_for_status()
+            latencies.append(time.perf_counter() - sent)
             bad = [r for r in response.json()["results"] if r["status"] != "applied"]
             assert not bad, bad[:2]
-        return time.perf_counter() - start
+        return time.perf_counter() - start, latencies, busy
 
 
-def caught_up(url: str, token: str) -> float:
-    """Time until reconciliation has read every pushed tally (a review read catches up)."""
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def caught_up(url: str, token: str, timeout: float) -> float:
+    """Time until reconciliation has read every pushed tally (a review read catches up);
+    infinity when that takes longer than `timeout`."""
     start = time.perf_counter()
-    with httpx.Client(base_url=url, timeout=600) as http:
-        r = http.get("/v1/review/queue", headers={"Authorization": f"Bearer {token}"})
+    with httpx.Client(base_url=url, timeout=timeout) as http:
+        try:
+            r = http.get("/v1/review/queue", headers={"Authorization": f"Bearer {token}"})
+        except httpx.ReadTimeout:
+            return float("inf")
         r.raise_for_status()
     return time.perf_counter() - start
 
 
-def one_round(tmp: Path, n: int, batch: int) -> dict[str, float]:
-    """Raw, bare and HTTP on fresh files, back to back, so they share the machine's mood."""
+def one_round(
+    tmp: Path, n: int, batch: int, cluster: Cluster | None, recon_timeout: float
+) -> dict[str, float]:
+    """Raw, bare and HTTP on fresh databases, back to back, so they share the machine's mood."""
     tmp.mkdir()
     db, raw_db = tmp / "server.db", tmp / "raw.db"
-    device_id, token, tps_ids, boss = setup_server_db(db)
-    shutil.copy(db, raw_db)  # the same schema, still empty of records
+    url = cluster.new_database() if cluster else None
+    device_id, token, tps_ids, boss = setup_server_db(Settings(db_path=db, database_url=url))
     ops = make_ops(n, device_id, tps_ids)
-    raw_s = raw_same_rows(raw_db, ops, device_id, batch)
+    if cluster is None:
+        shutil.copy(db, raw_db)  # the same schema, still empty of records
+        raw_s = raw_same_rows(raw_db, ops, device_id, batch)
+    else:  # a second database with the same schema
+        raw_url = cluster.new_database()
+        StoreOpener(Settings(database_url=raw_url)).close()
+        raw_s = raw_same_rows_pg(raw_url, ops, device_id, batch)
     floor_s = raw_one_table(tmp / "floor.db", ops, batch)
     bodies = encode(device_id, ops, batch)
-    with running_server(db) as url:
-        http_s = http_push(url, token, bodies)
-        recon_s = caught_up(url, boss)
+    with serving(db, database_url=url) as (server, _):
+        http_s, latencies, busy = http_push(server, token, bodies)
+        recon_s = caught_up(server, boss, recon_timeout)
     return {
+        "p50": percentile(latencies, 0.50),
+        "p99": percentile(latencies, 0.99),
+        "max": max(latencies),
+        "busy": busy,
         "raw": n / raw_s,
         "floor": n / floor_s,
         "http": n / http_s,
@@ -224,17 +263,36 @@ def one_round(tmp: Path, n: int, batch: int) -> dict[str, float]:
     }
 
 
+def raw_same_rows_pg(url: str, ops: list[dict[str, Any]], device_id: str, batch: int) -> float:
+    """The PostgreSQL baseline: the same rows with psycopg's executemany, one transaction per
+    batch, into the server's schema."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        start = time.perf_counter()
+        for i in range(0, len(ops), batch):
+            rows = batch_rows(ops[i : i + batch], i + 1, device_id)
+            with conn.transaction(), conn.cursor() as cur:
+                for sql, part in zip(INSERTS, rows, strict=True):
+                    cur.executemany(sql.replace("?", "%s"), part)
+        return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=5000)
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3, help="median of this many rounds")
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite",
+                        help="postgres: a throwaway cluster (Debian's postgresql)")  # fmt: skip
+    parser.add_argument("--recon-timeout", type=float, default=600,
+                        help="give up timing the catch-up after this many seconds")  # fmt: skip
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        rounds = [one_round(Path(tmp) / f"r{k}", args.n, args.batch) for k in range(args.rounds)]
+    with tempfile.TemporaryDirectory() as tmp, backend_cluster(args.backend) as cluster:
+        rounds = [one_round(Path(tmp) / f"r{k}", args.n, args.batch, cluster, args.recon_timeout)
+                  for k in range(args.rounds)]  # fmt: skip
     ratios = sorted(r["http"] / r["raw"] for r in rounds)
     mid = sorted(rounds, key=lambda r: r["http"] / r["raw"])[len(rounds) // 2]
-    print(f"tallies: {args.n}, batch: {args.batch}, rounds: {args.rounds} (median round shown)")
+    print(f"backend: {args.backend}, tallies: {args.n}, batch: {args.batch}, "
+          f"rounds: {args.rounds} (median round shown)")  # fmt: skip
     print(f"raw executemany, same rows  : {mid['raw']:10.0f} records/s  (record, log entry, "
           "op receipt, photo ref; server schema)")  # fmt: skip
     print(f"HTTP push (real server)     : {mid['http']:10.0f} records/s")
@@ -242,8 +300,17 @@ def main() -> None:
           f"rounds: {', '.join(f'{x:.0%}' for x in ratios)})")  # fmt: skip
     print(f"for reference, 1 bare row   : {mid['floor']:10.0f} records/s  "
           f"(HTTP is {mid['http'] / mid['floor']:.1%} of it)")  # fmt: skip
-    print(f"reconciliation catch-up     : {mid['recon_s']:10.2f} s for {args.n} tallies after "
-          f"the burst ({args.n / max(mid['recon_s'], 1e-9):.0f}/s, off the push path)")  # fmt: skip
+    if mid["recon_s"] == float("inf"):
+        print(f"reconciliation catch-up     : not done within --recon-timeout "
+              f"{args.recon_timeout:.0f} s after the burst (off the push path)")  # fmt: skip
+    else:
+        rate = args.n / max(mid["recon_s"], 1e-9)
+        print(f"reconciliation catch-up     : {mid['recon_s']:10.2f} s for {args.n} tallies "
+              f"after the burst ({rate:.0f}/s, off the push path)")  # fmt: skip
+    print(f"push latency (worker on)    : p50 {mid['p50'] * 1000:.0f} ms, p99 "
+          f"{mid['p99'] * 1000:.0f} ms, max {mid['max'] * 1000:.0f} ms over "
+          f"{-(-args.n // args.batch)} pushes (target p99 < 1 s); "
+          f"503 busy answers: {mid['busy']:.0f}")  # fmt: skip
     single = mid["single"]
     print(f"wire bytes per tally        : {mid['sent']:10.0f} B gzip in batches of "
           f"{args.batch}; {single:.0f} B for a tally pushed alone (target < 1024)")  # fmt: skip

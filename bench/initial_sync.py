@@ -48,7 +48,7 @@ from bench._kabupaten import Seeded, seed
 from bench._server import PIDS, ROOT, cpu_seconds, running_server
 from core.stamps import pack
 from sync_server.store.models import User
-from sync_server.store.sqlite import _filter_sql
+from sync_server.store.sqlite_rows import filter_sql
 from sync_server.sync.scope import read_filter
 from tests.netproxy import Proxy
 
@@ -161,7 +161,7 @@ def before_pull(url: str, token: str, folder: Path, rev: str) -> Pull | None:
 
 
 def same_rows(server_db: Path, user: User) -> list[tuple[Any, ...]]:
-    where, params = _filter_sql(read_filter(user), "r")
+    where, params = filter_sql(read_filter(user), "r")
     conn = sqlite3.connect(server_db)
     sql = f"select id, kind, tps, author, fields, stamps, seq from records r where {where}"
     rows = conn.execute(sql + " order by seq", params).fetchall()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -20,14 +21,20 @@ from sync_server.openapi import ERROR_RESPONSES, describe
 from sync_server.routes import blobs, enrol, health, review, sync
 from sync_server.runtime import Runtime
 from sync_server.settings import Settings
-from sync_server.store.base import Store
-from sync_server.store.sqlite import SqliteStore
+from sync_server.store.base import Store, StoreBusy
+from sync_server.store.opener import StoreOpener
 from sync_server.sync.encoding import GZIP_LEVEL, MIN_BYTES
 
+RETRY_AFTER_S = 2  # a busy database: how long a client waits before it tries again
 
-def _error(status: int, code: str, message: str, message_en: str) -> JSONResponse:
+log = logging.getLogger(__name__)
+
+
+def _error(
+    status: int, code: str, message: str, message_en: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
     body = ErrorBody(code=code, message=message, message_en=message_en)
-    return JSONResponse(body.model_dump(), status_code=status)
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
 async def _api_error(_: Request, exc: Exception) -> JSONResponse:
@@ -84,6 +91,18 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return _error(exc.status_code, "http_error", str(exc.detail), str(exc.detail))
 
 
+async def _busy(_: Request, exc: Exception) -> JSONResponse:
+    # Contention, not a fault: nothing was written, and the same request will succeed later.
+    log.warning("database busy, answered 503: %s", exc)
+    return _error(
+        503,
+        "server_busy",
+        "Server sedang sibuk; data aman di HP ini dan akan dikirim ulang otomatis",
+        "The server is busy; your data is safe on this phone and will be sent again",
+        {"Retry-After": str(RETRY_AFTER_S)},
+    )
+
+
 async def _unexpected(_: Request, _exc: Exception) -> JSONResponse:
     # The traceback goes to the server log; the device gets a message it can act on.
     return _error(
@@ -94,22 +113,15 @@ async def _unexpected(_: Request, _exc: Exception) -> JSONResponse:
     )
 
 
-def sqlite_store_factory(settings: Settings) -> Callable[[], Store]:
-    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
-    first = SqliteStore(settings.db_path)
-    try:
-        first.migrate()
-    finally:
-        first.close()
-    return lambda: SqliteStore(settings.db_path)
-
-
 def create_app(
     settings: Settings | None = None, open_store: Callable[[], Store] | None = None
 ) -> FastAPI:
-    """Build the app; migrates the SQLite file unless another store factory is given."""
+    """Build the app on the configured backend (migrated), unless a store factory is given."""
     settings = settings or Settings()
-    runtime = Runtime(settings, open_store or sqlite_store_factory(settings))
+    opener = None
+    if open_store is None:
+        open_store = opener = StoreOpener(settings)
+    runtime = Runtime(settings, open_store, opener.keep_idle if opener else 8)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -119,6 +131,8 @@ def create_app(
         finally:
             runtime.recon_worker.stop()
             runtime.pool.close()
+            if opener is not None:
+                opener.close()
 
     docs = settings.api_docs  # the schema is still built in-process (app.openapi())
     app = FastAPI(
@@ -143,6 +157,7 @@ def create_app(
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(StoreBusy, _busy)
     app.add_exception_handler(Exception, _unexpected)
     for module in (health, enrol, sync, blobs):
         app.include_router(module.router, responses=ERROR_RESPONSES)

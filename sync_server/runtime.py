@@ -17,7 +17,8 @@ from sync_server.guard import EnrolGuard
 from sync_server.review.worker import ReconWorker
 from sync_server.secret import server_key
 from sync_server.settings import Settings
-from sync_server.store.base import Store
+from sync_server.store.base import Store, StoreBusy
+from sync_server.store.busy import is_busy
 from sync_server.store.pool import StorePool
 
 
@@ -25,6 +26,7 @@ from sync_server.store.pool import StorePool
 class Runtime:
     settings: Settings
     open_store: Callable[[], Store]
+    keep_idle: int = 8  # open stores kept between requests (0: the backend pools connections)
     clock: ServerClock = field(init=False)
     enrol_guard: EnrolGuard = field(default_factory=EnrolGuard)
     key: bytes = field(init=False)  # enrolment codes are stored as HMACs under it
@@ -35,7 +37,7 @@ class Runtime:
         self.clock = ServerClock(self.settings.now_ms)
         self.key = server_key(self.settings)
         self.recon_worker = ReconWorker(self.open_store, self.settings.election_file)
-        self.pool = StorePool(self.open_store)
+        self.pool = StorePool(self.open_store, self.keep_idle)
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -50,8 +52,10 @@ def get_store(runtime: RuntimeDep) -> Iterator[Store]:
     store = runtime.pool.acquire()
     try:
         yield store
-    except BaseException:
+    except BaseException as exc:
         runtime.pool.discard(store)
+        if is_busy(exc):  # a single write outside a transaction waited too long: 503
+            raise StoreBusy(str(exc)) from exc
         raise
     runtime.pool.release(store)
 

@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PANTAU_")
 
     db_path: Path = Path("data/pantau.db")
+    # postgresql://user@host:port/dbname selects the PostgreSQL backend (db_path is then unused).
+    database_url: str | None = Field(default=None, pattern=r"^postgres(ql)?://")
+    db_pool_size: int = Field(default=16, ge=1)  # PostgreSQL connections per server process
+    # How long a write waits for another writer's lock before the request is answered 503.
+    db_lock_timeout_ms: int = Field(default=10_000, ge=1)
     blob_dir: Path = Path("data/blobs")
     region_csv: Path = ASSETS / "data/jombang_wilayah.csv"
     election_file: Path = ASSETS / "elections/pemilu2024.json"

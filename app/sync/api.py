@@ -8,7 +8,9 @@ Exceptions (drawn here, as httpx does):
     └── AuthError        the server refused this device (401/403 on the whole request)
 
 Transport errors, timeouts, retryable statuses and unreadable bodies are retried with
-exponential backoff and jitter, then become `Offline`; any other 4xx/5xx is a refusal.
+exponential backoff and jitter, then become `Offline`; any other 4xx/5xx is a refusal. A busy
+server's `Retry-After` (seconds, or an HTTP date) is honoured: the next try waits at least
+that long, up to `MAX_RETRY_AFTER_S`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -25,6 +28,22 @@ import httpx
 from core.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, ErrorBody
 
 RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
+MAX_RETRY_AFTER_S = 60.0  # a server asking for longer is waited on by the next sync instead
+
+
+def retry_after(response: httpx.Response, now: Callable[[], float] = time.time) -> float:
+    """The seconds a response asks the client to wait before trying again (0 when none)."""
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return 0.0
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            seconds = parsedate_to_datetime(value).timestamp() - now()
+        except (TypeError, ValueError):
+            return 0.0
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
 
 
 class SyncError(Exception):
@@ -109,14 +128,16 @@ class Api:
         self, method: str, path: str, read: Callable[[httpx.Response], Any], **kwargs: Any
     ) -> Any:
         """Send, retry what may be retried, then `read` the streamed response."""
-        last = ""
+        last, asked = "", 0.0
         for attempt in range(self.attempts):
             if attempt:
-                self.sleep(self.backoff_s * (2 ** (attempt - 1)) * (0.5 + self.jitter()))
+                backoff = self.backoff_s * (2 ** (attempt - 1)) * (0.5 + self.jitter())
+                self.sleep(max(backoff, asked))
+            asked = 0.0
             try:
                 with self.http.stream(method, path, **kwargs) as response:
                     if response.status_code in RETRY_STATUS:
-                        last = f"HTTP {response.status_code}"
+                        last, asked = f"HTTP {response.status_code}", retry_after(response)
                         continue
                     if response.status_code >= 400:
                         response.read()

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import psycopg
 import typer
 
 from core.enrolment import check_server_url, with_pin
@@ -19,7 +20,8 @@ from sync_server.admin import accounts, demo, enrol_qr, serve_cli
 from sync_server.review import official
 from sync_server.secret import server_key
 from sync_server.settings import Settings
-from sync_server.store.sqlite import SqliteStore
+from sync_server.store.base import Store
+from sync_server.store.opener import StoreOpener
 from sync_server.sync.chain import verify_chain
 from sync_server.tls import fingerprint
 
@@ -54,24 +56,33 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+def _settings(db: Path | None) -> Settings:
+    """PANTAU_* settings; `--db` names a SQLite file and wins over PANTAU_DATABASE_URL."""
+    settings = Settings()
+    if db is not None:
+        settings = settings.model_copy(update={"db_path": db, "database_url": None})
+    return settings
+
+
 @contextmanager
-def _store(db: Path | None) -> Iterator[SqliteStore]:
+def _store(db: Path | None) -> Iterator[Store]:
     """Open and migrate the database; turn every known failure into a clear message."""
-    path = db or Settings().db_path
+    settings = _settings(db)
+    where = "PostgreSQL (PANTAU_DATABASE_URL)" if settings.database_url else str(settings.db_path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        store = SqliteStore(path)
-    except (OSError, sqlite3.Error) as exc:
-        raise _fail(f"database {path} tidak bisa dibuka ({exc})") from None
+        opener = StoreOpener(settings)
+        store = opener()
+    except (OSError, sqlite3.Error, psycopg.Error) as exc:
+        raise _fail(f"database {where} tidak bisa dibuka ({exc})") from None
     try:
-        store.migrate()
         yield store
     except DomainError as exc:
         raise _fail(exc.message_id) from None
-    except sqlite3.Error as exc:
-        raise _fail(f"kesalahan database {path}: {exc}") from None
+    except (sqlite3.Error, psycopg.Error) as exc:
+        raise _fail(f"kesalahan database {where}: {exc}") from None
     finally:
         store.close()
+        opener.close()
 
 
 def _key(settings: Settings, db: Path | None) -> bytes:

@@ -70,6 +70,9 @@ def serve(
     allow_plain_http: Annotated[
         bool, typer.Option("--allow-plain-http", help="Izinkan HTTP biasa di luar 127.0.0.1")
     ] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Proses server (lebih dari 1: PostgreSQL)")
+    ] = 1,
 ) -> None:
     """Jalankan server sinkronisasi (HTTPS dengan --tls-cert/--tls-key)."""
     import uvicorn
@@ -86,12 +89,22 @@ def serve(
     refusal = plain_http_refusal(settings)
     if refusal:
         raise _fail(refusal)
-    with _store(settings.db_path):
+    if db is not None:  # --db names a SQLite file and wins over PANTAU_DATABASE_URL
+        settings = settings.model_copy(update={"database_url": None})
+    with _store(db):
         pass  # fail here, in words, before uvicorn starts
     # proxy_headers=False: X-Forwarded-For counts only from PANTAU_TRUSTED_PROXIES.
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                proxy_headers=False, ssl_certfile=settings.tls_cert,
-                ssl_keyfile=settings.tls_key)  # fmt: skip
+    cert, key = settings.tls_cert, settings.tls_key
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                    proxy_headers=False, ssl_certfile=cert, ssl_keyfile=key)  # fmt: skip
+        return
+    if not settings.database_url:
+        raise _fail("--workers lebih dari 1 butuh PostgreSQL: atur PANTAU_DATABASE_URL")
+    # Each worker process builds its own app from the same PANTAU_* environment.
+    uvicorn.run("sync_server.main:app_from_env", factory=True, workers=workers,
+                host=settings.host, port=settings.port, proxy_headers=False,
+                ssl_certfile=cert, ssl_keyfile=key)  # fmt: skip
 
 
 def register(cli: typer.Typer) -> None:

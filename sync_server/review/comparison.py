@@ -244,7 +244,7 @@ def disputed(comparison: Comparison) -> bool:
 
 def decided(comparison: Comparison) -> bool:
     """Settles its values: verified and undisputed, or agreed by two or more sources. (Totals
-    also leave out agreed values carrying a high-severity flag: recon_base.KeyState.decided.)"""
+    also leave out agreed values carrying a high-severity flag: flags.is_decided.)"""
     if comparison.status == "verified":
         return not disputed(comparison)
     return comparison.status == "agree"

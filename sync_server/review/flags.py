@@ -14,6 +14,7 @@ flag do not count towards totals until a supervisor verifies them.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -43,6 +44,22 @@ RULES: dict[str, tuple[str, str]] = {
 }
 _RANK = {rule: i for i, rule in enumerate(RULES)}
 REOPENS = "changed_after_verification"  # the rule that sends a verified TPS-ballot back
+
+
+def is_open(status: str, rules: Collection[str]) -> bool:
+    """A TPS-ballot needs a decision: sources disagree, or a flag stands on an unverified one,
+    or something the verification did not see contradicts it (stored as KeyState.open)."""
+    if status == "verified":
+        return REOPENS in rules
+    return status == "conflict" or bool(rules)
+
+
+def is_decided(status: str, severity: int, rules: Collection[str]) -> bool:
+    """Counts towards totals: verified and undisputed, or agreed with no high-severity flag
+    (two copies of an impossible form agree, and are still impossible); KeyState.decided."""
+    if status == "verified":
+        return REOPENS not in rules
+    return status == "agree" and severity < HIGH
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,7 @@ from sync_server.review.comparison import STATUS_NAMES
 from sync_server.review.flags import REOPENS, RULES, SEVERITY_NAMES, local_time
 from sync_server.review.incidents import incident_rows
 from sync_server.store.base import Store
-from sync_server.store.recon_base import KeyState, Level, QueueFilter
-from sync_server.store.reconcile_sqlite import LEVEL_DIGITS
+from sync_server.store.recon_base import LEVEL_DIGITS, KeyState, Level, QueueFilter
 from sync_server.sync.scope import SUPERVISORS, in_scope, read_filter
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import functools
 import json
+import time
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -35,7 +37,7 @@ from sync_server.review.comparison import (
     source_label,
     source_of,
 )
-from sync_server.review.flags import Change, Flag, Reuse, all_flags
+from sync_server.review.flags import Change, Flag, Reuse, all_flags, is_decided, is_open
 from sync_server.store.base import Store
 from sync_server.store.models import ReadFilter, StoredRecord
 from sync_server.store.recon_base import KeyState, QueueFilter, ReconStore, Snapshot
@@ -43,7 +45,9 @@ from sync_server.store.recon_base import KeyState, QueueFilter, ReconStore, Snap
 ROOT = Path(__file__).resolve().parents[2]
 TRACKED = ("tally", "verification", "incident")  # incidents: only for their photos
 PHOTO_FIELD = {"tally": "photos", "incident": "bukti"}
-CHUNK = 500  # log entries per catch-up transaction: pushes wait at most ~0.3 s for the lock
+CHUNK = 500  # at most this many log entries per catch-up transaction
+FIRST_CHUNK = 50  # the first chunk, before the cost per entry is known
+BUDGET_S = 0.2  # about this long per catch-up transaction: a push waits at most one of them
 # Bump when review.comparison or review.flags change what a stored row holds: the next
 # catch-up (the worker's, at server start) rebuilds every row from the change log.
 RULES_VERSION = "5"  # 2: changed_after_verification, identity errors high, reading order
@@ -70,22 +74,34 @@ def _parse_election(path: Path, _mtime_ns: int) -> Election:
     return Election.model_validate(json.loads(path.read_text(encoding="utf-8")))
 
 
-def catch_up(store: Store, election: Election | None, *, chunk: int = CHUNK) -> int:
+def catch_up(
+    store: Store,
+    election: Election | None,
+    *,
+    chunk: int = CHUNK,
+    budget_s: float = BUDGET_S,
+    pause: Callable[[], None] | None = None,
+) -> int:
     """Bring reconciliation up to date with the change log; returns the entries read.
 
-    Reads the log after the cursor `chunk` entries at a time, one transaction each (a push
-    waits at most one chunk for the write lock), and recomputes each TPS-ballot those entries
-    touch once per chunk, however many of its tallies changed.
+    Reads the log after the cursor a chunk at a time, one short transaction each, and
+    recomputes each TPS-ballot those entries touch once per chunk, however many of its tallies
+    changed. A chunk holds the write lock about `budget_s` (its size follows the measured cost
+    per entry, at most `chunk`), and `pause` runs between chunks: the worker passes one that
+    lets waiting pushes go first, so a push never waits for more than one chunk.
     """
     rs = store.recon()
     if rs.rules_version() != RULES_VERSION:
-        with store.transaction():  # a second caller waits here, then finds the rows current
+        with store.transaction():  # a second caller waits here, then finds the version current
             if rs.rules_version() != RULES_VERSION:
-                recompute_all_with(store, election)
-    read = 0
+                _restart(rs, election)
+    read, size = 0, min(chunk, FIRST_CHUNK)
     while True:
+        if read and pause is not None:
+            pause()
+        start = time.perf_counter()
         with store.transaction():
-            entries = store.log_since(rs.cursor(), chunk)
+            entries = store.log_since(rs.cursor(), size)
             keys: set[Key] = set()
             for item in entries:
                 keys |= replay(rs, item.entry)
@@ -94,8 +110,20 @@ def catch_up(store: Store, election: Election | None, *, chunk: int = CHUNK) -> 
             if entries:
                 rs.set_cursor(entries[-1].id)
         read += len(entries)
-        if len(entries) < chunk:
+        if len(entries) < size:
             return read
+        per_entry = (time.perf_counter() - start) / len(entries)
+        size = max(1, min(chunk, int(budget_s / max(per_entry, 1e-6))))
+
+
+def _restart(rs: ReconStore, election: Election | None) -> None:
+    """Drop every derived row and start again from the head of the log under the current
+    rules; the official figures' TPS-ballots are computed here, the rest as the log is read
+    again (in chunks, like any catch-up)."""
+    rs.clear()
+    rs.set_rules_version(RULES_VERSION)
+    for tps, ballot in rs.official_keys():
+        recompute_key(rs, tps, ballot, election)
 
 
 def replay(rs: ReconStore, entry: dict[str, Any]) -> set[Key]:
@@ -120,12 +148,9 @@ def recompute_all(store: Store, election_file: Path | None = None) -> int:
 def recompute_all_with(store: Store, election: Election | None) -> int:
     rs = store.recon()
     with store.transaction():
-        rs.clear()
-        rs.set_rules_version(RULES_VERSION)
-        catch_up(store, election)
-        for tps, ballot in rs.official_keys():
-            recompute_key(rs, tps, ballot, election)
-        return len(rs.states(QueueFilter(all_scope())))
+        _restart(rs, election)
+    catch_up(store, election)
+    return len(rs.states(QueueFilter(all_scope())))
 
 
 def _ballot(fields: dict[str, Any]) -> str:
@@ -275,7 +300,8 @@ def state_of(
     }  # fmt: skip
     rules = tuple(sorted({f.rule for f in flags}))
     severity = max((f.severity for f in flags), default=0)
-    return KeyState(tps, ballot, c.status, severity, len(c.sources), rules, doc, values)
+    return KeyState(tps, ballot, c.status, severity, len(c.sources), rules, doc, values,
+                    is_open(c.status, rules), is_decided(c.status, severity, rules))  # fmt: skip
 
 
 def _source_doc(s: Source, election: Election | None) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from sync_server.errors import ApiError
 from sync_server.openapi import download
 from sync_server.review import evidence, exports, planning, reads, resolution
 from sync_server.review.incidents import incident_rows
-from sync_server.review.reconcile import catch_up, load_election
+from sync_server.review.reconcile import load_election
 from sync_server.runtime import RuntimeDep, StoreDep
 from sync_server.sync.scope import in_scope
 
@@ -37,7 +37,7 @@ MEDIA = {
 def reviewer(who: CurrentDevice, store: StoreDep, runtime: RuntimeDep) -> Principal:
     """A supervisor or admin; reconciliation is caught up with every push before they read."""
     reads.require_reviewer(who)
-    catch_up(store, load_election(runtime.settings.election_file))
+    runtime.recon_worker.catch_up(store, reading=True)
     return who
 
 

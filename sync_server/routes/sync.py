@@ -102,10 +102,10 @@ def push(
     store: StoreDep,
     runtime: RuntimeDep,
 ) -> Response:
-    response = exchange.push(
-        store, runtime.clock, who, body, hold_ms=runtime.settings.test_push_delay_ms
-    )
-    runtime.recon_worker.poke()  # reconciliation reads the log once pushes pause
+    with runtime.recon_worker.pushing():  # reconciliation yields, then reads the log after
+        response = exchange.push(
+            store, runtime.clock, who, body, hold_ms=runtime.settings.test_push_delay_ms
+        )
     # Serialised once here; returning the model would have FastAPI validate it again.
     return Response(response.model_dump_json(), media_type="application/json")
 

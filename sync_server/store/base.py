@@ -28,6 +28,11 @@ from sync_server.store.models import (
 from sync_server.store.recon_base import ReconStore
 
 
+class StoreBusy(Exception):
+    """The database stayed locked by other writers past the backend's timeout; nothing was
+    written. The server answers 503 with Retry-After (main.py), and the client tries again."""
+
+
 class Store(Protocol):
     def migrate(self) -> None:
         """Create or upgrade the schema; safe to run on every start."""
@@ -35,7 +40,12 @@ class Store(Protocol):
     def close(self) -> None: ...
 
     def transaction(self) -> AbstractContextManager[None]:
-        """One unit of work; takes the write lock at once so concurrent pushes queue up."""
+        """One unit of work; takes the write lock at once so concurrent pushes queue up.
+        Raises StoreBusy (after rolling back) when the lock cannot be had in time."""
+
+    def exclusive(self, name: str, *, wait: bool = True) -> AbstractContextManager[bool]:
+        """Held by one process at a time across every server process on this database (the
+        reconciliation leader); yields False at once when `wait` is off and another holds it."""
 
     # users, devices, enrolment codes
     def add_user(self, user: User) -> None: ...

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from sync_server.store.blob_base import BlobRow, Cites, PhotoCite, PhotoReuse
 from sync_server.store.models import ReadFilter
-from sync_server.store.sqlite import _filter_sql
+from sync_server.store.sqlite_rows import filter_sql
 
 # Every (key, cite): a cite is keyed by its own hash and, when known, by its original's hash.
 _BY_SHA = "SELECT c.sha256 AS key, 'sha256' AS via, c.* FROM blob_refs c"
@@ -61,7 +61,7 @@ class SqliteBlobStore:
         )
 
     def readable(self, sha256: str, read: ReadFilter) -> bool:
-        where, params = _filter_sql(read, "r")
+        where, params = filter_sql(read, "r")
         sql = (
             "SELECT 1 FROM blob_refs c JOIN records r ON r.id = c.record_id "
             f"WHERE c.sha256 = ? AND {where} LIMIT 1"
@@ -69,7 +69,7 @@ class SqliteBlobStore:
         return bool(self.db.execute(sql, [sha256, *params]).fetchall())
 
     def readable_upload(self, sha256: str, read: ReadFilter) -> bool:
-        where, params = _filter_sql(read, "r")
+        where, params = filter_sql(read, "r")
         sql = (  # only a record whose author uploaded the photo opens it
             "SELECT 1 FROM blob_refs c JOIN records r ON r.id = c.record_id "
             "JOIN blobs b ON b.sha256 = c.sha256 JOIN devices d ON d.id = b.device_id "

@@ -13,10 +13,11 @@ from typing import Any, Literal, Protocol
 
 from core.hlc import Stamp
 from core.registry import Tps
-from sync_server.review.flags import HIGH, REOPENS
 from sync_server.store.models import LogEntry, ReadFilter, StoredRecord
 
 Level = Literal["desa", "kecamatan", "kabupaten"]
+# Prefix length of an undotted TPS id that names its area.
+LEVEL_DIGITS: dict[str, int] = {"desa": 10, "kecamatan": 6, "kabupaten": 4}
 
 
 @dataclass(frozen=True)
@@ -45,24 +46,10 @@ class KeyState:
     rules: tuple[str, ...]
     doc: dict[str, Any]
     values: dict[str, int]  # settled values; empty unless agreed or verified (and undisputed)
-
-    # A backend's `states(open_only=True)`, `totals` and `decided_counts` must agree with
-    # these two (tests/server/test_reconcile.py checks the SQLite backend against them).
-    @property
-    def open(self) -> bool:
-        """Needs a decision: sources disagree, or a flag stands on an unverified TPS-ballot,
-        or something the verification did not see contradicts it."""
-        if self.status == "verified":
-            return REOPENS in self.rules
-        return self.status == "conflict" or bool(self.rules)
-
-    @property
-    def decided(self) -> bool:
-        """Counts towards totals: verified and undisputed, or agreed with no high-severity flag
-        (two copies of an impossible form agree, and are still impossible)."""
-        if self.status == "verified":
-            return REOPENS not in self.rules
-        return self.status == "agree" and self.severity < HIGH
+    # Computed by review (flags.is_open, flags.is_decided) and stored with the row, so a
+    # backend filters and sums on them without writing the rule again in SQL.
+    open: bool  # needs a decision
+    decided: bool  # counts towards totals
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from core.registry import Tps
-from sync_server.review.flags import HIGH, REOPENS
 from sync_server.store import sql
 from sync_server.store.models import LogEntry, ReadFilter, StoredRecord
 from sync_server.store.recon_base import (
+    LEVEL_DIGITS,
     KeyState,
     Level,
     Official,
@@ -19,22 +19,10 @@ from sync_server.store.recon_base import (
     QueueFilter,
     Snapshot,
 )
-from sync_server.store.sqlite import _filter_sql, _record
+from sync_server.store.sqlite_rows import filter_sql, record_of
 from sync_server.sync.chain import canonical
 
-# Prefix length of an undotted TPS id that names its area.
-LEVEL_DIGITS: dict[str, int] = {"desa": 10, "kecamatan": 6, "kabupaten": 4}
 _DERIVED = ("recon_snapshot", "recon_photo", "recon_state", "recon_value")
-# KeyState.open and KeyState.decided as SQL over recon_state `s` (rules are stored ",a,b,").
-_REOPENED = f"s.rules LIKE '%,{REOPENS},%'"
-_OPEN = (
-    f"(CASE WHEN s.status = 'verified' THEN {_REOPENED} "
-    "ELSE s.status = 'conflict' OR s.rules != ',,' END)"
-)
-_DECIDED = (
-    f"(CASE WHEN s.status = 'verified' THEN NOT {_REOPENED} "
-    f"ELSE s.status = 'agree' AND s.severity < {int(HIGH)} END)"
-)
 
 
 def _scope_sql(read: ReadFilter, column: str) -> tuple[str, list[Any]]:
@@ -50,7 +38,7 @@ def _state(row: dict[str, Any]) -> KeyState:
     doc = json.loads(row["doc"])
     return KeyState(
         row["tps"], row["ballot"], row["status"], row["severity"], row["n_sources"], rules, doc,
-        dict(doc.get("values", {})),
+        dict(doc.get("values", {})), bool(row["is_open"]), bool(row["is_decided"]),
     )  # fmt: skip
 
 
@@ -118,6 +106,8 @@ class SqliteReconStore:
             "n_sources": state.n_sources,
             "rules": "," + ",".join(state.rules) + ",",
             "doc": canonical(state.doc),
+            "is_open": int(state.open),
+            "is_decided": int(state.decided),
         }
         sql.upsert(self.db, "recon_state", row, ("tps", "ballot"))
         self.db.execute(
@@ -154,7 +144,7 @@ class SqliteReconStore:
     def states(self, where: QueueFilter, *, open_only: bool = False) -> list[KeyState]:
         sql, params = self._where(where)
         if open_only:
-            sql += f" AND {_OPEN}"
+            sql += " AND s.is_open = 1"
         order = "s.severity DESC, s.status = 'conflict' DESC, s.tps, s.ballot"
         rows = self._rows(f"SELECT s.* FROM recon_state s WHERE {sql} ORDER BY {order}", params)
         return [_state(r) for r in rows]
@@ -162,8 +152,8 @@ class SqliteReconStore:
     def state_counts(self, where: QueueFilter) -> list[tuple[str, bool, tuple[str, ...], int]]:
         sql, params = self._where(where)
         query = (
-            f"SELECT s.status, {_OPEN} AS open, s.rules, COUNT(*) AS n FROM recon_state s "
-            f"WHERE {sql} GROUP BY s.status, open, s.rules"
+            "SELECT s.status, s.is_open AS open, s.rules, COUNT(*) AS n FROM recon_state s "
+            f"WHERE {sql} GROUP BY s.status, s.is_open, s.rules"
         )
         return [
             (r["status"], bool(r["open"]), tuple(x for x in r["rules"].split(",") if x), r["n"])
@@ -176,7 +166,7 @@ class SqliteReconStore:
         sql = (
             f"SELECT substr(v.tps, 1, {n}) AS area, v.ballot, v.key, SUM(v.value) AS total "
             "FROM recon_value v JOIN recon_state s ON s.tps = v.tps AND s.ballot = v.ballot "
-            f"WHERE {where} AND {_DECIDED} GROUP BY area, v.ballot, v.key"
+            f"WHERE {where} AND s.is_decided = 1 GROUP BY area, v.ballot, v.key"
         )
         return [(r["area"], r["ballot"], r["key"], r["total"]) for r in self._rows(sql, params)]
 
@@ -185,7 +175,7 @@ class SqliteReconStore:
         n = LEVEL_DIGITS[level]
         sql = (
             f"SELECT substr(s.tps, 1, {n}) AS area, s.ballot, COUNT(*) AS n "
-            f"FROM recon_state s WHERE {where} AND {_DECIDED} GROUP BY area, s.ballot"
+            f"FROM recon_state s WHERE {where} AND s.is_decided = 1 GROUP BY area, s.ballot"
         )
         return [(r["area"], r["ballot"], r["n"]) for r in self._rows(sql, params)]
 
@@ -222,10 +212,10 @@ class SqliteReconStore:
         if kind is not None:
             sql += " AND kind = ?"
             params.append(kind)
-        return [_record(r) for r in self._rows(sql + " ORDER BY id", params)]
+        return [record_of(r) for r in self._rows(sql + " ORDER BY id", params)]
 
     def first_finals(self, read: ReadFilter) -> list[tuple[str, str, int]]:
-        where, params = _filter_sql(read, "r")
+        where, params = filter_sql(read, "r")
         query = (
             "SELECT r.tps AS tps, json_extract(r.fields, '$.ballot') AS ballot, f.at AS at "
             "FROM (SELECT json_extract(entry, '$.record_id') AS rid, "
@@ -237,9 +227,9 @@ class SqliteReconStore:
         return [(r["tps"], r["ballot"] or "", int(r["at"])) for r in self._rows(query, params)]
 
     def records_of(self, kind: str, read: ReadFilter) -> list[StoredRecord]:
-        where, params = _filter_sql(read, "r")
+        where, params = filter_sql(read, "r")
         sql = f"SELECT r.* FROM records r WHERE r.kind = ? AND {where} ORDER BY r.tps, r.id"
-        return [_record(r) for r in self._rows(sql, [kind, *params])]
+        return [record_of(r) for r in self._rows(sql, [kind, *params])]
 
     def history(self, record_id: str) -> list[LogEntry]:
         sql = "SELECT * FROM changelog WHERE json_extract(entry, '$.record_id') = ? ORDER BY id"

@@ -5,18 +5,20 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic_core import from_json, to_json
 from sqlite_utils import Database
 from sqlite_utils.db import Table
 
 from core.merge import Conflict
 from core.registry import Registry
 from sync_server.store import sql
+from sync_server.store.base import StoreBusy
+from sync_server.store.busy import is_busy
 from sync_server.store.models import (
     ConflictRow,
     Device,
@@ -28,6 +30,7 @@ from sync_server.store.models import (
     StoredRecord,
     User,
 )
+from sync_server.store.sqlite_rows import chunks, filter_sql, json_text, record_of, stamp
 from sync_server.store.sqlite_schema import migrations
 from sync_server.sync.chain import GENESIS, canonical, chained_hash
 
@@ -36,63 +39,14 @@ if TYPE_CHECKING:
     from sync_server.store.reconcile_sqlite import SqliteReconStore
 
 BUSY_TIMEOUT_MS = 10_000
-IN_CHUNK = 500  # ids per `IN (...)` query, well under SQLite's variable limit
-
-
-def _stamp(raw: Any) -> tuple[int, str]:
-    return (int(raw[0]), str(raw[1]))
-
-
-def _record(row: dict[str, Any]) -> StoredRecord:
-    # pydantic-core's parser: about 2.5x the stdlib's on a tally's per-field stamps (a pull
-    # decodes every row it sends; the JSON parser already gave ints and strings)
-    raw = from_json(row["stamps"])
-    stamps = dict(zip(raw.keys(), map(tuple, raw.values()), strict=True))
-    return StoredRecord(
-        id=row["id"],
-        kind=row["kind"],
-        tps=row["tps"],
-        author=row["author"],
-        author_role=row["author_role"],
-        author_party=row["author_party"],
-        fields=from_json(row["fields"]),
-        stamps=stamps,
-        seq=row["seq"],
-    )
-
-
-def _filter_sql(read: ReadFilter, alias: str) -> tuple[str, list[Any]]:
-    """The WHERE clause of a ReadFilter; `matches` in models.py is its Python twin."""
-    if not read.tps_prefixes:
-        return "0", []
-    likes = " OR ".join(f"substr({alias}.tps, 1, ?) = ?" for _ in read.tps_prefixes)
-    params: list[Any] = [x for p in read.tps_prefixes for x in (len(p), p)]
-    sql = f"({likes})"
-    if read.author is not None:
-        sql += f" AND {alias}.author = ?"
-        params.append(read.author)
-    if read.hidden_roles:
-        sql += f" AND {alias}.author_role NOT IN ({', '.join('?' for _ in read.hidden_roles)})"
-        params.extend(read.hidden_roles)
-    return sql, params
-
-
-def _chunks(ids: Sequence[str]) -> Iterator[list[str]]:
-    unique = list(dict.fromkeys(ids))
-    for i in range(0, len(unique), IN_CHUNK):
-        yield unique[i : i + IN_CHUNK]
-
-
-def _json(value: Any) -> str:
-    """Compact JSON for stored columns; pydantic-core's Rust encoder, about 5x the stdlib's on
-    a C.Hasil."""
-    return to_json(value).decode()
+_LOCKS: dict[tuple[str, str], threading.Lock] = {}  # SqliteStore.exclusive
+_LOCKS_GUARD = threading.Lock()
 
 
 def _record_row(record: StoredRecord, seq: int | None = None) -> tuple[Any, ...]:
     return (
         record.id, record.kind, record.tps, record.author, record.author_role,
-        record.author_party, _json(record.fields), _json(record.stamps),
+        record.author_party, json_text(record.fields), json_text(record.stamps),
         record.seq if seq is None else seq,
     )  # fmt: skip
 
@@ -108,22 +62,24 @@ def _owner_only(path: Path | str) -> None:
 class SqliteStore:
     """`Store` on one SQLite file; open one per thread of work and close it after."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, busy_timeout_ms: int | None = None) -> None:
         # isolation_level=None: no implicit transactions; `transaction()` says where they are.
         # check_same_thread=False: FastAPI may open it in one pool thread and use it in another.
         _owner_only(path)  # token and code hashes, every record: nobody else reads the file
+        busy = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
         conn = sqlite3.connect(
             str(path),
-            timeout=BUSY_TIMEOUT_MS / 1000,
+            timeout=busy / 1000,
             isolation_level=None,
             check_same_thread=False,
         )
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {int(busy)}")
         conn.execute("PRAGMA journal_mode = WAL")
         # FULL: a committed push survives power loss, not only a killed process.
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         self.db = Database(conn)
+        self.path = str(Path(path).resolve())
 
     def _t(self, name: str) -> Table:
         return self.db.table(name)
@@ -140,14 +96,34 @@ class SqliteStore:
         if conn.in_transaction:
             yield
             return
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            yield
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if is_busy(exc):  # another writer held the lock past the busy timeout
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise StoreBusy(str(exc)) from exc
             raise
-        conn.execute("COMMIT")
+
+    @contextmanager
+    def exclusive(self, name: str, *, wait: bool = True) -> Iterator[bool]:
+        """A SQLite file is served by one process: a lock per (file, name) in this process."""
+        with _LOCKS_GUARD:
+            lock = _LOCKS.setdefault((self.path, name), threading.Lock())
+        if not lock.acquire(blocking=wait):
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            lock.release()
 
     # users, devices, enrolment codes
     def add_user(self, user: User) -> None:
@@ -215,7 +191,7 @@ class SqliteStore:
 
     def get_ops(self, device_id: str, op_ids: Sequence[str]) -> dict[str, OpRow]:
         found: dict[str, OpRow] = {}
-        for part in _chunks(op_ids):
+        for part in chunks(op_ids):
             marks = ", ".join("?" for _ in part)
             cur = self.db.execute(
                 f"SELECT * FROM ops WHERE device_id = ? AND op_id IN ({marks})", [device_id, *part]
@@ -266,16 +242,16 @@ class SqliteStore:
     # records
     def get_record(self, record_id: str) -> StoredRecord | None:
         row = sql.one(self.db, "SELECT * FROM records WHERE id = ?", [record_id])
-        return _record(row) if row else None
+        return record_of(row) if row else None
 
     def get_records(self, record_ids: Sequence[str]) -> dict[str, StoredRecord]:
         found: dict[str, StoredRecord] = {}
-        for part in _chunks(record_ids):
+        for part in chunks(record_ids):
             marks = ", ".join("?" for _ in part)
             cur = self.db.execute(f"SELECT * FROM records WHERE id IN ({marks})", list(part))
             names = [d[0] for d in cur.description]
             for row in cur:
-                record = _record(dict(zip(names, row, strict=True)))
+                record = record_of(dict(zip(names, row, strict=True)))
                 found[record.id] = record
         return found
 
@@ -312,11 +288,11 @@ class SqliteStore:
         return seq
 
     def records_since(self, since: int, limit: int, read: ReadFilter) -> list[StoredRecord]:
-        where, params = _filter_sql(read, "r")
+        where, params = filter_sql(read, "r")
         sql = f"SELECT r.* FROM records r WHERE r.seq > ? AND {where} ORDER BY r.seq LIMIT ?"
         cur = self.db.execute(sql, [since, *params, limit])
         names = [d[0] for d in cur.description]
-        return [_record(dict(zip(names, row, strict=True))) for row in cur]
+        return [record_of(dict(zip(names, row, strict=True))) for row in cur]
 
     def count_records(self) -> int:
         return self._t("records").count
@@ -336,7 +312,7 @@ class SqliteStore:
         return int(self._t("conflicts").insert(row).last_pk or 0)
 
     def list_conflicts(self, read: ReadFilter, include_resolved: bool = False) -> list[ConflictRow]:
-        where, params = _filter_sql(read, "r")
+        where, params = filter_sql(read, "r")
         if not include_resolved:
             where += " AND c.resolved = 0"
         sql = (
@@ -364,7 +340,7 @@ class SqliteStore:
             last_id, prev = next(iter(last), (0, GENESIS))
             rows, out = [], []
             for n, entry in enumerate(entries, start=last_id + 1):
-                text = _json(entry)  # hashed as stored: the chain covers these very bytes
+                text = json_text(entry)  # hashed as stored: the chain covers these very bytes
                 digest = chained_hash(prev, text)
                 rows.append((n, text, prev, digest))
                 out.append(LogEntry(n, entry, prev, digest, text))
@@ -399,7 +375,7 @@ class SqliteStore:
 
     def known_tps(self, tps_ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
-        for part in _chunks(tps_ids):
+        for part in chunks(tps_ids):
             marks = ", ".join("?" for _ in part)
             cur = self.db.execute(f"SELECT id FROM tps WHERE id IN ({marks})", list(part))
             found.update(row[0] for row in cur)
@@ -453,8 +429,8 @@ def _conflict(row: dict[str, Any]) -> ConflictRow:
     conflict = Conflict(
         row["field"],
         json.loads(row["current_value"]),
-        _stamp(json.loads(row["current_stamp"])),
+        stamp(json.loads(row["current_stamp"])),
         json.loads(row["incoming_value"]),
-        _stamp(json.loads(row["incoming_stamp"])),
+        stamp(json.loads(row["incoming_stamp"])),
     )
     return ConflictRow(row["id"], row["record_id"], conflict, row["seq"], bool(row["resolved"]))

@@ -231,3 +231,15 @@ def m009_op_content_and_epochs(db: Database) -> None:
     """An op id names one content (its hash is kept); a restored device gets a new epoch."""
     db.table("ops").add_column("content_hash", str)
     db.table("device_epochs").create({"device_id": str, "epoch": int}, pk="device_id")
+
+
+@migrations()
+def m010_recon_open_decided(db: Database) -> None:
+    """Whether a TPS-ballot is open or decided is stored with its row (computed once, in
+    review), not written again as SQL; the rows are rebuilt under the current rules."""
+    db.table("recon_state").add_column("is_open", int, not_null_default=0)
+    db.table("recon_state").add_column("is_decided", int, not_null_default=0)
+    for table in ("recon_snapshot", "recon_photo", "recon_state", "recon_value"):
+        db.execute(f"DELETE FROM {table}")
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('recon_cursor', 0)")
+    db.execute("DELETE FROM meta WHERE key = 'recon_rules'")  # the next catch-up restarts

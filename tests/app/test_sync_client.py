@@ -1,7 +1,9 @@
 """SyncClient against scripted transports: retries, Offline, refusals, progress."""
 
+import email.utils
 import gzip
 import json
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -9,6 +11,7 @@ import pytest
 from app.store import Identity, open_store
 from app.store.exchange import next_batch
 from app.sync import AuthError, Offline, SyncClient
+from app.sync.api import MAX_RETRY_AFTER_S
 from app.sync.client import Progress
 
 TPS = "3517012001001"
@@ -96,6 +99,51 @@ def test_5xx_then_success(store):
     report = c.sync_once()
     assert report.pushed == 1
     assert store.counts()["pending"] == 0
+
+
+def _busy_then_ok(retry_after: str):
+    calls = []
+
+    def handler(request):
+        calls.append(request.url.path)
+        if request.url.path == "/v1/sync/push" and calls.count("/v1/sync/push") == 1:
+            body = {"code": "server_busy", "message": "sibuk", "message_en": "busy"}
+            return httpx.Response(503, json=body, headers={"Retry-After": retry_after})
+        if request.url.path == "/v1/sync/push":
+            return echo_push(request)
+        if request.url.path == "/v1/conflicts":
+            return httpx.Response(200, json=[])
+        return empty_pull(request)
+
+    return handler
+
+
+def test_a_busy_servers_retry_after_is_honoured(store):
+    store.save("r1", "incident", TPS, {"uraian": "x"})
+    c, sleeps = client(store, _busy_then_ok("7"), backoff_s=0.5)
+    assert c.sync_once().pushed == 1
+    assert sleeps == [7.0]  # not the 0.5 s backoff
+    assert store.counts()["pending"] == 0
+
+
+def test_retry_after_as_a_date_and_its_cap(store):
+    when = email.utils.format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    store.save("r1", "incident", TPS, {"uraian": "x"})
+    c, sleeps = client(store, _busy_then_ok(when), backoff_s=0.5)
+    assert c.sync_once().pushed == 1
+    assert len(sleeps) == 1
+    assert 25 <= sleeps[0] <= 30
+    store.save("r2", "incident", TPS, {"uraian": "y"})
+    c, sleeps = client(store, _busy_then_ok("86400"), backoff_s=0.5)
+    assert c.sync_once().pushed == 1
+    assert sleeps == [MAX_RETRY_AFTER_S]  # a day is waited on by a later sync, not this one
+
+
+def test_a_shorter_retry_after_than_the_backoff_keeps_the_backoff(store):
+    store.save("r1", "incident", TPS, {"uraian": "x"})
+    c, sleeps = client(store, _busy_then_ok("0"), backoff_s=0.5)
+    assert c.sync_once().pushed == 1
+    assert sleeps == [0.5]
 
 
 def test_401_is_an_auth_error_with_the_servers_words(store):

@@ -78,7 +78,7 @@ def test_upload_survives_cuts_kill9_and_app_restart(tmp_path, monkeypatch, seed)
     needed = sum(sizes.values())
     second = upload_queue(store)[1].sha256
 
-    server = Server(db, delay_ms=0)
+    server = Server(Settings(db_path=db), delay_ms=0)
     settings = Settings(db_path=db, blob_dir=blobs)
     direct = SyncClient(store, server.url, token)
     assert direct.sync_once().pushed == 2  # records first
@@ -101,7 +101,7 @@ def test_upload_survives_cuts_kill9_and_app_restart(tmp_path, monkeypatch, seed)
         client.close()
         store.db.conn.close()
 
-        server = Server(db, delay_ms=0)  # same database file, same blob folder
+        server = Server(Settings(db_path=db), delay_ms=0)  # same database file, same blobs
         proxy.target_port = server.port
         store = open_store(phone_db)  # the app starts again from its file
         client = SyncClient(store, proxy.url, token, backoff_s=0.05)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
@@ -17,7 +18,9 @@ from sync_server.admin import accounts
 from sync_server.main import create_app
 from sync_server.runtime import Runtime
 from sync_server.settings import Settings
-from sync_server.store.sqlite import SqliteStore
+from sync_server.store.base import Store
+from sync_server.store.opener import StoreOpener
+from tests.server.backends import BACKENDS
 
 TPS = "3517012001001"  # TPS 001 Jantiganggong, Perak
 TPS_2 = "3517012001002"  # same desa
@@ -45,33 +48,70 @@ class FakeWall:
         return self.ms
 
 
+@pytest.fixture(params=sorted(BACKENDS))
+def fresh(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """A fresh, migrated store of each backend in `backends.BACKENDS` (the contract suites)."""
+    store = BACKENDS[request.param](request)
+    store.migrate()
+    yield store
+    store.close()
+
+
 @pytest.fixture
 def wall() -> FakeWall:
     return FakeWall()
 
 
+@contextmanager
+def opened(settings: Settings) -> Iterator[Store]:
+    """A store on the backend `settings` name (migrated), closed with its pool afterwards."""
+    opener = StoreOpener(settings)
+    store = opener()
+    try:
+        yield store
+    finally:
+        store.close()
+        opener.close()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked `every_backend` that use the server run once per backend."""
+    if metafunc.definition.get_closest_marker("every_backend") is None:
+        return
+    if "server_backend" in metafunc.fixturenames:
+        metafunc.parametrize("server_backend", sorted(BACKENDS), indirect=True)
+
+
 @pytest.fixture
-def settings(tmp_path: Path, wall: FakeWall) -> Settings:
-    return Settings(db_path=tmp_path / "server.db", blob_dir=tmp_path / "blobs", now_ms=wall)
+def server_backend(request: pytest.FixtureRequest) -> str:
+    """The server's backend: SQLite, unless the test is marked `every_backend`."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def settings(
+    request: pytest.FixtureRequest, server_backend: str, tmp_path: Path, wall: FakeWall
+) -> Settings:
+    url = request.getfixturevalue("pg").new_database() if server_backend == "postgres" else None
+    return Settings(db_path=tmp_path / "server.db", blob_dir=tmp_path / "blobs", now_ms=wall,
+                    database_url=url, db_pool_size=8)  # fmt: skip
 
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
     app = create_app(settings)
-    store = SqliteStore(settings.db_path)
-    store.replace_region(build(REGION_ROWS))
-    store.close()
+    with opened(settings) as store:
+        store.replace_region(build(REGION_ROWS))
     with TestClient(app) as c:
         yield c
 
 
 @pytest.fixture
-def store(client: TestClient, settings: Settings) -> Iterator[SqliteStore]:
-    """A second connection to the server's file, to look at what was (not) written."""
-    del client  # the server opened (and migrated) the file first
-    s = SqliteStore(settings.db_path)
-    yield s
-    s.close()
+def store(client: TestClient, settings: Settings) -> Iterator[Store]:
+    """A second connection to the server's database, to look at what was (not) written."""
+    del client  # the server opened (and migrated) the database first
+    with opened(settings) as s:
+        yield s
 
 
 class Device:
@@ -130,16 +170,13 @@ def make_device(client: TestClient, settings: Settings, wall: FakeWall) -> MakeD
         party: int | None = None,
         user_id: str | None = None,
     ) -> Device:
-        s = SqliteStore(settings.db_path)
-        try:
+        with opened(settings) as s:
             if user_id is None:
                 if role == "saksi" and party is None:
                     party = 1
                 user = accounts.create_user(s, f"Uji {role}", role, scope or [TPS], party)
                 user_id = user.id
             device, token = accounts.add_device(s, user_id, f"hp {role}", wall())
-        finally:
-            s.close()
         return Device(client, device.id, token, user_id)
 
     return make

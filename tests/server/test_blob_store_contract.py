@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
-from sync_server.store.base import Store
 from sync_server.store.blob_base import BlobRow, Cites
 from sync_server.store.models import ReadFilter
 from tests.server.conftest import TPS, TPS_2, TPS_GUDO
-from tests.server.test_store_contract import BACKENDS, rec
-
-
-@pytest.fixture(params=sorted(BACKENDS))
-def fresh(request, tmp_path: Path) -> Iterator[Store]:
-    store = BACKENDS[request.param](tmp_path)
-    store.migrate()
-    yield store
-    store.close()
-
+from tests.server.test_store_contract import rec
 
 A, B, O = "a" * 64, "b" * 64, "0" * 64
 

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
 from tests.server.conftest import MakeDevice
 from tests.server.test_kill9 import Server
@@ -79,7 +80,7 @@ def declared_only(port: int, length: int) -> bytes:
 
 @pytest.mark.e2e
 def test_real_server_memory_stays_flat_under_a_300_mb_post(tmp_path: Path):
-    server = Server(tmp_path / "mem.db", delay_ms=0)
+    server = Server(Settings(db_path=tmp_path / "mem.db"), delay_ms=0)
     try:
         before = rss_kb(server.proc.pid)
         for path in ("/v1/enrol", "/v1/sync/push"):

@@ -199,3 +199,9 @@ def test_seed_demo_records_go_through_the_push_path_with_their_flags(db: Path, t
     assert kinds["assessment"] == 160
     assert kinds["incident"] == 12
     assert all("[DEMO]" in line for line in out.splitlines() if "\t" in line)
+
+
+def test_several_workers_need_postgresql(db: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("PANTAU_DATABASE_URL", raising=False)
+    out = fails("serve", "--db", db, "--workers", "2", "--port", "1")
+    assert "PANTAU_DATABASE_URL" in out

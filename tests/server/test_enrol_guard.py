@@ -109,7 +109,7 @@ def test_a_configured_proxy_s_forwarded_address_is_the_one_locked(settings):
 
 @pytest.mark.e2e
 def test_forwarded_for_from_localhost_does_not_dodge_the_lock(tmp_path: Path):
-    server = Server(tmp_path / "guard.db", delay_ms=0, cli=True)
+    server = Server(Settings(db_path=tmp_path / "guard.db"), delay_ms=0, cli=True)
     try:
         answers = [
             httpx.post(server.url + "/v1/enrol", json={"code": wrong(i)},

@@ -23,12 +23,11 @@ import pytest
 from core.hlc import pack
 from core.registry import build
 from sync_server.admin import accounts
-from sync_server.settings import wall_ms
-from sync_server.store.sqlite import SqliteStore
+from sync_server.settings import Settings, wall_ms
 from sync_server.sync.chain import verify_chain
-from tests.server.conftest import REGION_ROWS, TPS
+from tests.server.conftest import REGION_ROWS, TPS, opened
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.every_backend]
 ROOT = Path(__file__).resolve().parents[2]
 MARKER = "test push delay"
 N_OPS = 300
@@ -43,18 +42,22 @@ def free_port() -> int:
 class Server:
     """One uvicorn process on loopback; only this object's PID is ever signalled."""
 
-    def __init__(self, db: Path, delay_ms: int, cli: bool = False) -> None:
+    def __init__(self, settings: Settings, delay_ms: int, cli: bool = False) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        db = settings.db_path
         env = {
             **os.environ,
             "PANTAU_DB_PATH": str(db),
             "PANTAU_TEST_PUSH_DELAY_MS": str(delay_ms),
             "PYTHONPATH": str(ROOT),
         }
+        if settings.database_url:
+            env["PANTAU_DATABASE_URL"] = settings.database_url
         args = ["-m", "uvicorn", "--factory", "sync_server.main:app_from_env"]
         if cli:
-            args = ["-m", "sync_server.admin.cli", "serve", "--db", str(db)]
+            where = [] if settings.database_url else ["--db", str(db)]
+            args = ["-m", "sync_server.admin.cli", "serve", *where]
         self.proc = subprocess.Popen(
             [sys.executable, *args, "--host", "127.0.0.1", "--port", str(self.port)],
             cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
@@ -103,15 +106,12 @@ class Server:
 
 
 @pytest.fixture
-def prepared(tmp_path: Path) -> tuple[Path, str, str]:
-    db = tmp_path / "kill9.db"
-    store = SqliteStore(db)
-    store.migrate()
-    store.replace_region(build(REGION_ROWS))
-    user = accounts.create_user(store, "PTPS uji", "ptps", ["35.17"])
-    device, token = accounts.add_device(store, user.id, "hp", wall_ms())
-    store.close()
-    return db, device.id, token
+def prepared(settings: Settings) -> tuple[Settings, str, str]:
+    with opened(settings) as store:
+        store.replace_region(build(REGION_ROWS))
+        user = accounts.create_user(store, "PTPS uji", "ptps", ["35.17"])
+        device, token = accounts.add_device(store, user.id, "hp", wall_ms())
+    return settings, device.id, token
 
 
 def batch(device_id: str, seqs: range) -> dict[str, Any]:
@@ -144,9 +144,9 @@ def pull_all(url: str, token: str) -> list[dict[str, Any]]:
 
 
 def test_kill9_mid_push_then_retry_applies_every_op_once(prepared):
-    db, device_id, token = prepared
+    where, device_id, token = prepared
     first_half, everything = batch(device_id, range(1, 101)), batch(device_id, range(1, N_OPS + 1))
-    server = Server(db, delay_ms=1500)
+    server = Server(where, delay_ms=1500)
     try:
         assert push(server.url, token, first_half).json()["acked_seq"] == 100
         outcome: dict[str, Any] = {}
@@ -167,12 +167,11 @@ def test_kill9_mid_push_then_retry_applies_every_op_once(prepared):
     finally:
         server.stop()
 
-    store = SqliteStore(db)
-    assert store.count_records() == 100
-    assert store.acked_seq(device_id) == 100
-    store.close()
+    with opened(where) as store:
+        assert store.count_records() == 100
+        assert store.acked_seq(device_id) == 100
 
-    server = Server(db, delay_ms=0)
+    server = Server(where, delay_ms=0)
     try:
         retry = push(server.url, token, everything).json()
         statuses = [r["status"] for r in retry["results"]]
@@ -185,21 +184,18 @@ def test_kill9_mid_push_then_retry_applies_every_op_once(prepared):
         server.stop()
 
     assert sorted(r["id"] for r in records) == sorted(f"r{n}" for n in range(1, N_OPS + 1))
-    store = SqliteStore(db)
-    try:
+    with opened(where) as store:
         assert store.count_records() == N_OPS
-        [(ops,)] = store.db.execute("SELECT count(*) FROM ops").fetchall()
-        assert ops == N_OPS
+        op_ids = [f"{device_id}:{n}" for n in range(1, N_OPS + 1)]
+        assert len(store.get_ops(device_id, op_ids)) == N_OPS
         log = list(store.log_entries())
         assert len(log) == N_OPS
         assert verify_chain(log) is None
-    finally:
-        store.close()
 
 
 def test_cli_serve_answers_on_loopback(prepared):
-    db, _, token = prepared
-    server = Server(db, delay_ms=0, cli=True)
+    where, _, token = prepared
+    server = Server(where, delay_ms=0, cli=True)
     try:
         me = httpx.get(f"{server.url}/v1/me", headers={"Authorization": f"Bearer {token}"})
         assert me.json()["role"] == "ptps"

@@ -3,10 +3,12 @@ catches up once pushes pause, and a review read catches up by itself before it a
 
 from __future__ import annotations
 
+import threading
 import time
 
-from sync_server.review.reconcile import RULES_VERSION
+from sync_server.review.reconcile import RULES_VERSION, catch_up, load_election
 from sync_server.review.worker import ReconWorker
+from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
 from tests.server.conftest import TPS, MakeDevice, runtime_of
 from tests.server.recon_helpers import VOTES, form, send
@@ -92,6 +94,56 @@ def test_after_an_upgrade_changed_the_rules_the_worker_rebuilds_at_start(
         store.db.execute("UPDATE recon_state SET status = 'stale'")
         store.recon().set_rules_version("1")
     worker.start()  # server start: no read needed
-    assert _wait_for(lambda: store.recon().rules_version() == RULES_VERSION)
+    head = max(e.id for e in store.log_entries())
+    rs = store.recon()
+    assert _wait_for(lambda: rs.rules_version() == RULES_VERSION and rs.cursor() == head)
     [state] = store.db.execute("SELECT status FROM recon_state").fetchall()
     assert state[0] == "one_source"
+
+
+def test_catching_up_lets_other_writers_in_between_short_chunks(
+    make_device: MakeDevice, store: SqliteStore
+):
+    ptps = make_device("ptps")
+    runtime_of(ptps.client).recon_worker.stop()
+    for n in range(12):
+        send(ptps, f"t{n}", form(VOTES))
+    other = make_device("ptps")
+    cursors: list[int] = []
+
+    def pause() -> None:  # between two chunks: the lock is free, a push gets through
+        assert not store.db.conn.in_transaction
+        cursors.append(store.recon().cursor())
+        if len(cursors) <= 3:
+            send(other, f"o{len(cursors)}", form(VOTES))
+
+    election = load_election(Settings().election_file)
+    read = catch_up(store, election, chunk=4, budget_s=1e-9, pause=pause)
+    assert len(cursors) >= 10
+    assert cursors == sorted(cursors)
+    assert read == 15 == store.recon().cursor() == max(e.id for e in store.log_entries())
+
+
+def test_the_worker_yields_to_a_push_in_flight():
+    worker = ReconWorker(lambda: None, None, max_yield_s=30)  # type: ignore[arg-type,return-value]
+    inside, leave, yielded = threading.Event(), threading.Event(), threading.Event()
+
+    def push() -> None:
+        with worker.pushing():
+            inside.set()
+            leave.wait(10)
+
+    def between_chunks() -> None:
+        worker.yield_to_pushes()
+        yielded.set()
+
+    pusher = threading.Thread(target=push)
+    pusher.start()
+    inside.wait(5)
+    waiter = threading.Thread(target=between_chunks)
+    waiter.start()
+    assert not yielded.wait(0.3)  # the push is still in flight: reconciliation waits
+    leave.set()
+    assert yielded.wait(5)  # the push is done: the next chunk may start
+    pusher.join(5)
+    waiter.join(5)

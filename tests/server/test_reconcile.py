@@ -8,12 +8,14 @@ import pytest
 
 from sync_server.review.comparison import Decision, Source, compare
 from sync_server.review.reconcile import recompute_all
-from sync_server.store.sqlite import SqliteStore
+from sync_server.store.base import Store
 from tests.server.conftest import TPS, TPS_2, TPS_GUDO, MakeDevice
 from tests.server.recon_helpers import SHA_A, SHA_B, VOTES, form, reconciled, send, verification
 
+pytestmark = pytest.mark.every_backend  # SQLite and PostgreSQL
 
-def _state(store: SqliteStore, tps: str = TPS, ballot: str = "ppwp") -> dict[str, Any]:
+
+def _state(store: Store, tps: str = TPS, ballot: str = "ppwp") -> dict[str, Any]:
     state = reconciled(store).get_state(tps, ballot)
     assert state is not None
     return state.doc
@@ -70,7 +72,7 @@ def test_latest_tally_of_a_source_is_current():
     assert c.values["dpt_j"] == 2
 
 
-def test_holdout_one_source_misreads_99_as_44(make_device: MakeDevice, store: SqliteStore):
+def test_holdout_one_source_misreads_99_as_44(make_device: MakeDevice, store: Store):
     ptps, polisi, saksi = make_device("ptps"), make_device("polisi"), make_device("saksi", party=2)
     send(ptps, "t-ptps", form(VOTES))
     send(polisi, "t-pol", form(VOTES))
@@ -90,7 +92,7 @@ def test_holdout_one_source_misreads_99_as_44(make_device: MakeDevice, store: Sq
     assert _field(doc, "suara.2")["state"] == "agree"
 
 
-def test_948_votes_at_a_300_voter_tps_is_flagged(make_device: MakeDevice, store: SqliteStore):
+def test_948_votes_at_a_300_voter_tps_is_flagged(make_device: MakeDevice, store: Store):
     ptps = make_device("ptps")
     send(ptps, "t1", form({"1": 948, "2": 0, "3": 0}, dpt=300))
     doc = _state(store)
@@ -101,16 +103,14 @@ def test_948_votes_at_a_300_voter_tps_is_flagged(make_device: MakeDevice, store:
     assert "948" in limit["message_id"]
 
 
-def test_votes_above_306_flagged_even_with_a_bigger_dpt(
-    make_device: MakeDevice, store: SqliteStore
-):
+def test_votes_above_306_flagged_even_with_a_bigger_dpt(make_device: MakeDevice, store: Store):
     send(make_device("ptps"), "t1", form({"1": 200, "2": 110, "3": 0}, dpt=400))
     rules = _rules(_state(store))
     assert "votes_above_max" in rules
     assert "votes_above_dpt" not in rules
 
 
-def test_hard_identity_broken_is_flagged(make_device: MakeDevice, store: SqliteStore):
+def test_hard_identity_broken_is_flagged(make_device: MakeDevice, store: Store):
     send(make_device("ptps"), "t1", form(VOTES, suara_total=999))
     doc = _state(store)
     flags = [f for f in doc["flags"] if f["rule"] == "identity"]
@@ -119,7 +119,7 @@ def test_hard_identity_broken_is_flagged(make_device: MakeDevice, store: SqliteS
     assert any("V.C harus = V.A + V.B" in f["message_id"] for f in flags)
 
 
-def test_drafts_and_deleted_tallies_do_not_count(make_device: MakeDevice, store: SqliteStore):
+def test_drafts_and_deleted_tallies_do_not_count(make_device: MakeDevice, store: Store):
     ptps, polisi = make_device("ptps"), make_device("polisi")
     send(ptps, "t1", form(VOTES, status="draft"))
     assert reconciled(store).get_state(TPS, "ppwp") is None
@@ -131,7 +131,7 @@ def test_drafts_and_deleted_tallies_do_not_count(make_device: MakeDevice, store:
     assert doc["status"] == "one_source"
 
 
-def test_photo_used_for_two_tps_flags_both(make_device: MakeDevice, store: SqliteStore):
+def test_photo_used_for_two_tps_flags_both(make_device: MakeDevice, store: Store):
     a = make_device("ptps", scope=[TPS])
     b = make_device("ptps", scope=[TPS_GUDO])
     send(a, "t-a", form(VOTES, photos=[SHA_A]))
@@ -144,7 +144,7 @@ def test_photo_used_for_two_tps_flags_both(make_device: MakeDevice, store: Sqlit
 
 
 def test_a_cHasil_photo_reused_as_incident_evidence_at_another_tps_is_flagged(
-    make_device: MakeDevice, store: SqliteStore
+    make_device: MakeDevice, store: Store
 ):
     a = make_device("ptps", scope=[TPS])
     b = make_device("ptps", scope=[TPS_GUDO])
@@ -158,7 +158,7 @@ def test_a_cHasil_photo_reused_as_incident_evidence_at_another_tps_is_flagged(
     assert "photo_reused" not in _rules(_state(store))
 
 
-def test_change_after_final_is_flagged(make_device: MakeDevice, store: SqliteStore):
+def test_change_after_final_is_flagged(make_device: MakeDevice, store: Store):
     ptps = make_device("ptps")
     send(ptps, "t1", form(VOTES))
     assert "changed_after_final" not in _rules(_state(store))
@@ -169,7 +169,7 @@ def test_change_after_final_is_flagged(make_device: MakeDevice, store: SqliteSto
     assert "WIB" in flag["message_id"]
 
 
-def test_verification_takes_precedence(make_device: MakeDevice, store: SqliteStore):
+def test_verification_takes_precedence(make_device: MakeDevice, store: Store):
     ptps, polisi = make_device("ptps"), make_device("polisi")
     sup = make_device("supervisor", scope=["35.17"])
     send(ptps, "t1", form(VOTES))
@@ -193,7 +193,7 @@ def test_verification_takes_precedence(make_device: MakeDevice, store: SqliteSto
     assert doc["values"]["suara.1"] == 99
 
 
-def test_override_beats_agreeing_sources(make_device: MakeDevice, store: SqliteStore):
+def test_override_beats_agreeing_sources(make_device: MakeDevice, store: Store):
     ptps, polisi = make_device("ptps"), make_device("polisi")
     sup = make_device("supervisor", scope=["35.17"])
     send(ptps, "t1", form(VOTES))
@@ -211,7 +211,7 @@ def test_saksi_cannot_push_a_verification(make_device: MakeDevice):
     assert res.json()["results"][0]["status"] == "rejected"
 
 
-def test_official_figure_is_a_source(store: SqliteStore, make_device: MakeDevice):
+def test_official_figure_is_a_source(store: Store, make_device: MakeDevice):
     from sync_server.review.official import import_rows
 
     send(make_device("ptps"), "t1", form(VOTES))
@@ -223,7 +223,7 @@ def test_official_figure_is_a_source(store: SqliteStore, make_device: MakeDevice
     assert [s["source"] for s in doc["sources"]] == ["ptps", "resmi"]
 
 
-def test_recompute_all_rebuilds_the_same_rows(make_device: MakeDevice, store: SqliteStore):
+def test_recompute_all_rebuilds_the_same_rows(make_device: MakeDevice, store: Store):
     ptps, polisi = make_device("ptps", scope=[TPS, TPS_2]), make_device("polisi")
     send(ptps, "t1", form(VOTES, photos=[SHA_A]))
     send(ptps, "t3", form(VOTES, photos=[SHA_A]), tps=TPS_2)

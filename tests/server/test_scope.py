@@ -6,6 +6,8 @@ import pytest
 
 from tests.server.conftest import TPS, TPS_2, TPS_GUDO, MakeDevice
 
+pytestmark = pytest.mark.every_backend  # SQLite and PostgreSQL
+
 
 def ids(device) -> set[str]:
     res = device.pull()

@@ -1,12 +1,7 @@
-"""The storage contract: every backend passes the same suite (only SQLite today).
-
-To add PostgreSQL: add a `BACKENDS` entry that opens a fresh, migrated store.
-"""
+"""The storage contract: every backend in tests/server/backends.py passes the same suite
+(`fresh` is a fresh, migrated store of each)."""
 
 from __future__ import annotations
-
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
@@ -22,24 +17,10 @@ from sync_server.store.models import (
     StoredRecord,
     User,
 )
+from sync_server.store.pg import PgStore
 from sync_server.store.sqlite import SqliteStore
 from sync_server.sync.chain import GENESIS, verify_chain
 from tests.server.conftest import REGION_ROWS, TPS, TPS_2, TPS_GUDO
-
-
-def _sqlite(tmp_path: Path) -> Store:
-    return SqliteStore(tmp_path / "contract.db")
-
-
-BACKENDS: dict[str, Callable[[Path], Store]] = {"sqlite": _sqlite}
-
-
-@pytest.fixture(params=sorted(BACKENDS))
-def fresh(request, tmp_path: Path) -> Iterator[Store]:
-    store = BACKENDS[request.param](tmp_path)
-    store.migrate()
-    yield store
-    store.close()
 
 
 def rec(record_id: str, tps: str = TPS, author: str = "u1", role: str = "ptps", **fields):
@@ -252,3 +233,26 @@ def test_op_content_hashes_and_device_epochs(fresh: Store):
     assert fresh.device_epoch("d-1") == 0
     assert [fresh.new_epoch("d-1"), fresh.new_epoch("d-1")] == [1, 2]
     assert (fresh.device_epoch("d-1"), fresh.device_epoch("d-2")) == (2, 0)
+
+
+def test_exclusive_is_held_by_one_holder_at_a_time(fresh: Store):
+    other = _second(fresh)
+    try:
+        with fresh.exclusive("recon") as first:
+            assert first
+            with other.exclusive("recon", wait=False) as second:
+                assert not second  # the reconciliation leader is taken
+            with other.exclusive("other-name", wait=False) as unrelated:
+                assert unrelated
+        with other.exclusive("recon", wait=False) as after:
+            assert after  # released on leaving
+    finally:
+        other.close()
+
+
+def _second(store: Store) -> Store:
+    """Another connection to the same database, as a second server process would hold."""
+    if isinstance(store, PgStore):
+        return PgStore(store.pool)
+    assert isinstance(store, SqliteStore)
+    return SqliteStore(store.path)
