@@ -205,7 +205,7 @@ def _missing(t: Mapping[str, Any], ballot: Ballot | None) -> Finding | None:
     empty += [f"suara.{k}" for k in required_votes(ballot) if not isinstance(votes.get(k), int)]
     if not empty:
         return None
-    names = ", ".join(_named(f) for f in empty[:8]) + (" ..." if len(empty) > 8 else "")
+    names = ", ".join(label(f) for f in empty[:8]) + (" ..." if len(empty) > 8 else "")
     return Finding(
         "missing",
         "error",
@@ -213,10 +213,6 @@ def _missing(t: Mapping[str, Any], ballot: Ballot | None) -> Finding | None:
         f"Belum diisi: {names}",
         f"Not filled in yet: {names}",
     )
-
-
-def _named(field: str) -> str:
-    return f"IV no. {field.split('.', 1)[1]}" if field.startswith("suara.") else label(field)
 
 
 def missing_fields(t: Mapping[str, Any], election: Election | None) -> list[str]:

@@ -59,6 +59,8 @@ class Finding:
 
 
 def label(field: str) -> str:
+    if field.startswith("suara."):
+        return f"IV no. {field.split('.', 1)[1]}"
     if field.startswith("jumlah_partai."):
         return f"IV jumlah partai {field.split('.', 1)[1]}"
     return LABELS.get(field, field)

@@ -115,8 +115,6 @@ def _party_name(party: str, election: Election | None) -> str:
 
 
 def field_label(name: str) -> str:
-    if name.startswith("suara."):
-        return f"IV no. {name.split('.', 1)[1]}"
     return label(name)
 
 

@@ -24,11 +24,13 @@ from core.protocol import (
     RecordOut,
 )
 from core.records import validate_fields
+from core.tally_checks import label, missing_fields
 from core.wilayah import parse_tps
 from sync_server.auth import Principal
 from sync_server.blobs import uploads
 from sync_server.blobs.uploads import PHOTO_FIELDS
 from sync_server.errors import forbidden
+from sync_server.review.reconcile import load_election
 from sync_server.runtime import Runtime
 from sync_server.store.base import Store
 from sync_server.store.models import OpRow, PushWrites, StoredRecord
@@ -97,6 +99,22 @@ def _check_op(b: _Batch, op: Op) -> StoredRecord | None:
     return existing
 
 
+def _check_complete(b: _Batch, fields: dict[str, Any]) -> None:
+    """A final tally must hold every field of its ballot's form (core.tally_checks, as the
+    phone checks before Final); a deleted one need not."""
+    if fields.get("status") != "final" or fields.get("deleted"):
+        return
+    missing = missing_fields(fields, load_election(b.runtime.settings.election_file))
+    if not missing:
+        return
+    names = ", ".join(label(f) for f in missing[:12]) + (" ..." if len(missing) > 12 else "")
+    raise _reject(
+        "incomplete_final",
+        f"Formulir final belum lengkap; isi dulu: {names}",
+        f"A final form must be complete; fill in: {names}",
+    )
+
+
 def _stamp_hlc(b: _Batch, op: Op) -> tuple[int, bool]:
     """The op's HLC, or the server's now() when the device clock is too far ahead (clamped)."""
     if is_too_far_ahead(op.hlc, b.runtime.clock.wall()):
@@ -112,6 +130,8 @@ def _apply(b: _Batch, op: Op) -> OpResult:
     base = {k: (None if v is None else (v[0], v[1])) for k, v in op.base.items()}
     current = existing.versioned() if existing else merge.Versioned()
     new, found = merge.apply(current, op.fields, (hlc, device_id), base)
+    if op.kind == "tally":
+        _check_complete(b, dict(new.fields))
     b.seq += 1
     a = existing or StoredRecord(op.record_id, op.kind, op.tps, user.id, user.role, user.party)
     record = StoredRecord(a.id, a.kind, a.tps, a.author, a.author_role, a.author_party,
