@@ -53,7 +53,7 @@ def dotted(area: str) -> str:
 
 
 SORTS = ("severity", "tps", "ballot", "status", "sources")
-TPS_STATUSES = ("conflict", "one_source", "agree", "verified")
+TPS_STATUSES = ("conflict", "one_source", "partial", "agree", "verified")
 
 
 def _top_flag(s: KeyState) -> dict[str, Any] | None:
@@ -246,6 +246,7 @@ def totals(
     for area, b, status, k in rs.status_counts(read, level):
         counts[(area, b)][status] += k
     decided = {(area, b): k for area, b, k in rs.decided_counts(read, level)}
+    single = {(area, b): k for area, b, k in rs.single_counts(read, level)}
     rows = []
     for area in sorted(n_tps):
         for b in ballots:
@@ -255,6 +256,7 @@ def totals(
                 "code": dotted(area), "name": names[area], "ballot": b, "tps": n_tps[area],
                 "decided": done, "verified": c["verified"], "conflict": c["conflict"],
                 "open": n_tps[area] - done - c["conflict"], "values": votes.get((area, b), {}),
+                "partial": c["partial"], "single_fields": single.get((area, b), 0),
             })  # fmt: skip
     return {"level": level, "rows": rows}
 

@@ -29,13 +29,15 @@ from sync_server.review.comparison import (
     Decision,
     Source,
     compare,
-    decided,
+    counted,
+    coverage,
     field_label,
     flatten,
     source_label,
     source_of,
 )
-from sync_server.review.flags import Change, Flag, Reuse, all_flags
+from sync_server.review import source_checks
+from sync_server.review.flags import HIGH, Change, Flag, Reuse, all_flags
 from sync_server.store.base import Store
 from sync_server.store.models import ReadFilter, StoredRecord
 from sync_server.store.recon_base import KeyState, QueueFilter, ReconStore, Snapshot
@@ -46,9 +48,11 @@ PHOTO_FIELD = {"tally": "photos", "incident": "bukti"}
 CHUNK = 500  # log entries per catch-up transaction: pushes wait at most ~0.3 s for the lock
 # Bump when review.comparison or review.flags change what a stored row holds: the next
 # catch-up (the worker's, at server start) rebuilds every row from the change log.
-RULES_VERSION = "4"  # 2: changed_after_verification, identity errors high, reading order
+RULES_VERSION = "5"  # 2: changed_after_verification, identity errors high, reading order
 # 3: a source stored after the verification is unseen even when its phone's clock is behind
 # 4: an incident's evidence photo counts as a use of that photo at its TPS
+# 5: every form check per source (findings in the doc), status `partial`, values per field
+#    (agreed by two sources or verified), coverage, party totals, photo twins
 Key = tuple[str, str]
 
 
@@ -181,7 +185,9 @@ def _source(record: StoredRecord) -> Source | None:
         return None
     stamp = max(record.stamps.values(), default=(0, ""))
     photos = tuple(_photos(record.fields))
-    return Source(name, record.id, record.author, flatten(record.fields), photos, stamp, record.seq)
+    f = record.fields
+    return Source(name, record.id, record.author, flatten(f), photos, stamp, record.seq,
+                  str(f.get("alasan") or ""), f.get("tertulis_demikian") is True)  # fmt: skip
 
 
 def _decision(records: list[StoredRecord], ballot: str) -> Decision | None:
@@ -246,7 +252,8 @@ def recompute_key(rs: ReconStore, tps: str, ballot: str, election: Election | No
     c = compare(sources, decision, election, ballot)
     tallies = [r for r in records if r.kind == "tally" and _ballot(r.fields) == ballot]
     reuses, changes = _reuses(rs, tps, tallies), _changes(rs, tps, ballot, tallies)
-    flags = all_flags(c, ballot, election, reuses, changes)
+    checks = [f for s in c.sources for f in source_checks.source_flags(s, ballot, election)]
+    flags = all_flags(c, ballot, election, reuses, changes, checks)
     if c.status == "no_data" and not flags and decision is None:
         rs.delete_state(tps, ballot)
         return 0
@@ -257,27 +264,29 @@ def recompute_key(rs: ReconStore, tps: str, ballot: str, election: Election | No
 def state_of(
     tps: str, ballot: str, c: Comparison, flags: list[Flag], election: Election | None
 ) -> KeyState:
-    values = {}
-    if decided(c):
-        values = {k: v for k, v in c.values.items() if k in TOTAL_FIELDS or k.startswith("suara.")}
+    high = any(f.severity >= HIGH for f in flags)
+    values = {k: v for k, v in counted(c, high).items()
+              if k in TOTAL_FIELDS or k.startswith(("suara.", "jumlah_partai."))}  # fmt: skip
     doc = {
         "tps": tps,
         "ballot": ballot,
         "status": c.status,
-        "sources": [_source_doc(s, election) for s in c.sources],
+        "sources": [_source_doc(s, ballot, election) for s in c.sources],
         "fields": [{**f.__dict__, "label": field_label(f.field)} for f in c.fields],
         "flags": [f.to_json() for f in flags],
         "decision": None if c.decision is None else {
             **c.decision.__dict__, "sumber": list(c.decision.sumber),
             "photos": list(c.decision.photos), "stamp": list(c.decision.stamp)},
         "values": values,
+        "coverage": coverage(c),
     }  # fmt: skip
     rules = tuple(sorted({f.rule for f in flags}))
     severity = max((f.severity for f in flags), default=0)
-    return KeyState(tps, ballot, c.status, severity, len(c.sources), rules, doc, values)
+    n_single = doc["coverage"]["single"]
+    return KeyState(tps, ballot, c.status, severity, len(c.sources), rules, doc, values, n_single)
 
 
-def _source_doc(s: Source, election: Election | None) -> dict[str, Any]:
+def _source_doc(s: Source, ballot: str, election: Election | None) -> dict[str, Any]:
     return {
         "source": s.source,
         "label": source_label(s.source, election),
@@ -286,6 +295,9 @@ def _source_doc(s: Source, election: Election | None) -> dict[str, Any]:
         "author": s.author,
         "photos": list(s.photos),
         "values": s.values,
+        "alasan": s.alasan,
+        "tertulis_demikian": s.paper,
+        "findings": source_checks.finding_docs(s, ballot, election),
     }
 
 

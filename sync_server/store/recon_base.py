@@ -44,7 +44,8 @@ class KeyState:
     n_sources: int
     rules: tuple[str, ...]
     doc: dict[str, Any]
-    values: dict[str, int]  # settled values; empty unless agreed or verified (and undisputed)
+    values: dict[str, int]  # values that count: agreed by two sources or verified (undisputed)
+    n_single: int = 0  # fields only one source gave
 
     # A backend's `states(open_only=True)`, `totals` and `decided_counts` must agree with
     # these two (tests/server/test_reconcile.py checks the SQLite backend against them).
@@ -63,6 +64,12 @@ class KeyState:
         if self.status == "verified":
             return REOPENS not in self.rules
         return self.status == "agree" and self.severity < HIGH
+
+    @property
+    def counts(self) -> bool:
+        """Its `values` count in totals: decided, or partly agreed with no high flag (only the
+        fields two sources agree on are in `values` then)."""
+        return self.decided or (self.status == "partial" and self.severity < HIGH)
 
 
 @dataclass(frozen=True)
@@ -120,7 +127,10 @@ class ReconStore(Protocol):
         """(status, open, rules, number of TPS-ballots) in scope, without reading their docs."""
 
     def totals(self, read: ReadFilter, level: Level) -> list[tuple[str, str, str, int]]:
-        """(area code, ballot, key, sum of values) over the `decided` TPS-ballots in scope."""
+        """(area code, ballot, key, sum of values) over the TPS-ballots in scope that `counts`."""
+
+    def single_counts(self, read: ReadFilter, level: Level) -> list[tuple[str, str, int]]:
+        """(area code, ballot, number of fields resting on one source)."""
 
     def status_counts(self, read: ReadFilter, level: Level) -> list[tuple[str, str, str, int]]:
         """(area code, ballot, status, number of TPS-ballots)."""

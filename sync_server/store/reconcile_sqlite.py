@@ -35,6 +35,8 @@ _DECIDED = (
     f"(CASE WHEN s.status = 'verified' THEN NOT {_REOPENED} "
     f"ELSE s.status = 'agree' AND s.severity < {int(HIGH)} END)"
 )
+# KeyState.counts
+_COUNTS = f"({_DECIDED} OR (s.status = 'partial' AND s.severity < {int(HIGH)}))"
 
 
 def _scope_sql(read: ReadFilter, column: str) -> tuple[str, list[Any]]:
@@ -50,7 +52,7 @@ def _state(row: dict[str, Any]) -> KeyState:
     doc = json.loads(row["doc"])
     return KeyState(
         row["tps"], row["ballot"], row["status"], row["severity"], row["n_sources"], rules, doc,
-        dict(doc.get("values", {})),
+        dict(doc.get("values", {})), int(row.get("n_single") or 0),
     )  # fmt: skip
 
 
@@ -118,6 +120,7 @@ class SqliteReconStore:
             "n_sources": state.n_sources,
             "rules": "," + ",".join(state.rules) + ",",
             "doc": canonical(state.doc),
+            "n_single": state.n_single,
         }
         sql.upsert(self.db, "recon_state", row, ("tps", "ballot"))
         self.db.execute(
@@ -176,9 +179,18 @@ class SqliteReconStore:
         sql = (
             f"SELECT substr(v.tps, 1, {n}) AS area, v.ballot, v.key, SUM(v.value) AS total "
             "FROM recon_value v JOIN recon_state s ON s.tps = v.tps AND s.ballot = v.ballot "
-            f"WHERE {where} AND {_DECIDED} GROUP BY area, v.ballot, v.key"
+            f"WHERE {where} AND {_COUNTS} GROUP BY area, v.ballot, v.key"
         )
         return [(r["area"], r["ballot"], r["key"], r["total"]) for r in self._rows(sql, params)]
+
+    def single_counts(self, read: ReadFilter, level: Level) -> list[tuple[str, str, int]]:
+        where, params = _scope_sql(read, "s.tps")
+        n = LEVEL_DIGITS[level]
+        sql = (
+            f"SELECT substr(s.tps, 1, {n}) AS area, s.ballot, SUM(s.n_single) AS n "
+            f"FROM recon_state s WHERE {where} GROUP BY area, s.ballot"
+        )
+        return [(r["area"], r["ballot"], int(r["n"] or 0)) for r in self._rows(sql, params)]
 
     def decided_counts(self, read: ReadFilter, level: Level) -> list[tuple[str, str, int]]:
         where, params = _scope_sql(read, "s.tps")

@@ -223,3 +223,9 @@ def m008_recon_from_log(db: Database) -> None:
     for table in ("recon_snapshot", "recon_photo", "recon_state", "recon_value"):
         db.execute(f"DELETE FROM {table}")
     db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('recon_cursor', 0)")
+
+
+@migrations()
+def m009_recon_coverage(db: Database) -> None:
+    """How many fields of a TPS-ballot rest on one source (coverage in the totals)."""
+    db.table("recon_state").add_column("n_single", int, not_null_default=0)
