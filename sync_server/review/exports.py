@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from core.election import Election
 from core.kerawanan import CATEGORY_NAMES
 from sync_server.auth import Principal
-from sync_server.review import planning
+from sync_server.review import planning, recap
 from sync_server.review.comparison import (
     NUMERIC_FIELDS,
     STATUS_NAMES,
@@ -178,3 +178,27 @@ def geojson(store: Store, who: Principal, election: Election, ballot: str) -> di
         geometry = {"type": "Point", "coordinates": [lon, lat]}
         features.append({"type": "Feature", "geometry": geometry, "properties": props})
     return {"type": "FeatureCollection", "features": features}
+
+
+def recap_table(store: Store, who: Principal, lang: str = "id") -> Table:
+    """One row per recap figure (D.Hasil): the counted TPS sum, the selisih, open TPS, flag."""
+    columns: list[Column] = [
+        ("level", "Tingkat", "Level"),
+        ("code", "Kode wilayah", "Area code"),
+        ("ballot", "Surat suara", "Ballot"),
+        ("label", "Isian", "Field"),
+        ("recap", "Angka rekap (D.Hasil)", "Recap figure (D.Hasil)"),
+        ("tps_sum", "Jumlah TPS yang pasti", "Sum of counted TPS"),
+        ("selisih", "Selisih", "Difference"),
+        ("tps", "Jumlah TPS", "TPS"),
+        ("n_open", "TPS masih terbuka", "TPS still open"),
+        ("open_tps", "ID TPS terbuka", "Open TPS ids"),
+        ("flag", "Tanda", "Flag"),
+    ]
+    msg = "message_en" if lang == "en" else "message_id"
+    rows = []
+    for r in recap.compare(store, who)["rows"]:
+        row = {**r, "n_open": len(r["open_tps"]), "open_tps": " ".join(r["open_tps"]),
+               "flag": r["flag"][msg] if r["flag"] else ""}  # fmt: skip
+        rows.append([row.get(c[0], "") for c in columns])
+    return _headers(columns, lang), rows

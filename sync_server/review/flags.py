@@ -15,15 +15,14 @@ flag do not count towards totals until a supervisor verifies them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from core.election import Election
 from core.hlc import wall_ms
 from core.tally_checks import check_tally
 from sync_server.review.comparison import Comparison, field_label, source_label, unflatten
+from sync_server.review.zones import local_time
 
-WIB = timezone(timedelta(hours=7), "WIB")
 HIGH, MEDIUM, LOW = 3, 2, 1
 SEVERITY_NAMES = {HIGH: ("tinggi", "high"), MEDIUM: ("sedang", "medium"), LOW: ("rendah", "low")}
 # In the order a supervisor should read them (within one severity): what contradicts a decision,
@@ -74,6 +73,7 @@ class Change:
     fields: tuple[str, ...]
     hlc: int
     device_id: str
+    tps: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,14 +158,9 @@ def reuse_flag(r: Reuse, election: Election | None) -> Flag:
     )
 
 
-def local_time(ms: int) -> str:
-    """Western Indonesian time, as a supervisor in Jombang reads a clock."""
-    return datetime.fromtimestamp(ms / 1000, UTC).astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB")
-
-
 def change_flag(ch: Change, election: Election | None) -> Flag:
     names = ", ".join(field_label(n) for n in ch.fields)
-    at = local_time(wall_ms(ch.hlc))
+    at = local_time(wall_ms(ch.hlc), ch.tps)  # in the TPS's own zone (WIB/WITA/WIT)
     return Flag(
         "changed_after_final",
         MEDIUM,

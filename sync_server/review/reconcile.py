@@ -22,6 +22,7 @@ from typing import Any
 from core import merge
 from core.election import Election
 from core.hlc import Stamp
+from sync_server.review import source_checks
 from sync_server.review.comparison import (
     RESMI,
     TOTAL_FIELDS,
@@ -36,7 +37,6 @@ from sync_server.review.comparison import (
     source_label,
     source_of,
 )
-from sync_server.review import source_checks
 from sync_server.review.flags import HIGH, Change, Flag, Reuse, all_flags
 from sync_server.store.base import Store
 from sync_server.store.models import ReadFilter, StoredRecord
@@ -240,7 +240,7 @@ def _changes(rs: ReconStore, tps: str, ballot: str, tallies: list[StoredRecord])
         source = source_of(rec.author_role, rec.author_party) or rec.author_role
         for ch in snap.changes:
             out.append(
-                Change(snap.record_id, source, tuple(ch["fields"]), ch["hlc"], ch["device_id"])
+                Change(snap.record_id, source, tuple(ch["fields"]), ch["hlc"], ch["device_id"], tps)
             )
     return out
 
@@ -282,7 +282,7 @@ def state_of(
     }  # fmt: skip
     rules = tuple(sorted({f.rule for f in flags}))
     severity = max((f.severity for f in flags), default=0)
-    n_single = doc["coverage"]["single"]
+    n_single = coverage(c)["single"]
     return KeyState(tps, ballot, c.status, severity, len(c.sources), rules, doc, values, n_single)
 
 

@@ -11,9 +11,11 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from core.election import Election
+from core.errors import DomainError
+from core.protocol import RecapImport
 from sync_server.auth import CurrentDevice, Principal
 from sync_server.errors import ApiError
-from sync_server.review import evidence, exports, planning, reads, resolution
+from sync_server.review import evidence, exports, planning, reads, recap, resolution
 from sync_server.review.incidents import incident_rows
 from sync_server.review.reconcile import catch_up, load_election
 from sync_server.runtime import RuntimeDep, StoreDep
@@ -21,8 +23,8 @@ from sync_server.sync.scope import in_scope
 
 router = APIRouter(prefix="/v1/review", tags=["review"])
 Lang = Annotated[Literal["id", "en"], Query()]
-Table = Literal["tallies", "reconciliation", "incidents"]
-QueueStatus = Literal["conflict", "one_source", "agree", "verified", "incident"]
+Table = Literal["tallies", "reconciliation", "incidents", "recap"]
+QueueStatus = Literal["conflict", "one_source", "partial", "agree", "verified", "incident"]
 QueueSort = Literal["severity", "tps", "ballot", "status", "sources"]
 MEDIA = {
     "csv": "text/csv; charset=utf-8",
@@ -105,6 +107,26 @@ def totals(
     return reads.totals(store, who, level, election, ballot)
 
 
+@router.get("/recap")
+def recap_compare(who: Reviewer, store: StoreDep, ballot: str | None = None) -> dict[str, Any]:
+    """Recap figures (D.Hasil) beside the sum of their counted TPS: selisih, open TPS, flags."""
+    return recap.compare(store, who, ballot)
+
+
+@router.post("/recap")
+def recap_import(
+    who: Reviewer, store: StoreDep, runtime: RuntimeDep, body: RecapImport
+) -> dict[str, Any]:
+    """Import D.Hasil figures from a CSV (all rows or none), in the caller's region only."""
+    election = load_election(runtime.settings.election_file)
+    try:
+        n = recap.import_text(store, body.csv, body.name, runtime.settings.now_ms(), election,
+                              scope=who.user)  # fmt: skip
+    except DomainError as exc:
+        raise ApiError.from_domain(422, exc) from None
+    return {"rows": n}
+
+
 @router.get("/progress")
 def progress(who: Reviewer, store: StoreDep, ballot: str | None = None) -> dict[str, Any]:
     return reads.progress(store, who, ballot)
@@ -161,6 +183,8 @@ def export_table(
         data = exports.tally_table(store, who, lang)
     elif table == "reconciliation":
         data = exports.reconciliation_table(store, who, lang)
+    elif table == "recap":
+        data = exports.recap_table(store, who, lang)
     else:
         data = exports.incident_table(store, who, runtime.settings.now_ms(), lang)
     body = exports.to_csv(data) if format == "csv" else exports.to_xlsx(data, table)

@@ -92,6 +92,18 @@ class Official:
 
 
 @dataclass(frozen=True)
+class RecapRow:
+    """Official recapitulation figures (D.Hasil) of one desa or kecamatan and ballot."""
+
+    level: Level
+    area: str  # undotted code: a prefix of every TPS id below it
+    ballot: str
+    values: dict[str, int]
+    source_file: str
+    imported_ms: int
+
+
+@dataclass(frozen=True)
 class QueueFilter:
     read: ReadFilter
     kecamatan: str | None = None  # dotted code
@@ -146,6 +158,12 @@ class ReconStore(Protocol):
     def put_official(self, rows: list[Official]) -> None: ...
     def get_official(self, tps: str, ballot: str) -> Official | None: ...
     def official_keys(self) -> list[tuple[str, str]]: ...
+
+    # recapitulation figures (D.Hasil), compared with the counted TPS below them
+    def put_recap(self, rows: list[RecapRow]) -> None: ...
+    def recaps(self, read: ReadFilter) -> list[RecapRow]: ...
+    def decided_tps(self, read: ReadFilter) -> set[tuple[str, str]]:
+        """(tps, ballot) of every `decided` TPS-ballot in scope."""
 
     # what review reads
     def records_at(self, tps: str, kind: str | None = None) -> list[StoredRecord]: ...

@@ -17,6 +17,7 @@ from sync_server.store.recon_base import (
     Official,
     PhotoUse,
     QueueFilter,
+    RecapRow,
     Snapshot,
 )
 from sync_server.store.sqlite import _filter_sql, _record
@@ -227,6 +228,21 @@ class SqliteReconStore:
     def official_keys(self) -> list[tuple[str, str]]:
         rows = self._rows("SELECT tps, ballot FROM official ORDER BY tps, ballot", [])
         return [(r["tps"], r["ballot"]) for r in rows]
+
+    def put_recap(self, rows: list[RecapRow]) -> None:
+        out = [{**r.__dict__, "values": canonical(r.values)} for r in rows]
+        self.db.table("recap").upsert_all(out, pk=("area", "ballot"))
+
+    def recaps(self, read: ReadFilter) -> list[RecapRow]:
+        where, params = _scope_sql(read, "r.area")
+        sql = f"SELECT * FROM recap r WHERE {where} ORDER BY r.area, r.ballot"
+        return [RecapRow(**{**r, "values": json.loads(r["values"])})
+                for r in self._rows(sql, params)]  # fmt: skip
+
+    def decided_tps(self, read: ReadFilter) -> set[tuple[str, str]]:
+        where, params = _scope_sql(read, "s.tps")
+        sql = f"SELECT s.tps, s.ballot FROM recon_state s WHERE {where} AND {_DECIDED}"
+        return {(r["tps"], r["ballot"]) for r in self._rows(sql, params)}
 
     # what review reads
     def records_at(self, tps: str, kind: str | None = None) -> list[StoredRecord]:

@@ -229,3 +229,14 @@ def m008_recon_from_log(db: Database) -> None:
 def m009_recon_coverage(db: Database) -> None:
     """How many fields of a TPS-ballot rest on one source (coverage in the totals)."""
     db.table("recon_state").add_column("n_single", int, not_null_default=0)
+
+
+@migrations()
+def m010_recap(db: Database) -> None:
+    """Official recapitulation figures (D.Hasil) per desa and kecamatan, as imported."""
+    db.table("recap").create(
+        {"level": str, "area": str, "ballot": str, "values": str, "source_file": str,
+         "imported_ms": int},
+        pk=("area", "ballot"),
+        not_null={"level", "values", "imported_ms"},
+    )  # fmt: skip
