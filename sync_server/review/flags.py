@@ -55,13 +55,15 @@ class Flag:
     source: str
     message_id: str
     message_en: str
+    photos: tuple[str, ...] = ()  # photo_reused: this TPS's photo, then the other one
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.__dict__, "fields": list(self.fields)}
+        return {**self.__dict__, "fields": list(self.fields), "photos": list(self.photos)}
 
     @staticmethod
     def from_json(raw: dict[str, Any]) -> Flag:
-        return Flag(**{**raw, "fields": tuple(raw["fields"])})
+        photos = tuple(raw.get("photos") or ())
+        return Flag(**{**raw, "fields": tuple(raw["fields"]), "photos": photos})
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,9 @@ class Reuse:
     sha256: str
     source: str
     other_tps: tuple[str, ...]
+    twin: str = ""  # the other TPS's photo when it is another file of the same sheet
+    via: str = "sha256"  # sha256: the same file | original: same camera original | similar
+    distance: int = 0
 
 
 def conflict_flags(c: Comparison, election: Election | None) -> list[Flag]:
@@ -145,16 +150,29 @@ def decision_flags(c: Comparison, ballot: str, election: Election | None) -> lis
     ]  # fmt: skip
 
 
+_HOW = {
+    "sha256": ("", ""),
+    "original": (" (foto asli kamera yang sama, disimpan ulang: {twin})",
+                 " (the same camera original, re-encoded: {twin})"),
+    "similar": (" (lembar yang sama, difoto ulang/dipotong/diubah ukuran: {twin}, beda {d} bit)",
+                " (the same sheet photographed again, cropped or resized: {twin}, {d} bits "
+                "apart)"),
+}  # fmt: skip
+
+
 def reuse_flag(r: Reuse, election: Election | None) -> Flag:
     others = ", ".join(r.other_tps)
+    how_id, how_en = (h.format(twin=r.twin[:12], d=r.distance) for h in _HOW[r.via])
     return Flag(
         "photo_reused",
         HIGH,
         ("photos",),
         r.source,
-        f"{source_label(r.source, election)}: foto {r.sha256[:12]} juga dipakai untuk TPS {others}",
+        f"{source_label(r.source, election)}: foto {r.sha256[:12]} juga dipakai untuk TPS "
+        f"{others}{how_id}",
         f"{source_label(r.source, election, 'en')}: photo {r.sha256[:12]} is also used for "
-        f"TPS {others}",
+        f"TPS {others}{how_en}",
+        (r.sha256, r.twin or r.sha256),
     )
 
 

@@ -173,6 +173,7 @@ def track(rs: ReconStore, record: StoredRecord) -> set[Key]:
     if name is not None:  # a C.Hasil photo, or an incident's evidence: reuse across TPS
         now = _photos(record.fields, name)
         hashes = sorted(set(_photos(snap.fields, name) if snap else []) | set(now))
+        hashes = sorted({*hashes, *(t.twin for t in rs.photo_twins(hashes))})
         before = rs.photo_uses(hashes)
         rs.set_photos(record.id, record.tps, ballot, now)
         keys |= {(u.tps, u.ballot) for u in [*before, *rs.photo_uses(hashes)]}
@@ -219,14 +220,22 @@ def gather(
 
 
 def _reuses(rs: ReconStore, tps: str, tallies: list[StoredRecord]) -> list[Reuse]:
+    """Photos of these tallies cited at another TPS: the same file, or another file of the same
+    sheet (the same camera original, or alike by fingerprint: sync_server.blobs.similar)."""
     out = []
     for r in tallies:
         source = source_of(r.author_role, r.author_party) or r.author_role
-        uses = rs.photo_uses(_photos(r.fields))
-        for sha in _photos(r.fields):
+        mine = _photos(r.fields)
+        twins = rs.photo_twins(mine)
+        uses = rs.photo_uses(sorted({*mine, *(t.twin for t in twins)}))
+        for sha in mine:
             others = sorted({u.tps for u in uses if u.sha256 == sha and u.tps != tps})
             if others:
                 out.append(Reuse(sha, source, tuple(others)))
+            for t in (t for t in twins if t.sha256 == sha):
+                far = sorted({u.tps for u in uses if u.sha256 == t.twin and u.tps != tps})
+                if far:
+                    out.append(Reuse(sha, source, tuple(far), t.twin, t.via, t.distance))
     return out
 
 

@@ -81,6 +81,17 @@ class PhotoUse:
 
 
 @dataclass(frozen=True)
+class Twin:
+    """Another photo of the same sheet: the same camera original re-encoded (`original`), or
+    one that looks the same (`similar`, within `distance` bits of its fingerprint)."""
+
+    sha256: str
+    twin: str
+    via: str
+    distance: int = 0
+
+
+@dataclass(frozen=True)
 class Official:
     """One imported official figure (source `resmi`) for a TPS-ballot."""
 
@@ -127,6 +138,8 @@ class ReconStore(Protocol):
     def snapshots_at(self, tps: str) -> list[Snapshot]: ...
     def set_photos(self, record_id: str, tps: str, ballot: str, hashes: list[str]) -> None: ...
     def photo_uses(self, hashes: list[str]) -> list[PhotoUse]: ...
+    def photo_twins(self, hashes: list[str]) -> list[Twin]:
+        """Other photos of the same sheets as `hashes` (same original, or alike)."""
 
     # one row per TPS-ballot
     def put_state(self, state: KeyState) -> None: ...

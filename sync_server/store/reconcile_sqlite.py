@@ -19,6 +19,7 @@ from sync_server.store.recon_base import (
     QueueFilter,
     RecapRow,
     Snapshot,
+    Twin,
 )
 from sync_server.store.sqlite import _filter_sql, _record
 from sync_server.sync.chain import canonical
@@ -110,6 +111,24 @@ class SqliteReconStore:
         marks = ", ".join("?" for _ in hashes)
         query = f"SELECT * FROM recon_photo WHERE sha256 IN ({marks}) ORDER BY sha256, record_id"
         return [PhotoUse(**r) for r in self._rows(query, list(hashes))]
+
+    def photo_twins(self, hashes: list[str]) -> list[Twin]:
+        if not hashes:
+            return []
+        marks = ", ".join("?" for _ in hashes)
+        similar = f"SELECT sha256, twin, distance FROM photo_twin WHERE sha256 IN ({marks})"
+        original = (
+            "SELECT a.sha256 AS sha256, b.sha256 AS twin FROM blobs a JOIN blobs b "
+            "ON b.sha256 != a.sha256 AND (b.original_sha256 = a.original_sha256 "
+            "OR b.sha256 = a.original_sha256 OR b.original_sha256 = a.sha256) "
+            f"WHERE a.sha256 IN ({marks})"
+        )
+        out = {(r["sha256"], r["twin"]): Twin(r["sha256"], r["twin"], "original")
+               for r in self._rows(original, list(hashes))}  # fmt: skip
+        for r in self._rows(similar, list(hashes)):
+            out.setdefault((r["sha256"], r["twin"]),
+                           Twin(r["sha256"], r["twin"], "similar", r["distance"]))  # fmt: skip
+        return [out[k] for k in sorted(out)]
 
     # one row per TPS-ballot
     def put_state(self, state: KeyState) -> None:

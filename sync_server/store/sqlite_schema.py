@@ -240,3 +240,13 @@ def m010_recap(db: Database) -> None:
         pk=("area", "ballot"),
         not_null={"level", "values", "imported_ms"},
     )  # fmt: skip
+
+
+@migrations()
+def m011_photo_prints(db: Database) -> None:
+    """Perceptual fingerprints of complete photos, and the pairs that look like one sheet."""
+    db.table("blob_print").create({"sha256": str, "print": str}, pk="sha256", not_null={"print"})
+    db.table("photo_twin").create(
+        {"sha256": str, "twin": str, "distance": int}, pk=("sha256", "twin"),
+        not_null={"distance"},
+    )  # fmt: skip
