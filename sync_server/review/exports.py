@@ -94,6 +94,7 @@ def reconciliation_table(store: Store, who: Principal, lang: str = "id") -> Tabl
         ("verified", "Diverifikasi", "Verified"),
         ("values", "Nilai per sumber", "Value per source"),
         ("flags", "Tanda", "Flags"),
+        ("findings", "Temuan pemeriksaan per sumber", "Check findings per source"),
     ]
     states = store.recon().states(QueueFilter(read_filter(who.user)))
     rows = []
@@ -102,13 +103,23 @@ def reconciliation_table(store: Store, who: Principal, lang: str = "id") -> Tabl
         status = STATUS_NAMES[s.status][1 if lang == "en" else 0]
         msg = "message_en" if lang == "en" else "message_id"
         flags = "; ".join(f[msg] for f in s.doc["flags"])
+        findings = _findings(s.doc["sources"], lang)
         for f in s.doc["fields"] or [{"field": "", "state": "", "value": None, "values": {}}]:
             said = ", ".join(f"{k}={v}" for k, v in f["values"].items())
             row = {**place, "status": status, "field": f["field"], "state": f["state"],
                    "value": f["value"], "verified": bool(f.get("verified")), "values": said,
-                   "flags": flags}  # fmt: skip
+                   "flags": flags, "findings": findings}  # fmt: skip
             rows.append([row.get(c[0], "") for c in columns])
     return _headers(columns, lang), rows
+
+
+def _findings(sources: list[dict[str, Any]], lang: str) -> str:
+    """Every source's check findings, worst first: `[tinggi] PTPS: II.2 ...`."""
+    msg, i = ("message_en", 1) if lang == "en" else ("message_id", 0)
+    found = [(f, s["label_en" if lang == "en" else "label"]) for s in sources
+             for f in s.get("findings", [])]  # fmt: skip
+    found.sort(key=lambda x: -int(x[0]["severity"]))
+    return "; ".join(f"[{f['severity_label'][i]}] {who}: {f[msg]}" for f, who in found)
 
 
 def incident_table(store: Store, who: Principal, now_ms: int, lang: str = "id") -> Table:

@@ -107,11 +107,11 @@ def _check_complete(b: _Batch, fields: dict[str, Any]) -> None:
     missing = missing_fields(fields, load_election(b.runtime.settings.election_file))
     if not missing:
         return
-    names = ", ".join(label(f) for f in missing[:12]) + (" ..." if len(missing) > 12 else "")
+    names = ", ".join(label(f) for f in missing)
     raise _reject(
         "incomplete_final",
-        f"Formulir final belum lengkap; isi dulu: {names}",
-        f"A final form must be complete; fill in: {names}",
+        f"Formulir final belum lengkap ({len(missing)} isian kosong); isi dulu: {names}",
+        f"A final form must be complete ({len(missing)} empty); fill in: {names}",
     )
 
 
