@@ -19,7 +19,9 @@ one_source = st.dictionaries(st.sampled_from(FIELDS), st.integers(0, 3), max_siz
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(NAMES), one_source), max_size=5, unique_by=lambda x: x[0]))
+@given(
+    st.lists(st.tuples(st.sampled_from(NAMES), one_source), max_size=5, unique_by=lambda x: x[0])
+)
 def test_a_field_counts_only_when_two_sources_agree_and_none_differs(given_by):
     sources = [Source(name, f"r-{name}", name, values) for name, values in given_by]
     c = compare(sources, None, ELECTION, "ppwp")
