@@ -31,12 +31,12 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import ROOT, running_server  # noqa: E402
-from core.hlc import pack  # noqa: E402
-from core.protocol import PushRequest  # noqa: E402
-from core.registry import build  # noqa: E402
-from sync_server.admin import accounts  # noqa: E402
-from sync_server.store.sqlite import SqliteStore  # noqa: E402
+from bench._server import ROOT, running_server
+from core.hlc import pack
+from core.protocol import PushRequest
+from core.registry import build
+from sync_server.admin import accounts
+from sync_server.store.sqlite import SqliteStore
 
 
 def tally(rng: random.Random, tps: str) -> dict[str, Any]:
@@ -91,7 +91,8 @@ def raw_same_rows(db: Path, ops: list[dict[str, Any]], device_id: str, batch: in
     start = time.perf_counter()
     for i in range(0, len(ops), batch):
         part = ops[i : i + batch]
-        records, log, receipts, refs = [], [], [], []
+        records, log, receipts = [], [], []
+        refs: list[tuple[str, str, str, str]] = []
         for n, o in enumerate(part, start=i + 1):
             f = o["fields"]
             stamps = {k: [o["hlc"], device_id] for k in f}

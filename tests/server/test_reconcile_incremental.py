@@ -81,14 +81,14 @@ def _setup(path: Path) -> tuple[SqliteStore, Runtime, list[Principal]]:
 
 def _push(store: SqliteStore, rt: Runtime, who: Principal, rid: str, tps: str, kind: str,
           fields: dict[str, Any], hlc: int, seq: int) -> None:  # fmt: skip
-    op = {"op_id": f"o{seq}", "seq": seq, "record_id": rid, "kind": kind, "tps": tps,
-          "fields": fields, "hlc": hlc}  # fmt: skip
     if kind in ("verification", "incident"):
         fields["tps"] = tps
     if kind == "tally" and fields.get("status") == "final":  # a final form is complete
         votes = {"1": 0, "2": 0, "3": 0, **fields.get("suara", {})}
         fields = {**COMPLETE, **fields, "suara": votes}
-    req = PushRequest(device_id=who.device.id, ops=[op])  # type: ignore[list-item]
+    op = {"op_id": f"o{seq}", "seq": seq, "record_id": rid, "kind": kind, "tps": tps,
+          "fields": fields, "hlc": hlc}  # fmt: skip
+    req = PushRequest(device_id=who.device.id, ops=[op])
     [result] = exchange.push(store, rt, who, req).results
     # every generated step is a valid write, except an empty tally (nothing to write) and
     # the undelete of a final that was deleted before it was ever complete
