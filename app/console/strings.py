@@ -98,6 +98,11 @@ S: dict[str, tuple[str, str]] = {
     "photo_loading": ("Mengambil foto…", "Fetching the photo…"),
     "flags": ("Tanda", "Flags"),
     "no_flags": ("Tidak ada tanda.", "No flags."),
+    "source_findings": ("Pemeriksaan formulir per sumber", "Form checks per source"),
+    "no_findings": ("Formulir setiap sumber lolos pemeriksaan.", "Every source's form passes."),
+    "photo_pair_title": ("Bandingkan foto kedua TPS", "Compare the two TPS' photos"),
+    "photo_this_tps": ("TPS ini", "This TPS"),
+    "photo_other_tps": ("TPS lain", "Other TPS"),
     "history": ("Riwayat", "History"),
     "history_entry": ("{at} · {who} · perangkat {device}", "{at} · {who} · device {device}"),
     "changed": ("mengubah: {fields}", "changed: {fields}"),
@@ -238,8 +243,26 @@ S: dict[str, tuple[str, str]] = {
         "Reporting progress per district · {ballot}",
     ),
     "dash_progress_note": (
-        "Jam (WIB): jumlah TPS yang sudah mengirim C.Hasil final, bertambah sepanjang hari.",
-        "Hour (WIB): TPS that have sent a final C.Hasil, growing over the day.",
+        "Jam ({zone}): jumlah TPS yang sudah mengirim C.Hasil final, bertambah sepanjang hari.",
+        "Hour ({zone}): TPS that have sent a final C.Hasil, growing over the day.",
+    ),
+    "dash_recap": (
+        "Rekap resmi (D.Hasil) dan selisih · {ballot}",
+        "Official recap (D.Hasil) and differences · {ballot}",
+    ),
+    "dash_recap_none": (
+        "Belum ada angka rekap. Impor CSV D.Hasil (tingkat, kode, ballot, suara.<no>).",
+        "No recap figures yet. Import a D.Hasil CSV (tingkat, kode, ballot, suara.<no>).",
+    ),
+    "recap_import": ("Impor rekap D.Hasil (CSV)", "Import D.Hasil recap (CSV)"),
+    "recap_importing": ("Mengimpor {name} ...", "Importing {name} ..."),
+    "recap_imported": ("{n} baris rekap diimpor.", "{n} recap rows imported."),
+    "recap_not_text": ("{name} bukan berkas teks CSV (UTF-8).", "{name} is not a UTF-8 CSV."),
+    "recap_row": (
+        "{code} {label}: rekap {recap}, TPS pasti {tps_sum}, selisih {selisih}; "
+        "{n_open} dari {tps} TPS masih terbuka",
+        "{code} {label}: recap {recap}, counted TPS {tps_sum}, difference {selisih}; "
+        "{n_open} of {tps} TPS still open",
     ),
     "dash_reported": ("TPS melapor", "TPS reporting"),
     "dash_no_votes": ("Belum ada suara yang pasti.", "No decided votes yet."),
@@ -248,6 +271,7 @@ S: dict[str, tuple[str, str]] = {
     "exp_folder": ("Berkas disimpan di folder: {path}", "Files are saved in the folder: {path}"),
     "exp_tallies": ("Hasil penghitungan", "Tallies"),
     "exp_reconciliation": ("Rekonsiliasi", "Reconciliation"),
+    "exp_recap": ("Rekap D.Hasil dan selisih", "D.Hasil recap and differences"),
     "exp_incidents": ("Insiden", "Incidents"),
     "exp_geojson": ("GeoJSON TPS (QGIS)", "TPS GeoJSON (QGIS)"),
     "exp_evidence_tps": ("Paket bukti TPS (ZIP)", "TPS evidence bundle (ZIP)"),

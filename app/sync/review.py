@@ -94,6 +94,15 @@ class ReviewClient(Api):
         """TPS-ballots reported (first final tally), cumulative per hour of the day."""
         return dict(self.call("GET", "/v1/review/progress", params=_clean({"ballot": ballot})))
 
+    def recap(self, ballot: str | None = None) -> dict[str, Any]:
+        """Official recap figures (D.Hasil) beside their counted TPS: selisih, open TPS, flags."""
+        return dict(self.call("GET", "/v1/review/recap", params=_clean({"ballot": ballot})))
+
+    def import_recap(self, name: str, text: str) -> dict[str, Any]:
+        """Send a D.Hasil CSV; all rows are stored or none (the error names the bad row)."""
+        body = {"name": name, "csv": text}
+        return dict(self.call("POST", "/v1/review/recap", json=body))
+
     def incidents(self) -> list[dict[str, Any]]:
         return list(self.call("GET", "/v1/review/incidents"))
 

@@ -4,10 +4,20 @@ server, and the current state per kecamatan)."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+from typing import Any
+
 import flet as ft
 import flet_charts as fch
 
-from app.console.screens.widgets import ballot_options, dropdown, header, status_line
+from app.console.screens.widgets import (
+    ballot_options,
+    dropdown,
+    header,
+    severity_chip,
+    status_line,
+)
 from app.console.state.console import Models
 from app.console.state.dashboard import DashboardModel
 from app.console.strings import t
@@ -137,11 +147,55 @@ def _progress(d: DashboardModel, lang: str) -> ft.Control:
                 ]
             )
         )
-    note = ft.Text(t(lang, "dash_progress_note"), size=12, italic=True)
+    note = ft.Text(t(lang, "dash_progress_note", zone=d.zone or "UTC"), size=12, italic=True)
     over_day: list[ft.Control] = [_bars(d.timeline, ft.Colors.TEAL_700, 180)] if d.timeline else []
     reported = ft.Text(f"{t(lang, 'dash_reported')}: {d.reported()}", weight=ft.FontWeight.BOLD)
     title = t(lang, "dash_progress", ballot=d.ballot_name(lang))
     return _card(title, [reported, note, *over_day, *rows], "dash-progress")
+
+
+def _recap_line(r: dict[str, Any], lang: str) -> ft.Control:
+    words = t(lang, "recap_row", **{**r, "n_open": len(r["open_tps"])})
+    flag = r.get("flag")
+    if not flag:
+        return ft.Text(words, size=13)
+    return ft.Row(
+        [
+            severity_chip(int(flag["severity"]), lang),
+            ft.Column(
+                [
+                    ft.Text(words, size=13, weight=ft.FontWeight.W_600, color=ft.Colors.RED_900),
+                    ft.Text(flag["message_en" if lang == "en" else "message_id"], size=13),
+                ],
+                spacing=0,
+                expand=True,
+            ),
+        ],
+        vertical_alignment=ft.CrossAxisAlignment.START,
+    )
+
+
+@ft.component
+def RecapCard(d: DashboardModel, lang: str) -> ft.Control:
+    """Recap figures (D.Hasil) beside their counted TPS, flagged ones first; a CSV import."""
+    picker = ft.use_memo(lambda: ft.FilePicker(), [])  # a strong ref keeps the service alive
+
+    async def pick() -> None:
+        files = await picker.pick_files(
+            with_data=True, file_type=ft.FilePickerFileType.CUSTOM, allowed_extensions=["csv"]
+        )
+        for f in files or []:
+            data = f.bytes or (await asyncio.to_thread(Path(f.path).read_bytes) if f.path else b"")
+            if data:
+                await d.import_recap(f.name, data)
+
+    button = ft.OutlinedButton(t(lang, "recap_import"), icon=ft.Icons.UPLOAD_FILE, on_click=pick)
+    rows = [_recap_line(r, lang) for r in d.recap] or [
+        ft.Text(t(lang, "dash_recap_none"), italic=True)
+    ]
+    title = t(lang, "dash_recap", ballot=d.ballot_name(lang))
+    return _card(title, [ft.Semantics(identifier="recap-import", content=button), *rows],
+                 "dash-recap")  # fmt: skip
 
 
 def _ballot_choice(m: Models, d: DashboardModel, lang: str) -> ft.Control:
@@ -159,6 +213,7 @@ def DashboardScreen(m: Models, d: DashboardModel, lang: str) -> ft.Control:
             ft.Row(
                 [_votes(d, lang), _flags(d, lang)], vertical_alignment=ft.CrossAxisAlignment.START
             ),
+            RecapCard(d, lang),
             _progress(d, lang),
         ],
         spacing=12,

@@ -118,23 +118,48 @@ def _table(c: ComparisonModel, lang: str) -> ft.Control:
     )
 
 
+def _flag_row(c: ComparisonModel, f: dict[str, Any], lang: str) -> ft.Control:
+    words = ft.Text(f.get("message_en" if lang == "en" else "message_id", ""), expand=True)
+    row: list[ft.Control] = [severity_chip(int(f.get("severity", 0)), lang), words]
+    photos = f.get("photos") or []
+    if f.get("rule") == "photo_reused" and len(photos) == 2:
+        row.append(
+            ft.Semantics(
+                identifier=f"compare-{photos[1][:12]}",
+                content=ft.IconButton(
+                    ft.Icons.COMPARE,
+                    tooltip=t(lang, "photo_pair_title"),
+                    on_click=later(c.compare_photos, photos[0], photos[1]),
+                ),
+            )
+        )
+    return ft.Row(row, vertical_alignment=ft.CrossAxisAlignment.START)
+
+
 def _flags(c: ComparisonModel, lang: str) -> ft.Control:
     flags = c.doc.get("flags", [])
     if not flags:
         return ft.Text(t(lang, "no_flags"), italic=True)
-    return ft.Column(
-        [
-            ft.Row(
-                [
-                    severity_chip(int(f.get("severity", 0)), lang),
-                    ft.Text(f.get("message_en" if lang == "en" else "message_id", ""), expand=True),
-                ],
-                vertical_alignment=ft.CrossAxisAlignment.START,
-            )
-            for f in flags
-        ],
-        spacing=6,
-    )
+    return ft.Column([_flag_row(c, f, lang) for f in flags], spacing=6)
+
+
+def _findings(c: ComparisonModel, lang: str) -> ft.Control:
+    """Every source's form checks (recomputed on the server), worst first."""
+    found = c.findings()
+    rows: list[ft.Control] = [
+        ft.Row(
+            [
+                severity_chip(int(f.get("severity", 0)), lang),
+                ft.Text(who, weight=ft.FontWeight.W_600),
+                ft.Text(f.get("message_en" if lang == "en" else "message_id", ""), expand=True),
+            ],
+            vertical_alignment=ft.CrossAxisAlignment.START,
+        )
+        for who, f in found
+    ]
+    title = ft.Text(t(lang, "source_findings"), size=16, weight=ft.FontWeight.BOLD)
+    body = rows or [ft.Text(t(lang, "no_findings"), italic=True)]
+    return ft.Semantics(identifier="source-findings", content=ft.Column([title, *body]))
 
 
 def _history(c: ComparisonModel, lang: str) -> ft.Control:
@@ -246,7 +271,7 @@ def TpsScreen(m: Models, c: ComparisonModel, lang: str) -> ft.Control:
         spacing=8,
     )
     grid = ft.Column(
-        [ft.Row([_table(c, lang)], scroll=ft.ScrollMode.AUTO)],
+        [ft.Row([_table(c, lang)], scroll=ft.ScrollMode.AUTO), _findings(c, lang)],
         scroll=ft.ScrollMode.AUTO,
         expand=True,
     )

@@ -36,6 +36,8 @@ class ComparisonModel(Loadable):
     reason: str = ""
     photo_sha: str = ""
     photo: bytes = b""
+    other_sha: str = ""  # a photo of another TPS shown beside it (photo_reused)
+    other: bytes = b""
     sent: int = 0  # verifications sent from this screen
     asking: bool = False  # the confirmation (summary of the decision) is open
 
@@ -155,10 +157,27 @@ class ComparisonModel(Loadable):
 
     # -- photos ---------------------------------------------------------------------------
     async def show_photo(self, sha: str) -> None:
-        self.photo_sha, self.photo = sha, b""
+        self.photo_sha, self.photo, self.other_sha, self.other = sha, b"", "", b""
         got = await self.call(self.backend.client.blob, sha)
         if got is not None and self.photo_sha == sha:
             self.photo = got
 
+    async def compare_photos(self, mine: str, theirs: str) -> None:
+        """This TPS's photo beside the other TPS's one a photo_reused flag names."""
+        await self.show_photo(mine)
+        self.other_sha = theirs
+        got = await self.call(self.backend.client.blob, theirs)
+        if got is not None and self.other_sha == theirs:
+            self.other = got
+
     def close_photo(self) -> None:
-        self.photo_sha, self.photo = "", b""
+        self.photo_sha, self.photo, self.other_sha, self.other = "", b"", "", b""
+
+    def findings(self) -> list[tuple[str, dict[str, Any]]]:
+        """(source label, finding) of every source's form checks, worst first."""
+        out = [
+            (str(s.get("label") or s["source"]), f)
+            for s in self.doc.get("sources", [])
+            for f in s.get("findings", [])
+        ]
+        return sorted(out, key=lambda x: -int(x[1].get("severity", 0)))

@@ -3,7 +3,10 @@ candidate or party from decided values, the share of TPS decided and verified, t
 and reporting progress.
 
 Progress over the day comes from the server (/v1/review/progress: TPS reporting a first final
-tally, cumulative per hour, WIB); per kecamatan it is the current state from /totals.
+tally, cumulative per hour, in the region's time zone); per kecamatan it is the current state
+from /totals. Official recap figures (D.Hasil, imported from a CSV here or with the CLI) show
+beside the sum of their counted TPS (/v1/review/recap): the selisih, the TPS still open, and
+the figures above their TPS flagged as possible inflation.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.console.state.base import Loadable
+from app.console.strings import t
 from core.election import Contestant
 
 
@@ -28,6 +32,8 @@ class DashboardModel(Loadable):
     counts: dict[str, Any] = field(default_factory=dict)
     legend: dict[str, Any] = field(default_factory=dict)
     timeline: list[tuple[str, int]] = field(default_factory=list)
+    zone: str = ""  # WIB / WITA / WIT of the region, from the server
+    recap: list[dict[str, Any]] = field(default_factory=list)
     loaded: int = 0
 
     def _fetch(self) -> tuple[Any, ...]:
@@ -35,16 +41,40 @@ class DashboardModel(Loadable):
         kab = c.totals("kabupaten", ballot)["rows"]
         kec = c.totals("kecamatan", ballot)["rows"]
         queue = c.queue(ballot=ballot, limit=1)  # only its counts
-        hours = c.progress(ballot)["hours"]
-        return (kab[0] if kab else {}), kec, queue.get("counts", {}), c.legend(), hours
+        progress = c.progress(ballot)
+        recap = c.recap(ballot)["rows"]
+        kab_row = kab[0] if kab else {}
+        return kab_row, kec, queue.get("counts", {}), c.legend(), progress, recap
 
     async def load(self) -> None:
         got = await self.call(self._fetch)
         if got is None:
             return
-        self.kabupaten, self.kecamatan, self.counts, self.legend, hours = got
+        self.kabupaten, self.kecamatan, self.counts, self.legend, progress, self.recap = got
+        hours = progress["hours"]
+        self.zone = str(progress.get("zone") or "")
         self.timeline = [(h["hour"][11:16], int(h["reported"])) for h in hours][-24:]
         self.loaded += 1
+
+    async def import_recap(self, name: str, data: bytes) -> bool:
+        """Import a D.Hasil CSV (all rows or none), then show the selisih again."""
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            self.fail((t("id", "recap_not_text", name=name), t("en", "recap_not_text", name=name)))
+            return False
+        self.show_progress("recap_importing", name=name)
+        got = await self.call(self.backend.client.import_recap, name, text)
+        if got is None:
+            return False
+        await self.load()
+        n = int(got.get("rows", 0))
+        self.say((t("id", "recap_imported", n=n), t("en", "recap_imported", n=n)))
+        return True
+
+    def inflated(self) -> list[dict[str, Any]]:
+        """Recap figures above the sum of their counted TPS (possible inflation)."""
+        return [r for r in self.recap if r.get("flag")]
 
     async def set_ballot(self, code: str) -> None:
         if code in self.backend.election.ballot_codes() and code != self.ballot:
