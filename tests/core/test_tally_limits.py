@@ -12,7 +12,7 @@ def found(t, election, rule):
 
 
 @pytest.mark.parametrize(
-    "change,rule,words",
+    ("change", "rule", "words"),
     [
         (
             {"ss_digunakan": 260, "ss_sisa": 0, "ss_rusak": 0},
@@ -39,7 +39,8 @@ def found(t, election, rule):
 )
 def test_each_impossible_relation_is_an_error_in_plain_words(election, change, rule, words):
     hits = found({**good(), **change}, election, rule)
-    assert hits and all(f.level == "error" for f in hits)
+    assert hits
+    assert all(f.level == "error" for f in hits)
     assert any(words in f.message_id for f in hits), [f.message_id for f in hits]
     assert all("tidak mungkin" in f.message_id and f.message_en for f in hits)
     assert found(good(), election, rule) == []
@@ -55,7 +56,7 @@ def dpr(**extra):
 
 
 @pytest.mark.parametrize(
-    "totals,bad",
+    ("totals", "bad"),
     [({"1": 18, "2": 7}, []), ({"1": 19, "2": 7}, ["1"]), ({"1": 18, "2": 70}, ["2"])],
 )
 def test_party_total_equals_party_vote_plus_its_candidates(election, totals, bad):

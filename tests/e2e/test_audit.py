@@ -151,8 +151,10 @@ def test_incomplete_final_is_refused_naming_what_is_missing(stack):
         tps(PERAK, 2),
         {"ballot": "ppwp", "status": "final", "suara": {"1": 500}, "suara_sah": 500},
     )
-    assert result["status"] == "rejected" and result["code"] == "incomplete_final"
-    assert "I.A (L)" in result["reason"] and "IV no. 2" in result["reason"]
+    assert result["status"] == "rejected"
+    assert result["code"] == "incomplete_final"
+    assert "I.A (L)" in result["reason"]
+    assert "IV no. 2" in result["reason"]
     assert "fill in" in result["reason_en"]
     draft = push(
         stack.devices["ptps"],
@@ -174,16 +176,15 @@ def test_every_bad_form_is_flagged_and_kept_out_of_the_totals(stack):
     }
     for n, (rule, words) in cases.items():
         found = flags_of(stack, tps(PERAK, n))
-        assert rule in found and found[rule]["severity"] == 3, (n, list(found))
+        assert rule in found, (n, list(found))
+        assert found[rule]["severity"] == 3, (n, found[rule])
         assert words in found[rule]["message_id"], found[rule]["message_id"]
     party = flags_of(stack, tps(PERAK, 1), "dpr_ri")["identity"]
     assert "Jumlah suara partai 1 harus = suara partai + suara calonnya (40 + 12 + 5 = 57), " \
            "tertulis 58" in party["message_id"]  # fmt: skip
     warning = flags_of(stack, tps(PERAK, 8))["form_warning"]
-    assert (
-        warning["severity"] == 1
-        and "alasan saksi: KPPS menerima 5 lembar" in (warning["message_id"])
-    )
+    assert warning["severity"] == 1
+    assert "alasan saksi: KPPS menerima 5 lembar" in (warning["message_id"])
     kab = review(stack, "/totals", level="kabupaten", ballot="ppwp")["rows"][0]
     assert kab["values"]["suara.1"] == 99 + 60  # TPS 001 and 008 only
     assert kab["values"]["dpt_j"] == 300 + 250
@@ -196,7 +197,8 @@ def test_findings_show_per_source_in_comparison_queue_and_export(stack):
     doc = review(stack, f"/tps/{tps(PERAK, 4)}/ppwp")
     for source in doc["sources"]:
         levels = [f["severity"] for f in source["findings"]]
-        assert levels == sorted(levels, reverse=True) and levels[0] == 3
+        assert levels == sorted(levels, reverse=True)
+        assert levels[0] == 3
         assert any(f["rule"] == "used_le_received" for f in source["findings"])
     queue = review(stack, "/queue", flag="impossible")
     assert {i["tps"] for i in queue["items"]} == {tps(PERAK, n) for n in (4, 5, 6)}
@@ -204,8 +206,8 @@ def test_findings_show_per_source_in_comparison_queue_and_export(stack):
         "/v1/review/export/reconciliation", headers=stack.devices["supervisor"].headers
     ).content.decode("utf-8-sig")
     rows = [r for r in csv.DictReader(io.StringIO(text)) if r["ID TPS"] == tps(PERAK, 4)]
-    assert rows and "[tinggi] PTPS: Surat suara yang digunakan" in rows[0][
-        "Temuan pemeriksaan per sumber"]  # fmt: skip
+    assert rows
+    assert "[tinggi] PTPS: Surat suara yang digunakan" in rows[0]["Temuan pemeriksaan per sumber"]
 
 
 def test_a_field_one_source_gave_is_not_agreed_nor_counted(stack):
@@ -223,7 +225,8 @@ def test_a_field_one_source_gave_is_not_agreed_nor_counted(stack):
     doc = review(stack, f"/tps/{where}/ppwp")
     assert doc["status"] == "partial"
     states = {f["field"]: f["state"] for f in doc["fields"]}
-    assert states["suara.1"] == "agree" and states["dpt_j"] == "single"
+    assert states["suara.1"] == "agree"
+    assert states["dpt_j"] == "single"
     assert doc["coverage"]["single"] == len(doc["fields"]) - 4
     kab = review(stack, "/totals", level="kabupaten", ballot="ppwp")["rows"][0]
     assert kab["values"] == {"suara.1": 99, "suara.2": 120, "suara.3": 50, "suara_sah": 269}
@@ -250,7 +253,8 @@ def test_recap_above_its_tps_is_flagged_with_the_open_tps(stack):
             "desa,35.17.02.2001,ppwp,0,0\n")  # fmt: skip
     r = stack.http.post("/v1/review/recap", json={"name": "dhasil.csv", "csv": text},
                         headers=stack.devices["supervisor"].headers)  # fmt: skip
-    assert r.status_code == 200 and r.json() == {"rows": 2}, r.text
+    assert r.status_code == 200, r.text
+    assert r.json() == {"rows": 2}
     rows = review(stack, "/recap", ballot="ppwp")["rows"]
     top = rows[0]
     assert (top["code"], top["key"], top["recap"], top["tps_sum"], top["selisih"]) == (
@@ -261,9 +265,11 @@ def test_recap_above_its_tps_is_flagged_with_the_open_tps(stack):
         50,
     )
     assert "kemungkinan penggelembungan" in top["flag"]["message_id"]
-    assert tps(PERAK, 4) in top["open_tps"] and tps(PERAK, 1) not in top["open_tps"]
+    assert tps(PERAK, 4) in top["open_tps"]
+    assert tps(PERAK, 1) not in top["open_tps"]
     assert [x["flag"] for x in rows[1:]] == [None, None, None]
     bad = stack.http.post("/v1/review/recap", json={"name": "x.csv",
                           "csv": "tingkat,kode,ballot,suara.1\nkecamatan,35.17.99,ppwp,1\n"},
                           headers=stack.devices["supervisor"].headers)  # fmt: skip
-    assert bad.status_code == 422 and "Baris 2" in bad.text
+    assert bad.status_code == 422
+    assert "Baris 2" in bad.text

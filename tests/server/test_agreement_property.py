@@ -35,6 +35,7 @@ def test_a_field_counts_only_when_two_sources_agree_and_none_differs(given_by):
             assert field is None or field.state != "agree"
             assert name not in state.values
         else:
-            assert field is not None and field.state == "agree"
+            assert field is not None
+            assert field.state == "agree"
     if state.values:
         assert state.counts

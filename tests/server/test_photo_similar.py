@@ -34,7 +34,8 @@ SAME_SHEET = {
 @pytest.mark.parametrize("how", list(SAME_SHEET))
 def test_the_same_sheet_matches_however_it_was_saved(how):
     a, b = fingerprint(ORIGINAL), fingerprint(SAME_SHEET[how]())
-    assert a is not None and b is not None
+    assert a is not None
+    assert b is not None
     assert distance(a, b) <= SIMILAR_BITS
 
 
@@ -42,7 +43,8 @@ def test_the_same_sheet_matches_however_it_was_saved(how):
 def test_another_sheet_of_the_same_form_does_not_match(seed):
     """The hardest case: the same printed form, photographed the same way, other numbers."""
     a, b = fingerprint(ORIGINAL), fingerprint(jpeg(filled_sheet(seed), 92))
-    assert a is not None and b is not None
+    assert a is not None
+    assert b is not None
     assert distance(a, b) > SIMILAR_BITS
 
 
@@ -64,7 +66,8 @@ def test_a_re_encoded_crop_at_another_tps_is_flagged_with_both_photos(make_devic
     for tps, mine, theirs in ((TPS, sha_a, sha_b), (TPS_GUDO, sha_b, sha_a)):
         state = rs.get_state(tps, "ppwp")
         [flag] = [f for f in state.doc["flags"] if f["rule"] == "photo_reused"]
-        assert flag["photos"] == [mine, theirs] and flag["severity"] == 3
+        assert flag["photos"] == [mine, theirs]
+        assert flag["severity"] == 3
         assert "lembar yang sama" in flag["message_id"]
         assert not state.counts or not state.values
 

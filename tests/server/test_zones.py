@@ -10,7 +10,7 @@ T = 1707890700000  # 2024-02-14 06:05 UTC
 
 
 @pytest.mark.parametrize(
-    "place,text",
+    ("place", "text"),
     [
         ("3517012001001", "2024-02-14 13:05 WIB"),  # Jombang, Jawa Timur
         ("35.17", "2024-02-14 13:05 WIB"),

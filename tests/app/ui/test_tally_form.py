@@ -141,8 +141,10 @@ def test_paper_as_written_needs_a_reason_and_a_photo(services: Services) -> None
     assert form.blockers() == []
     assert form.finalize() is True
     rec = services.store.record(form.record_id)
-    assert rec is not None and rec.fields["tertulis_demikian"] is True
-    assert rec.fields["suara_total"] == 226 and rec.fields["status"] == "final"
+    assert rec is not None
+    assert rec.fields["tertulis_demikian"] is True
+    assert rec.fields["suara_total"] == 226
+    assert rec.fields["status"] == "final"
 
 
 def test_paper_never_excuses_an_empty_field(services: Services) -> None:
@@ -168,4 +170,5 @@ def test_dpr_party_total_is_typed_and_checked(services: Services) -> None:
     form.set_party_total("1", "120")
     assert form.finalize() is True
     rec = services.store.record(form.record_id)
-    assert rec is not None and rec.fields["jumlah_partai"] == {"1": 120, "2": 100}
+    assert rec is not None
+    assert rec.fields["jumlah_partai"] == {"1": 120, "2": 100}
