@@ -117,7 +117,7 @@ S: dict[str, tuple[str, str]] = {
     "computed": ("hitungan: {n}", "computed: {n}"),
     "party_total": ("Jumlah partai: {n}", "Party total: {n}"),
     "party_vote": ("suara partai", "party vote"),
-    "party_written": ("Jumlah partai + calon", "Party + candidates total"),
+    "party_written": ("Jumlah IV.{no} (partai + calon)", "Total IV.{no} (party + candidates)"),
     "paper_as_written": ("Tertulis di formulir demikian", "The signed form reads so"),
     "paper_help": (
         "Centang hanya bila angka di C.Hasil yang ditandatangani memang tertulis begitu (bukan "

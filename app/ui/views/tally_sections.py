@@ -119,7 +119,7 @@ def votes(
         label = f"IV.{p.no} {p.singkatan} ({t(lang, 'party_vote')})"
         icon = ft.Icons.EXPAND_LESS if open_party == p.no else ft.Icons.EXPAND_MORE
         written = number_field(
-            f"IV.{p.no} {t(lang, 'party_written')}",
+            t(lang, "party_written", no=p.no),
             form.party_totals.get(str(p.no)),
             form.setter(f"jumlah:{p.no}"),
             enabled=form.editable,
