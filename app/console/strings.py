@@ -52,6 +52,7 @@ S: dict[str, tuple[str, str]] = {
     "count_verified": ("Terverifikasi", "Verified"),
     "count_agree": ("Sepakat", "Agree"),
     "count_one": ("Satu sumber", "One source"),
+    "count_partial": ("Sebagian satu sumber", "Partly one source"),
     "count_incidents": ("Insiden terbuka", "Open incidents"),
     "count_overdue": ("Lewat tenggat", "Overdue"),
     "f_kecamatan": ("Kecamatan", "District"),

@@ -52,13 +52,21 @@ def _place(store: Store, tps: str) -> dict[str, Any]:
 
 
 def _number_columns(keys: set[str]) -> list[Column]:
-    votes = sorted((k for k in keys if k.startswith("suara.")), key=_vote_key)
+    # votes and DPR/DPRD party totals, a party's total after its candidates
+    votes = sorted((k for k in keys if k.startswith(("suara.", "jumlah_partai."))),
+                   key=_column_order)  # fmt: skip
     return [(k, f"{field_label(k)} [{k}]", f"{field_label(k)} [{k}]")
             for k in [*NUMERIC_FIELDS, *votes]]  # fmt: skip
 
 
 def _vote_key(k: str) -> tuple[int, ...]:
     return tuple(int(p) for p in k.split(".")[1:] if p.isdigit())
+
+
+def _column_order(k: str) -> tuple[int, bool, tuple[int, ...]]:
+    """Party 1, its candidates, its total (`jumlah_partai.1`), then party 2 ..."""
+    parts = _vote_key(k)
+    return (parts[0] if parts else 0, k.startswith("jumlah_partai."), parts[1:])
 
 
 def tally_table(store: Store, who: Principal, lang: str = "id") -> Table:
