@@ -155,7 +155,9 @@ def _progress(d: DashboardModel, lang: str) -> ft.Control:
 
 
 def _recap_line(r: dict[str, Any], lang: str) -> ft.Control:
-    words = t(lang, "recap_row", **{**r, "n_open": len(r["open_tps"])})
+    words = t(lang, "recap_row", code=r["code"], label=r["label"], recap=r["recap"],
+              tps_sum=r["tps_sum"], selisih=r["selisih"], n_open=len(r["open_tps"]),
+              tps=r["tps"])  # fmt: skip
     flag = r.get("flag")
     if not flag:
         return ft.Text(words, size=13)
