@@ -416,15 +416,9 @@ def test_dashboard_shows_an_inflated_recap(stack: ConsoleStack, page: Page):
         "rows": 1
     }
     rail(page, "Dasbor")
-    card = ident(page, "dash-recap")
+    card = page.get_by_role("group", name=re.compile(r"Rekap resmi \(D\.Hasil\) dan selisih"))
     expect(card).to_be_visible(timeout=WAIT)
-    expect(
-        page.get_by_text(
-            re.compile(
-                rf"35\.17\.01 IV no\. 1: rekap {counted + 77}, TPS pasti "
-                rf"{counted}, selisih 77"
-            )
-        )
-    ).to_be_visible(timeout=WAIT)
-    expect(page.get_by_text(re.compile("kemungkinan penggelembungan"))).to_be_visible()
+    line = rf"35\.17\.01 IV no\. 1: rekap {counted + 77}, TPS pasti {counted}, selisih 77"
+    expect(card).to_have_accessible_name(re.compile(line), timeout=WAIT)
+    expect(card).to_have_accessible_name(re.compile("kemungkinan penggelembungan"))
     shot(page, "15-dashboard-recap-inflation")
