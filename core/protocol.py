@@ -13,15 +13,26 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.merge import Versioned
 from core.records import Kind
+from core.stamps import Packed
+from core.stamps import pack as pack_stamps
+from core.stamps import unpack as unpack_stamps
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
+PROTOCOL_HEADER = "X-Pantau-Protocol"  # a client announces the version it speaks
+# From this version on a pull page carries packed stamps (core/stamps.py); a client that
+# announces less, or nothing, gets the per-field map it was built for.
+PACKED_STAMPS_SINCE = 2
 MAX_OPS_PER_PUSH = 500
 MAX_PULL_LIMIT = 1000
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Hlc = Annotated[int, Field(ge=0, lt=2**63)]
 StampWire = tuple[Hlc, Id]
+# core.stamps.pack: [] | [hlc, device] | [hlc, device, {name: [dhlc] | [dhlc, device] | null}]
+StampException = tuple[int] | tuple[int, Id] | None
+PackedStampsWire = tuple[()] | tuple[Hlc, Id] | tuple[Hlc, Id, dict[str, StampException]]
 
 
 class _Wire(BaseModel):
@@ -71,8 +82,23 @@ class RecordOut(_Wire):
     tps: str
     author: str
     fields: dict[str, Any]
-    stamps: dict[str, StampWire]
+    stamps: dict[str, StampWire] | PackedStampsWire  # packed from PACKED_STAMPS_SINCE
     seq: int
+
+    def versioned(self) -> Versioned:
+        """Fields and per-field stamps, whichever shape the stamps came in."""
+        if isinstance(self.stamps, dict):
+            return Versioned(self.fields, dict(self.stamps))
+        return Versioned(self.fields, unpack_stamps(self.fields, list(self.stamps)))
+
+    def packed(self) -> Packed:
+        """The stamps packed (core/stamps.py), whichever shape they came in."""
+        if isinstance(self.stamps, dict):
+            return pack_stamps(self.fields, dict(self.stamps))
+        if len(self.stamps) < 3:
+            return list(self.stamps)
+        hlc, device, exceptions = self.stamps
+        return [hlc, device, {k: None if v is None else list(v) for k, v in exceptions.items()}]
 
 
 class PullResponse(_Wire):

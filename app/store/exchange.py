@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlite_utils import Database
-
+from app.store.rows import StateRow, read_states, write_meta
 from app.store.store import Store
 from core.merge import Versioned, merge
 from core.protocol import ConflictOut, Op, PullResponse, PushResponse
+from core.stamps import top_hlc
 
 
 def next_batch(store: Store, limit: int) -> list[Op]:
@@ -73,30 +73,30 @@ def apply_pull(store: Store, page: PullResponse) -> None:
     the outbox its value and stamp are the truth (this also undoes our own stamps that it
     clamped for being far in the future). Fields with an op still queued or refused keep
     the local write, merged last-writer-wins, until the server has answered for them.
+    The page is read with one query per table and written with one `executemany`.
     """
     with store.transaction() as db:
+        local = read_states(db.conn, [rec.id for rec in page.records])
+        rows = []
         for rec in page.records:
-            remote = Versioned(
-                rec.fields, {k: (int(v[0]), str(v[1])) for k, v in rec.stamps.items()}
-            )
-            local = store.record(rec.id)
-            merged = remote
-            if local is not None and local.sync_state == "draft":
-                merged = merge(local.versioned, remote)
-            elif local is not None:
-                merged = _rebase(local.versioned, remote, _unsent_fields(db, rec.id))
-            store.put_state(rec.id, rec.kind, rec.tps, rec.author, merged, shared=True)
-            top = remote.max_stamp()
-            if top:
-                store.clock.observe(top[0])
+            packed = rec.packed()
+            mine = local.get(rec.id)
+            if mine is None:  # new here: stored as it came, stamps still packed
+                rows.append(StateRow(rec.id, rec.kind, rec.tps, rec.author, rec.fields, packed))
+            else:
+                remote = rec.versioned()
+                if mine.draft:
+                    merged = merge(mine.versioned, remote)
+                else:
+                    merged = _rebase(mine.versioned, remote, mine.unsent)
+                rows.append(StateRow.of(rec.id, rec.kind, rec.tps, rec.author, merged))
+            top = top_hlc(packed)
+            if top is not None:
+                store.clock.observe(top)
+        store.put_states(rows, shared=True)
         store.clock.observe(page.server_hlc)
-        db.table("meta").upsert({"key": "cursor", "value": str(page.next)}, pk="key")
+        write_meta(db.conn, {"cursor": str(page.next)})
         _save_hlc(store)
-
-
-def _unsent_fields(db: Database, record_id: str) -> set[str]:
-    rows = db.execute("select fields from outbox where record_id = ?", [record_id]).fetchall()
-    return {name for (fields,) in rows for name in json.loads(fields)}
 
 
 def _rebase(local: Versioned, remote: Versioned, unsent: set[str]) -> Versioned:
@@ -136,4 +136,4 @@ def save_conflicts(store: Store, conflicts: list[ConflictOut]) -> int:
 
 
 def _save_hlc(store: Store) -> None:
-    store.db.table("meta").upsert({"key": "hlc", "value": str(store.clock.last)}, pk="key")
+    write_meta(store.db.conn, {"hlc": str(store.clock.last)})

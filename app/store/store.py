@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +22,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from app.store.models import Identity, LocalRecord
+from app.store.rows import StateRow, decode_stamps, write_meta, write_states
 from app.store.schema import migrations
 from core.hlc import Clock, Stamp
 from core.merge import Versioned, apply
@@ -114,7 +115,7 @@ class Store:
             self.put_state(record_id, kind, tps, author, merged, shared=share or was_shared)
             if share:
                 self._enqueue(record_id, kind, tps, fields, stamp[0], base)
-            self.db.table("meta").upsert({"key": "hlc", "value": str(self.clock.last)}, pk="key")
+            write_meta(self.db.conn, {"hlc": str(self.clock.last)})
         return self._require(record_id)
 
     def _user_id(self) -> str:
@@ -123,31 +124,21 @@ class Store:
 
     def _failed_fields(self, record_id: str, current: Versioned) -> dict[str, Any]:
         """A rejected op never reached the server: its fields go again with the next change."""
-        rows = list(
-            self.db.table("outbox").rows_where("record_id = ? and state = 'failed'", [record_id])
-        )
-        names = {name for row in rows for name in json.loads(row["fields"])}
+        rows = self.db.execute(
+            "select fields from outbox where record_id = ? and state = 'failed'", [record_id]
+        ).fetchall()
+        names = {name for (raw,) in rows for name in json.loads(raw)}
         self.db.execute("delete from outbox where record_id = ? and state = 'failed'", [record_id])
         return {name: current.fields.get(name) for name in names if name in current.fields}
 
     def put_state(
         self, record_id: str, kind: str, tps: str, author: str, state: Versioned, *, shared: bool
     ) -> None:
-        self.db.table("records").upsert(
-            {
-                "id": record_id,
-                "kind": kind,
-                "tps": tps,
-                "author": author,
-                "fields": json.dumps(dict(state.fields)),
-                "stamps": json.dumps({k: list(v) for k, v in state.stamps.items()}),
-                "status": str(state.fields.get("status") or "draft"),
-                "shared": int(shared),
-                "deleted": int(state.deleted),
-                "updated_ms": self.now_ms(),
-            },
-            pk="id",
-        )
+        self.put_states([StateRow.of(record_id, kind, tps, author, state)], shared=shared)
+
+    def put_states(self, rows: Sequence[StateRow], *, shared: bool) -> None:
+        """Write merged states with one statement (a pulled page: one `executemany`)."""
+        write_states(self.db.conn, rows, shared=shared, now_ms=self.now_ms())
 
     def _enqueue(
         self,
@@ -176,21 +167,21 @@ class Store:
             )
             return
         seq = int(self.meta("next_seq", "1") or "1")
-        self.db.table("outbox").insert(
-            {
-                "seq": seq,
-                "op_id": f"{self.device_id}:{seq}",
-                "record_id": record_id,
-                "kind": kind,
-                "tps": tps,
-                "fields": json.dumps(fields),
-                "hlc": hlc,
-                "base": json.dumps({k: list(v) if v else None for k, v in base.items()}),
-                "attempted": 0,
-                "state": "pending",
-            }
+        self.db.execute(
+            "insert into outbox (seq, op_id, record_id, kind, tps, fields, hlc, base, attempted,"
+            " state) values (?, ?, ?, ?, ?, ?, ?, ?, 0, 'pending')",
+            [
+                seq,
+                f"{self.device_id}:{seq}",
+                record_id,
+                kind,
+                tps,
+                json.dumps(fields),
+                hlc,
+                json.dumps({k: list(v) if v else None for k, v in base.items()}),
+            ],
         )
-        self.db.table("meta").upsert({"key": "next_seq", "value": str(seq + 1)}, pk="key")
+        write_meta(self.db.conn, {"next_seq": str(seq + 1)})
 
     # -- reads ----------------------------------------------------------------------------
     def _require(self, record_id: str) -> LocalRecord:
@@ -248,14 +239,15 @@ class Store:
             (rid, kind, tps, author, fields, stamps, _status, shared, _deleted, updated) = row[:10]
             failed, pending, reason, reason_en, conflicts = row[10:]
             state = "failed" if failed else "pending" if pending else "sent" if shared else "draft"
+            decoded = json.loads(fields)
             out.append(
                 LocalRecord(
                     rid,
                     kind,
                     tps,
                     author,
-                    json.loads(fields),
-                    {k: (int(v[0]), str(v[1])) for k, v in json.loads(stamps).items()},
+                    decoded,
+                    decode_stamps(decoded, stamps),
                     updated,
                     state,
                     reason,

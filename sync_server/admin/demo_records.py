@@ -18,7 +18,7 @@ from core.protocol import Op, PushRequest
 from core.registry import Tps
 from sync_server.admin import accounts
 from sync_server.auth import Principal
-from sync_server.runtime import Runtime
+from sync_server.clock import ServerClock
 from sync_server.store.base import Store
 from sync_server.sync import exchange
 
@@ -88,7 +88,7 @@ def _ops(principal: Principal, records: Work, start_ms: int) -> Iterator[list[Op
 
 def seed_records(
     store: Store,
-    runtime: Runtime,
+    clock: ServerClock,
     election: Election,
     tps: list[Tps],
     now_ms: int,
@@ -125,6 +125,6 @@ def seed_records(
     for principal, records in work.items():
         for ops in _ops(principal, records, start_ms):
             request = PushRequest(device_id=principal.device.id, ops=ops)
-            results = exchange.push(store, runtime, principal, request).results
+            results = exchange.push(store, clock, principal, request, election=election).results
             written += sum(r.status != "rejected" for r in results)
     return written

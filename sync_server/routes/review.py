@@ -5,11 +5,12 @@ A verification is not posted here: it is a `verification` record pushed through 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from core import review as wire
 from core.election import Election
 from core.errors import DomainError
 from core.protocol import RecapImport
@@ -59,8 +60,8 @@ def _download(data: bytes, media: str, filename: str) -> Response:
 
 
 @router.get("/legend", dependencies=[Depends(reviewer)])
-def legend() -> dict[str, Any]:
-    return reads.legend()
+def legend() -> wire.Legend:
+    return wire.Legend.model_validate(reads.legend())
 
 
 @router.get("/queue")
@@ -76,23 +77,24 @@ def queue(
     desc: bool = False,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int | None, Query(ge=1, le=1000)] = None,
-) -> dict[str, Any]:
+) -> wire.QueuePage:
     """One page of the queue (all of it without `limit`); `total` says how many match."""
     now = runtime.settings.now_ms()
-    return reads.queue(store, who, now, kecamatan=kecamatan, ballot=ballot, flag=flag,
-                        status=status, sort=sort, descending=desc, offset=offset,
-                        limit=limit)  # fmt: skip
+    page = reads.queue(store, who, now, kecamatan=kecamatan, ballot=ballot, flag=flag,
+                       status=status, sort=sort, descending=desc, offset=offset,
+                       limit=limit)  # fmt: skip
+    return wire.QueuePage.model_validate(page)
 
 
 @router.get("/tps/{tps}/{ballot}")
-def comparison(who: Reviewer, store: StoreDep, tps: str, ballot: str) -> dict[str, Any]:
-    return reads.comparison(store, who, tps, ballot)
+def comparison(who: Reviewer, store: StoreDep, tps: str, ballot: str) -> wire.TpsComparison:
+    return wire.TpsComparison.model_validate(reads.comparison(store, who, tps, ballot))
 
 
 @router.get("/history/{record_id}")
-def record_history(who: Reviewer, store: StoreDep, record_id: str) -> dict[str, Any]:
+def record_history(who: Reviewer, store: StoreDep, record_id: str) -> wire.RecordHistory:
     """Who changed the record, when, from which device; conflicts resolved on it and why."""
-    return reads.record_history(store, who, record_id)
+    return wire.RecordHistory.model_validate(reads.record_history(store, who, record_id))
 
 
 @router.get("/totals")
@@ -102,21 +104,21 @@ def totals(
     runtime: RuntimeDep,
     level: Literal["desa", "kecamatan", "kabupaten"] = "kecamatan",
     ballot: str | None = None,
-) -> dict[str, Any]:
+) -> wire.Totals:
     election = load_election(runtime.settings.election_file)
-    return reads.totals(store, who, level, election, ballot)
+    return wire.Totals.model_validate(reads.totals(store, who, level, election, ballot))
 
 
 @router.get("/recap")
-def recap_compare(who: Reviewer, store: StoreDep, ballot: str | None = None) -> dict[str, Any]:
+def recap_compare(who: Reviewer, store: StoreDep, ballot: str | None = None) -> wire.Recap:
     """Recap figures (D.Hasil) beside the sum of their counted TPS: selisih, open TPS, flags."""
-    return recap.compare(store, who, ballot)
+    return wire.Recap.model_validate(recap.compare(store, who, ballot))
 
 
 @router.post("/recap")
 def recap_import(
     who: Reviewer, store: StoreDep, runtime: RuntimeDep, body: RecapImport
-) -> dict[str, Any]:
+) -> wire.RecapImported:
     """Import D.Hasil figures from a CSV (all rows or none), in the caller's region only."""
     election = load_election(runtime.settings.election_file)
     try:
@@ -124,29 +126,38 @@ def recap_import(
                               scope=who.user)  # fmt: skip
     except DomainError as exc:
         raise ApiError.from_domain(422, exc) from None
-    return {"rows": n}
+    return wire.RecapImported(rows=n)
 
 
 @router.get("/progress")
-def progress(who: Reviewer, store: StoreDep, ballot: str | None = None) -> dict[str, Any]:
-    return reads.progress(store, who, ballot)
+def progress(who: Reviewer, store: StoreDep, ballot: str | None = None) -> wire.Progress:
+    return wire.Progress.model_validate(reads.progress(store, who, ballot))
 
 
 @router.get("/incidents")
-def incidents(who: Reviewer, store: StoreDep, runtime: RuntimeDep) -> list[dict[str, Any]]:
-    return incident_rows(store, who, runtime.settings.now_ms())
+def incidents(who: Reviewer, store: StoreDep, runtime: RuntimeDep) -> list[wire.IncidentRow]:
+    rows = incident_rows(store, who, runtime.settings.now_ms())
+    return [wire.IncidentRow.model_validate(r) for r in rows]
 
 
 @router.get("/conflicts")
-def conflicts(who: Reviewer, store: StoreDep, include_resolved: bool = False) -> list[Any]:
-    return resolution.list_open(store, who, include_resolved)
+def conflicts(
+    who: Reviewer, store: StoreDep, include_resolved: bool = False
+) -> list[wire.ConflictRow]:
+    rows = resolution.list_open(store, who, include_resolved)
+    return [wire.ConflictRow.model_validate(r) for r in rows]
 
 
 @router.post("/conflicts/{conflict_id}/resolve")
 def resolve(
-    who: Reviewer, store: StoreDep, runtime: RuntimeDep, conflict_id: int, body: resolution.Resolve
-) -> dict[str, Any]:
-    return resolution.resolve(store, runtime, who, conflict_id, body)
+    who: Reviewer,
+    store: StoreDep,
+    runtime: RuntimeDep,
+    conflict_id: int,
+    body: wire.ResolveRequest,
+) -> wire.ConflictRow:
+    done = resolution.resolve(store, runtime.clock, who, conflict_id, body)
+    return wire.ConflictRow.model_validate(done)
 
 
 @router.get("/deployment")
@@ -156,11 +167,11 @@ def deployment(
     election: ElectionDep,
     polisi: Annotated[int | None, Query(ge=0)] = None,
     linmas: Annotated[int | None, Query(ge=0)] = None,
-) -> dict[str, Any]:
-    return planning.plan(store, who, election, polisi, linmas)
+) -> wire.DeploymentPlan:
+    return wire.DeploymentPlan.model_validate(planning.plan(store, who, election, polisi, linmas))
 
 
-@router.get("/export/geojson")
+@router.get("/export/geojson", response_model=wire.TpsCollection)
 def export_geojson(
     who: Reviewer, store: StoreDep, election: ElectionDep, ballot: str = "ppwp"
 ) -> Response:

@@ -6,15 +6,23 @@ import json
 import zlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from core.protocol import MAX_PULL_LIMIT, ConflictOut, PullResponse, PushRequest, PushResponse
+from core.protocol import (
+    MAX_PULL_LIMIT,
+    PROTOCOL_HEADER,
+    ConflictOut,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
 from sync_server.auth import CurrentDevice
 from sync_server.errors import ApiError
+from sync_server.review.reconcile import load_election
 from sync_server.runtime import RuntimeDep, StoreDep
-from sync_server.sync import exchange
+from sync_server.sync import encoding, exchange
 
 router = APIRouter()
 
@@ -92,21 +100,33 @@ def push(
     store: StoreDep,
     runtime: RuntimeDep,
 ) -> Response:
-    response = exchange.push(store, runtime, who, body)
+    response = exchange.push(
+        store,
+        runtime.clock,
+        who,
+        body,
+        hold_ms=runtime.settings.test_push_delay_ms,
+        election=load_election(runtime.settings.election_file),
+    )
     runtime.recon_worker.poke()  # reconciliation reads the log once pushes pause
     # Serialised once here; returning the model would have FastAPI validate it again.
     return Response(response.model_dump_json(), media_type="application/json")
 
 
-@router.get("/v1/sync/pull")
+@router.get("/v1/sync/pull", response_model=PullResponse)
 def pull(
     who: CurrentDevice,
     store: StoreDep,
     runtime: RuntimeDep,
     since: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500,
-) -> PullResponse:
-    return exchange.pull(store, runtime, who, since, limit)
+    protocol: Annotated[int, Header(alias=PROTOCOL_HEADER, ge=0)] = 1,
+    accept_encoding: Annotated[str, Header()] = "",
+) -> Response:
+    """A page in the shape the client announced (no header: protocol 1, per-field stamps),
+    compressed as sync_server/sync/encoding.py chose."""
+    page = exchange.pull(store, runtime.clock, who, since, limit, protocol)
+    return encoding.json_response(page.model_dump_json().encode(), accept_encoding)
 
 
 @router.get("/v1/conflicts")

@@ -134,7 +134,8 @@ def m004_region(db: Database) -> None:
 
 @migrations()
 def m005_reconcile(db: Database) -> None:
-    """Reconciliation state, kept up to date inside each push (sync_server.review.reconcile)."""
+    """Reconciliation state (sync_server.review.reconcile). Filled inside each push when this
+    was written; since m008 derived from the change log behind a cursor, never in a push."""
     db.table("recon_snapshot").create(
         {"record_id": str, "tps": str, "ballot": str, "final": int, "fields": str, "changes": str},
         pk="record_id",

@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core import merge
+from core.election import Election
 from core.errors import DomainError
 from core.hlc import is_too_far_ahead
 from core.protocol import (
+    PACKED_STAMPS_SINCE,
+    PROTOCOL_VERSION,
     ConflictOut,
     Op,
     OpResult,
@@ -24,14 +27,14 @@ from core.protocol import (
     RecordOut,
 )
 from core.records import validate_fields
+from core.stamps import pack as pack_stamps
 from core.tally_checks import label, missing_fields
 from core.wilayah import parse_tps
 from sync_server.auth import Principal
 from sync_server.blobs import uploads
 from sync_server.blobs.uploads import PHOTO_FIELDS
+from sync_server.clock import ServerClock
 from sync_server.errors import forbidden
-from sync_server.review.reconcile import load_election
-from sync_server.runtime import Runtime
 from sync_server.store.base import Store
 from sync_server.store.models import OpRow, PushWrites, StoredRecord
 from sync_server.sync.scope import check_write, read_filter
@@ -42,7 +45,7 @@ class _Batch:
     """One push in memory: what is known before it, and what it will write at once."""
 
     store: Store
-    runtime: Runtime
+    clock: ServerClock
     who: Principal
     seq: int  # the last server seq handed out
     known_tps: set[str]
@@ -53,6 +56,7 @@ class _Batch:
     ops: list[OpRow] = field(default_factory=list)
     conflicts: list[tuple[str, merge.Conflict, int]] = field(default_factory=list)
     cites: dict[str, StoredRecord] = field(default_factory=dict)
+    election: Election | None = None  # to know a final form's vote lines
 
     def writes(self) -> PushWrites:
         records = sorted(self.written.values(), key=lambda r: r.seq)
@@ -104,7 +108,7 @@ def _check_complete(b: _Batch, fields: dict[str, Any]) -> None:
     phone checks before Final); a deleted one need not."""
     if fields.get("status") != "final" or fields.get("deleted"):
         return
-    missing = missing_fields(fields, load_election(b.runtime.settings.election_file))
+    missing = missing_fields(fields, b.election)
     if not missing:
         return
     names = ", ".join(label(f) for f in missing)
@@ -117,9 +121,9 @@ def _check_complete(b: _Batch, fields: dict[str, Any]) -> None:
 
 def _stamp_hlc(b: _Batch, op: Op) -> tuple[int, bool]:
     """The op's HLC, or the server's now() when the device clock is too far ahead (clamped)."""
-    if is_too_far_ahead(op.hlc, b.runtime.clock.wall()):
-        return b.runtime.clock.now(), True
-    b.runtime.clock.observe(op.hlc)
+    if is_too_far_ahead(op.hlc, b.clock.wall()):
+        return b.clock.now(), True
+    b.clock.observe(op.hlc)
     return op.hlc, False
 
 
@@ -217,8 +221,17 @@ def _answer(b: _Batch, op: Op) -> OpResult:
     return result
 
 
-def push(store: Store, runtime: Runtime, who: Principal, request: PushRequest) -> PushResponse:
-    """Apply one batch in one transaction; every op gets an answer.
+def push(
+    store: Store,
+    clock: ServerClock,
+    who: Principal,
+    request: PushRequest,
+    *,
+    hold_ms: int = 0,
+    election: Election | None = None,
+) -> PushResponse:
+    """Apply one batch in one transaction; every op gets an answer. (`hold_ms` keeps the
+    transaction open that long: fault tests kill the server inside it.)
 
     Everything the batch needs is read with a few queries, the ops are applied in memory in
     order, and what they wrote is saved at once (`Store.save_push`). Reconciliation is not run
@@ -231,34 +244,39 @@ def push(store: Store, runtime: Runtime, who: Principal, request: PushRequest) -
             code="device_mismatch",
         )
     with store.transaction():
-        b = _batch(store, runtime, who, request.ops)
+        b = _batch(store, clock, who, request.ops, election)
         results = [_answer(b, op) for op in request.ops]
         _save(b)
         acked = store.advance_acked_seq(who.device.id)
-        _test_delay(runtime)
-    return PushResponse(acked_seq=acked, results=results, server_hlc=runtime.clock.now())
+        _hold(hold_ms)
+    return PushResponse(acked_seq=acked, results=results, server_hlc=clock.now())
 
 
-def apply_for(store: Store, runtime: Runtime, who: Principal, op: Op) -> OpResult:
+def apply_for(
+    store: Store, clock: ServerClock, who: Principal, op: Op, election: Election | None = None
+) -> OpResult:
     """One op the server writes on a user's behalf (a console decision): the same checks, merge
     and change log as a push, without a device receipt. Raises DomainError when refused."""
     with store.transaction():
-        b = _batch(store, runtime, who, [op])
+        b = _batch(store, clock, who, [op], election)
         result = _apply(b, op)
         _save(b)
     return result
 
 
-def _batch(store: Store, runtime: Runtime, who: Principal, ops: list[Op]) -> _Batch:
+def _batch(
+    store: Store, clock: ServerClock, who: Principal, ops: list[Op], election: Election | None
+) -> _Batch:
     """Everything a batch needs to know, read with a few queries (inside its transaction)."""
     return _Batch(
         store,
-        runtime,
+        clock,
         who,
         seq=store.server_seq(),
         known_tps=store.known_tps([op.tps for op in ops]),
         records=store.get_records([op.record_id for op in ops]),
         answered=store.get_ops(who.device.id, [op.op_id for op in ops]),
+        election=election,
     )
 
 
@@ -267,35 +285,40 @@ def _save(b: _Batch) -> None:
     uploads.cite_photos(b.store, b.cites.values())
 
 
-def _test_delay(runtime: Runtime) -> None:
-    delay = runtime.settings.test_push_delay_ms
-    if delay:
+def _hold(delay_ms: int) -> None:
+    if delay_ms:
         print("pantau: test push delay, transaction open", file=sys.stderr, flush=True)
-        time.sleep(delay / 1000)
+        time.sleep(delay_ms / 1000)
 
 
-def record_out(record: StoredRecord) -> RecordOut:
+def record_out(record: StoredRecord, *, packed: bool = False) -> RecordOut:
+    """A record on the wire; `packed` stamps (core/stamps.py) for clients that speak them."""
     return RecordOut(
         id=record.id,
         kind=record.kind,
         tps=record.tps,
         author=record.author,
         fields=record.fields,
-        stamps=record.stamps,
+        stamps=pack_stamps(record.fields, record.stamps) if packed else record.stamps,
         seq=record.seq,
     )
 
 
-def pull(store: Store, runtime: Runtime, who: Principal, since: int, limit: int) -> PullResponse:
-    """Records the caller may read that changed after `since`, in server-seq order."""
+def pull(
+    store: Store, clock: ServerClock, who: Principal, since: int, limit: int, protocol: int = 1
+) -> PullResponse:
+    """Records the caller may read that changed after `since`, in server-seq order, in the
+    shape of the protocol version the client announced."""
     store.note_pulled(who.device.id, since)
     rows = store.records_since(since, limit + 1, read_filter(who.user))
     page = rows[:limit]
+    packed = protocol >= PACKED_STAMPS_SINCE
     return PullResponse(
-        records=[record_out(r) for r in page],
+        protocol=min(protocol, PROTOCOL_VERSION),
+        records=[record_out(r, packed=packed) for r in page],
         next=page[-1].seq if page else since,
         more=len(rows) > limit,
-        server_hlc=runtime.clock.now(),
+        server_hlc=clock.now(),
     )
 
 

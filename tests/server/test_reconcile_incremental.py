@@ -89,7 +89,7 @@ def _push(store: SqliteStore, rt: Runtime, who: Principal, rid: str, tps: str, k
     op = {"op_id": f"o{seq}", "seq": seq, "record_id": rid, "kind": kind, "tps": tps,
           "fields": fields, "hlc": hlc}  # fmt: skip
     req = PushRequest(device_id=who.device.id, ops=[op])
-    [result] = exchange.push(store, rt, who, req).results
+    [result] = exchange.push(store, rt.clock, who, req).results
     # every generated step is a valid write, except an empty tally (nothing to write) and
     # the undelete of a final that was deleted before it was ever complete
     assert result.status != "rejected" or result.code in ("empty_op", "incomplete_final"), result

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 import flet as ft
 import flet_charts as fch
@@ -21,6 +20,7 @@ from app.console.screens.widgets import (
 from app.console.state.console import Models
 from app.console.state.dashboard import DashboardModel
 from app.console.strings import t
+from core.review import RecapRow
 
 BAR_COLORS = (ft.Colors.TEAL_700, ft.Colors.INDIGO_700, ft.Colors.RED_700)
 
@@ -154,20 +154,18 @@ def _progress(d: DashboardModel, lang: str) -> ft.Control:
     return _card(title, [reported, note, *over_day, *rows], "dash-progress")
 
 
-def _recap_line(r: dict[str, Any], lang: str) -> ft.Control:
-    words = t(lang, "recap_row", code=r["code"], label=r["label"], recap=r["recap"],
-              tps_sum=r["tps_sum"], selisih=r["selisih"], n_open=len(r["open_tps"]),
-              tps=r["tps"])  # fmt: skip
-    flag = r.get("flag")
-    if not flag:
+def _recap_line(r: RecapRow, lang: str) -> ft.Control:
+    words = t(lang, "recap_row", code=r.code, label=r.label, recap=r.recap, tps_sum=r.tps_sum,
+              selisih=r.selisih, n_open=len(r.open_tps), tps=r.tps)  # fmt: skip
+    if r.flag is None:
         return ft.Text(words, size=13)
     return ft.Row(
         [
-            severity_chip(int(flag["severity"]), lang),
+            severity_chip(r.flag.severity, lang),
             ft.Column(
                 [
                     ft.Text(words, size=13, weight=ft.FontWeight.W_600, color=ft.Colors.RED_900),
-                    ft.Text(flag["message_en" if lang == "en" else "message_id"], size=13),
+                    ft.Text(r.flag.message(lang), size=13),
                 ],
                 spacing=0,
                 expand=True,

@@ -12,11 +12,11 @@ the figures above their TPS flagged as possible inflation.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from app.console.state.base import Loadable
 from app.console.strings import t
 from core.election import Contestant
+from core.review import Legend, Progress, QueueCounts, RecapRow, TotalsRow
 
 
 def _party_keys(party: int, caleg: list[Contestant]) -> list[str]:
@@ -27,33 +27,33 @@ def _party_keys(party: int, caleg: list[Contestant]) -> list[str]:
 @dataclass
 class DashboardModel(Loadable):
     ballot: str = "ppwp"
-    kabupaten: dict[str, Any] = field(default_factory=dict)
-    kecamatan: list[dict[str, Any]] = field(default_factory=list)
-    counts: dict[str, Any] = field(default_factory=dict)
-    legend: dict[str, Any] = field(default_factory=dict)
+    kabupaten: TotalsRow | None = None
+    kecamatan: list[TotalsRow] = field(default_factory=list)
+    counts: QueueCounts = field(default_factory=QueueCounts)
+    legend: Legend = field(default_factory=Legend)
     timeline: list[tuple[str, int]] = field(default_factory=list)
     zone: str = ""  # WIB / WITA / WIT of the region, from the server
-    recap: list[dict[str, Any]] = field(default_factory=list)
+    recap: list[RecapRow] = field(default_factory=list)
     loaded: int = 0
 
-    def _fetch(self) -> tuple[Any, ...]:
+    def _fetch(
+        self,
+    ) -> tuple[TotalsRow | None, list[TotalsRow], QueueCounts, Legend, Progress, list[RecapRow]]:
         c, ballot = self.backend.client, self.ballot
-        kab = c.totals("kabupaten", ballot)["rows"]
-        kec = c.totals("kecamatan", ballot)["rows"]
-        queue = c.queue(ballot=ballot, limit=1)  # only its counts
+        kab = c.totals("kabupaten", ballot).rows
+        kec = c.totals("kecamatan", ballot).rows
+        counts = c.queue(ballot=ballot, limit=1).counts  # only its counts
         progress = c.progress(ballot)
-        recap = c.recap(ballot)["rows"]
-        kab_row = kab[0] if kab else {}
-        return kab_row, kec, queue.get("counts", {}), c.legend(), progress, recap
+        recap = c.recap(ballot).rows
+        return (kab[0] if kab else None), kec, counts, c.legend(), progress, recap
 
     async def load(self) -> None:
         got = await self.call(self._fetch)
         if got is None:
             return
         self.kabupaten, self.kecamatan, self.counts, self.legend, progress, self.recap = got
-        hours = progress["hours"]
-        self.zone = str(progress.get("zone") or "")
-        self.timeline = [(h["hour"][11:16], int(h["reported"])) for h in hours][-24:]
+        self.zone = progress.zone
+        self.timeline = [(h.hour[11:16], h.reported) for h in progress.hours][-24:]
         self.loaded += 1
 
     async def import_recap(self, name: str, data: bytes) -> bool:
@@ -68,13 +68,13 @@ class DashboardModel(Loadable):
         if got is None:
             return False
         await self.load()
-        n = int(got.get("rows", 0))
+        n = got.rows
         self.say((t("id", "recap_imported", n=n), t("en", "recap_imported", n=n)))
         return True
 
-    def inflated(self) -> list[dict[str, Any]]:
+    def inflated(self) -> list[RecapRow]:
         """Recap figures above the sum of their counted TPS (possible inflation)."""
-        return [r for r in self.recap if r.get("flag")]
+        return [r for r in self.recap if r.flag is not None]
 
     async def set_ballot(self, code: str) -> None:
         if code in self.backend.election.ballot_codes() and code != self.ballot:
@@ -87,17 +87,16 @@ class DashboardModel(Loadable):
 
     def reported(self) -> int:
         """TPS with at least one final tally for the ballot (every status but no data)."""
-        by_status = self.counts.get("by_status", {})
-        return sum(int(v) for k, v in by_status.items() if k != "no_data")
+        return sum(v for k, v in self.counts.by_status.items() if k != "no_data")
 
     def candidates(self) -> list[tuple[str, str, int]]:
         """(short label, name, decided votes) per pair, candidate or party, in ballot order; a
         party's votes are its own plus its candidates' (as the form's party total)."""
-        values = self.kabupaten.get("values", {})
+        values = self.kabupaten.values if self.kabupaten else {}
         ballot = self.backend.election.ballot(self.ballot)
 
         def votes(key: str) -> int:
-            return int(values.get(f"suara.{key}", 0))
+            return values.get(f"suara.{key}", 0)
 
         if ballot.kind == "partai":
             return [
@@ -110,14 +109,12 @@ class DashboardModel(Loadable):
     def share(self) -> tuple[int, int, int]:
         """(decided TPS, verified TPS, all TPS)."""
         k = self.kabupaten
-        return int(k.get("decided", 0)), int(k.get("verified", 0)), int(k.get("tps", 0))
+        return (k.decided, k.verified, k.tps) if k else (0, 0, 0)
 
     def top_flags(self, lang: str, n: int = 6) -> list[tuple[str, int]]:
-        rules = self.legend.get("rules", {})
-        by_rule = self.counts.get("by_rule", {})
-        ranked = sorted(by_rule.items(), key=lambda kv: -int(kv[1]))[:n]
-        return [(str(rules.get(r, [r, r])[1 if lang == "en" else 0]), int(k)) for r, k in ranked]
+        ranked = sorted(self.counts.by_rule.items(), key=lambda kv: -kv[1])[:n]
+        return [(self.legend.rule_words(r, lang), k) for r, k in ranked]
 
     def progress_rows(self) -> list[tuple[str, int, int, int]]:
         """(kecamatan, TPS, decided, in conflict) per kecamatan."""
-        return [(r["name"], r["tps"], r["decided"], r["conflict"]) for r in self.kecamatan]
+        return [(r.name, r.tps, r.decided, r.conflict) for r in self.kecamatan]

@@ -29,14 +29,14 @@ def test_a_recap_import_shows_the_inflated_kecamatan_on_the_dashboard(world: Wor
     assert asyncio.run(d.import_recap("dhasil-kec.csv", RECAP.encode("utf-8-sig"))) is True
     assert d.notice_id == "2 baris rekap diimpor."
     [bad] = d.inflated()
-    assert (bad["code"], bad["key"], bad["recap"], bad["tps_sum"], bad["selisih"]) == (
+    assert (bad.code, bad.key, bad.recap, bad.tps_sum, bad.selisih) == (
         "35.17.01", "suara.1", 124, 99, 25)  # fmt: skip
-    assert TPS not in bad["open_tps"]
-    assert len(bad["open_tps"]) == bad["tps"] - 1
+    assert TPS not in bad.open_tps
+    assert len(bad.open_tps) == bad.tps - 1
     assert d.recap[0] is bad  # flagged figures first
-    fine = [r for r in d.recap if r["code"] == "35.17.01" and r["key"] == "suara.2"]
-    assert fine[0]["selisih"] == 0
-    assert fine[0]["flag"] is None
+    fine = [r for r in d.recap if r.code == "35.17.01" and r.key == "suara.2"]
+    assert fine[0].selisih == 0
+    assert fine[0].flag is None
 
 
 def test_a_bad_recap_file_says_which_row_and_keeps_nothing(world: World):
@@ -55,13 +55,13 @@ def test_each_source_s_form_checks_show_on_the_tps_worst_first(world: World):
     m = world.models()
     asyncio.run(m.open_tps(TPS, "ppwp"))
     found = m.comparison.findings()
-    severities = [int(f["severity"]) for _, f in found]
+    severities = [f.severity for _, f in found]
     assert severities == sorted(severities, reverse=True)
     assert severities[0] == 3
     who, worst = found[0]
-    assert who == "Polisi"
-    assert "Surat suara yang digunakan (II.2: 271)" in worst["message_id"]
-    reasons = [f["message_id"] for w, f in found if w == "PTPS"]
+    assert who.name("id") == "Polisi"
+    assert "Surat suara yang digunakan (II.2: 271)" in worst.message_id
+    reasons = [f.message_id for w, f in found if w.source == "ptps"]
     assert any("alasan saksi: KPPS hitung ulang" in r for r in reasons)
 
 
@@ -82,10 +82,11 @@ def test_a_reused_photo_opens_beside_the_other_tps_photo(world: World):
         shas.append(sha)
     m = world.models()
     asyncio.run(m.open_tps(TPS, "ppwp"))
-    [flag] = [f for f in m.comparison.doc["flags"] if f["rule"] == "photo_reused"]
-    assert flag["photos"] == shas
-    assert "lembar yang sama" in flag["message_id"]
-    asyncio.run(m.comparison.compare_photos(*flag["photos"]))
+    assert m.comparison.doc is not None
+    [flag] = [f for f in m.comparison.doc.flags if f.rule == "photo_reused"]
+    assert flag.photos == shas
+    assert "lembar yang sama" in flag.message_id
+    asyncio.run(m.comparison.compare_photos(*flag.photos))
     assert [hashlib.sha256(x).hexdigest() for x in (m.comparison.photo, m.comparison.other)] == shas
     m.comparison.close_photo()
     assert (m.comparison.photo_sha, m.comparison.other_sha) == ("", "")
