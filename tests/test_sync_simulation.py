@@ -34,6 +34,7 @@ from sync_server.admin import accounts
 from sync_server.main import create_app
 from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
+from tests.server.recon_helpers import VOTES, form
 
 SEEDS = int(os.environ.get("PANTAU_SIM_SEEDS", "300"))
 TPS = "3517012001001"
@@ -202,8 +203,8 @@ def _act(rng: random.Random, phone: Phone, seed: int, i: int) -> None:
             name: rng.randint(0, 300)
             for name in rng.sample(["dpt_l", "dpt_p", "suara_sah", "suara_tidak_sah"], 2)
         }
-        if rng.random() < 0.2:
-            fields["status"] = "final"
+        if rng.random() < 0.2:  # a final form is complete (the server refuses it otherwise)
+            fields = {**form(VOTES), **fields, "status": "final"}
         phone.write(f"{mine}-t{rng.randint(1, 2)}", "tally", fields)
     elif rng.random() < 0.9:
         fields = {rng.choice(["uraian", "tempat"]): f"{i}-{rng.random():.6f}"}
