@@ -1,6 +1,6 @@
 """First sync of a fresh device against a real server holding a kabupaten (issue 15).
 
-    python bench/initial_sync.py [--n 10000] [--ballots ppwp] [--no-before]
+    python bench/initial_sync.py [--n 10000] [--ballots ppwp] [--rounds 3] [--before REV]
 
 Seeds a server database with N records (bench/_kabupaten.py: the Jombang mix), starts the
 real server process on loopback, and times `SyncClient.sync_once()` on a fresh device for a
@@ -8,13 +8,15 @@ kabupaten supervisor, a kecamatan supervisor, a PTPS and a saksi phone. Beside e
 in the same run on the same rows:
 
 - time: a SQLite-to-SQLite copy of the same rows (server file -> device schema, executemany);
+  wall time (median of --rounds) and CPU time of both processes, which a loaded shared machine
+  disturbs less;
 - wire: bytes the server actually sent (compressed bodies, all pages), against gzip -9 of the
   same records as one JSON document with per-field stamps (what protocol 1 carries) and
   without any stamps (the floor);
 - disk: what the records add to an empty device database (after a WAL checkpoint), against
   the plain JSON of the same records as pulled (packed stamps) and as protocol 1 carried them;
-- before: unless --no-before, the same pull by the client of `git main` (it announces
-  protocol 1, so it also shows that an old client still syncs).
+- before: the same pull by the client of --before (default: the commit before issue 15; it
+  announces protocol 1, so it also shows that an old client still syncs).
 
 Targets (issue 15): time <= 2x the copy, < 1.3 MB on the wire for 10,000 records, device
 database <= 1.5x the plain JSON. Then the save-latency bench runs on the synced laptop's file.
@@ -26,6 +28,7 @@ import argparse
 import gzip
 import json
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,7 +45,7 @@ from app.store import open_store
 from app.sync.client import SyncClient
 from bench import save_latency
 from bench._kabupaten import Seeded, seed
-from bench._server import ROOT, running_server
+from bench._server import PIDS, ROOT, cpu_seconds, running_server
 from core.stamps import pack
 from sync_server.store.models import User
 from sync_server.store.sqlite import _filter_sql
@@ -50,6 +53,7 @@ from sync_server.sync.scope import read_filter
 from tests.netproxy import Proxy
 
 DEVICES = ("kabupaten", "kecamatan", "ptps", "saksi")
+BEFORE_REV = "59f39a7"  # the last commit before issue 15: per-field stamps, one upsert a record
 
 
 class Counting(httpx.BaseTransport):
@@ -83,6 +87,7 @@ class Pull:
     records: int
     db_bytes: int
     encoding: str = ""
+    cpu: float = 0.0  # client + server process CPU seconds
 
 
 def db_size(path: Path) -> int:
@@ -97,13 +102,17 @@ def fresh_pull(url: str, token: str, path: Path) -> Pull:
     transport = Counting()
     store = open_store(path)
     client = SyncClient(store, url, token, transport=transport)
+    server = PIDS.get(url)
+    cpu0, server0 = time.process_time(), cpu_seconds(server) if server else 0.0
     start = time.perf_counter()
     report = client.sync_once()
     seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu0 + (cpu_seconds(server) - server0 if server else 0.0)
     client.close()
     store.db.conn.close()
     encoding = "+".join(sorted(transport.encodings))
-    return Pull(seconds, transport.bytes, transport.pages, report.pulled, db_size(path), encoding)
+    size = db_size(path)
+    return Pull(seconds, transport.bytes, transport.pages, report.pulled, size, encoding, cpu)
 
 
 BEFORE = """
@@ -134,11 +143,11 @@ def on_2g(url: str, token: str, path: Path) -> tuple[float, float]:
     return pull.seconds, trip
 
 
-def before_pull(url: str, token: str, folder: Path) -> Pull | None:
-    """The same first pull by the client on `main` (its app/ and core/, in a subprocess)."""
-    code = folder / "main-client"
+def before_pull(url: str, token: str, folder: Path, rev: str) -> Pull | None:
+    """The same first pull by the client of `rev` (its app/ and core/, in a subprocess)."""
+    code = folder / "before-client"
     code.mkdir()
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "main", "app", "core"],
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "app", "core"],
                              capture_output=True, check=False)  # fmt: skip
     if archive.returncode:
         return None
@@ -160,11 +169,12 @@ def same_rows(server_db: Path, user: User) -> list[tuple[Any, ...]]:
     return rows
 
 
-def copy_seconds(server_db: Path, user: User, path: Path) -> float:
+def copy_seconds(server_db: Path, user: User, path: Path) -> tuple[float, float]:
     """The floor: read the same rows from the server's file, write them into a fresh device
-    database (its real schema and pragmas) with one executemany, one transaction."""
+    database (its real schema and pragmas) with one executemany, one transaction.
+    Returns wall and CPU seconds."""
     open_store(path).db.conn.close()
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), time.process_time()
     rows = same_rows(server_db, user)
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("pragma synchronous = full")
@@ -176,7 +186,7 @@ def copy_seconds(server_db: Path, user: User, path: Path) -> float:
     )
     conn.execute("commit")
     conn.close()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu0
 
 
 def json_sizes(rows: list[tuple[Any, ...]]) -> dict[str, int]:
@@ -205,9 +215,11 @@ def report(name: str, p: Pull, base: dict[str, float], old: Pull | None) -> None
     n = max(p.records, 1)
     print(f"\n== {name}: {p.records} records, {p.pages} pages ({p.encoding})")
     print(f"  time  {p.seconds * 1000:9.0f} ms   copy of the same rows {base['copy'] * 1000:.0f} ms"
-          f"   ratio {p.seconds / base['copy']:.2f}x (target <= 2x)")  # fmt: skip
+          f"   ratio {p.seconds / base['copy']:.2f}x (target <= 2x; medians)")  # fmt: skip
+    print(f"  CPU   {p.cpu * 1000:9.0f} ms   client + server processes; the copy "
+          f"{base['copy_cpu'] * 1000:.0f} ms: ratio {p.cpu / base['copy_cpu']:.2f}x")  # fmt: skip
     if old is not None:
-        print(f"        main's client (protocol 1): {old.seconds * 1000:.0f} ms, "
+        print(f"        the client before issue 15: {old.seconds * 1000:.0f} ms, "
               f"{old.seconds / p.seconds:.1f}x this; its database {kb(old.db_bytes)}")  # fmt: skip
     print(f"  wire  {kb(p.wire):>12} ({p.wire / n:.0f} B/record)   gzip -9 of the same JSON: "
           f"{kb(base['full_gz'])} with per-field stamps (ratio {p.wire / base['full_gz']:.2f}x), "
@@ -223,7 +235,22 @@ def report(name: str, p: Pull, base: dict[str, float], old: Pull | None) -> None
           f"stamps")  # fmt: skip
 
 
-def run(folder: Path, n: int, ballots: list[str], before: bool) -> None:
+def rounds(url: str, token: str, server_db: Path, user: User, folder: Path, k: int,
+           ) -> tuple[Pull, float, float]:  # fmt: skip
+    """`k` fresh pulls and `k` copies, interleaved so they share the machine's mood; the
+    median pull (by wall time) and the median copy wall and CPU times."""
+    pulls, walls, cpus = [], [], []
+    for r in range(k):
+        pulls.append(fresh_pull(url, token, folder / f"pull-{r}.db"))
+        wall, cpu = copy_seconds(server_db, user, folder / f"copy-{r}.db")
+        walls.append(wall)
+        cpus.append(cpu)
+    pull = sorted(pulls, key=lambda p: p.seconds)[k // 2]
+    pull.cpu = statistics.median(p.cpu for p in pulls)
+    return pull, statistics.median(walls), statistics.median(cpus)
+
+
+def run(folder: Path, n: int, ballots: list[str], before: str, k: int) -> None:
     server_db = folder / "server.db"
     t0 = time.perf_counter()
     seeded: Seeded = seed(server_db, n, ballots)
@@ -234,11 +261,13 @@ def run(folder: Path, n: int, ballots: list[str], before: bool) -> None:
     with running_server(server_db) as url:
         for name in DEVICES:
             user, token = seeded.users[name], seeded.tokens[name]
-            pull = fresh_pull(url, token, folder / f"{name}.db")
+            (folder / name).mkdir()
+            pull, copy_wall, copy_cpu = rounds(url, token, server_db, user, folder / name, k)
             base: dict[str, float] = {**json_sizes(same_rows(server_db, user))}
-            base["copy"] = copy_seconds(server_db, user, folder / f"{name}-copy.db")
-            base["empty"] = empty
-            old = before_pull(url, token, folder) if before and name == "kabupaten" else None
+            base.update(copy=copy_wall, copy_cpu=copy_cpu, empty=empty)
+            old = (
+                before_pull(url, token, folder, before) if before and name == "kabupaten" else None
+            )
             report(name, pull, base, old)
             if name != "kabupaten":
                 slow, trip = on_2g(url, token, folder / f"{name}-2g.db")
@@ -253,10 +282,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--ballots", default="ppwp", help="comma-separated, e.g. all five")
-    parser.add_argument("--no-before", action="store_true", help="skip main's client")
+    parser.add_argument("--before", default=BEFORE_REV,
+                        help="git revision of the client to compare with ('' to skip)")  # fmt: skip
+    parser.add_argument("--rounds", type=int, default=3, help="pulls and copies per device")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        run(Path(tmp), args.n, args.ballots.split(","), not args.no_before)
+        run(Path(tmp), args.n, args.ballots.split(","), args.before, args.rounds)
 
 
 if __name__ == "__main__":

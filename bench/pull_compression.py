@@ -38,7 +38,7 @@ def pages(url: str, token: str) -> list[bytes]:
     out, since = [], 0
     with httpx.Client(base_url=url, headers=headers, timeout=120) as http:
         for _ in range(1000):
-            r = http.get("/v1/sync/pull", params={"since": since, "limit": 500})
+            r = http.get("/v1/sync/pull", params={"since": since, "limit": 1000})
             r.raise_for_status()
             out.append(r.content)
             body = r.json()

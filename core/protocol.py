@@ -1,6 +1,7 @@
 """Wire models of the sync protocol (sync-design.md), versioned by PROTOCOL_VERSION.
 
 Push:  POST /v1/sync/push  PushRequest -> PushResponse
+Epoch: GET  /v1/sync/epoch?epoch=N -> EpochState; POST /v1/sync/epoch -> EpochState (a new one)
 Pull:  GET  /v1/sync/pull?since=N&limit=M -> PullResponse
 Enrol: POST /v1/enrol  EnrolRequest -> EnrolResponse (the only endpoint without a token)
 Blobs: POST /v1/blobs BlobCreate -> BlobStatus; HEAD/PATCH /v1/blobs/{sha256} for offset, chunks
@@ -9,9 +10,11 @@ Every error body is an ErrorBody.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from core.merge import Versioned
 from core.records import Kind
@@ -27,6 +30,25 @@ PACKED_STAMPS_SINCE = 2
 MAX_OPS_PER_PUSH = 500
 MAX_PULL_LIMIT = 1000
 
+MAX_DEPTH = 16  # how deep a field value may nest (a vote map is 2); deeper is not ours
+SQL_INT_MAX = 2**63 - 1  # the largest integer a database column holds
+
+
+def _shallow(value: dict[str, Any]) -> dict[str, Any]:
+    """Refuse values nested deeper than MAX_DEPTH (walked without recursion)."""
+    todo: list[tuple[Any, int]] = [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if depth > MAX_DEPTH:
+            raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+        if isinstance(item, dict):
+            todo.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            todo.extend((v, depth + 1) for v in item)
+    return value
+
+
+Fields = Annotated[dict[str, Any], AfterValidator(_shallow)]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Hlc = Annotated[int, Field(ge=0, lt=2**63)]
 StampWire = tuple[Hlc, Id]
@@ -47,18 +69,28 @@ class Op(_Wire):
     record_id: Id
     kind: Kind
     tps: Annotated[str, Field(max_length=20)]
-    fields: dict[str, Any]
+    fields: Fields
     hlc: Hlc
     base: dict[str, StampWire | None] = {}
+
+
+def op_hash(op: Op) -> str:
+    """SHA-256 of an op's content: one op id names one content for ever (sync-design)."""
+    data = op.model_dump(mode="json")
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class PushRequest(_Wire):
     protocol: int = PROTOCOL_VERSION
     device_id: Id
+    # The device's seq namespace: a phone restored from an old copy starts a new one.
+    epoch: Annotated[int, Field(ge=0)] = 0
     ops: Annotated[list[Op], Field(max_length=MAX_OPS_PER_PUSH)]
 
 
-OpStatus = Literal["applied", "duplicate", "conflict", "rejected"]
+# duplicate: this op id was applied before with this content; reused: with other content
+OpStatus = Literal["applied", "duplicate", "conflict", "rejected", "reused"]
 
 
 class OpResult(_Wire):
@@ -74,6 +106,13 @@ class PushResponse(_Wire):
     acked_seq: int
     results: list[OpResult]
     server_hlc: int
+
+
+class EpochState(_Wire):
+    """The device's newest epoch, and the highest seq the server holds in the one asked for."""
+
+    epoch: int
+    held_seq: int
 
 
 class RecordOut(_Wire):

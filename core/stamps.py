@@ -31,13 +31,14 @@ def pack(names: Iterable[str], stamps: Mapping[str, Stamp]) -> Packed:
     """The compact form of `stamps` for a record whose fields are `names`."""
     if not stamps:
         return []
-    counts = Counter(stamps.values())
-    if len(counts) == 1:
-        top = next(iter(counts))
-    else:
-        top = max(counts.items(), key=lambda item: (item[1], item[0]))[0]
-    hlc, device = top
     order = list(names)
+    distinct = set(stamps.values())
+    if len(distinct) == 1 and stamps.keys() == set(order):  # one op wrote it all: the usual
+        hlc, device = next(iter(distinct))
+        return [hlc, device]
+    counts = Counter(stamps.values())
+    top = max(counts.items(), key=lambda item: (item[1], item[0]))[0]
+    hlc, device = top
     named = names if isinstance(names, Mapping) else set(order)
     exceptions: dict[str, Exception_] = {n: None for n in order if n not in stamps}
     for name, (s_hlc, s_device) in stamps.items():

@@ -139,3 +139,27 @@ def m004_packed_stamps(db: Database) -> None:
         per_field = {k: (int(v[0]), str(v[1])) for k, v in stamps.items()}
         changed.append((dumps(fields), dumps(pack(fields, per_field)), record_id))
     db.conn.executemany("update records set fields = ?, stamps = ? where id = ?", changed)
+
+
+@migrations()
+def m005_refusals_and_server_copy(db: Database) -> None:
+    """Refused ops leave the outbox for a list the user reads (their fields are never sent
+    again); the last state the server is known to hold per record, to undo a refused write."""
+    db.table("refusals").create(
+        {
+            "id": int,
+            "record_id": str,
+            "fields": str,  # JSON: the refused values, name -> value
+            "code": str,
+            "reason": str,
+            "reason_en": str,
+        },
+        pk="id",
+    )
+    db.table("refusals").create_index(["record_id"])
+    db.execute(
+        "insert into refusals (record_id, fields, code, reason, reason_en) "
+        "select record_id, fields, code, reason, reason_en from outbox where state = 'failed'"
+    )
+    db.execute("delete from outbox where state = 'failed'")
+    db.table("server_copy").create({"record_id": str, "fields": str, "stamps": str}, pk="record_id")

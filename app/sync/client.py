@@ -18,10 +18,21 @@ from typing import Any
 import httpx
 
 from app.store import Store
-from app.store.exchange import apply_pull, apply_push, cursor, next_batch, save_conflicts
+from app.store.exchange import (
+    apply_pull,
+    apply_push,
+    cursor,
+    last_seq,
+    next_batch,
+    save_conflicts,
+    start_epoch,
+)
 from app.sync.api import RETRY_STATUS, Api, AuthError, Offline, SyncError, refusal
+from app.sync.tls import verify_for
 from core.protocol import (
     ConflictOut,
+    EpochState,
+    Op,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -76,6 +87,8 @@ class SyncClient:
     timeout_s: float = 20.0
     sleep: Callable[[float], None] = time.sleep
     jitter: Callable[[], float] = random.random
+    server_cert: str = ""  # the pinned certificate from enrolment (app.sync.tls)
+    epoch_checked: bool = False  # once per app start: was this phone restored from a copy?
 
     def __post_init__(self) -> None:
         self.api = Api(
@@ -87,6 +100,7 @@ class SyncClient:
             timeout_s=self.timeout_s,
             sleep=self.sleep,
             jitter=self.jitter,
+            verify=verify_for(self.server_cert),
         )
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
@@ -98,34 +112,56 @@ class SyncClient:
     def sync_once(self, progress: Callable[[Progress], None] | None = None) -> SyncReport:
         """Push everything queued, then pull every page; raise SyncError if stopped."""
         report = SyncReport()
+        self._check_epoch()
         self._push_all(report, progress)
         self._pull_all(report, progress)
         if report.conflicts or self.store.meta("conflicts_since") is None:
             self._fetch_conflicts(report)
         return report
 
+    def _check_epoch(self) -> None:
+        """On start: a server holding seqs this phone has not made (or a newer epoch) means
+        this database was restored from an old copy; its unsent work moves to a new epoch."""
+        if self.epoch_checked:
+            return
+        epoch = self.store.epoch
+        raw = self.call("GET", "/v1/sync/epoch", params={"epoch": epoch})
+        state = EpochState.model_validate(raw)
+        if state.epoch != epoch or state.held_seq > last_seq(self.store):
+            self._new_epoch()
+        self.epoch_checked = True
+
+    def _new_epoch(self) -> None:
+        state = EpochState.model_validate(self.call("POST", "/v1/sync/epoch"))
+        start_epoch(self.store, state.epoch)
+
     def _push_all(self, report: SyncReport, progress: Callable[[Progress], None] | None) -> None:
         total = self.store.counts()["pending"]
         done = 0
-        for _ in range(total // self.batch_size + 2):  # bounded: each round trims the outbox
+        for _ in range(total // self.batch_size + 4):  # bounded: each round trims the outbox
             ops = next_batch(self.store, self.batch_size)
             if not ops:
                 return
-            body = PushRequest(device_id=self.store.device_id, ops=ops)
-            raw = self.call("POST", "/v1/sync/push", **_gzip_json(body.model_dump_json()))
-            response = PushResponse.model_validate(raw)
-            apply_push(self.store, ops, response)
-            for result in response.results:
-                if result.status == "rejected":
-                    report.rejected.append((result.op_id, result.reason or ""))
-                elif result.status == "duplicate":
-                    report.duplicates += 1
-                else:
-                    report.pushed += 1
-                    report.conflicts += result.status == "conflict"
+            response = self._push(ops)
+            if response is None or apply_push(self.store, ops, response):
+                self._new_epoch()  # our op ids name other content on the server
+            if response is None:
+                continue
+            _count(report, response)
             done += len(ops)
             if progress:
                 progress(Progress("push", min(done, total), total))
+
+    def _push(self, ops: list[Op]) -> PushResponse | None:
+        """One batch; None when the server says this phone's epoch is no longer its newest."""
+        body = PushRequest(device_id=self.store.device_id, epoch=self.store.epoch, ops=ops)
+        try:
+            raw = self.call("POST", "/v1/sync/push", **_gzip_json(body.model_dump_json()))
+        except SyncError as exc:
+            if exc.code == "epoch_changed":
+                return None
+            raise
+        return PushResponse.model_validate(raw)
 
     def _pull_all(self, report: SyncReport, progress: Callable[[Progress], None] | None) -> None:
         """Every page, each stored with its cursor; the next page is fetched while this one is
@@ -159,6 +195,18 @@ class SyncClient:
         items = [ConflictOut.model_validate(c) for c in raw]
         report.new_conflicts = save_conflicts(self.store, items)
         self.store.set_meta("conflicts_since", str(report.cursor))
+
+
+def _count(report: SyncReport, response: PushResponse) -> None:
+    for result in response.results:
+        if result.status in ("rejected", "reused"):
+            if result.status == "rejected":
+                report.rejected.append((result.op_id, result.reason or ""))
+        elif result.status == "duplicate":
+            report.duplicates += 1
+        else:
+            report.pushed += 1
+            report.conflicts += result.status == "conflict"
 
 
 __all__ = ["RETRY_STATUS", "AuthError", "Offline", "SyncError", "refusal"]  # re-exported

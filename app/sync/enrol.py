@@ -6,6 +6,9 @@ import httpx
 
 from app.store import Identity, Store
 from app.sync.client import Offline, SyncError
+from app.sync.tls import fetch_pinned, verify_for
+from core.enrolment import split_pin
+from core.errors import DomainError
 from core.protocol import EnrolRequest, EnrolResponse, ErrorBody
 
 
@@ -16,8 +19,14 @@ def enrol(
     device_name: str = "",
     transport: httpx.BaseTransport | None = None,
 ) -> Identity:
-    """Ask the server for a device token; on success the identity is saved on the device."""
-    url = server_url.strip().rstrip("/")
+    """Ask the server for a device token; on success the identity is saved on the device.
+
+    An address carrying a certificate fingerprint (`https://...#sha256=...`, from the QR code)
+    has its certificate checked and pinned before the code is sent."""
+    try:
+        url, pin = split_pin(server_url)
+    except DomainError as exc:
+        raise SyncError(exc.message_id, exc.message_en, exc.code) from None
     if not url.startswith(("http://", "https://")):
         raise SyncError(
             "Alamat server harus diawali http:// atau https://",
@@ -25,8 +34,11 @@ def enrol(
             "invalid_url",
         )
     body = EnrolRequest(code=code.strip(), device_name=device_name)
+    cert = fetch_pinned(url, pin) if pin and transport is None else ""
     try:
-        with httpx.Client(base_url=url, transport=transport, timeout=20) as http:
+        with httpx.Client(
+            base_url=url, transport=transport, timeout=20, verify=verify_for(cert)
+        ) as http:
             response = http.post(
                 "/v1/enrol",
                 content=body.model_dump_json(),
@@ -53,6 +65,7 @@ def enrol(
         role=got.me.role,
         party=got.me.party,
         scope=tuple(got.me.scope),
+        server_cert=cert,
     )
     store.set_identity(identity)
     return identity

@@ -5,17 +5,19 @@ A verification is not posted here: it is a `verification` record pushed through 
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from core import review as wire
 from core.election import Election
 from core.errors import DomainError
-from core.protocol import RecapImport
+from core.protocol import SQL_INT_MAX, RecapImport
 from sync_server.auth import CurrentDevice, Principal
 from sync_server.errors import ApiError
+from sync_server.openapi import download
 from sync_server.review import evidence, exports, planning, reads, recap, resolution
 from sync_server.review.incidents import incident_rows
 from sync_server.review.reconcile import catch_up, load_election
@@ -55,7 +57,8 @@ ElectionDep = Annotated[Election, Depends(election_of)]
 
 
 def _download(data: bytes, media: str, filename: str) -> Response:
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", filename)  # a header is ASCII, never a quote
+    headers = {"Content-Disposition": f'attachment; filename="{safe}"'}
     return Response(content=data, media_type=media, headers=headers)
 
 
@@ -153,7 +156,7 @@ def resolve(
     who: Reviewer,
     store: StoreDep,
     runtime: RuntimeDep,
-    conflict_id: int,
+    conflict_id: Annotated[int, Path(ge=1, le=SQL_INT_MAX)],
     body: wire.ResolveRequest,
 ) -> wire.ConflictRow:
     done = resolution.resolve(store, runtime.clock, who, conflict_id, body)
@@ -171,7 +174,9 @@ def deployment(
     return wire.DeploymentPlan.model_validate(planning.plan(store, who, election, polisi, linmas))
 
 
-@router.get("/export/geojson", response_model=wire.TpsCollection)
+@router.get(
+    "/export/geojson", response_model=wire.TpsCollection, responses=download("application/geo+json")
+)
 def export_geojson(
     who: Reviewer, store: StoreDep, election: ElectionDep, ballot: str = "ppwp"
 ) -> Response:
@@ -181,7 +186,7 @@ def export_geojson(
     return _download(data, "application/geo+json", f"tps-{ballot}.geojson")
 
 
-@router.get("/export/{table}")
+@router.get("/export/{table}", responses=download(*MEDIA.values()))
 def export_table(
     who: Reviewer,
     store: StoreDep,
@@ -202,14 +207,14 @@ def export_table(
     return _download(body, MEDIA[format], f"{table}.{format}")
 
 
-@router.get("/evidence/tps/{tps}")
+@router.get("/evidence/tps/{tps}", responses=download("application/zip"))
 def evidence_tps(who: Reviewer, store: StoreDep, runtime: RuntimeDep, tps: str) -> Response:
     reads.require_tps(store, who, tps)
     data = evidence.for_tps(store, tps, runtime.settings.blob_dir)
     return _download(data, "application/zip", f"bukti-tps-{tps}.zip")
 
 
-@router.get("/evidence/incident/{record_id}")
+@router.get("/evidence/incident/{record_id}", responses=download("application/zip"))
 def evidence_incident(
     who: Reviewer, store: StoreDep, runtime: RuntimeDep, record_id: str
 ) -> Response:

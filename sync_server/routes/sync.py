@@ -13,16 +13,19 @@ from pydantic import ValidationError
 from core.protocol import (
     MAX_PULL_LIMIT,
     PROTOCOL_HEADER,
+    SQL_INT_MAX,
     ConflictOut,
+    EpochState,
     PullResponse,
     PushRequest,
     PushResponse,
 )
 from sync_server.auth import CurrentDevice
 from sync_server.errors import ApiError
+from sync_server.openapi import PUSH_BODY
 from sync_server.review.reconcile import load_election
 from sync_server.runtime import RuntimeDep, StoreDep
-from sync_server.sync import encoding, exchange
+from sync_server.sync import encoding, epochs, exchange
 
 router = APIRouter()
 
@@ -76,7 +79,7 @@ def _explain(raw: bytes, max_ops: int) -> PushRequest:
     """A body that failed validation: the first thing wrong with it, as a clear error."""
     try:
         data: Any = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # too deep is not ours either
         raise ApiError(
             400,
             "malformed_json",
@@ -93,7 +96,7 @@ def _explain(raw: bytes, max_ops: int) -> PushRequest:
         raise RequestValidationError(errors) from None
 
 
-@router.post("/v1/sync/push", response_model=PushResponse)
+@router.post("/v1/sync/push", response_model=PushResponse, openapi_extra=PUSH_BODY)
 def push(
     who: CurrentDevice,  # first: a bad token is a 401 whatever the body holds
     body: Annotated[PushRequest, Depends(push_body)],
@@ -113,12 +116,24 @@ def push(
     return Response(response.model_dump_json(), media_type="application/json")
 
 
+@router.get("/v1/sync/epoch")
+def epoch_state(
+    who: CurrentDevice, store: StoreDep, epoch: Annotated[int, Query(ge=0)] = 0
+) -> EpochState:
+    return epochs.epoch_state(store, who, epoch)
+
+
+@router.post("/v1/sync/epoch")
+def new_epoch(who: CurrentDevice, store: StoreDep) -> EpochState:
+    return epochs.new_epoch(store, who)
+
+
 @router.get("/v1/sync/pull", response_model=PullResponse)
 def pull(
     who: CurrentDevice,
     store: StoreDep,
     runtime: RuntimeDep,
-    since: Annotated[int, Query(ge=0)] = 0,
+    since: Annotated[int, Query(ge=0, le=SQL_INT_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500,
     protocol: Annotated[int, Header(alias=PROTOCOL_HEADER, ge=0)] = 1,
     accept_encoding: Annotated[str, Header()] = "",

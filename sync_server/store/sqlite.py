@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -45,7 +46,8 @@ def _stamp(raw: Any) -> tuple[int, str]:
 def _record(row: dict[str, Any]) -> StoredRecord:
     # pydantic-core's parser: about 2.5x the stdlib's on a tally's per-field stamps (a pull
     # decodes every row it sends; the JSON parser already gave ints and strings)
-    stamps = {k: (v[0], v[1]) for k, v in from_json(row["stamps"]).items()}
+    raw = from_json(row["stamps"])
+    stamps = dict(zip(raw.keys(), map(tuple, raw.values()), strict=True))
     return StoredRecord(
         id=row["id"],
         kind=row["kind"],
@@ -95,12 +97,21 @@ def _record_row(record: StoredRecord, seq: int | None = None) -> tuple[Any, ...]
     )  # fmt: skip
 
 
+def _owner_only(path: Path | str) -> None:
+    """Mode 0600 (SQLite gives its -wal and -shm files the same mode)."""
+    if str(path) == ":memory:":
+        return
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)
+
+
 class SqliteStore:
     """`Store` on one SQLite file; open one per thread of work and close it after."""
 
     def __init__(self, path: Path | str) -> None:
         # isolation_level=None: no implicit transactions; `transaction()` says where they are.
         # check_same_thread=False: FastAPI may open it in one pool thread and use it in another.
+        _owner_only(path)  # token and code hashes, every record: nobody else reads the file
         conn = sqlite3.connect(
             str(path),
             timeout=BUSY_TIMEOUT_MS / 1000,
@@ -236,6 +247,21 @@ class SqliteStore:
             self.db, "device_acks", {"device_id": device_id, "acked_seq": acked}, "device_id"
         )
         return acked
+
+    def held_seq(self, namespace: str) -> int:
+        row = sql.one(self.db, "SELECT max(seq) AS top FROM ops WHERE device_id = ?", [namespace])
+        return int(row["top"] or 0) if row else 0
+
+    def device_epoch(self, device_id: str) -> int:
+        row = sql.one(self.db, "SELECT epoch FROM device_epochs WHERE device_id = ?", [device_id])
+        return int(row["epoch"]) if row else 0
+
+    def new_epoch(self, device_id: str) -> int:
+        with self.transaction():
+            epoch = self.device_epoch(device_id) + 1
+            sql.upsert(self.db, "device_epochs", {"device_id": device_id, "epoch": epoch},
+                       "device_id")  # fmt: skip
+        return epoch
 
     # records
     def get_record(self, record_id: str) -> StoredRecord | None:

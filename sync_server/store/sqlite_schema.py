@@ -227,13 +227,20 @@ def m008_recon_from_log(db: Database) -> None:
 
 
 @migrations()
-def m009_recon_coverage(db: Database) -> None:
+def m009_op_content_and_epochs(db: Database) -> None:
+    """An op id names one content (its hash is kept); a restored device gets a new epoch."""
+    db.table("ops").add_column("content_hash", str)
+    db.table("device_epochs").create({"device_id": str, "epoch": int}, pk="device_id")
+
+
+@migrations()
+def m010_recon_coverage(db: Database) -> None:
     """How many fields of a TPS-ballot rest on one source (coverage in the totals)."""
     db.table("recon_state").add_column("n_single", int, not_null_default=0)
 
 
 @migrations()
-def m010_recap(db: Database) -> None:
+def m011_recap(db: Database) -> None:
     """Official recapitulation figures (D.Hasil) per desa and kecamatan, as imported."""
     db.table("recap").create(
         {"level": str, "area": str, "ballot": str, "values": str, "source_file": str,
@@ -244,7 +251,7 @@ def m010_recap(db: Database) -> None:
 
 
 @migrations()
-def m011_photo_prints(db: Database) -> None:
+def m012_photo_prints(db: Database) -> None:
     """Perceptual fingerprints of complete photos, and the pairs that look like one sheet."""
     db.table("blob_print").create({"sha256": str, "print": str}, pk="sha256", not_null={"print"})
     db.table("photo_twin").create(

@@ -1,20 +1,21 @@
 """How pull pages are compressed, chosen by measurement (bench/pull_compression.py).
 
-A kabupaten of 10,000 records (20 pages, 7.4 MB of JSON, protocol 2) on this machine:
+A kabupaten of 10,000 records (10 pages of 1000, 7.4 MB of JSON, protocol 2), this machine:
 
     codec     bytes     CPU    2G (50 kbit/s)
-    gzip -6   622 KB    87 ms  99 s
-    gzip -9   555 KB   253 ms  89 s
-    zstd -3   436 KB     9 ms  70 s
-    zstd -9   319 KB    44 ms  51 s
-    zstd -19  283 KB  1704 ms  45 s
+    gzip -6   613 KB    86 ms  98 s
+    gzip -9   545 KB   253 ms  87 s
+    zstd -3   401 KB     8 ms  64 s
+    zstd -9   283 KB    53 ms  45 s
+    zstd -19  248 KB  1547 ms  40 s
 
 So a client that accepts zstd (httpx does when `zstandard` is installed: laptops, extra
-`desktop`) gets zstd -9: 43% fewer bytes than gzip -9 at a sixth of its CPU. Everyone else
+`desktop`) gets zstd -9: 48% fewer bytes than gzip -9 at a fifth of its CPU. Everyone else
 gets gzip -6 from the middleware: a phone's first pull is one page of about 1 KB, where every
-gzip level gives the same bytes, and a big gzip pull costs a third of level 9's CPU for 12%
-more bytes. A preset dictionary would shrink a phone's 1 KB page to about 200 B (0.05 s on 2G)
-at the price of a custom encoding and a dictionary to ship and version: not worth it.
+gzip level gives the same bytes (525 B for a PTPS), and a big gzip pull costs a third of level
+9's CPU for 12% more bytes. A preset dictionary shrinks that PTPS page to 190 B (0.05 s less on
+2G) and does nothing for big pages (539 KB vs 545 KB), at the price of a custom encoding and a
+dictionary to ship and version with the protocol: not worth it.
 """
 
 from __future__ import annotations

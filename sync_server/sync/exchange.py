@@ -25,6 +25,7 @@ from core.protocol import (
     PushRequest,
     PushResponse,
     RecordOut,
+    op_hash,
 )
 from core.records import validate_fields
 from core.stamps import pack as pack_stamps
@@ -37,7 +38,8 @@ from sync_server.clock import ServerClock
 from sync_server.errors import forbidden
 from sync_server.store.base import Store
 from sync_server.store.models import OpRow, PushWrites, StoredRecord
-from sync_server.sync.scope import check_write, read_filter
+from sync_server.sync.epochs import check_epoch, namespace
+from sync_server.sync.scope import check_visible, check_write, read_filter
 
 
 @dataclass
@@ -51,6 +53,7 @@ class _Batch:
     known_tps: set[str]
     records: dict[str, StoredRecord]  # current state of every record the batch names
     answered: dict[str, OpRow]  # ops answered before or earlier in this batch
+    namespace: str = ""  # the device's seq namespace (its id, with the epoch after the first)
     written: dict[str, StoredRecord] = field(default_factory=dict)
     log: list[dict[str, Any]] = field(default_factory=list)
     ops: list[OpRow] = field(default_factory=list)
@@ -86,6 +89,7 @@ def _check_op(b: _Batch, op: Op) -> StoredRecord | None:
             "The tps field differs from the op's TPS",
         )
     existing = b.records.get(op.record_id)
+    check_visible(b.who.user, existing)  # before anything about it (kind, TPS) is said
     if existing is not None and existing.kind != op.kind:
         raise _reject(
             "kind_mismatch",
@@ -185,17 +189,10 @@ def _result(op: Op, found: list[merge.Conflict], clamped: bool) -> OpResult:
 
 
 def _answer(b: _Batch, op: Op) -> OpResult:
+    content = op_hash(op)
     prior = b.answered.get(op.op_id)
     if prior is not None:
-        # A rejected op answers the same on retry, so a lost response never hides a rejection.
-        status = "rejected" if prior.status == "rejected" else "duplicate"
-        return OpResult(
-            op_id=op.op_id,
-            status=status,
-            code=prior.code,
-            reason=prior.reason,
-            reason_en=prior.reason_en,
-        )
+        return _answer_again(op, prior, content)
     try:
         result = _apply(b, op)
     except DomainError as exc:
@@ -206,19 +203,30 @@ def _answer(b: _Batch, op: Op) -> OpResult:
             reason=exc.message_id,
             reason_en=exc.message_en,
         )
-    row = OpRow(
-        b.who.device.id,
-        op.op_id,
-        op.seq,
-        op.record_id,
-        result.status,
-        result.code,
-        result.reason,
-        result.reason_en,
-    )
+    row = OpRow(b.namespace, op.op_id, op.seq, op.record_id, result.status, result.code,
+                result.reason, result.reason_en, content)  # fmt: skip
     b.ops.append(row)
     b.answered[op.op_id] = row
     return result
+
+
+def _answer_again(op: Op, prior: OpRow, content: str) -> OpResult:
+    """An op id answered before: the same answer for the same content, "reused" for other
+    content (a phone restored from an old copy); never "duplicate" on the strength of the id."""
+    if prior.content_hash is not None and prior.content_hash != content:
+        return OpResult(
+            op_id=op.op_id,
+            status="reused",
+            code="op_id_reused",
+            reason="Nomor perubahan ini sudah dipakai untuk isi lain (perangkat dipulihkan dari "
+            "salinan lama?); aplikasi akan mengirimnya lagi dengan nomor baru",
+            reason_en="This op id was already used for other content (device restored from an "
+            "old copy?); the app will send it again under a new epoch",
+        )
+    # A rejected op answers the same on retry, so a lost response never hides a rejection.
+    status = "rejected" if prior.status == "rejected" else "duplicate"
+    return OpResult(op_id=op.op_id, status=status, code=prior.code, reason=prior.reason,
+                    reason_en=prior.reason_en)  # fmt: skip
 
 
 def push(
@@ -244,10 +252,12 @@ def push(
             code="device_mismatch",
         )
     with store.transaction():
-        b = _batch(store, clock, who, request.ops, election)
+        check_epoch(store, who, request.epoch)
+        space = namespace(who.device.id, request.epoch)
+        b = _batch(store, clock, who, request.ops, space, election)
         results = [_answer(b, op) for op in request.ops]
         _save(b)
-        acked = store.advance_acked_seq(who.device.id)
+        acked = store.advance_acked_seq(b.namespace)
         _hold(hold_ms)
     return PushResponse(acked_seq=acked, results=results, server_hlc=clock.now())
 
@@ -258,14 +268,19 @@ def apply_for(
     """One op the server writes on a user's behalf (a console decision): the same checks, merge
     and change log as a push, without a device receipt. Raises DomainError when refused."""
     with store.transaction():
-        b = _batch(store, clock, who, [op], election)
+        b = _batch(store, clock, who, [op], election=election)
         result = _apply(b, op)
         _save(b)
     return result
 
 
 def _batch(
-    store: Store, clock: ServerClock, who: Principal, ops: list[Op], election: Election | None
+    store: Store,
+    clock: ServerClock,
+    who: Principal,
+    ops: list[Op],
+    space: str = "",
+    election: Election | None = None,
 ) -> _Batch:
     """Everything a batch needs to know, read with a few queries (inside its transaction)."""
     return _Batch(
@@ -275,7 +290,8 @@ def _batch(
         seq=store.server_seq(),
         known_tps=store.known_tps([op.tps for op in ops]),
         records=store.get_records([op.record_id for op in ops]),
-        answered=store.get_ops(who.device.id, [op.op_id for op in ops]),
+        answered=store.get_ops(space or who.device.id, [op.op_id for op in ops]),
+        namespace=space or who.device.id,
         election=election,
     )
 

@@ -11,6 +11,8 @@ from typer.testing import CliRunner, Result
 
 from sync_server.admin import accounts
 from sync_server.admin.cli import cli
+from sync_server.secret import server_key
+from sync_server.settings import Settings
 from sync_server.store.models import ReadFilter
 from sync_server.store.sqlite import SqliteStore
 from sync_server.sync.chain import verify_chain
@@ -78,11 +80,11 @@ def test_users_codes_devices_and_revocation(db: Path):
     ).strip()  # fmt: skip
     assert user_id.startswith("u-")
     code = ok("enrol-code", user_id, "--db", db).strip()
-    assert len(code) == 9
+    assert len(code) == 24
     assert code[4] == "-"
     assert user_id in ok("list-users", "--db", db)
     store = SqliteStore(db)
-    response = accounts.enrol(store, code, "hp", now_ms=0)
+    response = accounts.enrol(store, code, "hp", now_ms=0, key=server_key(Settings(db_path=db)))
     store.close()
     listed = ok("list-devices", "--db", db)
     assert response.device_id in listed
