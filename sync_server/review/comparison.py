@@ -164,17 +164,27 @@ def latest_per_source(sources: Iterable[Source]) -> list[Source]:
 
 
 def field_order(names: Iterable[str], election: Election | None, ballot: str) -> list[str]:
-    """Form order: sections I-III and V as on C.Hasil, then the votes in ballot order."""
-    names = set(names)
-    vote_order: list[str] = []
+    """Form order as on C.Hasil: sections I-III, the votes of IV (in ballot order when the
+    election is known, else by number), then V; the same with or without the election."""
+    vote_rank: dict[str, int] = {}
     if election is not None and ballot in election.ballot_codes():
         b = election.ballot(ballot)
-        vote_order = [f"suara.{k}" for k in b.vote_keys()]
+        order = [f"suara.{k}" for k in b.vote_keys()]
         for p in b.partai:  # a party's total after its last candidate
             last = f"suara.{p.no}.{p.caleg[-1].no}" if p.caleg else f"suara.{p.no}"
-            vote_order.insert(vote_order.index(last) + 1, f"jumlah_partai.{p.no}")
-    rank = {n: i for i, n in enumerate([*NUMERIC_FIELDS, *vote_order])}
-    return sorted(names, key=lambda n: (rank.get(n, len(rank)), _vote_sort_key(n)))
+            order.insert(order.index(last) + 1, f"jumlah_partai.{p.no}")
+        vote_rank = {n: i for i, n in enumerate(order)}
+    head, totals = NUMERIC_FIELDS[:-3], NUMERIC_FIELDS[-3:]  # I-III, then V.A-V.C
+    head_rank = {n: i for i, n in enumerate(head)}
+
+    def key(n: str) -> tuple[int, int, tuple[int, ...]]:
+        if _mapped(n):
+            return (1, vote_rank.get(n, len(vote_rank)), _vote_sort_key(n))
+        if n in totals:
+            return (2, totals.index(n), ())
+        return (0, head_rank.get(n, len(head_rank)), ())
+
+    return sorted(set(names), key=lambda n: (key(n), n))
 
 
 def _vote_sort_key(name: str) -> tuple[int, ...]:

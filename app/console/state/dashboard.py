@@ -15,8 +15,19 @@ from dataclasses import dataclass, field
 
 from app.console.state.base import Loadable
 from app.console.strings import t
-from core.election import Contestant
-from core.review import Legend, Progress, QueueCounts, RecapRow, TotalsRow
+from core.election import CATEGORIES, Contestant
+from core.review import (
+    DeploymentPlan,
+    IncidentRow,
+    Legend,
+    Progress,
+    QueueCounts,
+    RecapRow,
+    TotalsRow,
+)
+from core.words import word
+
+CLOSED = {"terbukti", "tidak_terbukti", "tidak_diregistrasi", "diteruskan"}
 
 
 def _party_keys(party: int, caleg: list[Contestant]) -> list[str]:
@@ -32,26 +43,37 @@ class DashboardModel(Loadable):
     counts: QueueCounts = field(default_factory=QueueCounts)
     legend: Legend = field(default_factory=Legend)
     timeline: list[tuple[str, int]] = field(default_factory=list)
+    incidents: list[IncidentRow] = field(default_factory=list)
+    plan: DeploymentPlan = field(default_factory=DeploymentPlan)
+    available: tuple[int | None, int | None] = (None, None)  # as typed on the Peta screen
     zone: str = ""  # WIB / WITA / WIT of the region, from the server
     recap: list[RecapRow] = field(default_factory=list)
     loaded: int = 0
 
     def _fetch(
         self,
-    ) -> tuple[TotalsRow | None, list[TotalsRow], QueueCounts, Legend, Progress, list[RecapRow]]:
+    ) -> tuple[
+        TotalsRow | None,
+        list[TotalsRow],
+        QueueCounts,
+        Legend,
+        Progress,
+        tuple[list[IncidentRow], DeploymentPlan, list[RecapRow]],
+    ]:
         c, ballot = self.backend.client, self.ballot
         kab = c.totals("kabupaten", ballot).rows
         kec = c.totals("kecamatan", ballot).rows
         counts = c.queue(ballot=ballot, limit=1).counts  # only its counts
         progress = c.progress(ballot)
-        recap = c.recap(ballot).rows
-        return (kab[0] if kab else None), kec, counts, c.legend(), progress, recap
+        extra = (c.incidents(), c.deployment(*self.available), c.recap(ballot).rows)
+        return (kab[0] if kab else None), kec, counts, c.legend(), progress, extra
 
     async def load(self) -> None:
         got = await self.call(self._fetch)
         if got is None:
             return
-        self.kabupaten, self.kecamatan, self.counts, self.legend, progress, self.recap = got
+        self.kabupaten, self.kecamatan, self.counts, self.legend, progress, extra = got
+        self.incidents, self.plan, self.recap = extra
         self.zone = progress.zone
         self.timeline = [(h.hour[11:16], h.reported) for h in progress.hours][-24:]
         self.loaded += 1
@@ -118,3 +140,28 @@ class DashboardModel(Loadable):
     def progress_rows(self) -> list[tuple[str, int, int, int]]:
         """(kecamatan, TPS, decided, in conflict) per kecamatan."""
         return [(r.name, r.tps, r.decided, r.conflict) for r in self.kecamatan]
+
+    def incident_counts(self, lang: str) -> tuple[list[tuple[str, int]], int, int]:
+        """(reports per category in words, most first; open; closed)."""
+        by_cat: dict[str, int] = {}
+        for i in self.incidents:
+            name = word("kategori", i.kategori or "lainnya", lang)
+            by_cat[name] = by_cat.get(name, 0) + 1
+        closed = sum(1 for i in self.incidents if i.proses in CLOSED)
+        ranked = sorted(by_cat.items(), key=lambda kv: (-kv[1], kv[0]))
+        return ranked, len(self.incidents) - closed, closed
+
+    def kerawanan_counts(self) -> list[tuple[str, int]]:
+        """Assessed TPS per kerawanan category, and those never assessed (key belum_dinilai):
+        each TPS counted once (the plan itself counts an unassessed TPS as kurang rawan)."""
+        rows = self.plan.kecamatan
+        out = [(c, sum(r.dinilai.get(c, 0) for r in rows)) for c in CATEGORIES]
+        return [*out, ("belum_dinilai", sum(r.belum_dinilai for r in rows))]
+
+    def personnel(self) -> list[tuple[str, int, int | None]]:
+        """(polisi | linmas, needed by the plan, available or None when not filled in)."""
+        total, available = self.plan.total, self.plan.available
+        return [
+            ("polisi", total.polisi, available.polisi),
+            ("linmas", total.linmas, available.linmas),
+        ]
