@@ -198,3 +198,10 @@ class BlobStatus(_Wire):
     size: int
     offset: int
     complete: bool
+
+
+class RecapImport(_Wire):
+    """Official recapitulation figures (D.Hasil per desa/kecamatan) as one CSV, from the console."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    csv: Annotated[str, Field(min_length=1, max_length=5_000_000)]

@@ -88,12 +88,18 @@ class Tally(_Fields):
     disabilitas_p: Count | None = None
     disabilitas_j: Count | None = None
     suara: Votes | None = None
+    # DPR/DPRD: each party's written total (party vote + its candidates), by party number
+    jumlah_partai: (
+        Annotated[dict[str, Count], AfterValidator(_votes), Field(max_length=100)] | None
+    ) = None
     suara_sah: Count | None = None
     suara_tidak_sah: Count | None = None
     suara_total: Count | None = None
     photos: Annotated[list[Sha256], Field(max_length=20)] | None = None
     status: Status | None = None
     alasan: Text | None = None
+    # the witness says the signed form itself reads so ("tertulis di formulir demikian")
+    tertulis_demikian: bool | None = None
     catatan: Text | None = None
 
 

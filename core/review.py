@@ -6,6 +6,8 @@ GET  /v1/review/tps/{tps}/{ballot}      -> TpsComparison
 GET  /v1/review/history/{record_id}     -> RecordHistory
 GET  /v1/review/totals                  -> Totals
 GET  /v1/review/progress                -> Progress
+GET  /v1/review/recap                   -> Recap
+POST /v1/review/recap                   core.protocol.RecapImport -> RecapImported
 GET  /v1/review/incidents               -> list[IncidentRow]
 GET  /v1/review/conflicts               -> list[ConflictRow]
 POST /v1/review/conflicts/{id}/resolve  ResolveRequest -> ConflictRow
@@ -28,7 +30,7 @@ from core.election import Pattern
 
 Words = tuple[str, str]
 FieldState = Literal["agree", "conflict", "single"]
-TpsStatus = Literal["no_data", "one_source", "agree", "conflict", "verified"]
+TpsStatus = Literal["no_data", "one_source", "partial", "agree", "conflict", "verified"]
 
 
 class _Read(BaseModel):
@@ -63,6 +65,24 @@ class Flag(_Read):
     source: str = ""
     message_id: str = ""
     message_en: str = ""
+    photos: list[str] = []  # photo_reused: this TPS's photo, then the other TPS's
+
+    def message(self, lang: str) -> str:
+        return self.message_en if lang == "en" else self.message_id
+
+
+class SourceFinding(_Read):
+    """One form check of one source, recomputed on the server (core.tally_checks); `flag_rule`
+    is the flag it raises on the TPS-ballot (sync_server.review.source_checks)."""
+
+    rule: str
+    flag_rule: str = ""
+    level: Literal["error", "warning", "flag"]
+    severity: int
+    severity_label: Words = ("", "")
+    fields: list[str] = []
+    message_id: str = ""
+    message_en: str = ""
 
     def message(self, lang: str) -> str:
         return self.message_en if lang == "en" else self.message_id
@@ -78,6 +98,9 @@ class SourceTally(_Read):
     author: str = ""
     photos: list[str] = []
     values: dict[str, int] = {}
+    alasan: str = ""  # the witness's reason (warnings, or a form finalised as written)
+    tertulis_demikian: bool = False  # the signed form itself reads so
+    findings: list[SourceFinding] = []  # worst first
 
     def name(self, lang: str) -> str:
         return (self.label_en if lang == "en" else self.label) or self.source
@@ -159,6 +182,7 @@ class TpsComparison(_Read):
     flags: list[Flag] = []
     decision: Decision | None = None
     values: dict[str, int] = {}
+    coverage: dict[str, int] = {}  # fields agreed, single (one source), conflict, verified
     differences: list[str] = []
     photos: list[str] = []
     history: dict[str, list[HistoryEntry]] = {}
@@ -256,7 +280,9 @@ class TotalsRow(_Read):
     verified: int = 0
     conflict: int = 0
     open: int = 0
-    values: dict[str, int] = {}
+    values: dict[str, int] = {}  # counted: agreed by two sources or verified
+    partial: int = 0  # TPS-ballots with some fields resting on one source
+    single_fields: int = 0  # fields resting on one source
 
 
 class Totals(_Read):
@@ -265,7 +291,7 @@ class Totals(_Read):
 
 
 class ProgressHour(_Read):
-    hour: str  # ISO time at the start of the hour, WIB
+    hour: str  # ISO time at the start of the hour, in the region's zone (Progress.zone)
     new: int
     reported: int
 
@@ -277,6 +303,43 @@ class Progress(_Read):
     tps: int = 0
     reported: int = 0
     hours: list[ProgressHour] = []
+    zone: str = ""  # WIB / WITA / WIT, from the region's data
+
+
+# -- recapitulation (D.Hasil) against the counted TPS ---------------------------------------------
+class RecapFlag(_Read):
+    severity: int
+    message_id: str = ""
+    message_en: str = ""
+
+    def message(self, lang: str) -> str:
+        return self.message_en if lang == "en" else self.message_id
+
+
+class RecapRow(_Read):
+    """One recap figure beside the sum of the counted TPS below it; `flag` when it is above."""
+
+    level: Literal["desa", "kecamatan"]
+    code: str
+    ballot: str
+    key: str
+    label: str = ""
+    recap: int
+    tps_sum: int = 0
+    selisih: int = 0
+    tps: int = 0
+    open_tps: list[str] = []
+    flag: RecapFlag | None = None
+    source_file: str = ""
+
+
+class Recap(_Read):
+    ballot: str | None = None
+    rows: list[RecapRow] = []
+
+
+class RecapImported(_Read):
+    rows: int
 
 
 # -- conflicts from concurrent edits -------------------------------------------------------------

@@ -9,35 +9,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
+from core import tally_limits
 from core.election import Ballot, Election
 from core.records import BALLOT_ROWS, COLUMNS, VOTER_ROWS
+from core.tally_finding import LABELS as LABELS
+from core.tally_finding import ROW_LABELS as ROW_LABELS
+from core.tally_finding import Finding as Finding
+from core.tally_finding import Level as Level
+from core.tally_finding import at_most as _at_most
+from core.tally_finding import label as label
+from core.tally_finding import num as _num
 
-Level = Literal["error", "warning", "flag"]
-
-ROW_LABELS = {
-    "dpt": "I.A",
-    "pemilih_dpt": "I.B.1",
-    "pemilih_dptb": "I.B.2",
-    "pemilih_dpk": "I.B.3",
-    "pengguna_hak_pilih": "I.B.4",
-    "disabilitas": "III",
-}
-LABELS: dict[str, str] = {
-    **{
-        f"{row}_{c}": f"{label} ({c.upper()})" for row, label in ROW_LABELS.items() for c in COLUMNS
-    },
-    "ss_diterima": "II.1",
-    "ss_digunakan": "II.2",
-    "ss_rusak": "II.3",
-    "ss_sisa": "II.4",
-    "suara": "IV",
-    "suara_sah": "V.A",
-    "suara_tidak_sah": "V.B",
-    "suara_total": "V.C",
-}
 REQUIRED = [
     *(f"{row}_{c}" for row in VOTER_ROWS for c in COLUMNS),
     *BALLOT_ROWS,
@@ -46,27 +30,6 @@ REQUIRED = [
     "suara_tidak_sah",
     "suara_total",
 ]
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    level: Level
-    fields: tuple[str, ...]
-    message_id: str
-    message_en: str
-
-    def message(self, lang: str = "id") -> str:
-        return self.message_en if lang == "en" else self.message_id
-
-
-def label(field: str) -> str:
-    return LABELS.get(field, field)
-
-
-def _num(t: Mapping[str, Any], name: str) -> int | None:
-    value = t.get(name)
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _sum_rule(
@@ -156,19 +119,6 @@ def _valid_votes(t: Mapping[str, Any]) -> Finding | None:
     )
 
 
-def _at_most(rule: str, level: Level, t: Mapping[str, Any], small: str, big: str) -> Finding | None:
-    a, b = _num(t, small), _num(t, big)
-    if a is None or b is None or a <= b:
-        return None
-    return Finding(
-        rule,
-        level,
-        (small, big),
-        f"{label(small)} ({a}) tidak boleh lebih dari {label(big)} ({b}), selisih {a - b}",
-        f"{label(small)} ({a}) must not exceed {label(big)} ({b}), over by {a - b}",
-    )
-
-
 def _used_equals_voted(t: Mapping[str, Any]) -> Finding | None:
     names = ["ss_digunakan", "suara_total", "pengguna_hak_pilih_j"]
     values = [_num(t, n) for n in names]
@@ -241,8 +191,18 @@ def _vote_keys(t: Mapping[str, Any], ballot: Ballot | None) -> Finding | None:
     )
 
 
-def _missing(t: Mapping[str, Any]) -> Finding | None:
+def required_votes(ballot: Ballot | None) -> list[str]:
+    """Vote lines a final form must hold: every pair (PPWP) or candidate (DPD). On DPR/DPRD
+    forms the party and candidate lines are many and only the written ones are checked."""
+    if ballot is None or ballot.kind == "partai":
+        return []
+    return ballot.vote_keys()
+
+
+def _missing(t: Mapping[str, Any], ballot: Ballot | None) -> Finding | None:
+    votes = t.get("suara") or {}
     empty = [f for f in REQUIRED if _num(t, f) is None]
+    empty += [f"suara.{k}" for k in required_votes(ballot) if not isinstance(votes.get(k), int)]
     if not empty:
         return None
     names = ", ".join(label(f) for f in empty[:8]) + (" ..." if len(empty) > 8 else "")
@@ -255,9 +215,17 @@ def _missing(t: Mapping[str, Any]) -> Finding | None:
     )
 
 
+def missing_fields(t: Mapping[str, Any], election: Election | None) -> list[str]:
+    """What a final form of its ballot lacks (empty when complete): the server refuses such a
+    final op naming these."""
+    found = _missing(t, _ballot_of(t, election))
+    return list(found.fields) if found else []
+
+
 def _range(t: Mapping[str, Any]) -> Finding | None:
     numbers = {k: v for k, v in t.items() if _num(t, k) is not None}
     numbers.update({f"suara {k}": v for k, v in (t.get("suara") or {}).items()})
+    numbers.update({f"jumlah_partai.{k}": v for k, v in (t.get("jumlah_partai") or {}).items()})
     bad = sorted(k for k, v in numbers.items() if isinstance(v, int) and not 0 <= v <= 999)
     if not bad:
         return None
@@ -271,13 +239,29 @@ def _range(t: Mapping[str, Any]) -> Finding | None:
     )
 
 
+def _ballot_of(t: Mapping[str, Any], election: Election | None) -> Ballot | None:
+    if election is not None and t.get("ballot") in election.ballot_codes():
+        return election.ballot(t["ballot"])
+    return None
+
+
+def _limits(t: Mapping[str, Any], election: Election | None) -> list[Finding | None]:
+    cap = election.max_dpt_per_tps if election else 300
+    ratio = election.reserve_ratio if election else 0.02
+    return [
+        tally_limits.used_le_received(t),
+        *tally_limits.disabled_le_voters(t),
+        tally_limits.voters_le_registered(t),
+        *tally_limits.above_caps(t, cap, ratio),
+        *tally_limits.party_sums(t),
+    ]
+
+
 def check_tally(
     t: Mapping[str, Any], election: Election | None = None, *, final: bool = False
 ) -> list[Finding]:
     """Every identity of the form; with `final`, empty required fields are errors too."""
-    ballot = None
-    if election is not None and t.get("ballot") in election.ballot_codes():
-        ballot = election.ballot(t["ballot"])
+    ballot = _ballot_of(t, election)
     ratio = election.reserve_ratio if election else 0.02
     found = [
         _range(t),
@@ -285,17 +269,32 @@ def check_tally(
         _valid_votes(t),
         _at_most("vc_le_b4", "error", t, "suara_total", "pengguna_hak_pilih_j"),
         *(_at_most("b1_le_a", "error", t, f"pemilih_dpt_{c}", f"dpt_{c}") for c in COLUMNS),
-        _at_most("disabled_le_voters", "warning", t, "disabilitas_j", "pengguna_hak_pilih_j"),
+        *_limits(t, election),
         _used_equals_voted(t),
         _reserve(t, ratio),
         _inflation(t, ratio),
         _vote_keys(t, ballot),
-        _missing(t) if final else None,
+        _missing(t, ballot) if final else None,
     ]
     return [f for f in found if f is not None]
 
 
-def blocking(findings: list[Finding], reason: str | None) -> list[Finding]:
-    """What stops "Final": every error, and every warning while no reason is typed."""
+def paper_ready(reason: str | None, photos: int) -> bool:
+    """What "tertulis di formulir demikian" needs: a typed reason and at least one photo."""
+    return bool(reason and reason.strip()) and photos > 0
+
+
+def blocking(
+    findings: list[Finding], reason: str | None, *, paper: bool = False, photos: int = 0
+) -> list[Finding]:
+    """What stops "Final": every error, and every warning while no reason is typed. With
+    `paper` (the witness says the signed form itself reads so), a reason and a photo, errors
+    the paper may carry stop nothing: the form is evidence, flagged high on the server."""
     has_reason = bool(reason and reason.strip())
-    return [f for f in findings if f.level == "error" or (f.level == "warning" and not has_reason)]
+    as_written = paper and paper_ready(reason, photos)
+    return [
+        f
+        for f in findings
+        if (f.level == "error" and not (as_written and f.paper))
+        or (f.level == "warning" and not has_reason)
+    ]

@@ -53,3 +53,25 @@ def form_photo(
     else:
         tinted.save(out, fmt)
     return out.getvalue()
+
+
+def filled_sheet(numbers_seed: int, *, width: int = 1600, height: int = 1200) -> Image.Image:
+    """One C.Hasil-like sheet: the same printed form every time, other handwritten numbers per
+    `numbers_seed` (two TPS photographing their own sheets the same way)."""
+    img = Image.open(io.BytesIO(form_photo(width, height, seed=0, noise=20))).convert("RGB")
+    draw = ImageDraw.Draw(img)
+    rng = random.Random(numbers_seed)
+    for i in range(30):
+        x, y = width * 9 // 16 + rng.randrange(-40, 40), 60 + i * (height - 120) // 30
+        draw.text((x, y), str(rng.randrange(1000)), fill=(10, 10, 60))
+        for _ in range(6):
+            x0, y0 = x + rng.randrange(60), y + rng.randrange(20)
+            end = (x0 + rng.randrange(-15, 15), y0 + rng.randrange(-15, 15))
+            draw.line([(x0, y0), end], fill=(20, 20, 80), width=3)
+    return img
+
+
+def jpeg(img: Image.Image, quality: int = 85) -> bytes:
+    out = io.BytesIO()
+    img.convert("RGB").save(out, "JPEG", quality=quality)
+    return out.getvalue()

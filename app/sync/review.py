@@ -20,6 +20,7 @@ from app.store import Store
 from app.sync.api import Api, SyncError
 from app.sync.tls import verify_for
 from core import review as wire
+from core.protocol import RecapImport
 
 CHUNK = 64 * 1024
 M = TypeVar("M")
@@ -102,6 +103,16 @@ class ReviewClient(Api):
         """TPS-ballots reported (first final tally), cumulative per hour of the day."""
         got = self.call("GET", "/v1/review/progress", params=_clean({"ballot": ballot}))
         return _parse(wire.Progress, got)
+
+    def recap(self, ballot: str | None = None) -> wire.Recap:
+        """Official recap figures (D.Hasil) beside their counted TPS: selisih, open TPS, flags."""
+        got = self.call("GET", "/v1/review/recap", params=_clean({"ballot": ballot}))
+        return _parse(wire.Recap, got)
+
+    def import_recap(self, name: str, text: str) -> wire.RecapImported:
+        """Send a D.Hasil CSV; all rows are stored or none (the error names the bad row)."""
+        body = RecapImport(name=name, csv=text).model_dump()
+        return _parse(wire.RecapImported, self.call("POST", "/v1/review/recap", json=body))
 
     def incidents(self) -> list[wire.IncidentRow]:
         return _parse(list[wire.IncidentRow], self.call("GET", "/v1/review/incidents"))

@@ -121,6 +121,15 @@ S: dict[str, tuple[str, str]] = {
     "computed": ("hitungan: {n}", "computed: {n}"),
     "party_total": ("Jumlah partai: {n}", "Party total: {n}"),
     "party_vote": ("suara partai", "party vote"),
+    "party_written": ("Jumlah IV.{no} (partai + calon)", "Total IV.{no} (party + candidates)"),
+    "paper_as_written": ("Tertulis di formulir demikian", "The signed form reads so"),
+    "paper_help": (
+        "Centang hanya bila angka di C.Hasil yang ditandatangani memang tertulis begitu (bukan "
+        "salah ketik). Wajib alasan dan minimal satu foto formulir; supervisor akan "
+        "memeriksanya.",
+        "Tick only when the signed C.Hasil really reads so (not a typing slip). A reason and at "
+        "least one photo of the form are required; a supervisor will check it.",
+    ),
     "reason": ("Alasan", "Reason"),
     # other record fields, as conflicts name them
     "indikator": ("Indikator kerawanan", "Vulnerability indicators"),

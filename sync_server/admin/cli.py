@@ -17,7 +17,7 @@ import typer
 from core.enrolment import check_server_url, with_pin
 from core.errors import DomainError
 from sync_server.admin import accounts, demo, enrol_qr, serve_cli
-from sync_server.review import official
+from sync_server.review import official, recap
 from sync_server.secret import server_key
 from sync_server.settings import Settings
 from sync_server.store.base import Store
@@ -112,6 +112,15 @@ def import_official(data_file: Path, db: DbOption = None) -> None:
     with _store(db) as store:
         n = official.import_file(store, data_file, settings.now_ms(), settings.election_file)
         typer.echo(f"Diimpor {n} angka resmi TPS.")
+
+
+@cli.command("import-recap")
+def import_recap(data_file: Path, db: DbOption = None) -> None:
+    """Impor angka rekapitulasi resmi (D.Hasil) per desa/kecamatan dari CSV; semua atau tidak."""
+    settings = Settings()
+    with _store(db) as store:
+        n = recap.import_file(store, data_file, settings.now_ms(), settings.election_file)
+        typer.echo(f"Diimpor {n} baris rekap (D.Hasil).")
 
 
 @cli.command("create-user")

@@ -151,6 +151,6 @@ def seed_records(
     for principal, records in work.items():
         for ops in _ops(principal, records, start_ms):
             request = PushRequest(device_id=principal.device.id, ops=ops)
-            results = exchange.push(store, clock, principal, request).results
+            results = exchange.push(store, clock, principal, request, election=election).results
             written += sum(r.status != "rejected" for r in results)
     return written

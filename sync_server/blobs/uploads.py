@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from core.protocol import BlobCreate, BlobStatus
 from sync_server.auth import Principal
+from sync_server.blobs import twins
 from sync_server.blobs.access import visible
 from sync_server.blobs.files import (
     CONTENT_TYPES,
@@ -239,6 +240,7 @@ def _complete(store: Store, settings: Settings, blob: BlobRow, f: BinaryIO) -> B
     os.replace(part, final)  # the rename is the moment it becomes complete
     blob = BlobRow(**{**blob.__dict__, "complete": True})
     store.blobs().put_blob(blob)
+    twins.index_photo(store, settings, blob.sha256, final)
     return _status(blob, blob.size)
 
 

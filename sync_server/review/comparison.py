@@ -23,10 +23,11 @@ RESMI = "resmi"
 NUMERIC_FIELDS: tuple[str, ...] = tuple(REQUIRED)
 TOTAL_FIELDS = ("dpt_j", "pengguna_hak_pilih_j", "suara_sah", "suara_tidak_sah", "suara_total")
 FieldState = Literal["agree", "conflict", "single"]
-Status = Literal["no_data", "one_source", "agree", "conflict", "verified"]
+Status = Literal["no_data", "one_source", "partial", "agree", "conflict", "verified"]
 STATUS_NAMES: dict[str, tuple[str, str]] = {
     "no_data": ("Belum ada data", "No data"),
     "one_source": ("Satu sumber", "One source"),
+    "partial": ("Sebagian satu sumber", "Partly one source"),
     "agree": ("Sumber sepakat", "Sources agree"),
     "conflict": ("Sumber berbeda", "Sources disagree"),
     "verified": ("Terverifikasi", "Verified"),
@@ -44,6 +45,8 @@ class Source:
     photos: tuple[str, ...] = ()
     stamp: Stamp = (0, "")
     seq: int = 0  # the server sequence of its last write (0: not a synced record)
+    alasan: str = ""  # the witness's reason (for warnings, or for a form finalised as written)
+    paper: bool = False  # "tertulis di formulir demikian": the signed form itself reads so
 
 
 @dataclass(frozen=True)
@@ -115,28 +118,34 @@ def _party_name(party: str, election: Election | None) -> str:
 
 
 def field_label(name: str) -> str:
-    if name.startswith("suara."):
-        return f"IV no. {name.split('.', 1)[1]}"
     return label(name)
+
+
+MAPS = ("suara", "jumlah_partai")  # per candidate/party numbers, flattened as `suara.2`
 
 
 def flatten(fields: Mapping[str, Any]) -> dict[str, int]:
     """Numeric fields of a tally (or a verification's `nilai`) as one flat map."""
     out: dict[str, int] = {}
     for name, value in fields.items():
-        if name == "suara" and isinstance(value, Mapping):
-            out.update({f"suara.{k}": v for k, v in value.items() if _is_count(v)})
-        elif (name in NUMERIC_FIELDS or name.startswith("suara.")) and _is_count(value):
+        if name in MAPS and isinstance(value, Mapping):
+            out.update({f"{name}.{k}": v for k, v in value.items() if _is_count(v)})
+        elif (name in NUMERIC_FIELDS or _mapped(name)) and _is_count(value):
             out[name] = value
     return out
 
 
+def _mapped(name: str) -> bool:
+    return any(name.startswith(f"{m}.") for m in MAPS)
+
+
 def unflatten(values: Mapping[str, int]) -> dict[str, Any]:
     """The inverse of `flatten`, to run core.tally_checks on decided values."""
-    out: dict[str, Any] = {k: v for k, v in values.items() if not k.startswith("suara.")}
-    votes = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("suara.")}
-    if votes:
-        out["suara"] = votes
+    out: dict[str, Any] = {k: v for k, v in values.items() if not _mapped(k)}
+    for m in MAPS:
+        found = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith(f"{m}.")}
+        if found:
+            out[m] = found
     return out
 
 
@@ -159,13 +168,17 @@ def field_order(names: Iterable[str], election: Election | None, ballot: str) ->
     election is known, else by number), then V; the same with or without the election."""
     vote_rank: dict[str, int] = {}
     if election is not None and ballot in election.ballot_codes():
-        keys = election.ballot(ballot).vote_keys()
-        vote_rank = {f"suara.{k}": i for i, k in enumerate(keys)}
+        b = election.ballot(ballot)
+        order = [f"suara.{k}" for k in b.vote_keys()]
+        for p in b.partai:  # a party's total after its last candidate
+            last = f"suara.{p.no}.{p.caleg[-1].no}" if p.caleg else f"suara.{p.no}"
+            order.insert(order.index(last) + 1, f"jumlah_partai.{p.no}")
+        vote_rank = {n: i for i, n in enumerate(order)}
     head, totals = NUMERIC_FIELDS[:-3], NUMERIC_FIELDS[-3:]  # I-III, then V.A-V.C
     head_rank = {n: i for i, n in enumerate(head)}
 
     def key(n: str) -> tuple[int, int, tuple[int, ...]]:
-        if n.startswith("suara."):
+        if _mapped(n):
             return (1, vote_rank.get(n, len(vote_rank)), _vote_sort_key(n))
         if n in totals:
             return (2, totals.index(n), ())
@@ -175,7 +188,7 @@ def field_order(names: Iterable[str], election: Election | None, ballot: str) ->
 
 
 def _vote_sort_key(name: str) -> tuple[int, ...]:
-    tail = name.split(".", 1)[1] if name.startswith("suara.") else ""
+    tail = name.split(".", 1)[1] if _mapped(name) else ""
     return tuple(int(p) for p in tail.split(".") if p.isdigit())
 
 
@@ -234,7 +247,33 @@ def status_of(
         return "verified"
     if not sources:
         return "no_data"
-    return "one_source" if len(sources) == 1 else "agree"
+    if len(sources) == 1:
+        return "one_source"
+    return "partial" if any(f.state == "single" for f in fields) else "agree"
+
+
+def counted(comparison: Comparison, high_flag: bool) -> dict[str, int]:
+    """The values that count in totals: a field verified (and undisputed), or agreed by two or
+    more sources and contradicted by none, on a TPS-ballot with no unresolved high flag. A
+    field only one source gave never counts until a supervisor verifies it."""
+    if comparison.status == "verified":
+        if disputed(comparison):
+            return {}
+    elif high_flag or comparison.status not in ("agree", "partial"):
+        return {}
+    return {
+        f.field: f.value
+        for f in comparison.fields
+        if f.value is not None and (f.verified or f.state == "agree")
+    }
+
+
+def coverage(comparison: Comparison) -> dict[str, int]:
+    """How many fields are agreed, rest on one source, conflict, or were verified."""
+    out = {"agree": 0, "single": 0, "conflict": 0, "verified": 0}
+    for f in comparison.fields:
+        out["verified" if f.verified else f.state] += 1
+    return out
 
 
 def disputed(comparison: Comparison) -> bool:

@@ -19,7 +19,7 @@ from core.election import Election
 from core.kerawanan import CATEGORY_NAMES
 from core.words import word
 from sync_server.auth import Principal
-from sync_server.review import planning
+from sync_server.review import planning, recap
 from sync_server.review.comparison import (
     NUMERIC_FIELDS,
     STATUS_NAMES,
@@ -79,14 +79,22 @@ def ballot_name(election: Election | None, code: str, lang: str) -> str:
 
 
 def _number_columns(keys: set[str]) -> list[Column]:
-    """The form's numbering, in its order: I-III, the votes of IV, then V."""
-    votes = sorted((k for k in keys if k.startswith("suara.")), key=_vote_key)
+    """The form's numbering, in its order: I-III, the votes of IV (a DPR/DPRD party's total
+    after its candidates), then V."""
+    votes = sorted((k for k in keys if k.startswith(("suara.", "jumlah_partai."))),
+                   key=_column_order)  # fmt: skip
     head, totals = list(NUMERIC_FIELDS[:-3]), list(NUMERIC_FIELDS[-3:])
     return [(k, field_label(k), field_label(k)) for k in [*head, *votes, *totals]]
 
 
 def _vote_key(k: str) -> tuple[int, ...]:
     return tuple(int(p) for p in k.split(".")[1:] if p.isdigit())
+
+
+def _column_order(k: str) -> tuple[int, bool, tuple[int, ...]]:
+    """Party 1, its candidates, its total (`jumlah_partai.1`), then party 2 ..."""
+    parts = _vote_key(k)
+    return (parts[0] if parts else 0, k.startswith("jumlah_partai."), parts[1:])
 
 
 def tally_table(
@@ -130,6 +138,7 @@ def reconciliation_table(
         ("verified", "Diverifikasi", "Verified"),
         ("values", "Nilai per sumber", "Value per source"),
         ("flags", "Tanda", "Flags"),
+        ("findings", "Temuan pemeriksaan per sumber", "Check findings per source"),
     ]
     states = store.recon().states(QueueFilter(read_filter(who.user)))
     rows = []
@@ -138,6 +147,7 @@ def reconciliation_table(
         status = STATUS_NAMES[s.status][1 if lang == "en" else 0]
         msg = "message_en" if lang == "en" else "message_id"
         flags = "; ".join(f[msg] for f in s.doc["flags"])
+        findings = _findings(s.doc["sources"], lang)
         for f in s.doc["fields"] or [{"field": "", "state": "", "value": None, "values": {}}]:
             said = ", ".join(
                 f"{source_label(k, election, lang)}={v}" for k, v in f["values"].items()
@@ -146,9 +156,18 @@ def reconciliation_table(
             state = word("state", f["state"], lang) if f["state"] else ""
             row = {**place, "status": status, "field": name, "state": state,
                    "value": f["value"], "verified": bool(f.get("verified")), "values": said,
-                   "flags": flags}  # fmt: skip
+                   "flags": flags, "findings": findings}  # fmt: skip
             rows.append([row.get(c[0], "") for c in columns])
     return _headers(columns, lang), rows
+
+
+def _findings(sources: list[dict[str, Any]], lang: str) -> str:
+    """Every source's check findings, worst first: `[tinggi] PTPS: II.2 ...`."""
+    msg, i = ("message_en", 1) if lang == "en" else ("message_id", 0)
+    found = [(f, s["label_en" if lang == "en" else "label"]) for s in sources
+             for f in s.get("findings", [])]  # fmt: skip
+    found.sort(key=lambda x: -int(x[0]["severity"]))
+    return "; ".join(f"[{f['severity_label'][i]}] {who}: {f[msg]}" for f, who in found)
 
 
 def incident_table(store: Store, who: Principal, now_ms: int, lang: str = "id") -> Table:
@@ -247,3 +266,27 @@ def geojson(store: Store, who: Principal, election: Election, ballot: str) -> di
         geometry = {"type": "Point", "coordinates": [lon, lat]}
         features.append({"type": "Feature", "geometry": geometry, "properties": props})
     return {"type": "FeatureCollection", "features": features}
+
+
+def recap_table(store: Store, who: Principal, lang: str = "id") -> Table:
+    """One row per recap figure (D.Hasil): the counted TPS sum, the selisih, open TPS, flag."""
+    columns: list[Column] = [
+        ("level", "Tingkat", "Level"),
+        ("code", "Kode wilayah", "Area code"),
+        ("ballot", "Surat suara", "Ballot"),
+        ("label", "Isian", "Field"),
+        ("recap", "Angka rekap (D.Hasil)", "Recap figure (D.Hasil)"),
+        ("tps_sum", "Jumlah TPS yang pasti", "Sum of counted TPS"),
+        ("selisih", "Selisih", "Difference"),
+        ("tps", "Jumlah TPS", "TPS"),
+        ("n_open", "TPS masih terbuka", "TPS still open"),
+        ("open_tps", "ID TPS terbuka", "Open TPS ids"),
+        ("flag", "Tanda", "Flag"),
+    ]
+    msg = "message_en" if lang == "en" else "message_id"
+    rows = []
+    for r in recap.compare(store, who)["rows"]:
+        row = {**r, "n_open": len(r["open_tps"]), "open_tps": " ".join(r["open_tps"]),
+               "flag": r["flag"][msg] if r["flag"] else ""}  # fmt: skip
+        rows.append([row.get(c[0], "") for c in columns])
+    return _headers(columns, lang), rows

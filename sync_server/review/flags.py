@@ -1,6 +1,7 @@
 """Flags on a TPS-ballot for a supervisor, each with a severity and words in both languages (pure).
 
-Rules: `identity` (a hard C.Hasil identity broken), `votes_above_dpt` (above DPT + 2%),
+Rules: the form checks of each source (`identity`, `impossible`, `as_written`, `form_warning`,
+`votes_above_dpt`, `votes_above_max`: sync_server.review.source_checks),
 `votes_above_max` (above 300 + 2% = 306), `vote_conflict` (sources disagree on a candidate's or
 party's votes), `field_conflict` (they disagree on another number), `photo_reused` (one photo
 for two TPS), `changed_after_final` (a final tally changed afterwards),
@@ -13,18 +14,16 @@ flag do not count towards totals until a supervisor verifies them.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from core.election import Election
 from core.hlc import wall_ms
-from core.tally_checks import check_tally, vote_total
-from sync_server.review.comparison import Comparison, Source, field_label, source_label, unflatten
+from core.tally_checks import check_tally
+from sync_server.review.comparison import Comparison, field_label, source_label, unflatten
+from sync_server.review.zones import local_time
 
-WIB = timezone(timedelta(hours=7), "WIB")
 HIGH, MEDIUM, LOW = 3, 2, 1
 SEVERITY_NAMES = {HIGH: ("tinggi", "high"), MEDIUM: ("sedang", "medium"), LOW: ("rendah", "low")}
 # In the order a supervisor should read them (within one severity): what contradicts a decision,
@@ -37,10 +36,13 @@ RULES: dict[str, tuple[str, str]] = {
     "vote_conflict": ("Sumber berbeda pada suara calon", "Sources disagree on votes"),
     "votes_above_max": ("Suara melebihi 300 + 2%", "Votes above 300 + 2%"),
     "votes_above_dpt": ("Suara melebihi DPT + 2%", "Votes above DPT + 2%"),
+    "impossible": ("Angka mustahil", "Impossible number"),
     "photo_reused": ("Foto dipakai untuk TPS lain", "Photo used for another TPS"),
+    "as_written": ("Tertulis di formulir demikian", "The signed form reads so"),
     "identity": ("Rumus C.Hasil tidak terpenuhi", "C.Hasil identity broken"),
     "changed_after_final": ("Diubah setelah final", "Changed after final"),
     "field_conflict": ("Sumber berbeda pada angka lain", "Sources disagree on a number"),
+    "form_warning": ("Peringatan formulir (dengan alasan)", "Form warning (with a reason)"),
 }
 _RANK = {rule: i for i, rule in enumerate(RULES)}
 REOPENS = "changed_after_verification"  # the rule that sends a verified TPS-ballot back
@@ -62,6 +64,12 @@ def is_decided(status: str, severity: int, rules: Collection[str]) -> bool:
     return status == "agree" and severity < HIGH
 
 
+def is_counted(status: str, severity: int, rules: Collection[str]) -> bool:
+    """Its values go into totals: decided, or partly agreed with no high-severity flag (only
+    the fields two sources agree on are among its values then); KeyState.counted."""
+    return is_decided(status, severity, rules) or (status == "partial" and severity < HIGH)
+
+
 @dataclass(frozen=True)
 class Flag:
     rule: str
@@ -70,13 +78,15 @@ class Flag:
     source: str
     message_id: str
     message_en: str
+    photos: tuple[str, ...] = ()  # photo_reused: this TPS's photo, then the other one
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.__dict__, "fields": list(self.fields)}
+        return {**self.__dict__, "fields": list(self.fields), "photos": list(self.photos)}
 
     @staticmethod
     def from_json(raw: dict[str, Any]) -> Flag:
-        return Flag(**{**raw, "fields": tuple(raw["fields"])})
+        photos = tuple(raw.get("photos") or ())
+        return Flag(**{**raw, "fields": tuple(raw["fields"]), "photos": photos})
 
 
 @dataclass(frozen=True)
@@ -88,6 +98,7 @@ class Change:
     fields: tuple[str, ...]
     hlc: int
     device_id: str
+    tps: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,46 +109,9 @@ class Reuse:
     sha256: str
     source: str
     other_tps: tuple[str, ...]
-
-
-def _votes(values: dict[str, int]) -> int | None:
-    t = unflatten(values)
-    if "suara" in t:
-        return vote_total(t)
-    return values.get("suara_sah")
-
-
-def source_flags(s: Source, ballot: str, election: Election | None) -> list[Flag]:
-    who = source_label(s.source, election)
-    who_en = source_label(s.source, election, "en")
-    found = check_tally({**unflatten(s.values), "ballot": ballot}, election)
-    flags = [
-        # A final tally breaking a hard identity cannot be right as written: as serious as an
-        # impossible vote count.
-        Flag("identity" if f.level == "error" else f.rule, HIGH, f.fields, s.source,
-             f"{who}: {f.message_id}", f"{who_en}: {f.message_en}")
-        for f in found
-        if f.level == "error" or f.rule == "votes_above_dpt"
-    ]  # fmt: skip
-    limit_flag = _above_max(s, who, who_en, election)
-    return [*flags, *([limit_flag] if limit_flag else [])]
-
-
-def _above_max(s: Source, who: str, who_en: str, election: Election | None) -> Flag | None:
-    cap = election.max_dpt_per_tps if election else 300
-    ratio = election.reserve_ratio if election else 0.02
-    limit = math.floor(cap * (1 + ratio))
-    total = _votes(s.values)
-    if total is None or total <= limit:
-        return None
-    return Flag(
-        "votes_above_max",
-        HIGH,
-        ("suara",),
-        s.source,
-        f"{who}: jumlah suara {total} melebihi batas {cap} pemilih + 2% ({limit}) per TPS",
-        f"{who_en}: {total} votes exceed the limit of {cap} voters + 2% ({limit}) per TPS",
-    )
+    twin: str = ""  # the other TPS's photo when it is another file of the same sheet
+    via: str = "sha256"  # sha256: the same file | original: same camera original | similar
+    distance: int = 0
 
 
 def conflict_flags(c: Comparison, election: Election | None) -> list[Flag]:
@@ -199,27 +173,35 @@ def decision_flags(c: Comparison, ballot: str, election: Election | None) -> lis
     ]  # fmt: skip
 
 
+_HOW = {
+    "sha256": ("", ""),
+    "original": (" (foto asli kamera yang sama, disimpan ulang: {twin})",
+                 " (the same camera original, re-encoded: {twin})"),
+    "similar": (" (lembar yang sama, difoto ulang/dipotong/diubah ukuran: {twin}, beda {d} bit)",
+                " (the same sheet photographed again, cropped or resized: {twin}, {d} bits "
+                "apart)"),
+}  # fmt: skip
+
+
 def reuse_flag(r: Reuse, election: Election | None) -> Flag:
     others = ", ".join(r.other_tps)
+    how_id, how_en = (h.format(twin=r.twin[:12], d=r.distance) for h in _HOW[r.via])
     return Flag(
         "photo_reused",
         HIGH,
         ("photos",),
         r.source,
-        f"{source_label(r.source, election)}: foto {r.sha256[:12]} juga dipakai untuk TPS {others}",
+        f"{source_label(r.source, election)}: foto {r.sha256[:12]} juga dipakai untuk TPS "
+        f"{others}{how_id}",
         f"{source_label(r.source, election, 'en')}: photo {r.sha256[:12]} is also used for "
-        f"TPS {others}",
+        f"TPS {others}{how_en}",
+        (r.sha256, r.twin or r.sha256),
     )
-
-
-def local_time(ms: int) -> str:
-    """Western Indonesian time, as a supervisor in Jombang reads a clock."""
-    return datetime.fromtimestamp(ms / 1000, UTC).astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB")
 
 
 def change_flag(ch: Change, election: Election | None) -> Flag:
     names = ", ".join(field_label(n) for n in ch.fields)
-    at = local_time(wall_ms(ch.hlc))
+    at = local_time(wall_ms(ch.hlc), ch.tps)  # in the TPS's own zone (WIB/WITA/WIT)
     return Flag(
         "changed_after_final",
         MEDIUM,
@@ -238,9 +220,10 @@ def all_flags(
     election: Election | None,
     reuses: list[Reuse],
     changes: list[Change],
+    checks: list[Flag],
 ) -> list[Flag]:
-    flags = [f for s in c.sources for f in source_flags(s, ballot, election)]
-    flags += conflict_flags(c, election) + dispute_flags(c, election)
+    """Every flag of a TPS-ballot; `checks` are its sources' form checks (review.source_checks)."""
+    flags = [*checks, *conflict_flags(c, election), *dispute_flags(c, election)]
     flags += decision_flags(c, ballot, election)
     flags += [reuse_flag(r, election) for r in reuses]
     flags += [change_flag(ch, election) for ch in changes]

@@ -11,7 +11,8 @@ from typing import Any
 
 from core.hlc import wall_ms
 from sync_server.auth import Principal
-from sync_server.review.flags import HIGH, LOW, MEDIUM, local_time
+from sync_server.review.flags import HIGH, LOW, MEDIUM
+from sync_server.review.zones import local_time
 from sync_server.store.base import Store
 from sync_server.store.models import StoredRecord
 from sync_server.sync.scope import read_filter
@@ -69,7 +70,7 @@ def incident_row(store: Store, r: StoredRecord, now_ms: int) -> dict[str, Any]:
         "received_ms": received,
         "registered_ms": registered,
         "deadline_ms": deadline,
-        "deadline": None if deadline is None else local_time(deadline),
+        "deadline": None if deadline is None else local_time(deadline, r.tps),
         "days_left": None if deadline is None else (deadline - now_ms) // DAY_MS,
         "open": is_open,
         "overdue": overdue,

@@ -1,7 +1,8 @@
 """Import official per-TPS figures (source `resmi`, e.g. the KPU's published numbers).
 
 CSV: a header row with `tps`, `ballot` and any numeric C.Hasil field (`dpt_j`, `suara_sah`, ...)
-or vote column `suara.<no>` (`suara.2`, `suara.1.3`). JSON: a list of objects with the same keys,
+or vote column `suara.<no>` (`suara.2`, `suara.1.3`) or DPR/DPRD party total
+`jumlah_partai.<no>`. JSON: a list of objects with the same keys,
 votes either flat (`"suara.2": 120`) or nested (`"suara": {"2": 120}`). All rows are checked
 before anything is written; the first bad row is named in the error.
 """
@@ -54,7 +55,7 @@ def _values(row: Mapping[str, Any], where: tuple[str, str]) -> dict[str, int]:
             continue
         if key == "suara" and isinstance(raw, Mapping):
             raw_votes = {f"suara.{k}": v for k, v in raw.items()}
-        elif key in NUMERIC_FIELDS or key.startswith("suara."):
+        elif key in NUMERIC_FIELDS or key.startswith(("suara.", "jumlah_partai.")):
             raw_votes = {key: raw}
         else:
             raise _bad(*where, f"kolom '{key}' tidak dikenal", f"unknown column '{key}'")

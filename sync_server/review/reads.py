@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from core.election import Election
@@ -18,8 +18,9 @@ from core.wilayah import parse_tps
 from sync_server.auth import Principal
 from sync_server.errors import ApiError, forbidden
 from sync_server.review.comparison import STATUS_NAMES
-from sync_server.review.flags import REOPENS, RULES, SEVERITY_NAMES, local_time
+from sync_server.review.flags import REOPENS, RULES, SEVERITY_NAMES
 from sync_server.review.incidents import incident_rows
+from sync_server.review.zones import local_time, zones
 from sync_server.store.base import Store
 from sync_server.store.recon_base import LEVEL_DIGITS, KeyState, Level, QueueFilter
 from sync_server.sync.scope import SUPERVISORS, in_scope, read_filter
@@ -56,7 +57,7 @@ def dotted(area: str) -> str:
 
 
 SORTS = ("severity", "tps", "ballot", "status", "sources")
-TPS_STATUSES = ("conflict", "one_source", "agree", "verified")
+TPS_STATUSES = ("conflict", "one_source", "partial", "agree", "verified")
 
 
 def _top_flag(s: KeyState) -> dict[str, Any] | None:
@@ -192,7 +193,7 @@ def history(store: Store, record_id: str) -> list[dict[str, Any]]:
             {
                 "log_id": item.id,
                 "at_ms": wall_ms(int(e.get("hlc", 0))),
-                "at": local_time(wall_ms(int(e.get("hlc", 0)))),
+                "at": local_time(wall_ms(int(e.get("hlc", 0))), str(e.get("tps") or "")),
                 "user_id": uid,
                 "user_name": names[uid],
                 "device_id": e.get("device_id"),
@@ -249,6 +250,7 @@ def totals(
     for area, b, status, k in rs.status_counts(read, level):
         counts[(area, b)][status] += k
     decided = {(area, b): k for area, b, k in rs.decided_counts(read, level)}
+    single = {(area, b): k for area, b, k in rs.single_counts(read, level)}
     rows = []
     for area in sorted(n_tps):
         for b in ballots:
@@ -258,16 +260,16 @@ def totals(
                 "code": dotted(area), "name": names[area], "ballot": b, "tps": n_tps[area],
                 "decided": done, "verified": c["verified"], "conflict": c["conflict"],
                 "open": n_tps[area] - done - c["conflict"], "values": votes.get((area, b), {}),
+                "partial": c["partial"], "single_fields": single.get((area, b), 0),
             })  # fmt: skip
     return {"level": level, "rows": rows}
 
 
-WIB = timezone(timedelta(hours=7))
-
-
 def progress(store: Store, who: Principal, ballot: str | None) -> dict[str, Any]:
-    """Reporting over the day: TPS-ballots with a first final tally, cumulative per hour (WIB)."""
+    """Reporting over the day: TPS-ballots with a first final tally, cumulative per hour in the
+    zone of the caller's region (WIB, WITA or WIT, from data)."""
     read = read_filter(who.user)
+    zone = zones().of(who.user.scope[0] if who.user.scope else "")
     rs = store.recon()
     first: dict[tuple[str, str], int] = {}
     for tps, b, hlc in rs.first_finals(read):
@@ -275,13 +277,14 @@ def progress(store: Store, who: Principal, ballot: str | None) -> dict[str, Any]
             first[(tps, b)] = min(hlc, first.get((tps, b), hlc))
     per_hour: dict[datetime, int] = defaultdict(int)
     for hlc in first.values():
-        at = datetime.fromtimestamp(wall_ms(hlc) / 1000, WIB)
+        at = datetime.fromtimestamp(wall_ms(hlc) / 1000, zone.tz())
         per_hour[at.replace(minute=0, second=0, microsecond=0)] += 1
     running, buckets = 0, []
     for hour in sorted(per_hour):
         running += per_hour[hour]
         buckets.append({"hour": hour.isoformat(), "new": per_hour[hour], "reported": running})
-    return {"ballot": ballot, "tps": len(rs.tps_in(read)), "reported": running, "hours": buckets}
+    return {"ballot": ballot, "tps": len(rs.tps_in(read)), "reported": running, "hours": buckets,
+            "zone": zone.name}  # fmt: skip
 
 
 def legend() -> dict[str, Any]:

@@ -24,6 +24,7 @@ from typing import Any
 from core import merge
 from core.election import Election
 from core.hlc import Stamp
+from sync_server.review import source_checks
 from sync_server.review.comparison import (
     RESMI,
     TOTAL_FIELDS,
@@ -31,13 +32,23 @@ from sync_server.review.comparison import (
     Decision,
     Source,
     compare,
-    decided,
+    counted,
+    coverage,
     field_label,
     flatten,
     source_label,
     source_of,
 )
-from sync_server.review.flags import Change, Flag, Reuse, all_flags, is_decided, is_open
+from sync_server.review.flags import (
+    HIGH,
+    Change,
+    Flag,
+    Reuse,
+    all_flags,
+    is_counted,
+    is_decided,
+    is_open,
+)
 from sync_server.store.base import Store
 from sync_server.store.models import ReadFilter, StoredRecord
 from sync_server.store.recon_base import KeyState, QueueFilter, ReconStore, Snapshot
@@ -50,10 +61,12 @@ FIRST_CHUNK = 50  # the first chunk, before the cost per entry is known
 BUDGET_S = 0.2  # about this long per catch-up transaction: a push waits at most one of them
 # Bump when review.comparison or review.flags change what a stored row holds: the next
 # catch-up (the worker's, at server start) rebuilds every row from the change log.
-RULES_VERSION = "5"  # 2: changed_after_verification, identity errors high, reading order
+RULES_VERSION = "6"  # 2: changed_after_verification, identity errors high, reading order
 # 3: a source stored after the verification is unseen even when its phone's clock is behind
 # 4: an incident's evidence photo counts as a use of that photo at its TPS
 # 5: fields in the form's order (IV before V)
+# 6: every form check per source (findings in the doc), status `partial`, values per field
+#    (agreed by two sources or verified), coverage, party totals, photo twins
 Key = tuple[str, str]
 
 
@@ -195,6 +208,7 @@ def track(rs: ReconStore, record: StoredRecord) -> set[Key]:
     if name is not None:  # a C.Hasil photo, or an incident's evidence: reuse across TPS
         now = _photos(record.fields, name)
         hashes = sorted(set(_photos(snap.fields, name) if snap else []) | set(now))
+        hashes = sorted({*hashes, *(t.twin for t in rs.photo_twins(hashes))})
         before = rs.photo_uses(hashes)
         rs.set_photos(record.id, record.tps, ballot, now)
         keys |= {(u.tps, u.ballot) for u in [*before, *rs.photo_uses(hashes)]}
@@ -207,7 +221,9 @@ def _source(record: StoredRecord) -> Source | None:
         return None
     stamp = max(record.stamps.values(), default=(0, ""))
     photos = tuple(_photos(record.fields))
-    return Source(name, record.id, record.author, flatten(record.fields), photos, stamp, record.seq)
+    f = record.fields
+    return Source(name, record.id, record.author, flatten(f), photos, stamp, record.seq,
+                  str(f.get("alasan") or ""), f.get("tertulis_demikian") is True)  # fmt: skip
 
 
 def _decision(records: list[StoredRecord], ballot: str) -> Decision | None:
@@ -239,14 +255,22 @@ def gather(
 
 
 def _reuses(rs: ReconStore, tps: str, tallies: list[StoredRecord]) -> list[Reuse]:
+    """Photos of these tallies cited at another TPS: the same file, or another file of the same
+    sheet (the same camera original, or alike by fingerprint: sync_server.blobs.similar)."""
     out = []
     for r in tallies:
         source = source_of(r.author_role, r.author_party) or r.author_role
-        uses = rs.photo_uses(_photos(r.fields))
-        for sha in _photos(r.fields):
+        mine = _photos(r.fields)
+        twins = rs.photo_twins(mine)
+        uses = rs.photo_uses(sorted({*mine, *(t.twin for t in twins)}))
+        for sha in mine:
             others = sorted({u.tps for u in uses if u.sha256 == sha and u.tps != tps})
             if others:
                 out.append(Reuse(sha, source, tuple(others)))
+            for t in (t for t in twins if t.sha256 == sha):
+                far = sorted({u.tps for u in uses if u.sha256 == t.twin and u.tps != tps})
+                if far:
+                    out.append(Reuse(sha, source, tuple(far), t.twin, t.via, t.distance))
     return out
 
 
@@ -260,7 +284,7 @@ def _changes(rs: ReconStore, tps: str, ballot: str, tallies: list[StoredRecord])
         source = source_of(rec.author_role, rec.author_party) or rec.author_role
         for ch in snap.changes:
             out.append(
-                Change(snap.record_id, source, tuple(ch["fields"]), ch["hlc"], ch["device_id"])
+                Change(snap.record_id, source, tuple(ch["fields"]), ch["hlc"], ch["device_id"], tps)
             )
     return out
 
@@ -272,7 +296,8 @@ def recompute_key(rs: ReconStore, tps: str, ballot: str, election: Election | No
     c = compare(sources, decision, election, ballot)
     tallies = [r for r in records if r.kind == "tally" and _ballot(r.fields) == ballot]
     reuses, changes = _reuses(rs, tps, tallies), _changes(rs, tps, ballot, tallies)
-    flags = all_flags(c, ballot, election, reuses, changes)
+    checks = [f for s in c.sources for f in source_checks.source_flags(s, ballot, election)]
+    flags = all_flags(c, ballot, election, reuses, changes, checks)
     if c.status == "no_data" and not flags and decision is None:
         rs.delete_state(tps, ballot)
         return 0
@@ -283,28 +308,31 @@ def recompute_key(rs: ReconStore, tps: str, ballot: str, election: Election | No
 def state_of(
     tps: str, ballot: str, c: Comparison, flags: list[Flag], election: Election | None
 ) -> KeyState:
-    values = {}
-    if decided(c):
-        values = {k: v for k, v in c.values.items() if k in TOTAL_FIELDS or k.startswith("suara.")}
+    high = any(f.severity >= HIGH for f in flags)
+    values = {k: v for k, v in counted(c, high).items()
+              if k in TOTAL_FIELDS or k.startswith(("suara.", "jumlah_partai."))}  # fmt: skip
     doc = {
         "tps": tps,
         "ballot": ballot,
         "status": c.status,
-        "sources": [_source_doc(s, election) for s in c.sources],
+        "sources": [_source_doc(s, ballot, election) for s in c.sources],
         "fields": [{**f.__dict__, "label": field_label(f.field)} for f in c.fields],
         "flags": [f.to_json() for f in flags],
         "decision": None if c.decision is None else {
             **c.decision.__dict__, "sumber": list(c.decision.sumber),
             "photos": list(c.decision.photos), "stamp": list(c.decision.stamp)},
         "values": values,
+        "coverage": coverage(c),
     }  # fmt: skip
     rules = tuple(sorted({f.rule for f in flags}))
     severity = max((f.severity for f in flags), default=0)
     return KeyState(tps, ballot, c.status, severity, len(c.sources), rules, doc, values,
-                    is_open(c.status, rules), is_decided(c.status, severity, rules))  # fmt: skip
+                    is_open(c.status, rules), is_decided(c.status, severity, rules),
+                    counted=is_counted(c.status, severity, rules),
+                    n_single=coverage(c)["single"])  # fmt: skip
 
 
-def _source_doc(s: Source, election: Election | None) -> dict[str, Any]:
+def _source_doc(s: Source, ballot: str, election: Election | None) -> dict[str, Any]:
     return {
         "source": s.source,
         "label": source_label(s.source, election),
@@ -313,6 +341,9 @@ def _source_doc(s: Source, election: Election | None) -> dict[str, Any]:
         "author": s.author,
         "photos": list(s.photos),
         "values": s.values,
+        "alasan": s.alasan,
+        "tertulis_demikian": s.paper,
+        "findings": source_checks.finding_docs(s, ballot, election),
     }
 
 

@@ -20,7 +20,7 @@ from core.review import ResolveRequest
 from sync_server.auth import Principal
 from sync_server.clock import ServerClock
 from sync_server.errors import ApiError
-from sync_server.review.flags import local_time
+from sync_server.review.zones import local_time
 from sync_server.store.base import Store
 from sync_server.store.models import ConflictRow
 from sync_server.sync import exchange
@@ -36,7 +36,7 @@ def resolution_of(store: Store, row: ConflictRow) -> dict[str, Any] | None:
         if e.get("kind") == RESOLUTION and e.get("conflict_id") == row.id:
             user = store.get_user(str(e.get("user_id", "")))
             at = wall_ms(int(e.get("hlc", 0)))
-            return {"log_id": item.id, "at_ms": at, "at": local_time(at),
+            return {"log_id": item.id, "at_ms": at, "at": local_time(at, str(e.get("tps") or "")),
                     "user_id": e.get("user_id"), "user_name": user.name if user else None,
                     "device_id": e.get("device_id"), "choice": e.get("choice"),
                     "value": e.get("value"), "alasan": e.get("alasan"),

@@ -13,11 +13,12 @@ from fastapi.responses import Response
 
 from core import review as wire
 from core.election import Election
-from core.protocol import SQL_INT_MAX
+from core.errors import DomainError
+from core.protocol import SQL_INT_MAX, RecapImport
 from sync_server.auth import CurrentDevice, Principal
 from sync_server.errors import ApiError
 from sync_server.openapi import download
-from sync_server.review import evidence, exports, planning, reads, resolution
+from sync_server.review import evidence, exports, planning, reads, recap, resolution
 from sync_server.review.incidents import incident_rows
 from sync_server.review.reconcile import load_election
 from sync_server.runtime import RuntimeDep, StoreDep
@@ -25,8 +26,8 @@ from sync_server.sync.scope import in_scope
 
 router = APIRouter(prefix="/v1/review", tags=["review"])
 Lang = Annotated[Literal["id", "en"], Query()]
-Table = Literal["tallies", "reconciliation", "incidents"]
-QueueStatus = Literal["conflict", "one_source", "agree", "verified", "incident"]
+Table = Literal["tallies", "reconciliation", "incidents", "recap"]
+QueueStatus = Literal["conflict", "one_source", "partial", "agree", "verified", "incident"]
 QueueSort = Literal["severity", "tps", "ballot", "status", "sources"]
 MEDIA = {
     "csv": "text/csv; charset=utf-8",
@@ -111,6 +112,26 @@ def totals(
     return wire.Totals.model_validate(reads.totals(store, who, level, election, ballot))
 
 
+@router.get("/recap")
+def recap_compare(who: Reviewer, store: StoreDep, ballot: str | None = None) -> wire.Recap:
+    """Recap figures (D.Hasil) beside the sum of their counted TPS: selisih, open TPS, flags."""
+    return wire.Recap.model_validate(recap.compare(store, who, ballot))
+
+
+@router.post("/recap")
+def recap_import(
+    who: Reviewer, store: StoreDep, runtime: RuntimeDep, body: RecapImport
+) -> wire.RecapImported:
+    """Import D.Hasil figures from a CSV (all rows or none), in the caller's region only."""
+    election = load_election(runtime.settings.election_file)
+    try:
+        n = recap.import_text(store, body.csv, body.name, runtime.settings.now_ms(), election,
+                              scope=who.user)  # fmt: skip
+    except DomainError as exc:
+        raise ApiError.from_domain(422, exc) from None
+    return wire.RecapImported(rows=n)
+
+
 @router.get("/progress")
 def progress(who: Reviewer, store: StoreDep, ballot: str | None = None) -> wire.Progress:
     return wire.Progress.model_validate(reads.progress(store, who, ballot))
@@ -179,6 +200,8 @@ def export_table(
         data = exports.tally_table(store, who, lang, election)
     elif table == "reconciliation":
         data = exports.reconciliation_table(store, who, lang, election)
+    elif table == "recap":
+        data = exports.recap_table(store, who, lang)
     else:
         data = exports.incident_table(store, who, runtime.settings.now_ms(), lang)
     sheet = exports.sheet_name(table, lang)

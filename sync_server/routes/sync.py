@@ -23,6 +23,7 @@ from core.protocol import (
 from sync_server.auth import CurrentDevice
 from sync_server.errors import ApiError
 from sync_server.openapi import PUSH_BODY
+from sync_server.review.reconcile import load_election
 from sync_server.runtime import RuntimeDep, StoreDep
 from sync_server.sync import encoding, epochs, exchange
 
@@ -104,7 +105,12 @@ def push(
 ) -> Response:
     with runtime.recon_worker.pushing():  # reconciliation yields, then reads the log after
         response = exchange.push(
-            store, runtime.clock, who, body, hold_ms=runtime.settings.test_push_delay_ms
+            store,
+            runtime.clock,
+            who,
+            body,
+            hold_ms=runtime.settings.test_push_delay_ms,
+            election=load_election(runtime.settings.election_file),
         )
     # Serialised once here; returning the model would have FastAPI validate it again.
     return Response(response.model_dump_json(), media_type="application/json")

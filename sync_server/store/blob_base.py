@@ -87,3 +87,11 @@ class BlobStore(Protocol):
 
     def reuse(self, hashes: Sequence[str] | None = None) -> list[PhotoReuse]:
         """Photos cited at more than one TPS; only those involving `hashes` when given."""
+
+    # perceptual fingerprints (sync_server.blobs.similar) and the pairs found alike
+    def put_print(self, sha256: str, print_: str) -> None: ...
+    def prints(self) -> list[tuple[str, str]]:
+        """(sha256, fingerprint) of every fingerprinted photo."""
+
+    def put_twins(self, sha256: str, twins: Sequence[tuple[str, int]]) -> None:
+        """Record that `sha256` looks like each (twin, distance in bits), both ways."""

@@ -104,6 +104,18 @@ class SqliteBlobStore:
             if len({c.tps for c in cites}) > 1
         ]
 
+    def put_print(self, sha256: str, print_: str) -> None:
+        self.db.table("blob_print").upsert({"sha256": sha256, "print": print_}, pk="sha256")
+
+    def prints(self) -> list[tuple[str, str]]:
+        return [(r["sha256"], r["print"]) for r in self._rows("SELECT * FROM blob_print", [])]
+
+    def put_twins(self, sha256: str, twins: Sequence[tuple[str, int]]) -> None:
+        rows = [(a, b, d) for t, d in twins for a, b in ((sha256, t), (t, sha256))]
+        self.db.conn.executemany(
+            "INSERT OR REPLACE INTO photo_twin (sha256, twin, distance) VALUES (?, ?, ?)", rows
+        )
+
 
 def _blob(row: dict[str, Any]) -> BlobRow:
     return BlobRow(

@@ -110,6 +110,23 @@ class PgBlobStore:
                          [device_id])  # fmt: skip
         return int(row["n"]) if row else 0
 
+    def put_print(self, sha256: str, print_: str) -> None:
+        self.s.run(
+            "INSERT INTO blob_print (sha256, print) VALUES (%s, %s) "
+            "ON CONFLICT (sha256) DO UPDATE SET print = excluded.print",
+            [sha256, print_],
+        )
+
+    def prints(self) -> list[tuple[str, str]]:
+        return [(r["sha256"], r["print"]) for r in self.s.q("SELECT * FROM blob_print", [])]
+
+    def put_twins(self, sha256: str, twins: Sequence[tuple[str, int]]) -> None:
+        self.s.many(
+            "INSERT INTO photo_twin (sha256, twin, distance) VALUES (%s, %s, %s) "
+            "ON CONFLICT (sha256, twin) DO UPDATE SET distance = excluded.distance",
+            [(a, b, d) for t, d in twins for a, b in ((sha256, t), (t, sha256))],
+        )
+
     def reuse(self, hashes: Sequence[str] | None = None) -> list[PhotoReuse]:
         if hashes is None:
             rows = self.s.q(f"{_BY_SHA} UNION {_BY_ORIGINAL}")

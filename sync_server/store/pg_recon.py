@@ -16,7 +16,9 @@ from sync_server.store.recon_base import (
     Official,
     PhotoUse,
     QueueFilter,
+    RecapRow,
     Snapshot,
+    Twin,
 )
 from sync_server.store.sqlite_rows import record_of
 from sync_server.sync.chain import canonical
@@ -49,6 +51,8 @@ def _state(row: Row) -> KeyState:
         dict(doc.get("values", {})),
         bool(row["is_open"]),
         bool(row["is_decided"]),
+        counted=bool(row["is_counted"]),
+        n_single=int(row["n_single"]),
     )
 
 
@@ -144,11 +148,13 @@ class PgReconStore:
     def put_state(self, state: KeyState) -> None:
         self.s.run(
             "INSERT INTO recon_state (tps, ballot, status, severity, n_sources, rules, doc, "
-            "is_open, is_decided) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "is_open, is_decided, is_counted, n_single) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
             "ON CONFLICT (tps, ballot) DO UPDATE SET status = excluded.status, "
             "severity = excluded.severity, n_sources = excluded.n_sources, "
             "rules = excluded.rules, doc = excluded.doc, is_open = excluded.is_open, "
-            "is_decided = excluded.is_decided",
+            "is_decided = excluded.is_decided, is_counted = excluded.is_counted, "
+            "n_single = excluded.n_single",
             [
                 state.tps,
                 state.ballot,
@@ -159,6 +165,8 @@ class PgReconStore:
                 canonical(state.doc),
                 int(state.open),
                 int(state.decided),
+                int(state.counted),
+                state.n_single,
             ],
         )
         self.s.run(
@@ -216,9 +224,59 @@ class PgReconStore:
         sql = (
             f"SELECT left(v.tps, {n}) AS area, v.ballot, v.key, sum(v.value) AS total "
             "FROM recon_value v JOIN recon_state s ON s.tps = v.tps AND s.ballot = v.ballot "
-            f"WHERE {where} AND s.is_decided = 1 GROUP BY area, v.ballot, v.key"
+            f"WHERE {where} AND s.is_counted = 1 GROUP BY area, v.ballot, v.key"
         )
         return [(r["area"], r["ballot"], r["key"], int(r["total"])) for r in self.s.q(sql, params)]
+
+    def single_counts(self, read: ReadFilter, level: Level) -> list[tuple[str, str, int]]:
+        where, params = _scope_sql(read, "s.tps")
+        n = LEVEL_DIGITS[level]
+        sql = (
+            f"SELECT left(s.tps, {n}) AS area, s.ballot, sum(s.n_single) AS n "
+            f"FROM recon_state s WHERE {where} GROUP BY area, s.ballot"
+        )
+        return [(r["area"], r["ballot"], int(r["n"] or 0)) for r in self.s.q(sql, params)]
+
+    def decided_tps(self, read: ReadFilter) -> set[tuple[str, str]]:
+        where, params = _scope_sql(read, "s.tps")
+        sql = f"SELECT s.tps, s.ballot FROM recon_state s WHERE {where} AND s.is_decided = 1"
+        return {(r["tps"], r["ballot"]) for r in self.s.q(sql, params)}
+
+    def photo_twins(self, hashes: list[str]) -> list[Twin]:
+        if not hashes:
+            return []
+        original = (
+            "SELECT a.sha256 AS sha256, b.sha256 AS twin FROM blobs a JOIN blobs b "
+            "ON b.sha256 != a.sha256 AND (b.original_sha256 = a.original_sha256 "
+            "OR b.sha256 = a.original_sha256 OR b.original_sha256 = a.sha256) "
+            "WHERE a.sha256 = ANY(%s)"
+        )
+        similar = "SELECT sha256, twin, distance FROM photo_twin WHERE sha256 = ANY(%s)"
+        out = {(r["sha256"], r["twin"]): Twin(r["sha256"], r["twin"], "original")
+               for r in self.s.q(original, [list(hashes)])}  # fmt: skip
+        for r in self.s.q(similar, [list(hashes)]):
+            out.setdefault((r["sha256"], r["twin"]),
+                           Twin(r["sha256"], r["twin"], "similar", r["distance"]))  # fmt: skip
+        return [out[k] for k in sorted(out)]
+
+    # recapitulation figures (D.Hasil)
+    def put_recap(self, rows: list[RecapRow]) -> None:
+        self.s.many(
+            'INSERT INTO recap (level, area, ballot, "values", source_file, imported_ms) '
+            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (area, ballot) DO UPDATE SET "
+            'level = excluded.level, "values" = excluded."values", '
+            "source_file = excluded.source_file, imported_ms = excluded.imported_ms",
+            [
+                (r.level, r.area, r.ballot, canonical(r.values), r.source_file, r.imported_ms)
+                for r in rows
+            ],
+        )
+
+    def recaps(self, read: ReadFilter) -> list[RecapRow]:
+        where, params = _scope_sql(read, "r.area")
+        sql = f"SELECT * FROM recap r WHERE {where} ORDER BY r.area, r.ballot"
+        return [RecapRow(**{**r, "values": json.loads(r["values"])})
+                for r in self.s.q(sql, params)]  # fmt: skip
 
     def decided_counts(self, read: ReadFilter, level: Level) -> list[tuple[str, str, int]]:
         where, params = _scope_sql(read, "s.tps")

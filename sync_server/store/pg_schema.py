@@ -101,6 +101,19 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE TABLE device_epochs (device_id text PRIMARY KEY, epoch int NOT NULL);
         """,
     ),
+    (
+        "m006_coverage_recap_prints",
+        """
+        ALTER TABLE recon_state ADD COLUMN is_counted int NOT NULL DEFAULT 0;
+        ALTER TABLE recon_state ADD COLUMN n_single int NOT NULL DEFAULT 0;
+        CREATE TABLE recap (level text NOT NULL, area text, ballot text,
+            "values" text NOT NULL, source_file text NOT NULL, imported_ms bigint NOT NULL,
+            PRIMARY KEY (area, ballot));
+        CREATE TABLE blob_print (sha256 text PRIMARY KEY, print text NOT NULL);
+        CREATE TABLE photo_twin (sha256 text, twin text, distance int NOT NULL,
+            PRIMARY KEY (sha256, twin));
+        """,
+    ),
 ]
 
 MIGRATE_LOCK = 0x70616E74  # advisory lock key held while migrating ("pant")

@@ -49,7 +49,9 @@ class KeyState:
     # Computed by review (flags.is_open, flags.is_decided) and stored with the row, so a
     # backend filters and sums on them without writing the rule again in SQL.
     open: bool  # needs a decision
-    decided: bool  # counts towards totals
+    decided: bool  # verified and undisputed, or agreed with no high-severity flag
+    counted: bool = False  # its `values` go into totals (flags.is_counted)
+    n_single: int = 0  # fields only one source gave
 
 
 @dataclass(frozen=True)
@@ -61,12 +63,35 @@ class PhotoUse:
 
 
 @dataclass(frozen=True)
+class Twin:
+    """Another photo of the same sheet: the same camera original re-encoded (`original`), or
+    one that looks the same (`similar`, within `distance` bits of its fingerprint)."""
+
+    sha256: str
+    twin: str
+    via: str
+    distance: int = 0
+
+
+@dataclass(frozen=True)
 class Official:
     """One imported official figure (source `resmi`) for a TPS-ballot."""
 
     tps: str
     ballot: str
     fields: dict[str, Any]
+    source_file: str
+    imported_ms: int
+
+
+@dataclass(frozen=True)
+class RecapRow:
+    """Official recapitulation figures (D.Hasil) of one desa or kecamatan and ballot."""
+
+    level: Level
+    area: str  # undotted code: a prefix of every TPS id below it
+    ballot: str
+    values: dict[str, int]
     source_file: str
     imported_ms: int
 
@@ -95,6 +120,8 @@ class ReconStore(Protocol):
     def snapshots_at(self, tps: str) -> list[Snapshot]: ...
     def set_photos(self, record_id: str, tps: str, ballot: str, hashes: list[str]) -> None: ...
     def photo_uses(self, hashes: list[str]) -> list[PhotoUse]: ...
+    def photo_twins(self, hashes: list[str]) -> list[Twin]:
+        """Other photos of the same sheets as `hashes` (same original, or alike)."""
 
     # one row per TPS-ballot
     def put_state(self, state: KeyState) -> None: ...
@@ -107,7 +134,10 @@ class ReconStore(Protocol):
         """(status, open, rules, number of TPS-ballots) in scope, without reading their docs."""
 
     def totals(self, read: ReadFilter, level: Level) -> list[tuple[str, str, str, int]]:
-        """(area code, ballot, key, sum of values) over the `decided` TPS-ballots in scope."""
+        """(area code, ballot, key, sum of values) over the TPS-ballots in scope that `counts`."""
+
+    def single_counts(self, read: ReadFilter, level: Level) -> list[tuple[str, str, int]]:
+        """(area code, ballot, number of fields resting on one source)."""
 
     def status_counts(self, read: ReadFilter, level: Level) -> list[tuple[str, str, str, int]]:
         """(area code, ballot, status, number of TPS-ballots)."""
@@ -123,6 +153,12 @@ class ReconStore(Protocol):
     def put_official(self, rows: list[Official]) -> None: ...
     def get_official(self, tps: str, ballot: str) -> Official | None: ...
     def official_keys(self) -> list[tuple[str, str]]: ...
+
+    # recapitulation figures (D.Hasil), compared with the counted TPS below them
+    def put_recap(self, rows: list[RecapRow]) -> None: ...
+    def recaps(self, read: ReadFilter) -> list[RecapRow]: ...
+    def decided_tps(self, read: ReadFilter) -> set[tuple[str, str]]:
+        """(tps, ballot) of every `decided` TPS-ballot in scope."""
 
     # what review reads
     def records_at(self, tps: str, kind: str | None = None) -> list[StoredRecord]: ...

@@ -17,12 +17,15 @@ from sync_server.store.recon_base import (
     Official,
     PhotoUse,
     QueueFilter,
+    RecapRow,
     Snapshot,
+    Twin,
 )
 from sync_server.store.sqlite_rows import filter_sql, record_of
 from sync_server.sync.chain import canonical
 
 _DERIVED = ("recon_snapshot", "recon_photo", "recon_state", "recon_value")
+_COUNTS = "s.is_counted = 1"  # KeyState.counted, over recon_state `s`
 
 
 def _scope_sql(read: ReadFilter, column: str) -> tuple[str, list[Any]]:
@@ -39,6 +42,7 @@ def _state(row: dict[str, Any]) -> KeyState:
     return KeyState(
         row["tps"], row["ballot"], row["status"], row["severity"], row["n_sources"], rules, doc,
         dict(doc.get("values", {})), bool(row["is_open"]), bool(row["is_decided"]),
+        bool(row["is_counted"]), int(row["n_single"]),
     )  # fmt: skip
 
 
@@ -96,6 +100,24 @@ class SqliteReconStore:
         query = f"SELECT * FROM recon_photo WHERE sha256 IN ({marks}) ORDER BY sha256, record_id"
         return [PhotoUse(**r) for r in self._rows(query, list(hashes))]
 
+    def photo_twins(self, hashes: list[str]) -> list[Twin]:
+        if not hashes:
+            return []
+        marks = ", ".join("?" for _ in hashes)
+        similar = f"SELECT sha256, twin, distance FROM photo_twin WHERE sha256 IN ({marks})"
+        original = (
+            "SELECT a.sha256 AS sha256, b.sha256 AS twin FROM blobs a JOIN blobs b "
+            "ON b.sha256 != a.sha256 AND (b.original_sha256 = a.original_sha256 "
+            "OR b.sha256 = a.original_sha256 OR b.original_sha256 = a.sha256) "
+            f"WHERE a.sha256 IN ({marks})"
+        )
+        out = {(r["sha256"], r["twin"]): Twin(r["sha256"], r["twin"], "original")
+               for r in self._rows(original, list(hashes))}  # fmt: skip
+        for r in self._rows(similar, list(hashes)):
+            out.setdefault((r["sha256"], r["twin"]),
+                           Twin(r["sha256"], r["twin"], "similar", r["distance"]))  # fmt: skip
+        return [out[k] for k in sorted(out)]
+
     # one row per TPS-ballot
     def put_state(self, state: KeyState) -> None:
         row = {
@@ -108,6 +130,8 @@ class SqliteReconStore:
             "doc": canonical(state.doc),
             "is_open": int(state.open),
             "is_decided": int(state.decided),
+            "is_counted": int(state.counted),
+            "n_single": state.n_single,
         }
         sql.upsert(self.db, "recon_state", row, ("tps", "ballot"))
         self.db.execute(
@@ -166,9 +190,18 @@ class SqliteReconStore:
         sql = (
             f"SELECT substr(v.tps, 1, {n}) AS area, v.ballot, v.key, SUM(v.value) AS total "
             "FROM recon_value v JOIN recon_state s ON s.tps = v.tps AND s.ballot = v.ballot "
-            f"WHERE {where} AND s.is_decided = 1 GROUP BY area, v.ballot, v.key"
+            f"WHERE {where} AND {_COUNTS} GROUP BY area, v.ballot, v.key"
         )
         return [(r["area"], r["ballot"], r["key"], r["total"]) for r in self._rows(sql, params)]
+
+    def single_counts(self, read: ReadFilter, level: Level) -> list[tuple[str, str, int]]:
+        where, params = _scope_sql(read, "s.tps")
+        n = LEVEL_DIGITS[level]
+        sql = (
+            f"SELECT substr(s.tps, 1, {n}) AS area, s.ballot, SUM(s.n_single) AS n "
+            f"FROM recon_state s WHERE {where} GROUP BY area, s.ballot"
+        )
+        return [(r["area"], r["ballot"], int(r["n"] or 0)) for r in self._rows(sql, params)]
 
     def decided_counts(self, read: ReadFilter, level: Level) -> list[tuple[str, str, int]]:
         where, params = _scope_sql(read, "s.tps")
@@ -205,6 +238,21 @@ class SqliteReconStore:
     def official_keys(self) -> list[tuple[str, str]]:
         rows = self._rows("SELECT tps, ballot FROM official ORDER BY tps, ballot", [])
         return [(r["tps"], r["ballot"]) for r in rows]
+
+    def put_recap(self, rows: list[RecapRow]) -> None:
+        out = [{**r.__dict__, "values": canonical(r.values)} for r in rows]
+        self.db.table("recap").upsert_all(out, pk=("area", "ballot"))
+
+    def recaps(self, read: ReadFilter) -> list[RecapRow]:
+        where, params = _scope_sql(read, "r.area")
+        sql = f"SELECT * FROM recap r WHERE {where} ORDER BY r.area, r.ballot"
+        return [RecapRow(**{**r, "values": json.loads(r["values"])})
+                for r in self._rows(sql, params)]  # fmt: skip
+
+    def decided_tps(self, read: ReadFilter) -> set[tuple[str, str]]:
+        where, params = _scope_sql(read, "s.tps")
+        sql = f"SELECT s.tps, s.ballot FROM recon_state s WHERE {where} AND s.is_decided = 1"
+        return {(r["tps"], r["ballot"]) for r in self._rows(sql, params)}
 
     # what review reads
     def records_at(self, tps: str, kind: str | None = None) -> list[StoredRecord]:

@@ -243,3 +243,31 @@ def m010_recon_open_decided(db: Database) -> None:
         db.execute(f"DELETE FROM {table}")
     db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('recon_cursor', 0)")
     db.execute("DELETE FROM meta WHERE key = 'recon_rules'")  # the next catch-up restarts
+
+
+@migrations()
+def m011_recon_coverage(db: Database) -> None:
+    """How many fields of a TPS-ballot rest on one source (coverage in the totals)."""
+    db.table("recon_state").add_column("n_single", int, not_null_default=0)
+    db.table("recon_state").add_column("is_counted", int, not_null_default=0)
+
+
+@migrations()
+def m012_recap(db: Database) -> None:
+    """Official recapitulation figures (D.Hasil) per desa and kecamatan, as imported."""
+    db.table("recap").create(
+        {"level": str, "area": str, "ballot": str, "values": str, "source_file": str,
+         "imported_ms": int},
+        pk=("area", "ballot"),
+        not_null={"level", "values", "imported_ms"},
+    )  # fmt: skip
+
+
+@migrations()
+def m013_photo_prints(db: Database) -> None:
+    """Perceptual fingerprints of complete photos, and the pairs that look like one sheet."""
+    db.table("blob_print").create({"sha256": str, "print": str}, pk="sha256", not_null={"print"})
+    db.table("photo_twin").create(
+        {"sha256": str, "twin": str, "distance": int}, pk=("sha256", "twin"),
+        not_null={"distance"},
+    )  # fmt: skip

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core import merge
+from core.election import Election
 from core.errors import DomainError
 from core.hlc import is_too_far_ahead
 from core.protocol import (
@@ -28,6 +29,7 @@ from core.protocol import (
 )
 from core.records import validate_fields
 from core.stamps import pack as pack_stamps
+from core.tally_checks import label, missing_fields
 from core.wilayah import parse_tps
 from sync_server.auth import Principal
 from sync_server.blobs import uploads
@@ -57,6 +59,7 @@ class _Batch:
     ops: list[OpRow] = field(default_factory=list)
     conflicts: list[tuple[str, merge.Conflict, int]] = field(default_factory=list)
     cites: dict[str, StoredRecord] = field(default_factory=dict)
+    election: Election | None = None  # to know a final form's vote lines
 
     def writes(self) -> PushWrites:
         records = sorted(self.written.values(), key=lambda r: r.seq)
@@ -104,6 +107,22 @@ def _check_op(b: _Batch, op: Op) -> StoredRecord | None:
     return existing
 
 
+def _check_complete(b: _Batch, fields: dict[str, Any]) -> None:
+    """A final tally must hold every field of its ballot's form (core.tally_checks, as the
+    phone checks before Final); a deleted one need not."""
+    if fields.get("status") != "final" or fields.get("deleted"):
+        return
+    missing = missing_fields(fields, b.election)
+    if not missing:
+        return
+    names = ", ".join(label(f) for f in missing)
+    raise _reject(
+        "incomplete_final",
+        f"Formulir final belum lengkap ({len(missing)} isian kosong); isi dulu: {names}",
+        f"A final form must be complete ({len(missing)} empty); fill in: {names}",
+    )
+
+
 def _stamp_hlc(b: _Batch, op: Op) -> tuple[int, bool]:
     """The op's HLC, or the server's now() when the device clock is too far ahead (clamped)."""
     if is_too_far_ahead(op.hlc, b.clock.wall()):
@@ -119,6 +138,8 @@ def _apply(b: _Batch, op: Op) -> OpResult:
     base = {k: (None if v is None else (v[0], v[1])) for k, v in op.base.items()}
     current = existing.versioned() if existing else merge.Versioned()
     new, found = merge.apply(current, op.fields, (hlc, device_id), base)
+    if op.kind == "tally":
+        _check_complete(b, dict(new.fields))
     b.seq += 1
     a = existing or StoredRecord(op.record_id, op.kind, op.tps, user.id, user.role, user.party)
     record = StoredRecord(a.id, a.kind, a.tps, a.author, a.author_role, a.author_party,
@@ -209,7 +230,13 @@ def _answer_again(op: Op, prior: OpRow, content: str) -> OpResult:
 
 
 def push(
-    store: Store, clock: ServerClock, who: Principal, request: PushRequest, *, hold_ms: int = 0
+    store: Store,
+    clock: ServerClock,
+    who: Principal,
+    request: PushRequest,
+    *,
+    hold_ms: int = 0,
+    election: Election | None = None,
 ) -> PushResponse:
     """Apply one batch in one transaction; every op gets an answer. (`hold_ms` keeps the
     transaction open that long: fault tests kill the server inside it.)
@@ -226,7 +253,8 @@ def push(
         )
     with store.transaction():
         check_epoch(store, who, request.epoch)
-        b = _batch(store, clock, who, request.ops, namespace(who.device.id, request.epoch))
+        space = namespace(who.device.id, request.epoch)
+        b = _batch(store, clock, who, request.ops, space, election)
         results = [_answer(b, op) for op in request.ops]
         _save(b)
         acked = store.advance_acked_seq(b.namespace)
@@ -234,18 +262,25 @@ def push(
     return PushResponse(acked_seq=acked, results=results, server_hlc=clock.now())
 
 
-def apply_for(store: Store, clock: ServerClock, who: Principal, op: Op) -> OpResult:
+def apply_for(
+    store: Store, clock: ServerClock, who: Principal, op: Op, election: Election | None = None
+) -> OpResult:
     """One op the server writes on a user's behalf (a console decision): the same checks, merge
     and change log as a push, without a device receipt. Raises DomainError when refused."""
     with store.transaction():
-        b = _batch(store, clock, who, [op])
+        b = _batch(store, clock, who, [op], election=election)
         result = _apply(b, op)
         _save(b)
     return result
 
 
 def _batch(
-    store: Store, clock: ServerClock, who: Principal, ops: list[Op], space: str = ""
+    store: Store,
+    clock: ServerClock,
+    who: Principal,
+    ops: list[Op],
+    space: str = "",
+    election: Election | None = None,
 ) -> _Batch:
     """Everything a batch needs to know, read with a few queries (inside its transaction)."""
     return _Batch(
@@ -257,6 +292,7 @@ def _batch(
         records=store.get_records([op.record_id for op in ops]),
         answered=store.get_ops(space or who.device.id, [op.op_id for op in ops]),
         namespace=space or who.device.id,
+        election=election,
     )
 
 

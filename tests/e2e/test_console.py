@@ -407,3 +407,23 @@ def test_english_is_complete_on_the_queue(page: Page):
     shot(page, "11-queue-english")
     page.get_by_role("button", name="Bahasa Indonesia").click()
     expect(page.get_by_text("Antrean tinjauan")).to_be_visible(timeout=WAIT)
+
+
+def test_dashboard_shows_an_inflated_recap(stack: ConsoleStack, page: Page):
+    """A D.Hasil recap for Kec. Perak claims 77 more votes for pair 1 than its counted TPS: the
+    dashboard shows the selisih, the open TPS and the possible inflation."""
+    perak = next(r for r in review(stack, "totals?level=kecamatan&ballot=ppwp")["rows"]
+                 if r["code"] == "35.17.01")  # fmt: skip
+    counted = int(perak["values"].get("suara.1", 0))
+    text = f"tingkat,kode,ballot,suara.1\nkecamatan,35.17.01,ppwp,{counted + 77}\n"
+    body = {"name": "dhasil-perak.csv", "csv": text}
+    assert api(stack.server_url, "POST", "/v1/review/recap", body, supervisor_token(stack)) == {
+        "rows": 1
+    }
+    rail(page, "Dasbor")
+    card = page.get_by_role("group", name=re.compile(r"Rekap resmi \(D\.Hasil\) dan selisih"))
+    expect(card).to_be_visible(timeout=WAIT)
+    line = rf"35\.17\.01 IV no\. 1: rekap {counted + 77}, TPS pasti {counted}, selisih 77"
+    expect(card).to_have_accessible_name(re.compile(line), timeout=WAIT)
+    expect(card).to_have_accessible_name(re.compile("kemungkinan penggelembungan"))
+    shot(page, "15-dashboard-recap-inflation")

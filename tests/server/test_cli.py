@@ -15,6 +15,7 @@ from sync_server.admin import accounts
 from sync_server.admin.cli import cli
 from sync_server.secret import server_key
 from sync_server.settings import Settings
+from sync_server.store.models import ReadFilter
 from sync_server.store.sqlite import SqliteStore
 from sync_server.sync.chain import verify_chain
 from tests.server.conftest import TPS
@@ -205,3 +206,27 @@ def test_several_workers_need_postgresql(db: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("PANTAU_DATABASE_URL", raising=False)
     out = fails("serve", "--db", db, "--workers", "2", "--port", "1")
     assert "PANTAU_DATABASE_URL" in out
+
+
+def test_import_recap_is_all_or_nothing_and_logged(db: Path, tmp_path: Path):
+    ok("init", "--db", db)
+    ok("import-region", JOMBANG, "--db", db)
+    good = tmp_path / "dhasil.csv"
+    good.write_text("tingkat,kode,ballot,suara.1,suara.2\nkecamatan,35.17.01,ppwp,1.250,980\n"
+                    "desa,35.17.01.2001,ppwp,310,240\n", encoding="utf-8")  # fmt: skip
+    assert "Diimpor 2 baris rekap (D.Hasil)." in ok("import-recap", good, "--db", db)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("tingkat,kode,ballot,suara.1\nkecamatan,35.17.01,ppwp,5\n"
+                   "desa,35.17.01.9999,ppwp,7\n", encoding="utf-8")  # fmt: skip
+    assert "Baris 3" in fails("import-recap", bad, "--db", db)
+    store = SqliteStore(db)
+    try:
+        rows = {(r.area, r.ballot): r.values for r in store.recon().recaps(ReadFilter(("",)))}
+        entries = [
+            e.entry for e in store.log_since(0, 1000) if e.entry.get("kind") == "recap_import"
+        ]
+    finally:
+        store.close()
+    assert rows == {("351701", "ppwp"): {"suara.1": 1250, "suara.2": 980},
+                    ("3517012001", "ppwp"): {"suara.1": 310, "suara.2": 240}}  # fmt: skip
+    assert [e["file"] for e in entries] == ["dhasil.csv"]

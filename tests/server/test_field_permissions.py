@@ -23,6 +23,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
                           "suara_tidak_sah", "suara_total")},
         "tps": TPS, "pemilu": "pemilu2024", "ballot": "ppwp", "suara": {"1": 1},
         "photos": [SHA], "status": "draft", "alasan": "x", "catatan": "x", "deleted": False,
+        "jumlah_partai": {"1": 1}, "tertulis_demikian": False,
     },
     "incident": {
         "jenis": "laporan", "kategori": "lainnya", "jalur": "pidana", "waktu": "13:00",

@@ -175,3 +175,12 @@ def test_import_official_json(tmp_path, settings, store: SqliteStore):
     run = CliRunner().invoke(cli, ["import-official", str(f), "--db", str(settings.db_path)])
     assert run.exit_code == 0, run.output
     assert store.recon().get_official(TPS, "ppwp").fields == {"suara": {"1": 99}, "suara_sah": 99}
+
+
+def test_party_totals_are_columns_after_their_candidates():
+    from sync_server.review.exports import _number_columns
+
+    keys = {"suara.2", "jumlah_partai.1", "suara.1.1", "suara.1", "jumlah_partai.2", "suara.1.2"}
+    tail = [c[0] for c in _number_columns(keys)][-6:]
+    assert tail == ["suara.1", "suara.1.1", "suara.1.2", "jumlah_partai.1", "suara.2",
+                    "jumlah_partai.2"]  # fmt: skip

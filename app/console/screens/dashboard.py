@@ -4,13 +4,23 @@ server, and the current state per kecamatan)."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 import flet as ft
 import flet_charts as fch
 
-from app.console.screens.widgets import ballot_options, dropdown, header, status_line
+from app.console.screens.widgets import (
+    ballot_options,
+    dropdown,
+    header,
+    severity_chip,
+    status_line,
+)
 from app.console.state.console import Models
 from app.console.state.dashboard import DashboardModel
 from app.console.strings import t
+from core.review import RecapRow
 
 BAR_COLORS = (ft.Colors.TEAL_700, ft.Colors.INDIGO_700, ft.Colors.RED_700)
 
@@ -192,11 +202,55 @@ def _progress(d: DashboardModel, lang: str) -> ft.Control:
                 ]
             )
         )
-    note = ft.Text(t(lang, "dash_progress_note"), size=12, italic=True)
+    note = ft.Text(t(lang, "dash_progress_note", zone=d.zone or "UTC"), size=12, italic=True)
     over_day: list[ft.Control] = [_bars(d.timeline, ft.Colors.TEAL_700, 180)] if d.timeline else []
     reported = ft.Text(f"{t(lang, 'dash_reported')}: {d.reported()}", weight=ft.FontWeight.BOLD)
     title = t(lang, "dash_progress", ballot=d.ballot_name(lang))
     return _card(title, [reported, note, *over_day, *rows], "dash-progress")
+
+
+def _recap_line(r: RecapRow, lang: str) -> ft.Control:
+    words = t(lang, "recap_row", code=r.code, label=r.label, recap=r.recap, tps_sum=r.tps_sum,
+              selisih=r.selisih, n_open=len(r.open_tps), tps=r.tps)  # fmt: skip
+    if r.flag is None:
+        return ft.Text(words, size=13)
+    return ft.Row(
+        [
+            severity_chip(r.flag.severity, lang),
+            ft.Column(
+                [
+                    ft.Text(words, size=13, weight=ft.FontWeight.W_600, color=ft.Colors.RED_900),
+                    ft.Text(r.flag.message(lang), size=13),
+                ],
+                spacing=0,
+                expand=True,
+            ),
+        ],
+        vertical_alignment=ft.CrossAxisAlignment.START,
+    )
+
+
+@ft.component
+def RecapCard(d: DashboardModel, lang: str) -> ft.Control:
+    """Recap figures (D.Hasil) beside their counted TPS, flagged ones first; a CSV import."""
+    picker = ft.use_memo(lambda: ft.FilePicker(), [])  # a strong ref keeps the service alive
+
+    async def pick() -> None:
+        files = await picker.pick_files(
+            with_data=True, file_type=ft.FilePickerFileType.CUSTOM, allowed_extensions=["csv"]
+        )
+        for f in files or []:
+            data = f.bytes or (await asyncio.to_thread(Path(f.path).read_bytes) if f.path else b"")
+            if data:
+                await d.import_recap(f.name, data)
+
+    button = ft.OutlinedButton(t(lang, "recap_import"), icon=ft.Icons.UPLOAD_FILE, on_click=pick)
+    rows = [_recap_line(r, lang) for r in d.recap] or [
+        ft.Text(t(lang, "dash_recap_none"), italic=True)
+    ]
+    title = t(lang, "dash_recap", ballot=d.ballot_name(lang))
+    return _card(title, [ft.Semantics(identifier="recap-import", content=button), *rows],
+                 "dash-recap")  # fmt: skip
 
 
 def _ballot_choice(m: Models, d: DashboardModel, lang: str) -> ft.Control:
@@ -221,6 +275,7 @@ def DashboardScreen(m: Models, d: DashboardModel, lang: str) -> ft.Control:
                 vertical_alignment=ft.CrossAxisAlignment.START,
                 wrap=True,
             ),
+            RecapCard(d, lang),
             _progress(d, lang),
         ],
         spacing=12,

@@ -32,6 +32,7 @@ def _counts(q: QueueModel, lang: str) -> ft.Control:
             t(lang, "count_conflict"), by.get("conflict", 0), "count-conflict", ft.Colors.RED_700
         ),
         count_card(t(lang, "count_one"), by.get("one_source", 0), "count-one"),
+        count_card(t(lang, "count_partial"), by.get("partial", 0), "count-partial"),
         count_card(t(lang, "count_agree"), by.get("agree", 0), "count-agree"),
         count_card(
             t(lang, "count_verified"), by.get("verified", 0), "count-verified", ft.Colors.GREEN_800
@@ -56,7 +57,8 @@ def _filters(m: Models, lang: str) -> ft.Control:
     ]
     rules = everything + [(k, v[1] if lang == "en" else v[0]) for k, v in q.legend.rules.items()]
     statuses = everything + [
-        (k, q.status_words(k, lang)) for k in ("conflict", "one_source", "agree", "verified")
+        (k, q.status_words(k, lang))
+        for k in ("conflict", "one_source", "partial", "agree", "verified")
     ]
     statuses.append(("incident", t(lang, "type_incident")))
     return ft.Row(

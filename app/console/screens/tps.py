@@ -21,7 +21,7 @@ from app.console.state.comparison import ComparisonModel, majority
 from app.console.state.console import Models
 from app.console.strings import pick, t
 from app.ui.components import keep
-from core.review import FieldComparison, SourceTally, TpsComparison
+from core.review import FieldComparison, Flag, SourceTally, TpsComparison
 
 DIFF_BG = ft.Colors.RED_50
 
@@ -160,23 +160,45 @@ def _table(c: ComparisonModel, d: TpsComparison, lang: str) -> ft.Control:
     )
 
 
-def _flags(d: TpsComparison, lang: str) -> ft.Control:
-    flags = d.flags
-    if not flags:
-        return ft.Text(t(lang, "no_flags"), italic=True)
-    return ft.Column(
-        [
-            ft.Row(
-                [
-                    severity_chip(f.severity, lang),
-                    ft.Text(f.message(lang), expand=True),
-                ],
-                vertical_alignment=ft.CrossAxisAlignment.START,
+def _flag_row(c: ComparisonModel, f: Flag, lang: str) -> ft.Control:
+    row: list[ft.Control] = [severity_chip(f.severity, lang), ft.Text(f.message(lang), expand=True)]
+    if f.rule == "photo_reused" and len(f.photos) == 2:
+        mine, theirs = f.photos
+        row.append(
+            ft.Semantics(
+                identifier=f"compare-{theirs[:12]}",
+                content=ft.IconButton(
+                    ft.Icons.COMPARE,
+                    tooltip=t(lang, "photo_pair_title"),
+                    on_click=later(c.compare_photos, mine, theirs),
+                ),
             )
-            for f in flags
-        ],
-        spacing=6,
-    )
+        )
+    return ft.Row(row, vertical_alignment=ft.CrossAxisAlignment.START)
+
+
+def _flags(c: ComparisonModel, d: TpsComparison, lang: str) -> ft.Control:
+    if not d.flags:
+        return ft.Text(t(lang, "no_flags"), italic=True)
+    return ft.Column([_flag_row(c, f, lang) for f in d.flags], spacing=6)
+
+
+def _findings(c: ComparisonModel, lang: str) -> ft.Control:
+    """Every source's form checks (recomputed on the server), worst first."""
+    rows: list[ft.Control] = [
+        ft.Row(
+            [
+                severity_chip(f.severity, lang),
+                ft.Text(s.name(lang), weight=ft.FontWeight.W_600),
+                ft.Text(f.message(lang), expand=True),
+            ],
+            vertical_alignment=ft.CrossAxisAlignment.START,
+        )
+        for s, f in c.findings()
+    ]
+    title = ft.Text(t(lang, "source_findings"), size=16, weight=ft.FontWeight.BOLD)
+    body = rows or [ft.Text(t(lang, "no_findings"), italic=True)]
+    return ft.Semantics(identifier="source-findings", content=ft.Column([title, *body]))
 
 
 def _history(d: TpsComparison, lang: str) -> ft.Control:
@@ -274,7 +296,7 @@ def TpsScreen(m: Models, c: ComparisonModel, lang: str) -> ft.Control:
     side = ft.Column(
         [
             ft.Text(t(lang, "flags"), size=16, weight=ft.FontWeight.BOLD),
-            _flags(d, lang),
+            _flags(c, d, lang),
             ft.Divider(),
             _verify_box(c, d, lang, ask),
             status_line(c, lang),
@@ -287,7 +309,11 @@ def TpsScreen(m: Models, c: ComparisonModel, lang: str) -> ft.Control:
         spacing=8,
     )
     grid = ft.Column(
-        keep(_thumbs(c, d, lang), ft.Row([_table(c, d, lang)], scroll=ft.ScrollMode.AUTO)),
+        keep(
+            _thumbs(c, d, lang),
+            ft.Row([_table(c, d, lang)], scroll=ft.ScrollMode.AUTO),
+            _findings(c, lang),
+        ),
         scroll=ft.ScrollMode.AUTO,
         expand=True,
     )

@@ -40,9 +40,37 @@ def confirm_dialog(m: Models, c: ComparisonModel, lang: str, close: Any) -> ft.A
     )
 
 
+def _side(sha: str, data: bytes, title: str, c: ComparisonModel, lang: str) -> ft.Control:
+    body: ft.Control = (
+        ft.Image(src=data, fit=ft.BoxFit.CONTAIN, width=440, height=520)
+        if data
+        else ft.Text(t(lang, "photo_loading") if c.loading else c.error(lang))
+    )
+    return ft.Column([ft.Text(f"{title} · {sha[:12]}", weight=ft.FontWeight.BOLD), body])
+
+
+def _pair_dialog(c: ComparisonModel, lang: str) -> ft.AlertDialog:
+    """The two photos a photo_reused flag names, side by side."""
+    row = ft.Row(
+        [
+            _side(c.photo_sha, c.photo, t(lang, "photo_this_tps"), c, lang),
+            _side(c.other_sha, c.other, t(lang, "photo_other_tps"), c, lang),
+        ],
+        vertical_alignment=ft.CrossAxisAlignment.START,
+    )
+    return ft.AlertDialog(
+        title=ft.Text(t(lang, "photo_pair_title")),
+        content=ft.Semantics(identifier="photo-pair", content=row),
+        actions=[ft.TextButton(t(lang, "close"), on_click=c.close_photo)],
+        on_dismiss=lambda _: c.close_photo(),
+    )
+
+
 def photo_dialog(c: ComparisonModel, lang: str) -> ft.AlertDialog | None:
     if not c.photo_sha:
         return None
+    if c.other_sha:
+        return _pair_dialog(c, lang)
     body: ft.Control = (
         ft.InteractiveViewer(
             ft.Image(src=c.photo, fit=ft.BoxFit.CONTAIN),

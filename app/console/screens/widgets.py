@@ -18,6 +18,7 @@ STATUS_STYLE: dict[str, tuple[str, ft.IconData]] = {
     "verified": (ft.Colors.GREEN_800, ft.Icons.VERIFIED),
     "agree": (ft.Colors.TEAL_700, ft.Icons.DONE_ALL),
     "one_source": (ft.Colors.AMBER_900, ft.Icons.LOOKS_ONE),
+    "partial": (ft.Colors.AMBER_900, ft.Icons.RULE),
     "no_data": (ft.Colors.BLUE_GREY_600, ft.Icons.RADIO_BUTTON_UNCHECKED),
 }
 SEVERITY_STYLE: dict[int, tuple[str, ft.IconData]] = {

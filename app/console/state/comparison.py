@@ -17,7 +17,7 @@ from typing import Any
 from app.console.state.base import Loadable
 from app.console.strings import t
 from app.sync import SyncError
-from core.review import FieldComparison, TpsComparison
+from core.review import FieldComparison, SourceFinding, SourceTally, TpsComparison
 
 MAX_VALUE = 999
 
@@ -43,6 +43,8 @@ class ComparisonModel(Loadable):
     reason: str = ""
     photo_sha: str = ""
     photo: bytes = b""
+    other_sha: str = ""  # a photo of another TPS shown beside it (photo_reused)
+    other: bytes = b""
     thumbs: dict[str, bytes] = field(default_factory=dict)  # first photo of each source
     sent: int = 0  # verifications sent from this screen
     asking: bool = False  # the confirmation (summary of the decision) is open
@@ -181,10 +183,24 @@ class ComparisonModel(Loadable):
 
     # -- photos ---------------------------------------------------------------------------
     async def show_photo(self, sha: str) -> None:
-        self.photo_sha, self.photo = sha, b""
+        self.photo_sha, self.photo, self.other_sha, self.other = sha, b"", "", b""
         got = await self.call(self.backend.client.blob, sha)
         if got is not None and self.photo_sha == sha:
             self.photo = got
 
+    async def compare_photos(self, mine: str, theirs: str) -> None:
+        """This TPS's photo beside the other TPS's one a photo_reused flag names."""
+        await self.show_photo(mine)
+        self.other_sha = theirs
+        got = await self.call(self.backend.client.blob, theirs)
+        if got is not None and self.other_sha == theirs:
+            self.other = got
+
     def close_photo(self) -> None:
-        self.photo_sha, self.photo = "", b""
+        self.photo_sha, self.photo, self.other_sha, self.other = "", b"", "", b""
+
+    def findings(self) -> list[tuple[SourceTally, SourceFinding]]:
+        """(source, finding) of every source's form checks, worst first."""
+        sources = self.doc.sources if self.doc else []
+        out = [(s, f) for s in sources for f in s.findings]
+        return sorted(out, key=lambda x: -x[1].severity)

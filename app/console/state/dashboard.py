@@ -3,7 +3,10 @@ candidate or party from decided values, the share of TPS decided and verified, t
 and reporting progress.
 
 Progress over the day comes from the server (/v1/review/progress: TPS reporting a first final
-tally, cumulative per hour, WIB); per kecamatan it is the current state from /totals.
+tally, cumulative per hour, in the region's time zone); per kecamatan it is the current state
+from /totals. Official recap figures (D.Hasil, imported from a CSV here or with the CLI) show
+beside the sum of their counted TPS (/v1/review/recap): the selisih, the TPS still open, and
+the figures above their TPS flagged as possible inflation.
 """
 
 from __future__ import annotations
@@ -11,8 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.console.state.base import Loadable
+from app.console.strings import t
 from core.election import CATEGORIES, Contestant
-from core.review import DeploymentPlan, IncidentRow, Legend, ProgressHour, QueueCounts, TotalsRow
+from core.review import (
+    DeploymentPlan,
+    IncidentRow,
+    Legend,
+    Progress,
+    QueueCounts,
+    RecapRow,
+    TotalsRow,
+)
 from core.words import word
 
 CLOSED = {"terbukti", "tidak_terbukti", "tidak_diregistrasi", "diteruskan"}
@@ -34,6 +46,8 @@ class DashboardModel(Loadable):
     incidents: list[IncidentRow] = field(default_factory=list)
     plan: DeploymentPlan = field(default_factory=DeploymentPlan)
     available: tuple[int | None, int | None] = (None, None)  # as typed on the Peta screen
+    zone: str = ""  # WIB / WITA / WIT of the region, from the server
+    recap: list[RecapRow] = field(default_factory=list)
     loaded: int = 0
 
     def _fetch(
@@ -43,25 +57,46 @@ class DashboardModel(Loadable):
         list[TotalsRow],
         QueueCounts,
         Legend,
-        list[ProgressHour],
-        tuple[list[IncidentRow], DeploymentPlan],
+        Progress,
+        tuple[list[IncidentRow], DeploymentPlan, list[RecapRow]],
     ]:
         c, ballot = self.backend.client, self.ballot
         kab = c.totals("kabupaten", ballot).rows
         kec = c.totals("kecamatan", ballot).rows
         counts = c.queue(ballot=ballot, limit=1).counts  # only its counts
-        hours = c.progress(ballot).hours
-        extra = (c.incidents(), c.deployment(*self.available))
-        return (kab[0] if kab else None), kec, counts, c.legend(), hours, extra
+        progress = c.progress(ballot)
+        extra = (c.incidents(), c.deployment(*self.available), c.recap(ballot).rows)
+        return (kab[0] if kab else None), kec, counts, c.legend(), progress, extra
 
     async def load(self) -> None:
         got = await self.call(self._fetch)
         if got is None:
             return
-        self.kabupaten, self.kecamatan, self.counts, self.legend, hours, extra = got
-        self.incidents, self.plan = extra
-        self.timeline = [(h.hour[11:16], h.reported) for h in hours][-24:]
+        self.kabupaten, self.kecamatan, self.counts, self.legend, progress, extra = got
+        self.incidents, self.plan, self.recap = extra
+        self.zone = progress.zone
+        self.timeline = [(h.hour[11:16], h.reported) for h in progress.hours][-24:]
         self.loaded += 1
+
+    async def import_recap(self, name: str, data: bytes) -> bool:
+        """Import a D.Hasil CSV (all rows or none), then show the selisih again."""
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            self.fail((t("id", "recap_not_text", name=name), t("en", "recap_not_text", name=name)))
+            return False
+        self.show_progress("recap_importing", name=name)
+        got = await self.call(self.backend.client.import_recap, name, text)
+        if got is None:
+            return False
+        await self.load()
+        n = got.rows
+        self.say((t("id", "recap_imported", n=n), t("en", "recap_imported", n=n)))
+        return True
+
+    def inflated(self) -> list[RecapRow]:
+        """Recap figures above the sum of their counted TPS (possible inflation)."""
+        return [r for r in self.recap if r.flag is not None]
 
     async def set_ballot(self, code: str) -> None:
         if code in self.backend.election.ballot_codes() and code != self.ballot:

@@ -12,7 +12,7 @@ from app.console.state.base import Loadable
 from app.console.strings import t
 from app.sync.review import Download
 
-TABLES = ("tallies", "reconciliation", "incidents")
+TABLES = ("tallies", "reconciliation", "incidents", "recap")
 
 
 def stamped(name: str, now: float | None = None) -> str:

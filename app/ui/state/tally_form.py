@@ -2,6 +2,9 @@
 
 Every change is saved as a draft on the device at once (nothing typed is lost). A final record
 is read-only; correcting it needs a reason and is saved as a new version (state/correction.py).
+When the signed paper itself breaks a hard identity, the witness copies it as written and ticks
+"tertulis di formulir demikian": Final then needs a reason and at least one photo of the form,
+and the server flags it high as evidence. Without the tick, errors block Final (typing slips).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from app.ui.state.correction import Correctable
 from app.ui.state.evidence import Evidence
 from app.ui.state.services import Services
 from core.records import BALLOT_ROWS, COLUMNS, VOTER_ROWS
-from core.tally_checks import Finding, blocking, check_tally, computed, vote_total
+from core.tally_checks import Finding, blocking, check_tally, computed, paper_ready, vote_total
 
 NUMBER_FIELDS = (
     *(f"{row}_{c}" for row in VOTER_ROWS for c in COLUMNS),
@@ -70,6 +73,8 @@ class TallyForm(Correctable):
     record_id: str = ""
     values: dict[str, int] = field(default_factory=dict)
     votes: dict[str, int] = field(default_factory=dict)
+    party_totals: dict[str, int] = field(default_factory=dict)  # DPR/DPRD: written per party
+    paper: bool = False  # "tertulis di formulir demikian"
     alasan: str = ""
     status: str = "draft"
     correcting: bool = False
@@ -84,6 +89,8 @@ class TallyForm(Correctable):
         if name not in self._setters:
             if name.startswith("suara:"):
                 self._setters[name] = partial(self.set_vote, name.removeprefix("suara:"))
+            elif name.startswith("jumlah:"):
+                self._setters[name] = partial(self.set_party_total, name.removeprefix("jumlah:"))
             else:
                 self._setters[name] = partial(self.set_value, name)
         return self._setters[name]
@@ -101,6 +108,8 @@ class TallyForm(Correctable):
     def restore(self, f: dict[str, Any]) -> None:
         self.values = {k: f[k] for k in NUMBER_FIELDS if isinstance(f.get(k), int)}
         self.votes = dict(f.get("suara") or {})
+        self.party_totals = dict(f.get("jumlah_partai") or {})
+        self.paper = f.get("tertulis_demikian") is True
         self.alasan = str(f.get("alasan") or "")
         self.evidence.shas = [str(s) for s in f.get("photos") or []]
 
@@ -115,6 +124,8 @@ class TallyForm(Correctable):
             pemilu=self.services.election.code,
             ballot=self.ballot,
             suara=dict(self.votes),
+            jumlah_partai=dict(self.party_totals) or None,
+            tertulis_demikian=True if self.paper else None,
             alasan=self.alasan or None,
             photos=list(self.evidence.shas) or None,
         )
@@ -125,7 +136,33 @@ class TallyForm(Correctable):
         return one_slip_one_error(check_tally(f, self.services.election, final=final), f)
 
     def blockers(self) -> list[Finding]:
-        return [*blocking(self.findings(final=True), self.alasan), *self.reason_missing()]
+        found = blocking(
+            self.findings(final=True),
+            self.alasan,
+            paper=self.paper,
+            photos=len(self.evidence.shas),
+        )
+        return [*found, *self.reason_missing(), *self.paper_missing()]
+
+    def paper_errors(self) -> list[Finding]:
+        """Errors the signed paper itself may carry: what "tertulis di formulir demikian" is
+        about (offered only when there are some)."""
+        return [f for f in self.findings() if f.paper]
+
+    def paper_missing(self) -> list[Finding]:
+        """With the tick, what the form still needs: a reason and a photo of the paper."""
+        if not self.paper or paper_ready(self.alasan, len(self.evidence.shas)):
+            return []
+        return [
+            Finding(
+                "paper_needs",
+                "error",
+                ("alasan", "photos"),
+                "Tertulis di formulir demikian: tulis alasannya dan lampirkan minimal satu foto "
+                "formulir",
+                "The signed form reads so: type the reason and attach at least one photo of it",
+            )
+        ]
 
     def computed(self) -> dict[str, int]:
         f = self.fields()
@@ -153,6 +190,15 @@ class TallyForm(Correctable):
 
     def set_vote(self, key: str, text: str) -> None:
         self._put(self.votes, key, parse_count(text))
+
+    def set_party_total(self, party: str, text: str) -> None:
+        self._put(self.party_totals, party, parse_count(text))
+
+    def set_paper(self, on: bool) -> None:
+        """The witness says the signed form itself reads so (not a typing slip)."""
+        if self.editable:
+            self.paper = on
+            self._saved()
 
     def set_reason(self, text: str) -> None:
         self.refused = False

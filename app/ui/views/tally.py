@@ -34,6 +34,28 @@ def _summary(form: TallyForm, ballot: Ballot, lang: str) -> list[ft.Control]:
     return [ft.Text(line) for line in lines]
 
 
+def _paper(form: TallyForm, lang: str) -> ft.Control | None:
+    """ "Tertulis di formulir demikian": offered only when the form breaks a rule the signed
+    paper itself may carry (or it is ticked already)."""
+    if not (form.paper or form.paper_errors()):
+        return None
+    return ft.Semantics(
+        identifier="paper-as-written",
+        content=ft.Column(
+            [
+                ft.Checkbox(
+                    label=t(lang, "paper_as_written"),
+                    value=form.paper,
+                    disabled=not form.editable,
+                    on_change=lambda e: form.set_paper(bool(e.control.value)),
+                ),
+                ft.Text(t(lang, "paper_help"), size=13),
+            ],
+            spacing=2,
+        ),
+    )
+
+
 def jump_target(finding: Finding) -> str:
     """The section a refused Final's reason jumps to (the first empty box when boxes are empty)."""
     if finding.rule == "missing":
@@ -171,6 +193,7 @@ def TallyScreen(session: Session, live: SyncHandle) -> ft.Control:
         sec.with_findings("V", t(lang, "sec_V"), sec.totals(form, lang, bad), findings, lang),
         section(t(lang, "photos_tally"), [PhotoStrip(form.evidence, lang, "tally-photos")]),
         reason_field(form, lang, always=True),
+        _paper(form, lang),
     )
     foot = footer(
         _refusal(form, lang, jump),

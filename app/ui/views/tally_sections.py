@@ -134,15 +134,23 @@ def votes(
         total = party_total(form.fields(), p.no)
         label = f"IV.{p.no} {p.singkatan} ({t(lang, 'party_vote')})"
         icon = ft.Icons.EXPAND_LESS if open_party == p.no else ft.Icons.EXPAND_MORE
+        written = number_field(
+            t(lang, "party_written", no=p.no),
+            form.party_totals.get(str(p.no)),
+            form.setter(f"jumlah:{p.no}"),
+            enabled=form.editable,
+            error=f"jumlah_partai.{p.no}" in bad,
+        )
         out.append(
             ft.Row(
                 [
                     ft.Container(_vote_field(form, str(p.no), label, bad), expand=True),
-                    ft.Text(t(lang, "party_total", n=total), size=13),
+                    ft.Container(written, width=150),
                     ft.IconButton(icon, tooltip=p.nama, on_click=partial(toggle, p.no)),
                 ]
             )
         )
+        out.append(ft.Text(t(lang, "party_total", n=total), size=13))
         if open_party == p.no:
             out += [
                 ft.Container(

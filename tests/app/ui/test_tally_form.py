@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.ui.state.services import Services
 from app.ui.state.tally_form import TallyForm, parse_count
 from tests.app.ui.conftest import TPS
+from tests.photos import form_photo
 
 OK = {
     "dpt_l": 150,
@@ -93,7 +94,7 @@ def test_final_queues_the_record(services: Services) -> None:
 
 
 def test_warning_needs_a_reason(services: Services) -> None:
-    form = typed(services, ss_diterima=310)  # II.1 != II.2 + II.3 + II.4: a warning
+    form = typed(services, ss_diterima=305)  # II.1 != II.2 + II.3 + II.4: a warning
     assert [f.level for f in form.blockers()] == ["warning", "warning"]
     form.set_reason("Tambahan 4 lembar dari PPS")
     assert form.finalize() is True
@@ -124,3 +125,50 @@ def test_final_is_read_only_and_corrected_only_with_a_reason(services: Services)
     assert rec.fields["suara_tidak_sah"] == 8
     assert rec.fields["alasan"] == "Salah salin V.B"
     assert not TallyForm.load(services, TPS, "ppwp").correcting
+
+
+def test_paper_as_written_needs_a_reason_and_a_photo(services: Services) -> None:
+    """V.C on the signed paper is one short: the witness copies it as written, ticks "tertulis
+    di formulir demikian", types why and attaches the photo; only then is it final."""
+    form = typed(services, suara_total=226)
+    assert [f.rule for f in form.paper_errors()] == ["vc_sum"]
+    assert form.finalize() is False  # a typing slip until the witness says otherwise
+    form.set_paper(True)
+    assert "paper_needs" in {f.rule for f in form.blockers()}
+    form.set_reason("V.C di C.Hasil plano tertulis 226")
+    assert form.finalize() is False  # still no photo of the paper
+    assert form.evidence.attach(form_photo(800, 600)) is not None
+    assert form.blockers() == []
+    assert form.finalize() is True
+    rec = services.store.record(form.record_id)
+    assert rec is not None
+    assert rec.fields["tertulis_demikian"] is True
+    assert rec.fields["suara_total"] == 226
+    assert rec.fields["status"] == "final"
+
+
+def test_paper_never_excuses_an_empty_field(services: Services) -> None:
+    form = typed(services, suara_total=226)
+    form.set_value("ss_rusak", "")
+    form.set_paper(True)
+    form.set_reason("tertulis begitu")
+    form.evidence.attach(form_photo(800, 600))
+    assert [f.rule for f in form.blockers()] == ["missing"]
+
+
+def test_dpr_party_total_is_typed_and_checked(services: Services) -> None:
+    form = TallyForm.load(services, TPS, "dpr_ri")
+    for name, value in OK.items():
+        form.set_value(name, str(value))
+    for key, value in {"1": 100, "1.1": 20, "2": 100}.items():
+        form.set_vote(key, str(value))
+    form.set_party_total("1", "121")
+    form.set_party_total("2", "100")
+    [bad] = [f for f in form.findings() if f.rule == "party_sum"]
+    assert "(100 + 20 = 120), tertulis 121" in bad.message("id")
+    assert form.finalize() is False
+    form.set_party_total("1", "120")
+    assert form.finalize() is True
+    rec = services.store.record(form.record_id)
+    assert rec is not None
+    assert rec.fields["jumlah_partai"] == {"1": 120, "2": 100}
