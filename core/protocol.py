@@ -4,7 +4,9 @@ Push:  POST /v1/sync/push  PushRequest -> PushResponse
 Pull:  GET  /v1/sync/pull?since=N&limit=M -> PullResponse
 Enrol: POST /v1/enrol  EnrolRequest -> EnrolResponse (the only endpoint without a token)
 Blobs: POST /v1/blobs BlobCreate -> BlobStatus; HEAD/PATCH /v1/blobs/{sha256} for offset, chunks
-Every error body is an ErrorBody.
+Keys:  POST /v1/device/key KeyRotation -> DeviceKeyOut (a device replaces its signing key)
+Checkpoint: GET /v1/checkpoint -> Checkpoint (the latest signed head of the change log)
+Every error body is an ErrorBody. Signatures and canonical bytes: core/signing.py.
 """
 
 from __future__ import annotations
@@ -41,10 +43,34 @@ class Op(_Wire):
     base: dict[str, StampWire | None] = {}
 
 
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+B64 = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class BatchManifest(_Wire):
+    """What a device vouches for in one push: the SHA-256 of each op's canonical bytes, in order.
+
+    Named by (device_id, batch); `batch` counts up on the device. When device epochs land, the
+    epoch is part of `device_id`'s identity, so the key stays (device, batch)."""
+
+    v: Literal[1] = 1
+    device_id: Id
+    batch: Annotated[int, Field(ge=1)]
+    key_id: Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")]
+    ops: Annotated[list[Sha256], Field(max_length=MAX_OPS_PER_PUSH)]
+
+
+class SignedBatch(_Wire):
+    manifest: BatchManifest
+    signature: B64  # Ed25519 over BATCH_CONTEXT + canonical manifest (core/signing.py)
+
+
 class PushRequest(_Wire):
     protocol: int = PROTOCOL_VERSION
     device_id: Id
     ops: Annotated[list[Op], Field(max_length=MAX_OPS_PER_PUSH)]
+    # Required by the server; optional here so that a missing one is refused in words.
+    batch: SignedBatch | None = None
 
 
 OpStatus = Literal["applied", "duplicate", "conflict", "rejected"]
@@ -75,12 +101,40 @@ class RecordOut(_Wire):
     seq: int
 
 
+class Checkpoint(_Wire):
+    """The server's signed statement "my change log's entry `log_id` has hash `hash`" at a time.
+
+    Short enough to print or read out (core/checkpoint.py has its text form). A log that does
+    not extend a checkpoint someone holds was truncated or rewritten."""
+
+    v: Literal[1] = 1
+    server_key: B64  # the server's Ed25519 public key
+    log_id: Annotated[int, Field(ge=0)]  # the id of the last change-log entry covered
+    hash: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    time_ms: Annotated[int, Field(ge=0)]
+    signature: str = ""  # Ed25519 over CHECKPOINT_CONTEXT + the other fields, canonical
+
+
+class OpProof(_Wire):
+    """One op exactly as its device signed it, and where it sits in which signed batch."""
+
+    op: Op
+    device_id: str
+    batch: int
+    index: int
+    log_id: int
+
+
 class PullResponse(_Wire):
     protocol: int = PROTOCOL_VERSION
     records: list[RecordOut]
     next: int
     more: bool
     server_hlc: int
+    checkpoint: Checkpoint | None = None  # the latest; devices keep every one they pull
+    # Only with ?proofs=true: the signed ops behind this page's records, and their batches.
+    proofs: dict[str, list[OpProof]] = {}
+    batches: list[SignedBatch] = []
 
 
 class ConflictOut(_Wire):
@@ -104,6 +158,8 @@ class ErrorBody(_Wire):
 class EnrolRequest(_Wire):
     code: Annotated[str, Field(min_length=4, max_length=64)]
     device_name: Annotated[str, Field(max_length=100)] = ""
+    # The device's Ed25519 public key (core/signing.py); the private key never leaves it.
+    public_key: B64 | None = None
 
 
 class Me(_Wire):
@@ -118,6 +174,21 @@ class EnrolResponse(_Wire):
     device_id: str
     token: str
     me: Me
+    server_key: str = ""  # the server's checkpoint key, kept by the device
+
+
+class KeyRotation(_Wire):
+    """A device's new public key, signed by its current key (ROTATE_CONTEXT)."""
+
+    public_key: B64
+    signature: B64
+
+
+class DeviceKeyOut(_Wire):
+    device_id: str
+    key_id: str
+    public_key: str
+    from_ms: int
 
 
 class BlobCreate(_Wire):

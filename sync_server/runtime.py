@@ -17,6 +17,7 @@ from sync_server.review.worker import ReconWorker
 from sync_server.settings import Settings
 from sync_server.store.base import Store
 from sync_server.store.pool import StorePool
+from sync_server.sync.checkpoints import CheckpointTimer, load_or_create_key
 
 
 class ServerClock:
@@ -69,11 +70,17 @@ class Runtime:
     enrol_guard: EnrolGuard = field(default_factory=EnrolGuard)
     recon_worker: ReconWorker = field(init=False)
     pool: StorePool = field(init=False)
+    server_key: bytes = field(init=False)  # signs checkpoints (sync_server/sync/checkpoints.py)
+    checkpoints: CheckpointTimer = field(init=False)
 
     def __post_init__(self) -> None:
         self.clock = ServerClock(self.settings.now_ms)
         self.recon_worker = ReconWorker(self.open_store, self.settings.election_file)
         self.pool = StorePool(self.open_store)
+        self.server_key = load_or_create_key(self.settings.key_path())
+        self.checkpoints = CheckpointTimer(self.open_store, self.server_key,
+                                           self.settings.now_ms,
+                                           self.settings.checkpoint_interval_s)  # fmt: skip
 
 
 def get_runtime(request: Request) -> Runtime:

@@ -105,8 +105,9 @@ def pull(
     runtime: RuntimeDep,
     since: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500,
+    proofs: bool = False,
 ) -> PullResponse:
-    return exchange.pull(store, runtime, who, since, limit)
+    return exchange.pull(store, runtime, who, since, limit, proofs)
 
 
 @router.get("/v1/conflicts")

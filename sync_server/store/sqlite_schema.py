@@ -223,3 +223,20 @@ def m008_recon_from_log(db: Database) -> None:
     for table in ("recon_snapshot", "recon_photo", "recon_state", "recon_value"):
         db.execute(f"DELETE FROM {table}")
     db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('recon_cursor', 0)")
+
+
+@migrations()
+def m009_signatures(db: Database) -> None:
+    """Device signing keys over time (rotation, revocation), signed checkpoints of the log
+    head, and an index to find the signed batch an op entry cites (core/signing.py)."""
+    db.table("device_keys").create(
+        {"device_id": str, "key_id": str, "public_key": str, "from_ms": int, "until_ms": int},
+        pk=("device_id", "key_id"),
+        not_null={"public_key", "from_ms"},
+    )
+    db.table("checkpoints").create(
+        {"log_id": int, "hash": str, "time_ms": int, "server_key": str, "signature": str},
+        pk="log_id",
+        not_null={"hash", "time_ms", "server_key", "signature"},
+    )
+    db.execute("CREATE INDEX changelog_batch ON changelog (json_extract(entry, '$.batch_of'))")

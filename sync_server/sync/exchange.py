@@ -17,11 +17,13 @@ from core.hlc import is_too_far_ahead
 from core.protocol import (
     ConflictOut,
     Op,
+    OpProof,
     OpResult,
     PullResponse,
     PushRequest,
     PushResponse,
     RecordOut,
+    SignedBatch,
 )
 from core.records import validate_fields
 from core.wilayah import parse_tps
@@ -32,6 +34,7 @@ from sync_server.errors import forbidden
 from sync_server.runtime import Runtime
 from sync_server.store.base import Store
 from sync_server.store.models import OpRow, PushWrites, StoredRecord
+from sync_server.sync import batches
 from sync_server.sync.scope import check_write, read_filter
 
 
@@ -51,6 +54,7 @@ class _Batch:
     ops: list[OpRow] = field(default_factory=list)
     conflicts: list[tuple[str, merge.Conflict, int]] = field(default_factory=list)
     cites: dict[str, StoredRecord] = field(default_factory=dict)
+    signed: SignedBatch | None = None  # None: written by the server on a user's behalf
 
     def writes(self) -> PushWrites:
         records = sorted(self.written.values(), key=lambda r: r.seq)
@@ -105,7 +109,7 @@ def _stamp_hlc(b: _Batch, op: Op) -> tuple[int, bool]:
     return op.hlc, False
 
 
-def _apply(b: _Batch, op: Op) -> OpResult:
+def _apply(b: _Batch, op: Op, index: int = 0) -> OpResult:
     existing = _check_op(b, op)
     user, device_id = b.who.user, b.who.device.id
     hlc, clamped = _stamp_hlc(b, op)
@@ -131,7 +135,14 @@ def _apply(b: _Batch, op: Op) -> OpResult:
         "fields": op.fields,
         "hlc": hlc,
         "conflicts": [c.field for c in found],
+        # what the device signed, so the op can be rebuilt and checked (core/ledger.py)
+        "op_seq": op.seq,
+        "base": {k: None if v is None else [v[0], v[1]] for k, v in op.base.items()},
     }
+    if b.signed is None:
+        entry["via"] = "server"
+    else:
+        entry.update(batch=b.signed.manifest.batch, index=index)
     if clamped:
         entry.update(note="clock_clamped", device_hlc=op.hlc)
     b.log.append(entry)
@@ -160,7 +171,7 @@ def _result(op: Op, found: list[merge.Conflict], clamped: bool) -> OpResult:
     return OpResult(op_id=op.op_id, status="applied")
 
 
-def _answer(b: _Batch, op: Op) -> OpResult:
+def _answer(b: _Batch, index: int, op: Op) -> OpResult:
     prior = b.answered.get(op.op_id)
     if prior is not None:
         # A rejected op answers the same on retry, so a lost response never hides a rejection.
@@ -173,7 +184,7 @@ def _answer(b: _Batch, op: Op) -> OpResult:
             reason_en=prior.reason_en,
         )
     try:
-        result = _apply(b, op)
+        result = _apply(b, op, index)
     except DomainError as exc:
         result = OpResult(
             op_id=op.op_id,
@@ -202,7 +213,8 @@ def push(store: Store, runtime: Runtime, who: Principal, request: PushRequest) -
 
     Everything the batch needs is read with a few queries, the ops are applied in memory in
     order, and what they wrote is saved at once (`Store.save_push`). Reconciliation is not run
-    here: it reads the change log afterwards (`reconcile.catch_up`).
+    here: it reads the change log afterwards (`reconcile.catch_up`). The batch's signature is
+    checked first (`batches.check`); nothing of a refused batch is applied.
     """
     if request.device_id != who.device.id:
         raise forbidden(
@@ -210,9 +222,14 @@ def push(store: Store, runtime: Runtime, who: Principal, request: PushRequest) -
             "device_id does not match this device's token",
             code="device_mismatch",
         )
+    signed = batches.check(store, who, request)
     with store.transaction():
         b = _batch(store, runtime, who, request.ops)
-        results = [_answer(b, op) for op in request.ops]
+        b.signed = signed
+        results = [_answer(b, i, op) for i, op in enumerate(request.ops)]
+        if b.log:  # the manifest and signature, logged once before the ops they carried
+            received = runtime.clock.wall()
+            b.log.insert(0, batches.entry(signed, who, received, runtime.clock.now()))
         _save(b)
         acked = store.advance_acked_seq(who.device.id)
         _test_delay(runtime)
@@ -221,7 +238,9 @@ def push(store: Store, runtime: Runtime, who: Principal, request: PushRequest) -
 
 def apply_for(store: Store, runtime: Runtime, who: Principal, op: Op) -> OpResult:
     """One op the server writes on a user's behalf (a console decision): the same checks, merge
-    and change log as a push, without a device receipt. Raises DomainError when refused."""
+    and change log as a push, without a device receipt or signature; its log entry says
+    `via: "server"` so a verifier counts it apart from device-signed ops. Raises DomainError
+    when refused."""
     with store.transaction():
         b = _batch(store, runtime, who, [op])
         result = _apply(b, op)
@@ -266,16 +285,23 @@ def record_out(record: StoredRecord) -> RecordOut:
     )
 
 
-def pull(store: Store, runtime: Runtime, who: Principal, since: int, limit: int) -> PullResponse:
-    """Records the caller may read that changed after `since`, in server-seq order."""
+def pull(
+    store: Store, runtime: Runtime, who: Principal, since: int, limit: int, proofs: bool = False
+) -> PullResponse:
+    """Records the caller may read that changed after `since`, in server-seq order, with the
+    latest signed checkpoint; with `proofs`, the signed ops and batches behind them too."""
     store.note_pulled(who.device.id, since)
     rows = store.records_since(since, limit + 1, read_filter(who.user))
     page = rows[:limit]
+    signed, carriers = batches.proofs(store, page) if proofs else ({}, [])
     return PullResponse(
         records=[record_out(r) for r in page],
         next=page[-1].seq if page else since,
         more=len(rows) > limit,
         server_hlc=runtime.clock.now(),
+        checkpoint=store.evidence().latest_checkpoint(),
+        proofs=signed,
+        batches=carriers,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core import signing
 from sync_server.admin import accounts
 from sync_server.auth import CODE_ALPHABET, hash_secret
 from tests.server.conftest import TPS, MakeDevice
@@ -71,11 +72,18 @@ def test_an_enrolment_code_works_once(client, store, wall):
     code = accounts.issue_enrol_code(store, user.id, wall())
     raw = code.replace("-", "")
     assert len(raw) == 8 and set(raw) <= set(CODE_ALPHABET)
+    no_key = client.post("/v1/enrol", json={"code": code})
+    assert no_key.status_code == 422 and no_key.json()["code"] == "public_key_missing"
+    public = signing.public_key_of(signing.new_private_key())
     res = client.post("/v1/enrol", json={"code": code.lower().replace("-", " "),
-                                         "device_name": "HP Siti"})  # fmt: skip
-    assert res.status_code == 200, res.text
+                                         "device_name": "HP Siti", "public_key": public})  # fmt: skip
+    assert res.status_code == 200, res.text  # the code survived the refused attempt
     body = res.json()
     assert body["me"]["user_id"] == user.id and body["me"]["party"] == 1
+    [key] = store.evidence().keys(body["device_id"])  # the device's public key is registered
+    assert key.public_key == public and key.until_ms is None
+    server_key = client.app.state.runtime.server_key  # the device keeps it for checkpoints
+    assert body["server_key"] == signing.public_key_of(server_key)
     me = client.get("/v1/me", headers={"Authorization": f"Bearer {body['token']}"})
     assert me.status_code == 200
     again = client.post("/v1/enrol", json={"code": code})

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from core import signing
 from sync_server.admin import accounts
 from sync_server.admin.cli import cli
 from sync_server.store.sqlite import SqliteStore
@@ -78,7 +79,8 @@ def test_users_codes_devices_and_revocation(db: Path):
     assert len(code) == 9 and code[4] == "-"
     assert user_id in ok("list-users", "--db", db)
     store = SqliteStore(db)
-    response = accounts.enrol(store, code, "hp", now_ms=0)
+    public = signing.public_key_of(signing.new_private_key())
+    response = accounts.enrol(store, code, "hp", now_ms=0, public_key=public)
     store.close()
     listed = ok("list-devices", "--db", db)
     assert response.device_id in listed and "aktif" in listed
