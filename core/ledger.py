@@ -92,7 +92,9 @@ def derive(entries: Iterable[Mapping[str, Any]]) -> dict[str, Derived]:
     return out
 
 
-def differences(derived: Derived, fields: Mapping[str, Any], stamps: Mapping[str, Any]) -> list[str]:
+def differences(
+    derived: Derived, fields: Mapping[str, Any], stamps: Mapping[str, Any]
+) -> list[str]:
     """Names of the fields whose stored value or stamp differs from the derived record."""
     names = set(derived.fields) | set(fields)
     bad = [n for n in names if derived.fields.get(n) != fields.get(n)]

@@ -184,6 +184,19 @@ class KeyRotation(_Wire):
     signature: B64
 
 
+class DeviceKeyDoc(_Wire):
+    """A device key over its life, as an evidence bundle and verify-log see it."""
+
+    device_id: str
+    user_id: str = ""
+    key_id: str
+    public_key: str
+    from_ms: int  # registered (enrolment or rotation)
+    until_ms: int | None = None  # replaced by a newer key
+    enrolled_ms: int = 0
+    revoked_ms: int | None = None  # the device was revoked
+
+
 class DeviceKeyOut(_Wire):
     device_id: str
     key_id: str

@@ -26,7 +26,9 @@ from fastapi.testclient import TestClient
 import app.sync.client as sync_client
 from app.store import Identity, Store, open_store
 from app.store.exchange import apply_pull as real_apply_pull
+from app.store.keys import key_path, write_key
 from app.sync import SyncClient, SyncError
+from core import signing
 from core.hlc import is_too_far_ahead
 from core.registry import build
 from sync_server.admin import accounts
@@ -173,13 +175,16 @@ def _phones(seed: int, server: tuple[TestClient, Path, list[int]], tmp: Path) ->
             else:
                 user_id = accounts.create_user(s, f"sim{seed}-{i}", role, scope, party).id
             users[i] = user_id
-            device, token = accounts.add_device(s, user_id, f"hp {i}", now[0])
+            key = signing.new_private_key()
+            public = signing.public_key_of(key)
+            device, token = accounts.add_device(s, user_id, f"hp {i}", now[0], public)
             ident = Identity(
                 "http://server", device.id, token, user_id, f"u{i}", role, party, tuple(scope)
             )
             skew = rng.choice([0, 0, rng.randint(-3 * DAY, 3 * DAY)])
             net = Net(client._transport, random.Random(seed * 31 + i))
             phone = Phone(tmp / f"phone{i}.db", ident, net, skew, now)
+            write_key(key_path(phone.store), key)
             CRASHY[id(phone.store)] = phone
             phones.append(phone)
     finally:

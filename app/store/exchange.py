@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from app.store.keys import keep_checkpoint
 from app.store.store import Store
 from core.merge import Versioned, merge
 from core.protocol import ConflictOut, Op, PullResponse, PushResponse
@@ -67,7 +68,8 @@ def cursor(store: Store) -> int:
 
 
 def apply_pull(store: Store, page: PullResponse) -> None:
-    """Adopt the server's records and store the new cursor in the same transaction.
+    """Adopt the server's records and store the new cursor in the same transaction (with the
+    page's checkpoint, when the server's key signed it).
 
     The server holds every acknowledged write, so for a field with nothing of ours still in
     the outbox its value and stamp are the truth (this also undoes our own stamps that it
@@ -92,6 +94,9 @@ def apply_pull(store: Store, page: PullResponse) -> None:
         store.clock.observe(page.server_hlc)
         db.table("meta").upsert({"key": "cursor", "value": str(page.next)}, pk="key")
         _save_hlc(store)
+        if page.checkpoint is not None:
+            identity = store.identity()
+            keep_checkpoint(store, page.checkpoint, identity.server_key if identity else None)
 
 
 def _unsent_fields(db: Database, record_id: str) -> set[str]:

@@ -21,6 +21,7 @@ class Identity:
     role: str
     party: int | None = None
     scope: tuple[str, ...] = ()
+    server_key: str = ""  # the server's checkpoint key, learnt at enrolment
 
 
 @dataclass(frozen=True)

@@ -117,3 +117,13 @@ def m003_drop_region_tables(db: Database) -> None:
     """The region index is built in memory from the packaged CSV (app/store/regions.py)."""
     db.table("tps").drop(ignore=True)
     db.table("areas").drop(ignore=True)
+
+
+@migrations()
+def m004_checkpoints(db: Database) -> None:
+    """Signed checkpoints of the server's change log, as pulled (app/store/keys.py)."""
+    db.table("checkpoints").create(
+        {"log_id": int, "v": int, "server_key": str, "hash": str, "time_ms": int,
+         "signature": str},
+        pk="log_id",
+    )  # fmt: skip

@@ -18,6 +18,7 @@ import httpx
 
 from app.store import Store
 from app.store.exchange import apply_pull, apply_push, cursor, next_batch, save_conflicts
+from app.store.keys import load_key, sign_ops
 from app.sync.api import RETRY_STATUS, Api, AuthError, Offline, SyncError, refusal
 from core.protocol import (
     ConflictOut,
@@ -101,11 +102,14 @@ class SyncClient:
     def _push_all(self, report: SyncReport, progress: Callable[[Progress], None] | None) -> None:
         total = self.store.counts()["pending"]
         done = 0
+        key = b""
         for _ in range(total // self.batch_size + 2):  # bounded: each round trims the outbox
             ops = next_batch(self.store, self.batch_size)
             if not ops:
                 return
-            body = PushRequest(device_id=self.store.device_id, ops=ops)
+            key = key or self._signing_key()
+            batch = sign_ops(self.store, key, ops)  # one signature per batch, not per op
+            body = PushRequest(device_id=self.store.device_id, ops=ops, batch=batch)
             raw = self.call("POST", "/v1/sync/push", **_gzip_json(body.model_dump_json()))
             response = PushResponse.model_validate(raw)
             apply_push(self.store, ops, response)
@@ -120,6 +124,18 @@ class SyncClient:
             done += len(ops)
             if progress:
                 progress(Progress("push", min(done, total), total))
+
+    def _signing_key(self) -> bytes:
+        key = load_key(self.store)
+        if key is None:
+            raise SyncError(
+                "HP ini belum punya kunci tanda tangan, jadi kiriman akan ditolak. Data aman di "
+                "HP ini; daftarkan ulang perangkat dengan kode baru dari admin.",
+                "This phone has no signing key, so its pushes would be refused. Data is safe "
+                "here; enrol the device again with a new code from your admin.",
+                "no_device_key",
+            )
+        return key
 
     def _pull_all(self, report: SyncReport, progress: Callable[[Progress], None] | None) -> None:
         for _ in range(100_000):  # bounded; every page advances the cursor

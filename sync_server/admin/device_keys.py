@@ -45,9 +45,11 @@ def rotate(store: Store, device_id: str, body: KeyRotation, now_ms: int) -> Devi
         if old is None or not signing.verify(
             old.public_key, signing.ROTATE_CONTEXT, message, body.signature
         ):
-            raise DomainError("rotation_signature_invalid",
-                              "Penggantian kunci harus ditandatangani kunci lama perangkat ini",
-                              "A key rotation must be signed by this device's current key")  # fmt: skip
+            raise DomainError(
+                "rotation_signature_invalid",
+                "Penggantian kunci harus ditandatangani kunci lama perangkat ini",
+                "A key rotation must be signed by this device's current key",
+            )
         if old.public_key == body.public_key:
             return out(old)
         store.evidence().retire_key(device_id, old.key_id, now_ms)

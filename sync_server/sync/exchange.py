@@ -17,7 +17,6 @@ from core.hlc import is_too_far_ahead
 from core.protocol import (
     ConflictOut,
     Op,
-    OpProof,
     OpResult,
     PullResponse,
     PushRequest,

@@ -1,11 +1,13 @@
 """SyncClient against scripted transports: retries, Offline, refusals, progress."""
 
+import gzip
 import json
 
 import httpx
 import pytest
 
 from app.store import Identity, open_store
+from app.store.keys import create_key
 from app.sync import AuthError, Offline, SyncClient
 
 TPS = "3517012001001"
@@ -15,6 +17,7 @@ TPS = "3517012001001"
 def store(tmp_path):
     s = open_store(tmp_path / "device.db")
     s.set_identity(Identity("http://test", "dev-1", "tok", "u-1", "Siti", "saksi", 1, (TPS,)))
+    create_key(s)
     return s
 
 
@@ -37,7 +40,10 @@ def empty_pull(request):
 
 
 def echo_push(request, reject=()):
-    body = json.loads(request.content)
+    raw = request.content
+    if request.headers.get("content-encoding") == "gzip":
+        raw = gzip.decompress(raw)
+    body = json.loads(raw)
     results = [
         {
             "op_id": op["op_id"],

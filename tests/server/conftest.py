@@ -125,7 +125,9 @@ class Device:
         return self.client.get("/v1/sync/pull", params=params, headers=self.headers)
 
 
-def signed_body(key: bytes, device_id: str, batch: int, ops: list[dict[str, Any]]) -> dict[str, Any]:
+def signed_body(
+    key: bytes, device_id: str, batch: int, ops: list[dict[str, Any]]
+) -> dict[str, Any]:
     """A push body whose batch manifest is signed with `key` (core/signing.py); a body that
     is not a valid push (the bad-input tests) goes unsigned, as the server refuses its shape
     before it looks at a signature."""
