@@ -87,7 +87,7 @@ class BatchChecker:
             return self._bad("batch_forged", where,
                              "tanda tangan batch tidak sah (dipalsukan atau diubah)",
                              "the batch signature does not verify (forged or altered)")  # fmt: skip
-        if key.revoked_ms is not None and at >= key.revoked_ms:
+        if key.revoked_ms is not None and at > key.revoked_ms:
             self._bad("batch_after_revocation", where,
                       f"batch diterima setelah perangkat {m.device_id} dicabut",
                       f"batch received after device {m.device_id} was revoked")  # fmt: skip
