@@ -3,10 +3,13 @@
     python bench/ingest.py [--n 5000] [--batch 200]
 
 Prints records/s for both, measured in the same run on the same machine, their ratio
-(target >= 50%), and bytes on the wire per tally (target < 1 KB compressed).
+(target >= 50%), and bytes on the wire per tally (target < 1 KB compressed). Every push is
+signed as a phone signs it (one Ed25519 signature over the batch manifest, core/signing.py) and
+the server verifies it before applying; the phone-side signing cost per batch is printed.
 
 The baseline writes, with plain executemany, the same rows the server stores for each tally
-(record, change-log entry, op receipt, photo reference) into the server's own schema; a bare
+(record, change-log entry with what the device signed, the batch's manifest entry, op receipt,
+photo reference) into the server's own schema; a bare
 one-row-per-tally table is printed too, for reference. Request bodies are encoded before the
 clock starts (phones encode them); reconciliation runs after the burst, off the push path, and
 its catch-up time is printed.
@@ -32,8 +35,9 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._server import ROOT, running_server  # noqa: E402
+from core import signing  # noqa: E402
 from core.hlc import pack  # noqa: E402
-from core.protocol import PushRequest  # noqa: E402
+from core.protocol import Op, PushRequest  # noqa: E402
 from core.registry import build  # noqa: E402
 from sync_server.admin import accounts  # noqa: E402
 from sync_server.store.sqlite import SqliteStore  # noqa: E402
@@ -79,19 +83,24 @@ def make_ops(n: int, device_id: str, tps_ids: list[str]) -> list[dict[str, Any]]
     ]
 
 
-def raw_same_rows(db: Path, ops: list[dict[str, Any]], device_id: str, batch: int) -> float:
+def raw_same_rows(
+    db: Path, ops: list[dict[str, Any]], device_id: str, batch: int, manifests: list[Any]
+) -> float:
     """The baseline: with plain executemany, the rows the server stores for these tallies, in
     a copy of its own schema (same indexes and triggers), same pragmas, one transaction per
-    batch: the record (fields and stamps as JSON), its change-log entry, the op receipt and the
+    batch: the record (fields and stamps as JSON), its change-log entry (with what the device
+    signed: seq, base, batch position), the batch's manifest entry, the op receipt and the
     photo reference. JSON encoding (stdlib) is timed, as it is for the server; the log's hashes
-    are left out (constants): chaining them is the server's own work."""
+    are left out (constants) and no signature is checked: chaining and verifying are the
+    server's own work."""
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("pragma journal_mode = wal")
     conn.execute("pragma synchronous = full")
     start = time.perf_counter()
-    for i in range(0, len(ops), batch):
+    for k, i in enumerate(range(0, len(ops), batch)):
         part = ops[i : i + batch]
         records, log, receipts, refs = [], [], [], []
+        log.append((len(ops) + k + 1, json.dumps(manifests[k]), "0" * 64, "0" * 64))
         for n, o in enumerate(part, start=i + 1):
             f = o["fields"]
             stamps = {k: [o["hlc"], device_id] for k in f}
@@ -106,6 +115,10 @@ def raw_same_rows(db: Path, ops: list[dict[str, Any]], device_id: str, batch: in
                 "op_id": o["op_id"],
                 "fields": f,
                 "hlc": o["hlc"],
+                "op_seq": o["seq"],
+                "base": o["base"],
+                "batch": k + 1,
+                "index": n - i - 1,
             }
             log.append((n, json.dumps(entry), "0" * 64, "0" * 64))
             receipts.append((device_id, o["op_id"], o["seq"], o["record_id"], "applied"))
@@ -153,7 +166,7 @@ def raw_one_table(path: Path, ops: list[dict[str, Any]], batch: int) -> float:
     return elapsed
 
 
-def setup_server_db(db: Path) -> tuple[str, str, list[str], str]:
+def setup_server_db(db: Path, key: bytes) -> tuple[str, str, list[str], str]:
     store = SqliteStore(db)
     store.migrate()
     with open(ROOT / "assets/data/jombang_wilayah.csv", newline="", encoding="utf-8") as f:
@@ -161,21 +174,29 @@ def setup_server_db(db: Path) -> tuple[str, str, list[str], str]:
     store.replace_region(registry)
     now = int(time.time() * 1000)
     user = accounts.create_user(store, "bench ptps", "ptps", ["35.17"])
-    device, token = accounts.add_device(store, user.id, "bench", now)
+    device, token = accounts.add_device(store, user.id, "bench", now, signing.public_key_of(key))
     boss = accounts.create_user(store, "bench supervisor", "supervisor", ["35.17"])
     _, boss_token = accounts.add_device(store, boss.id, "bench console", now)
     store.close()
     return device.id, token, [t.id for t in registry.tps], boss_token
 
 
-def encode(device_id: str, ops: list[dict[str, Any]], batch: int) -> list[bytes]:
-    """The request bodies, as phones send them (JSON, gzip); encoded on the phones, so before
-    the clock starts."""
-    bodies = []
-    for i in range(0, len(ops), batch):
-        body = PushRequest.model_validate({"device_id": device_id, "ops": ops[i : i + batch]})
+def encode(
+    key: bytes, device_id: str, ops: list[dict[str, Any]], batch: int
+) -> tuple[list[bytes], list[Any], float]:
+    """The request bodies, as phones send them (signed, JSON, gzip); encoded on the phones, so
+    before the server's clock starts. Returns them, their manifests (for the baseline) and the
+    seconds spent signing (hashing each op's canonical bytes + one signature per batch)."""
+    bodies, manifests, signing_s = [], [], 0.0
+    for k, i in enumerate(range(0, len(ops), batch)):
+        part = [Op.model_validate(o) for o in ops[i : i + batch]]
+        start = time.perf_counter()
+        signed = signing.sign_batch(key, device_id, k + 1, part)
+        signing_s += time.perf_counter() - start
+        body = PushRequest(device_id=device_id, ops=part, batch=signed)
         bodies.append(gzip.compress(body.model_dump_json().encode(), mtime=0))
-    return bodies
+        manifests.append({"kind": "signed_batch", **signed.model_dump(mode="json")})
+    return bodies, manifests, signing_s
 
 
 def http_push(url: str, token: str, bodies: list[bytes]) -> float:
@@ -204,12 +225,13 @@ def one_round(tmp: Path, n: int, batch: int) -> dict[str, float]:
     """Raw, bare and HTTP on fresh files, back to back, so they share the machine's mood."""
     tmp.mkdir()
     db, raw_db = tmp / "server.db", tmp / "raw.db"
-    device_id, token, tps_ids, boss = setup_server_db(db)
+    key = signing.new_private_key()
+    device_id, token, tps_ids, boss = setup_server_db(db, key)
     shutil.copy(db, raw_db)  # the same schema, still empty of records
     ops = make_ops(n, device_id, tps_ids)
-    raw_s = raw_same_rows(raw_db, ops, device_id, batch)
+    bodies, manifests, signing_s = encode(key, device_id, ops, batch)
+    raw_s = raw_same_rows(raw_db, ops, device_id, batch, manifests)
     floor_s = raw_one_table(tmp / "floor.db", ops, batch)
-    bodies = encode(device_id, ops, batch)
     with running_server(db) as url:
         http_s = http_push(url, token, bodies)
         recon_s = caught_up(url, boss)
@@ -219,7 +241,8 @@ def one_round(tmp: Path, n: int, batch: int) -> dict[str, float]:
         "http": n / http_s,
         "recon_s": recon_s,
         "sent": sum(len(b) for b in bodies) / n,
-        "single": len(encode(device_id, ops[:1], 1)[0]),
+        "single": len(encode(key, device_id, ops[:1], 1)[0][0]),
+        "sign_ms": signing_s * 1000 / len(bodies),
     }
 
 
@@ -243,6 +266,9 @@ def main() -> None:
           f"(HTTP is {mid['http'] / mid['floor']:.1%} of it)")  # fmt: skip
     print(f"reconciliation catch-up     : {mid['recon_s']:10.2f} s for {args.n} tallies after "
           f"the burst ({args.n / max(mid['recon_s'], 1e-9):.0f}/s, off the push path)")  # fmt: skip
+    print(f"signing on the phone        : {mid['sign_ms']:10.2f} ms per batch of {args.batch} "
+          f"({mid['sign_ms'] * 1000 / args.batch:.0f} us/op: canonical bytes + SHA-256 each, "
+          "one Ed25519 signature; this machine, not a phone)")  # fmt: skip
     single = mid["single"]
     print(f"wire bytes per tally        : {mid['sent']:10.0f} B gzip in batches of "
           f"{args.batch}; {single:.0f} B for a tally pushed alone (target < 1024)")  # fmt: skip
