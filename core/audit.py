@@ -51,9 +51,11 @@ class BatchChecker:
     """Feed entries in log order with `see`; it keeps the batches it met and the findings."""
 
     keys: list[DeviceKeyDoc]
+    unsigned_until: int = 0  # ops up to this log id were logged before signing began
     findings: list[Finding] = field(default_factory=list)
     signed_ops: int = 0
     server_ops: int = 0
+    legacy_ops: int = 0
     _batches: dict[str, SignedBatch] = field(default_factory=dict)
 
     def _bad(self, code: str, where: str, id_: str, en: str) -> None:
@@ -101,6 +103,9 @@ class BatchChecker:
         where = f"log {log_id} (op {entry.get('op_id')}, data {entry.get('record_id')})"
         if entry.get("via") == "server" and "batch" not in entry:
             self.server_ops += 1
+            return
+        if "batch" not in entry and log_id <= self.unsigned_until:
+            self.legacy_ops += 1
             return
         device = str(entry.get("device_id", ""))
         batch = self._batches.get(ledger.batch_key(device, int(entry.get("batch", 0))))

@@ -208,6 +208,9 @@ def verify_log(
         typer.echo(f"GAGAL/FAILED {finding.where}: {finding.id} / {finding.en}", err=True)
     if report.findings:
         raise _fail(f"{len(report.findings)} masalah di log perubahan; laporkan kepada admin")
+    if report.legacy_ops:
+        typer.echo(f"Catatan: {report.legacy_ops} op tanpa tanda tangan, dicatat sebelum "
+                   f"tanda tangan dimulai (s.d. entri {report.unsigned_until}).")  # fmt: skip
     typer.echo(
         f"Log perubahan utuh / change log intact: {report.entries} entri, "
         f"{report.signed_ops} op bertanda tangan perangkat, {report.server_ops} op ditulis "

@@ -39,3 +39,5 @@ class EvidenceStore(Protocol):
         """The latest signed-batch entry of (device, batch) logged before entry `before_id`."""
 
     def all_records(self) -> Iterator[StoredRecord]: ...
+    def unsigned_until(self) -> int:
+        """The last log entry written before signed pushes began (0 for a new server)."""

@@ -68,6 +68,10 @@ class SqliteEvidenceStore:
         r = rows[0]
         return LogEntry(r["id"], json.loads(r["entry"]), r["prev_hash"], r["hash"], r["entry"])
 
+    def unsigned_until(self) -> int:
+        rows = self._rows("SELECT value FROM meta WHERE key = 'unsigned_until_log'")
+        return int(rows[0]["value"] or 0) if rows else 0
+
     def all_records(self) -> Iterator[StoredRecord]:
         for row in self.db.table("records").rows_where(order_by="seq"):
             yield _record(row)

@@ -240,3 +240,8 @@ def m009_signatures(db: Database) -> None:
         not_null={"hash", "time_ms", "server_key", "signature"},
     )
     db.execute("CREATE INDEX changelog_batch ON changelog (json_extract(entry, '$.batch_of'))")
+    # Entries logged before signing began carry no signature; verify-log counts them apart.
+    db.execute(
+        "INSERT OR REPLACE INTO meta (key, value) "
+        "SELECT 'unsigned_until_log', coalesce(max(id), 0) FROM changelog"
+    )

@@ -24,6 +24,8 @@ class Report:
     entries: int = 0
     signed_ops: int = 0
     server_ops: int = 0
+    legacy_ops: int = 0
+    unsigned_until: int = 0
     records: int = 0
     checkpoints: int = 0
 
@@ -48,8 +50,9 @@ def record_doc(r: StoredRecord) -> dict[str, Any]:
 
 
 def verify(store: Store, checkpoints: list[Checkpoint], server_key: str | None) -> Report:
-    report = Report(checkpoints=len(checkpoints))
-    checker = BatchChecker(key_docs(store))
+    until = store.evidence().unsigned_until()
+    report = Report(checkpoints=len(checkpoints), unsigned_until=until)
+    checker = BatchChecker(key_docs(store), unsigned_until=until)
     wanted = {cp.log_id for cp in checkpoints}
     hashes: dict[int, str] = {0: GENESIS}
 
@@ -75,4 +78,5 @@ def verify(store: Store, checkpoints: list[Checkpoint], server_key: str | None) 
     for cp in checkpoints:
         report.findings += checkpoint_findings(cp, server_key, hashes.get(cp.log_id))
     report.signed_ops, report.server_ops = checker.signed_ops, checker.server_ops
+    report.legacy_ops = checker.legacy_ops
     return report

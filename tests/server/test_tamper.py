@@ -24,6 +24,9 @@ from core.checkpoint import to_text
 from core.ledger import batch_key, is_batch, is_op
 from core.protocol import Checkpoint, Op
 from sync_server.admin.cli import cli
+from sync_server.store.models import StoredRecord
+from sync_server.store.sqlite import SqliteStore
+from sync_server.store.sqlite_schema import migrations
 from sync_server.sync import audit, checkpoints
 from tests.server.conftest import TPS, TPS_2, MakeDevice
 
@@ -240,3 +243,22 @@ def test_checkpoint_cli_prints_a_short_signed_text(world, settings, monkeypatch,
     [cp] = parse_checkpoints(out.read_text())
     assert isinstance(cp, Checkpoint) and signing.verify_checkpoint(cp, world["server_key"])
     assert cp.log_id > world["cp"].log_id
+
+
+def test_ops_logged_before_signing_began_are_counted_apart(tmp_path: Path):
+    """A server upgraded mid-season: its older entries carry no signature. verify-log counts
+    them (up to the entry where signing began) instead of failing; newer unsigned ops fail."""
+    store = SqliteStore(tmp_path / "old.db")
+    migrations.apply(store.db, stop_before="m009_signatures")
+    old = {"seq": 1, "record_id": "r1", "kind": "tally", "tps": TPS, "device_id": "d-old",
+           "user_id": "u-old", "op_id": "d-old:1", "fields": {"dpt_l": 1}, "hlc": 2**40,
+           "conflicts": []}  # fmt: skip
+    store.append_log(old)
+    store.put_record(StoredRecord("r1", "tally", TPS, "u-old", "ptps", None, {"dpt_l": 1},
+                                  {"dpt_l": (2**40, "d-old")}))  # fmt: skip
+    store.migrate()
+    report = audit.verify(store, [], None)
+    assert report.findings == [] and report.legacy_ops == 1 and report.unsigned_until == 1
+    store.append_log({**old, "op_id": "d-old:2", "fields": {"dpt_l": 1}})
+    assert [f.code for f in audit.verify(store, [], None).findings] == ["op_unsigned"]
+    store.close()
