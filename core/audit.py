@@ -40,9 +40,9 @@ def chain_finding(log_id: int, prev: str, prev_hash: str, text: str, digest: str
     """The link of entry `log_id` to the hash before it (`prev`), checked on its stored text."""
     if prev_hash != prev or ledger.chained_hash(prev, text) != digest:
         return Finding("chain_broken", f"log {log_id}",
-                       "rantai hash putus: entri ini diubah, disisipkan atau entri sebelumnya "
-                       "dihapus", "hash chain broken: this entry was edited or inserted, or the "
-                       "one before it removed")  # fmt: skip
+                       f"rantai hash putus di entri {log_id}: entri ini diubah, disisipkan atau "
+                       "entri sebelumnya dihapus", f"hash chain broken at entry {log_id}: it was "
+                       "edited or inserted, or the one before it removed")  # fmt: skip
     return None
 
 

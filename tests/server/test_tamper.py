@@ -29,6 +29,7 @@ from sync_server.store.sqlite import SqliteStore
 from sync_server.store.sqlite_schema import migrations
 from sync_server.sync import audit, checkpoints
 from tests.server.conftest import TPS, TPS_2, MakeDevice
+from verifier.main import render
 
 Entries = list[dict[str, Any]]
 PHOTO = b"\xff\xd8 C.Hasil PPWP TPS 001 \xff\xd9"
@@ -216,6 +217,12 @@ def test_a_batch_after_revocation_is_found(world, store, wall):
     assert [(c, w.split("(")[1]) for c, w in found] == [
         ("batch_after_revocation", f"batch {phone.id}/50)")
     ]
+    # the evidence bundle names the late batch too, and shows when the device was revoked
+    verdict = bundle_check.check(_bundle(world))
+    assert "batch_after_revocation" in [f.code for f in verdict.findings]
+    [device] = [d for d in verdict.devices if d.device_id == phone.id]
+    assert device.revoked_ms == store.get_device(phone.id).revoked_ms
+    assert "dicabut/revoked 2024-02-14" in render(verdict)
 
 
 def test_verify_log_cli_reads_held_checkpoints_and_names_what_failed(
