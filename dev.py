@@ -115,7 +115,7 @@ def test() -> None:
     ensure_chromium()
     run(PY, "-m", "ruff", "check", ".")
     run(PY, "-m", "ruff", "format", "--check", ".")
-    run(PY, "-m", "mypy", "core", "app", "sync_server")
+    run(PY, "-m", "mypy", "core", "app", "sync_server", "tests", "bench")
     env = {**os.environ, "PANTAU_REQUIRE_BROWSER": "1"}  # a missing Chromium fails, not skips
     run(PY, "-m", "pytest", "-p", "no:cacheprovider", *sys.argv[2:], env=env)
 

@@ -34,13 +34,13 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import ROOT, running_server  # noqa: E402
-from core import signing  # noqa: E402
-from core.hlc import pack  # noqa: E402
-from core.protocol import Op, PushRequest  # noqa: E402
-from core.registry import build  # noqa: E402
-from sync_server.admin import accounts  # noqa: E402
-from sync_server.store.sqlite import SqliteStore  # noqa: E402
+from bench._server import ROOT, running_server
+from core import signing
+from core.hlc import pack
+from core.protocol import Op, PushRequest
+from core.registry import build
+from sync_server.admin import accounts
+from sync_server.store.sqlite import SqliteStore
 
 
 def tally(rng: random.Random, tps: str) -> dict[str, Any]:
@@ -99,7 +99,8 @@ def raw_same_rows(
     start = time.perf_counter()
     for k, i in enumerate(range(0, len(ops), batch)):
         part = ops[i : i + batch]
-        records, log, receipts, refs = [], [], [], []
+        records, log, receipts = [], [], []
+        refs: list[tuple[str, str, str, str]] = []
         log.append((len(ops) + k + 1, json.dumps(manifests[k]), "0" * 64, "0" * 64))
         for n, o in enumerate(part, start=i + 1):
             f = o["fields"]

@@ -22,17 +22,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.store import Identity, open_store  # noqa: E402
-from app.store.photos import add_photo, upload_queue  # noqa: E402
-from app.sync import Offline, SyncClient  # noqa: E402
-from app.sync.uploads import UploadProgress, upload_photos  # noqa: E402
-from bench._server import running_server  # noqa: E402
-from core.registry import build  # noqa: E402
-from sync_server.admin import accounts  # noqa: E402
-from sync_server.settings import wall_ms  # noqa: E402
-from sync_server.store.sqlite import SqliteStore  # noqa: E402
-from tests.netproxy import Proxy  # noqa: E402
-from tests.photos import form_photo  # noqa: E402
+from app.store import Identity, open_store
+from app.store.photos import add_photo, upload_queue
+from app.sync import Offline, SyncClient
+from app.sync.uploads import UploadProgress, upload_photos
+from bench._server import running_server
+from core.registry import build
+from sync_server.admin import accounts
+from sync_server.settings import wall_ms
+from sync_server.store.sqlite import SqliteStore
+from tests.netproxy import Proxy
+from tests.photos import form_photo
 
 TPS = "3517012001001"
 REGION = [

@@ -25,16 +25,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.hlc import pack  # noqa: E402
-from core.protocol import PushRequest  # noqa: E402
-from core.registry import build  # noqa: E402
-from sync_server.admin import accounts  # noqa: E402
-from sync_server.auth import Principal  # noqa: E402
-from sync_server.review import reconcile  # noqa: E402
-from sync_server.runtime import Runtime  # noqa: E402
-from sync_server.settings import Settings  # noqa: E402
-from sync_server.store.sqlite import SqliteStore  # noqa: E402
-from sync_server.sync import exchange  # noqa: E402
+from core.hlc import pack
+from core.protocol import PushRequest
+from core.registry import build
+from sync_server.admin import accounts
+from sync_server.auth import Principal
+from sync_server.review import reconcile
+from sync_server.runtime import Runtime
+from sync_server.settings import Settings
+from sync_server.store.sqlite import SqliteStore
+from sync_server.sync import exchange
 
 ROOT = Path(__file__).resolve().parent.parent
 WILAYAH = ROOT / "assets/data/jombang_wilayah.csv"
@@ -47,7 +47,7 @@ def region(copies: int) -> list[dict[str, str]]:
     """Jombang's rows, repeated under `copies` kabupaten codes 35.00, 35.01, ... (35.17 first)."""
     with WILAYAH.open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    codes = ["17"] + [f"{k:02d}" for k in range(100) if k != 17][: copies - 1]
+    codes = ["17", *[f"{k:02d}" for k in range(100) if k != 17][: copies - 1]]
     out = []
     for code in codes:
         for row in rows:

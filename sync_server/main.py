@@ -74,7 +74,7 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return _error(exc.status_code, "http_error", str(exc.detail), str(exc.detail))
 
 
-async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+async def _unexpected(_: Request, _exc: Exception) -> JSONResponse:
     # The traceback goes to the server log; the device gets a message it can act on.
     return _error(
         500,

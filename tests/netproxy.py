@@ -76,9 +76,7 @@ class Proxy:
             for src, dst, up in ((client, server, True), (server, client, False)):
                 line: Line = queue.Queue()
                 threading.Thread(target=self._read, args=(src, line, up, pair), daemon=True).start()
-                threading.Thread(
-                    target=self._write, args=(dst, line, up, pair), daemon=True
-                ).start()
+                threading.Thread(target=self._write, args=(dst, line, up), daemon=True).start()
 
     def _piece(self, up: bool) -> int:
         size = 16384 if self.rate is None else max(256, int(self.rate / 20))
@@ -116,7 +114,7 @@ class Proxy:
             pass
         line.put(None)
 
-    def _write(self, dst: socket.socket, line: Line, up: bool, pair: Pair) -> None:
+    def _write(self, dst: socket.socket, line: Line, up: bool) -> None:
         while True:
             try:
                 item = line.get(timeout=600)

@@ -18,6 +18,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -115,7 +116,7 @@ class Phone:
             self.identity.token,
             transport=self.net,
             attempts=2,
-            sleep=lambda s: None,
+            sleep=lambda _s: None,
         )
 
     def die(self) -> None:
@@ -202,7 +203,7 @@ def _act(rng: random.Random, phone: Phone, seed: int, i: int) -> None:
             phone.write(target.id, "incident", {"proses": rng.choice(["registrasi", "kajian"])})
         return
     if rng.random() < 0.5:
-        fields = {
+        fields: dict[str, object] = {
             name: rng.randint(0, 300)
             for name in rng.sample(["dpt_l", "dpt_p", "suara_sah", "suara_tidak_sah"], 2)
         }
@@ -218,9 +219,9 @@ def _act(rng: random.Random, phone: Phone, seed: int, i: int) -> None:
             phone.write(rid, "incident", {"deleted": True})
 
 
-def _server_view(phone: Phone) -> dict[str, tuple[dict, dict]]:
+def _server_view(phone: Phone) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
     phone.net.faulty = False
-    out: dict[str, tuple[dict, dict]] = {}
+    out: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
     since = 0
     for _ in range(1000):
         page = phone.net.handle_request(

@@ -156,53 +156,70 @@ def _fail(run: _Run, photo: Photo, code: str, reason: str, reason_en: str) -> No
     run.report.failed.append((photo.sha256, reason))
 
 
-def _upload(run: _Run, photo: Photo) -> None:
-    client, store = run.client, run.client.store
+def _local_bytes(run: _Run, photo: Photo) -> bytes | None:
+    """The photo's bytes, or None (marked failed) when the file no longer has its hash."""
     try:
         data = photo.path.read_bytes()
     except OSError:
         data = b""
-    if hashlib.sha256(data).hexdigest() != photo.sha256:
-        _fail(run, photo, "photo_damaged", "Berkas foto di HP ini rusak atau hilang; ambil "
-              "ulang fotonya", "The photo file on this phone is damaged or missing")  # fmt: skip
+    if hashlib.sha256(data).hexdigest() == photo.sha256:
+        return data
+    _fail(run, photo, "photo_damaged", "Berkas foto di HP ini rusak atau hilang; ambil "
+          "ulang fotonya", "The photo file on this phone is damaged or missing")  # fmt: skip
+    return None
+
+
+def _upload(run: _Run, photo: Photo) -> None:
+    data = _local_bytes(run, photo)
+    if data is None:
         return
-    status = _create(client, photo)
+    status = _create(run.client, photo)
     if status.complete:
-        mark_sent(store, photo.sha256, photo.size, complete=True)
+        mark_sent(run.client.store, photo.sha256, photo.size, complete=True)
         run.report.already_had.append(photo.sha256)
         return
     run.report.bytes_needed += photo.size - status.offset
-    drops, restarts = 0, 0
+    tries = _Tries()
     for _ in range(2 * (photo.size // run.chunk_bytes + 1) + run.max_drops + 4):  # bounded
         if status.complete:
             break
-        offset = status.offset
-        response = _patch(run, photo, offset, data[offset : offset + run.chunk_bytes])
-        if response is None or response.status_code in RETRY_STATUS:
-            drops += 1
-            run.report.drops += 1
-            if drops > run.max_drops:
-                raise Offline(f"{drops} dropped chunks for one photo")
-            client.sleep(min(8.0, client.backoff_s * drops) * (0.5 + client.jitter()))
-            status = _offset(client, photo)
-            continue
-        if response.status_code == 409:  # another connection was still writing: ask again
-            client.sleep(client.backoff_s)
-            status = _offset(client, photo)
-            continue
-        if response.status_code == 404:
-            status = _create(client, photo)
-            continue
-        if response.status_code >= 400:
-            err = refusal(response)
-            restarts += err.code == "hash_mismatch"
-            if err.code == "hash_mismatch" and restarts <= 1:
-                status = _create(client, photo)  # damaged on the way: once more from zero
-                continue
-            raise err
-        status = BlobStatus.model_validate(response.json())
-        mark_sent(store, photo.sha256, status.offset, complete=status.complete)
-        run.tell(photo, status.offset)
+        chunk = data[status.offset : status.offset + run.chunk_bytes]
+        status = _next_status(run, photo, _patch(run, photo, status.offset, chunk), tries)
     if not status.complete:
         raise Offline("upload did not finish within its bound")
     run.report.uploaded.append(photo.sha256)
+
+
+@dataclass
+class _Tries:
+    drops: int = 0
+    restarts: int = 0
+
+
+def _next_status(
+    run: _Run, photo: Photo, response: httpx.Response | None, tries: _Tries
+) -> BlobStatus:
+    """Where the upload stands after one chunk: retried, asked again, restarted or refused."""
+    client = run.client
+    if response is None or response.status_code in RETRY_STATUS:
+        tries.drops += 1
+        run.report.drops += 1
+        if tries.drops > run.max_drops:
+            raise Offline(f"{tries.drops} dropped chunks for one photo")
+        client.sleep(min(8.0, client.backoff_s * tries.drops) * (0.5 + client.jitter()))
+        return _offset(client, photo)
+    if response.status_code == 409:  # another connection was still writing: ask again
+        client.sleep(client.backoff_s)
+        return _offset(client, photo)
+    if response.status_code == 404:
+        return _create(client, photo)
+    if response.status_code >= 400:
+        err = refusal(response)
+        if err.code == "hash_mismatch" and tries.restarts == 0:
+            tries.restarts += 1
+            return _create(client, photo)  # damaged on the way: once more from zero
+        raise err
+    status = BlobStatus.model_validate(response.json())
+    mark_sent(client.store, photo.sha256, status.offset, complete=status.complete)
+    run.tell(photo, status.offset)
+    return status

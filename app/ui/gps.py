@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import flet as ft
 
@@ -10,6 +11,8 @@ try:
     import flet_geolocator as ftg
 except ImportError:  # the phone build always has it; a bare dev install may not
     ftg = None
+
+log = logging.getLogger(__name__)
 
 
 def use_geolocator() -> object | None:
@@ -23,6 +26,7 @@ async def current_position(geo: object | None) -> tuple[float, float] | None:
     try:
         pos = await asyncio.wait_for(geo.get_current_position(), timeout=15)  # type: ignore[attr-defined]
     except Exception:  # permission refused, no GPS, timeout: the user types it instead
+        log.info("no GPS position", exc_info=True)
         return None
     if pos.latitude is None or pos.longitude is None:
         return None

@@ -65,7 +65,8 @@ def tally_table(store: Store, who: Principal, lang: str = "id") -> Table:
     """One row per tally record in scope: place, source, status, every number of the form."""
     records = store.recon().records_of("tally", read_filter(who.user))
     flat = {r.id: flatten(r.fields) for r in records}
-    columns = PLACE + [
+    columns = [
+        *PLACE,
         ("source", "Sumber", "Source"),
         ("record_id", "ID data", "Record id"),
         ("status", "Status", "Status"),
@@ -86,7 +87,8 @@ def tally_table(store: Store, who: Principal, lang: str = "id") -> Table:
 
 def reconciliation_table(store: Store, who: Principal, lang: str = "id") -> Table:
     """One row per TPS-ballot-field: state, decided value, what each source said, flags."""
-    columns = PLACE + [
+    columns = [
+        *PLACE,
         ("status", "Status TPS", "TPS status"),
         ("field", "Isian", "Field"),
         ("state", "Keadaan", "State"),

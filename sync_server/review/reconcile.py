@@ -64,7 +64,7 @@ def load_election(path: Path | None) -> Election | None:
 
 
 @functools.lru_cache(maxsize=8)
-def _parse_election(path: Path, mtime_ns: int) -> Election:
+def _parse_election(path: Path, _mtime_ns: int) -> Election:
     """Parsed once per file version: pushes call this for every tally."""
     return Election.model_validate(json.loads(path.read_text(encoding="utf-8")))
 

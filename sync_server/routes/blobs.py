@@ -34,7 +34,7 @@ def create(
 
 @router.get("/v1/blobs/{sha256}")
 def status(
-    who: CurrentDevice, sha256: Sha, store: StoreDep, runtime: RuntimeDep, response: Response
+    _who: CurrentDevice, sha256: Sha, store: StoreDep, runtime: RuntimeDep, response: Response
 ) -> BlobStatus:
     found = uploads.status(store, runtime.settings, sha256)
     response.headers.update(_offset_headers(found))
@@ -42,7 +42,7 @@ def status(
 
 
 @router.head("/v1/blobs/{sha256}")
-def offset(who: CurrentDevice, sha256: Sha, store: StoreDep, runtime: RuntimeDep) -> Response:
+def offset(_who: CurrentDevice, sha256: Sha, store: StoreDep, runtime: RuntimeDep) -> Response:
     found = uploads.status(store, runtime.settings, sha256)
     return Response(headers=_offset_headers(found))
 
@@ -58,7 +58,7 @@ async def _body(request: Request) -> AsyncIterator[bytes]:
 
 @router.patch("/v1/blobs/{sha256}")
 async def patch(
-    who: CurrentDevice,
+    _who: CurrentDevice,  # any enrolled device; the hash check decides what is kept
     sha256: Sha,
     request: Request,
     store: StoreDep,

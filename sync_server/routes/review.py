@@ -57,8 +57,8 @@ def _download(data: bytes, media: str, filename: str) -> Response:
     return Response(content=data, media_type=media, headers=headers)
 
 
-@router.get("/legend")
-def legend(who: Reviewer) -> dict[str, Any]:
+@router.get("/legend", dependencies=[Depends(reviewer)])
+def legend() -> dict[str, Any]:
     return reads.legend()
 
 

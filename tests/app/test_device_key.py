@@ -46,16 +46,18 @@ def _phone(server, tmp_path):
 def test_enrolment_makes_a_key_only_the_owner_can_read(server, tmp_path):
     store, me, _ = _phone(server, tmp_path)
     path = key_path(store)
-    assert path == tmp_path / "phone.key" and stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path == tmp_path / "phone.key"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
     [registered] = server[2].evidence().keys(me.device_id)
     key = load_key(store)
-    assert key is not None and registered.public_key == signing.public_key_of(key)
+    assert key is not None
+    assert registered.public_key == signing.public_key_of(key)
     assert me.server_key == signing.public_key_of(server[0].app.state.runtime.server_key)
     assert store.identity().server_key == me.server_key  # kept for checking checkpoints
 
 
 def test_each_push_is_one_signed_numbered_batch(server, tmp_path):
-    store, me, sync = _phone(server, tmp_path)
+    store, _me, sync = _phone(server, tmp_path)
     for i in range(3):
         store.save(f"r{i}", "incident", TPS, {"uraian": str(i)})
     sync.batch_size = 2
@@ -89,11 +91,14 @@ def test_rotation_replaces_the_key_file_and_pushes_go_on(server, tmp_path):
     before = load_key(store)
     key_id = rotate_key(store, sync)
     after = load_key(store)
-    assert after != before and key_id == signing.key_id(signing.public_key_of(after))
+    assert after is not None
+    assert after != before
+    assert key_id == signing.key_id(signing.public_key_of(after))
     store.save("r1", "incident", TPS, {"uraian": "x"})
     assert sync.sync_once().pushed == 1
     old, new = server[2].evidence().keys(me.device_id)
-    assert old.until_ms is not None and new.key_id == key_id
+    assert old.until_ms is not None
+    assert new.key_id == key_id
 
 
 def test_without_a_key_nothing_is_sent_and_the_phone_says_why(server, tmp_path):
@@ -102,5 +107,6 @@ def test_without_a_key_nothing_is_sent_and_the_phone_says_why(server, tmp_path):
     store.save("r1", "incident", TPS, {"uraian": "x"})
     with pytest.raises(SyncError) as exc:
         sync.sync_once()
-    assert exc.value.code == "no_device_key" and "daftarkan ulang" in exc.value.message
+    assert exc.value.code == "no_device_key"
+    assert "daftarkan ulang" in exc.value.message
     assert store.counts()["pending"] == 1

@@ -34,7 +34,8 @@ def test_enrol_saves_identity_and_the_token_works(server, tmp_path):
     store = open_store(tmp_path / "d.db")
     me = enrol(store, "http://testserver", code.lower(), "HP Siti", transport=client._transport)
     assert (me.name, me.role, me.party, me.scope) == ("Siti", "saksi", 1, (TPS,))
-    assert store.identity() == me and store.device_id == me.device_id
+    assert store.identity() == me
+    assert store.device_id == me.device_id
     store.save("r1", "incident", TPS, {"uraian": "uang dibagikan"})
     sync = SyncClient(store, "http://testserver", me.token, transport=client._transport)
     assert sync.sync_once().pushed == 1
@@ -45,7 +46,8 @@ def test_a_code_works_once(server, tmp_path):
     enrol(open_store(tmp_path / "a.db"), "http://testserver", code, transport=client._transport)
     with pytest.raises(SyncError) as exc:
         enrol(open_store(tmp_path / "b.db"), "http://testserver", code, transport=client._transport)
-    assert exc.value.code == "enrol_code_used" and exc.value.message
+    assert exc.value.code == "enrol_code_used"
+    assert exc.value.message
 
 
 def test_a_bad_address_says_what_to_do(tmp_path):

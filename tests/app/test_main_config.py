@@ -8,7 +8,7 @@ from app.main import AppConfig
 
 
 @pytest.mark.parametrize(
-    "env,web",
+    ("env", "web"),
     [
         ({"PANTAU_WEB": "1", "DISPLAY": ":0"}, True),
         ({"PANTAU_WEB": "0"}, False),
@@ -30,7 +30,7 @@ def test_settings_come_from_the_environment(tmp_path):
             "PANTAU_SERVER_URL": "http://127.0.0.1:9",
             "PANTAU_DATA_DIR": str(tmp_path),
             "PANTAU_APP_PORT": "8123",
-        }  # fmt: skip
+        }
     )
     assert (config.server_url, config.data_dir, config.port) == (
         "http://127.0.0.1:9",

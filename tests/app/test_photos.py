@@ -47,9 +47,11 @@ def test_add_photo_keeps_original_hash_and_stores_a_small_jpeg(store, camera_pho
     assert got is not None
     assert got.original_sha256 == hashlib.sha256(camera_photo).hexdigest()
     assert got.size == len(data) <= TARGET_BYTES * 1.05
-    assert max(got.width, got.height) == MAX_SIDE and got.state == "pending"
+    assert max(got.width, got.height) == MAX_SIDE
+    assert got.state == "pending"
     img = Image.open(io.BytesIO(data))
-    assert img.format == "JPEG" and img.size == (got.width, got.height)
+    assert img.format == "JPEG"
+    assert img.size == (got.width, got.height)
 
 
 def test_exif_time_and_gps_kept_orientation_applied(store):
@@ -60,15 +62,20 @@ def test_exif_time_and_gps_kept_orientation_applied(store):
     assert img.size == (200, 400)  # rotated into the pixels
     assert 0x0112 not in exif
     assert exif.get_ifd(0x8769)[36867] == "2024:02:14 13:05:01"
-    assert exif.get_ifd(0x8825)[1] == "S" and exif.get_ifd(0x8825)[3] == "E"
+    assert exif.get_ifd(0x8825)[1] == "S"
+    assert exif.get_ifd(0x8825)[3] == "E"
     got = photo(store, sha)
-    assert got is not None and got.taken == "2024:02:14 13:05:01" and got.has_gps
+    assert got is not None
+    assert got.taken == "2024:02:14 13:05:01"
+    assert got.has_gps
 
 
 def test_photo_without_exif_and_png_with_alpha(store):
     plain = add_photo(store, form_photo(300, 300, seed=3, taken=None, gps=False))
     got = photo(store, plain)
-    assert got is not None and got.taken is None and not got.has_gps
+    assert got is not None
+    assert got.taken is None
+    assert not got.has_gps
     rgba = Image.new("RGBA", (64, 48), (255, 0, 0, 128))
     out = io.BytesIO()
     rgba.save(out, "PNG")
@@ -99,7 +106,8 @@ def test_bad_file_is_a_clear_bilingual_error_and_writes_nothing(store, source):
     with pytest.raises(DomainError) as exc:
         add_photo(store, source)
     assert exc.value.code == "bad_photo"
-    assert "foto" in exc.value.message_id.lower() and "photo" in exc.value.message_en.lower()
+    assert "foto" in exc.value.message_id.lower()
+    assert "photo" in exc.value.message_en.lower()
     assert store.db.table("photos").count == 0
     assert not photo_dir(store).exists() or not any(photo_dir(store).rglob("*.jpg"))
 
@@ -121,24 +129,29 @@ def test_queue_holds_photos_cited_by_shared_records_only(store):
     assert {p.sha256 for p in upload_queue(store)} == {a, b}
     assert citing_records(store, b) == ["i1", "t1"]
     progress = photo_progress(store)
-    assert progress.pending == 2 and progress.bytes_sent == 0
+    assert progress.pending == 2
+    assert progress.bytes_sent == 0
     assert progress.waiting_records == ("i1", "t1")
     mark_sent(store, a, 10)
     assert photo_progress(store).bytes_sent == 10
-    mark_sent(store, b, photo(store, b).size, complete=True)  # type: ignore[union-attr]
+    mark_sent(store, b, photo(store, b).size, complete=True)
     progress = photo_progress(store)
-    assert progress.pending == 1 and progress.waiting_records == ("t1",)
+    assert progress.pending == 1
+    assert progress.waiting_records == ("t1",)
     store.delete("t1")
-    assert upload_queue(store) == [] and photo_progress(store).waiting_records == ()
+    assert upload_queue(store) == []
+    assert photo_progress(store).waiting_records == ()
 
 
 def test_remove_photo_only_when_no_record_cites_it(store):
     sha = add_photo(store, form_photo(320, 240, seed=8))
     store.save_draft("d1", "incident", TPS, {"bukti": [sha]})
-    assert remove_photo(store, sha) is False and photo_path(store, sha).exists()
+    assert remove_photo(store, sha) is False
+    assert photo_path(store, sha).exists()
     store.save_draft("d1", "incident", TPS, {"bukti": []})
     assert remove_photo(store, sha) is True
-    assert not photo_path(store, sha).exists() and photo(store, sha) is None
+    assert not photo_path(store, sha).exists()
+    assert photo(store, sha) is None
 
 
 def test_photos_survive_reopening_the_store(tmp_path):
@@ -146,4 +159,5 @@ def test_photos_survive_reopening_the_store(tmp_path):
     sha = add_photo(s, form_photo(320, 240, seed=9))
     s.db.conn.close()
     again = open_store(tmp_path / "device.db")
-    assert photo(again, sha) is not None and photo_path(again, sha).exists()
+    assert photo(again, sha) is not None
+    assert photo_path(again, sha).exists()

@@ -23,7 +23,7 @@ def test_clean_png_as_the_cli_writes_it():
 
 
 @pytest.mark.parametrize(
-    "angle,side,seed",
+    ("angle", "side", "seed"),
     [(0, 1600, 1), (17, 2400, 2), (-33, 3200, 3), (90, 1200, 4), (8, 4000, 5)],
 )
 def test_photo_like_pictures_turned_scaled_blurred_noisy(angle, side, seed):
@@ -41,7 +41,7 @@ def test_sideways_phone_shot_with_exif_orientation():
 
 
 @pytest.mark.parametrize(
-    "data,code",
+    ("data", "code"),
     [
         (b"", "qr_not_image"),
         (b"this is not a picture", "qr_not_image"),
@@ -55,7 +55,8 @@ def test_bad_pictures_say_why_in_both_languages(data, code):
     with pytest.raises(DomainError) as exc:
         read_enrolment(data)
     assert exc.value.code == code
-    assert exc.value.message_id and exc.value.message_en
+    assert exc.value.message_id
+    assert exc.value.message_en
     assert exc.value.message_id != exc.value.message_en
 
 
@@ -66,4 +67,5 @@ def test_without_opencv_typing_still_works(monkeypatch):
     with pytest.raises(DomainError) as exc:
         read_enrolment(qr_png())
     assert exc.value.code == "qr_unavailable"
-    assert "Ketik" in exc.value.message_id and "Type" in exc.value.message_en
+    assert "Ketik" in exc.value.message_id
+    assert "Type" in exc.value.message_en

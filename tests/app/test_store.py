@@ -23,7 +23,8 @@ def store(tmp_path):
 
 def test_draft_stays_on_the_device(store):
     rec = store.save_draft("r1", "tally", TPS, {"ballot": "ppwp", "dpt_l": 120})
-    assert rec.sync_state == "draft" and rec.author == "u-1"
+    assert rec.sync_state == "draft"
+    assert rec.author == "u-1"
     assert store.counts() == {"pending": 0, "failed": 0}
 
 
@@ -42,7 +43,8 @@ def test_unsent_changes_fold_into_one_op_but_sent_ops_are_frozen(store):
     store.save("r1", "incident", TPS, {"uraian": "a"})
     store.save("r1", "incident", TPS, {"tempat": "balai desa"})
     first = next_batch(store, 10)
-    assert len(first) == 1 and first[0].fields == {"uraian": "a", "tempat": "balai desa"}
+    assert len(first) == 1
+    assert first[0].fields == {"uraian": "a", "tempat": "balai desa"}
     store.save("r1", "incident", TPS, {"uraian": "b"})
     both = next_batch(store, 10)
     assert [o.seq for o in both] == [1, 2]
@@ -54,7 +56,8 @@ def test_bad_input_writes_nothing(store):
         store.save("r1", "tally", TPS, {"dpt_l": 1000})
     with pytest.raises(DomainError):
         store.save("r1", "tally", TPS, {"no_such_field": 1})
-    assert store.record("r1") is None and store.counts()["pending"] == 0
+    assert store.record("r1") is None
+    assert store.counts()["pending"] == 0
 
 
 def test_push_answers_trim_up_to_acked_seq_and_keep_refusals(store):
@@ -75,7 +78,8 @@ def test_push_answers_trim_up_to_acked_seq_and_keep_refusals(store):
     apply_push(store, ops, response)
     assert store.record("r0").sync_state == "sent"
     failed = store.record("r1")
-    assert failed.sync_state == "failed" and failed.reason == "Di luar TPS Anda"
+    assert failed.sync_state == "failed"
+    assert failed.reason == "Di luar TPS Anda"
     assert store.record("r2").sync_state == "pending"  # beyond acked_seq: sent again
     assert [o.seq for o in next_batch(store, 10)] == [3]
 
@@ -128,7 +132,8 @@ def test_pull_merges_and_moves_the_cursor_in_one_transaction(store):
     )
     apply_pull(store, page)
     assert store.record("r1").fields == {"uraian": "mine", "tempat": "pos"}
-    assert store.record("r2").sync_state == "sent" and store.record("r2").author == "u-2"
+    assert store.record("r2").sync_state == "sent"
+    assert store.record("r2").author == "u-2"
     assert cursor(store) == 8
     assert store.clock.now() > mine[0] + 100
 
@@ -151,13 +156,14 @@ def test_a_failed_pull_page_leaves_neither_records_nor_cursor(store, monkeypatch
         server_hlc=0,
     )
 
-    def boom(*a, **k):
+    def boom(*_a, **_k):
         raise RuntimeError("crash between data and cursor")
 
     monkeypatch.setattr("app.store.exchange._save_hlc", boom)
     with pytest.raises(RuntimeError):
         apply_pull(store, page)
-    assert store.record("r9") is None and cursor(store) == 0
+    assert store.record("r9") is None
+    assert cursor(store) == 0
 
 
 def test_everything_survives_reopening(tmp_path):
@@ -191,7 +197,8 @@ def test_a_delete_carries_what_it_saw_of_every_field(store):
     store.delete("r1")
     op = next_batch(store, 10)[-1]
     assert op.fields == {"deleted": True}
-    assert op.base["uraian"] == seen["uraian"] and op.base["tempat"] == seen["tempat"]
+    assert op.base["uraian"] == seen["uraian"]
+    assert op.base["tempat"] == seen["tempat"]
 
 
 def test_the_schema_has_no_unused_region_tables(store):

@@ -9,6 +9,7 @@ import pytest
 from app.store import Identity, open_store
 from app.store.keys import create_key
 from app.sync import AuthError, Offline, SyncClient
+from app.sync.client import Progress
 
 TPS = "3517012001001"
 
@@ -22,7 +23,7 @@ def store(tmp_path):
 
 
 def client(store, handler, **kw):
-    sleeps = []
+    sleeps: list[float] = []
     c = SyncClient(
         store,
         "http://test",
@@ -35,7 +36,7 @@ def client(store, handler, **kw):
     return c, sleeps
 
 
-def empty_pull(request):
+def empty_pull(_request):
     return httpx.Response(200, json={"records": [], "next": 0, "more": False, "server_hlc": 0})
 
 
@@ -59,7 +60,7 @@ def echo_push(request, reject=()):
 def test_transport_failures_retry_with_backoff_then_offline(store):
     store.save("r1", "incident", TPS, {"uraian": "x"})
 
-    def down(request):
+    def down(_request):
         raise httpx.ConnectError("refused")
 
     c, sleeps = client(store, down, attempts=4, backoff_s=1.0)
@@ -86,11 +87,12 @@ def test_5xx_then_success(store):
 
     c, _ = client(store, flaky)
     report = c.sync_once()
-    assert report.pushed == 1 and store.counts()["pending"] == 0
+    assert report.pushed == 1
+    assert store.counts()["pending"] == 0
 
 
 def test_401_is_an_auth_error_with_the_servers_words(store):
-    def refuse(request):
+    def refuse(_request):
         return httpx.Response(
             401,
             json={
@@ -103,7 +105,8 @@ def test_401_is_an_auth_error_with_the_servers_words(store):
     c, _ = client(store, refuse)
     with pytest.raises(AuthError) as exc:
         c.sync_once()
-    assert exc.value.code == "token_revoked" and exc.value.message == "Perangkat dicabut"
+    assert exc.value.code == "token_revoked"
+    assert exc.value.message == "Perangkat dicabut"
 
 
 def test_a_refused_op_never_blocks_the_rest(store):
@@ -117,10 +120,11 @@ def test_a_refused_op_never_blocks_the_rest(store):
             return httpx.Response(200, json=[])
         return empty_pull(request)
 
-    seen = []
+    seen: list[Progress] = []
     c, _ = client(store, handler, batch_size=2)
     report = c.sync_once(progress=seen.append)
-    assert report.pushed == 4 and [r[1] for r in report.rejected] == ["ditolak"]
+    assert report.pushed == 4
+    assert [r[1] for r in report.rejected] == ["ditolak"]
     assert store.counts() == {"pending": 0, "failed": 1}
     assert [(p.phase, p.done, p.total) for p in seen if p.phase == "push"] == [
         ("push", 2, 5),

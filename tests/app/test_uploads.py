@@ -10,7 +10,7 @@ from app.store import Identity, open_store
 from app.store.keys import key_path, write_key
 from app.store.photos import add_photo, mark_sent, photo, photo_progress
 from app.sync import SyncClient
-from app.sync.uploads import sync_and_upload, upload_photos
+from app.sync.uploads import UploadProgress, sync_and_upload, upload_photos
 from core import signing
 from core.registry import build
 from sync_server.admin import accounts
@@ -73,14 +73,14 @@ def server(tmp_path):
 
 
 def phone(tmp_path, server, who=0, name="device.db"):
-    settings, transport, tokens = server
+    _settings, transport, tokens = server
     device_id, token, user_id, key = tokens[who]
     store = open_store(tmp_path / f"{who}-{name}")
     write_key(key_path(store), key)
     if store.identity() is None:
         store.set_identity(Identity("http://t", device_id, token, user_id, "S", "saksi", 1, (TPS,)))
     wire = Wire(transport)
-    client = SyncClient(store, "http://t", token, transport=wire, sleep=lambda s: None)
+    client = SyncClient(store, "http://t", token, transport=wire, sleep=lambda _s: None)
     return store, client, wire
 
 
@@ -90,9 +90,10 @@ def test_records_first_then_photos_complete_on_the_server(tmp_path, server):
     b = add_photo(store, form_photo(900, 700, seed=22))
     store.save("t1", "tally", TPS, {"photos": [a]})
     store.save("i1", "incident", TPS, {"bukti": [b]})
-    seen = []
+    seen: list[UploadProgress] = []
     sync, report = sync_and_upload(client, seen.append)
-    assert sync.pushed == 2 and sorted(report.uploaded) == sorted([a, b])
+    assert sync.pushed == 2
+    assert sorted(report.uploaded) == sorted([a, b])
     methods = [m for m, _, _ in wire.log]
     assert methods.index("PATCH") > methods.index("POST")  # the push went first
     assert wire.log[0][1] == "/v1/sync/push"
@@ -101,7 +102,8 @@ def test_records_first_then_photos_complete_on_the_server(tmp_path, server):
         assert photo(store, sha).state == "complete"
     assert seen[-1].done_bytes == seen[-1].total_bytes == report.bytes_needed
     progress = photo_progress(store)
-    assert progress.pending == 0 and progress.waiting_records == ()
+    assert progress.pending == 0
+    assert progress.waiting_records == ()
     assert progress.bytes_sent == progress.bytes_total
 
 
@@ -115,10 +117,13 @@ def test_a_hash_the_server_has_is_not_sent_again(tmp_path, server):
     assert add_photo(second, original) == sha  # same original, same encoding, same hash
     second.save("t2", "tally", TPS, {"photos": [sha]})
     _, report = sync_and_upload(c2)
-    assert report.already_had == [sha] and report.bytes_sent == 0
-    assert wire.sent("PATCH") == 0 and photo(second, sha).state == "complete"
+    assert report.already_had == [sha]
+    assert report.bytes_sent == 0
+    assert wire.sent("PATCH") == 0
+    assert photo(second, sha).state == "complete"
     again = upload_photos(c2)
-    assert again.already_had == [] and again.uploaded == []  # nothing left in the queue
+    assert again.already_had == []
+    assert again.uploaded == []
 
 
 def test_dropped_chunks_resume_from_the_server_offset(tmp_path, server):
@@ -129,7 +134,8 @@ def test_dropped_chunks_resume_from_the_server_offset(tmp_path, server):
     wire.cut = {1, 3, 4}
     report = upload_photos(client, chunk_bytes=CHUNK)
     size = photo(store, sha).size
-    assert report.uploaded == [sha] and report.drops == 3
+    assert report.uploaded == [sha]
+    assert report.drops == 3
     assert report.bytes_needed == size
     assert wire.sent("PATCH") <= size + report.drops * CHUNK
     assert wire.sent("PATCH") == report.bytes_sent
@@ -158,7 +164,8 @@ def test_app_restart_resumes_where_the_server_is(tmp_path, server):
     first_patch = next(i for i, (m, _, _) in enumerate(wire.log) if m == "PATCH")
     assert wire.log[first_patch - 1][0] == "POST"  # asked, then went on from 2 chunks
     assert report.bytes_needed == photo(store, sha).size - 2 * CHUNK
-    assert report.bytes_sent == report.bytes_needed and photo(store, sha).state == "complete"
+    assert report.bytes_sent == report.bytes_needed
+    assert photo(store, sha).state == "complete"
 
 
 def test_corrupted_chunk_restarts_once_then_completes(tmp_path, server):
@@ -180,12 +187,14 @@ def test_corruption_every_time_marks_the_photo_failed_not_complete(tmp_path, ser
     wire.flip = set(range(1, 10))
     report = upload_photos(client, chunk_bytes=CHUNK)
     got = photo(store, sha)
-    assert report.failed and got.state == "failed" and "SHA-256" in (got.reason or "")
+    assert report.failed
+    assert got.state == "failed"
+    assert "SHA-256" in (got.reason or "")
     assert not blob_path(server[0], sha).exists()
 
 
 def test_a_refused_photo_is_failed_and_others_still_go(tmp_path, server):
-    store, client, wire = phone(tmp_path, server)
+    store, client, _wire = phone(tmp_path, server)
     big = add_photo(store, form_photo(2400, 1800, seed=28, noise=80))
     small = add_photo(store, form_photo(300, 200, seed=29))
     mark_sent(store, big, 0)
@@ -195,4 +204,5 @@ def test_a_refused_photo_is_failed_and_others_still_go(tmp_path, server):
     report = upload_photos(client)
     assert report.uploaded == [small]
     assert [sha for sha, _ in report.failed] == [big]
-    assert photo(store, big).state == "failed" and "KB" in (photo(store, big).reason or "")
+    assert photo(store, big).state == "failed"
+    assert "KB" in (photo(store, big).reason or "")

@@ -5,7 +5,7 @@ from core.errors import DomainError
 
 
 @pytest.mark.parametrize(
-    "server,code,payload",
+    ("server", "code", "payload"),
     [
         ("http://127.0.0.1:8765", "ABCD-EFGH",
          "pantau:enrol?server=http%3A%2F%2F127.0.0.1%3A8765&code=ABCD-EFGH"),
@@ -23,7 +23,7 @@ def test_payload_round_trips(server, code, payload):
 
 
 @pytest.mark.parametrize(
-    "text,expected",
+    ("text", "expected"),
     [
         ("pantau:enrol?code=ABCD-EFGH&server=http%3A%2F%2Fh%3A1", ("http://h:1", "ABCD-EFGH")),
         ("PANTAU:ENROL?server=http%3A%2F%2Fh&code=AB12-CD34", ("http://h", "AB12-CD34")),
@@ -36,7 +36,7 @@ def test_parse_accepts_order_case_and_spaces(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text,code",
+    ("text", "code"),
     [
         ("", "qr_not_enrolment"),
         ("ABCD-EFGH", "qr_not_enrolment"),
@@ -62,12 +62,13 @@ def test_parse_refuses_anything_else_in_both_languages(text, code):
     with pytest.raises(DomainError) as exc:
         parse_qr(text)
     assert exc.value.code == code
-    assert "QR" in exc.value.message_id and "QR" in exc.value.message_en
+    assert "QR" in exc.value.message_id
+    assert "QR" in exc.value.message_en
     assert exc.value.message_id != exc.value.message_en
 
 
 @pytest.mark.parametrize(
-    "server,code,err",
+    ("server", "code", "err"),
     [
         ("", "ABCD-EFGH", "qr_bad_server"),
         ("127.0.0.1:8765", "ABCD-EFGH", "qr_bad_server"),

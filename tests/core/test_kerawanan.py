@@ -4,7 +4,7 @@ from core.kerawanan import categorize, personnel
 
 
 @pytest.mark.parametrize(
-    "yes,category",
+    ("yes", "category"),
     [
         ([], "kurang_rawan"),
         (["a"], "kurang_rawan"),
@@ -17,7 +17,8 @@ from core.kerawanan import categorize, personnel
 def test_category_from_indicators(election, yes, category):
     result = categorize({code: True for code in yes}, election.indicator_set)
     assert result.category == category
-    assert result.why_id and result.why_en
+    assert result.why_id
+    assert result.why_en
 
 
 def test_unknown_indicator_codes_are_ignored(election):

@@ -39,7 +39,7 @@ def test_any_region_works_not_only_jombang():
 
 
 @pytest.mark.parametrize(
-    "row,needle",
+    ("row", "needle"),
     [
         (_row("35.17.01.20x1"), "Baris 3"),
         (_row("35.17.01.2001", nama=""), "nama kosong"),

@@ -1,5 +1,7 @@
 """Table tests: every C.Hasil identity in domain.md, each with a passing and a failing case."""
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -7,9 +9,9 @@ from hypothesis import strategies as st
 from core.tally_checks import blocking, check_tally, computed
 
 
-def good() -> dict:
+def good() -> dict[str, Any]:
     """A consistent PPWP C.Hasil of a TPS with 250 voters on the DPT."""
-    t = {"ballot": "ppwp"}
+    t: dict[str, Any] = {"ballot": "ppwp"}
     for row, (l, p) in {
         "dpt": (120, 130),
         "pemilih_dpt": (100, 110),
@@ -33,7 +35,7 @@ def test_a_consistent_form_has_no_findings(election):
 
 
 @pytest.mark.parametrize(
-    "change,rule,level,words",
+    ("change", "rule", "level", "words"),
     [
         (
             {"dpt_j": 251},
@@ -126,19 +128,22 @@ def test_final_needs_every_field(election):
     del t["ss_rusak"]
     assert not check_tally(t, election)
     missing = [f for f in check_tally(t, election, final=True) if f.rule == "missing"]
-    assert missing and "II.3" in missing[0].message_id
+    assert missing
+    assert "II.3" in missing[0].message_id
 
 
 def test_english_messages_exist_for_every_finding(election):
     t = {**good(), "dpt_j": 1, "suara_total": 1, "ss_sisa": 0}
     for f in check_tally(t, election, final=True):
-        assert f.message("en") and f.message("en") != f.message("id")
+        assert f.message("en")
+        assert f.message("en") != f.message("id")
 
 
 def test_warnings_block_until_a_reason_is_typed(election):
     t = {**good(), "ss_sisa": 30}
     found = check_tally(t, election)
-    assert blocking(found, None) and not blocking(found, "sisa dihitung ulang oleh KPPS")
+    assert blocking(found, None)
+    assert not blocking(found, "sisa dihitung ulang oleh KPPS")
     t_err = {**good(), "suara_total": 1}
     assert blocking(check_tally(t_err, election), "alasan apa pun")
 
@@ -149,8 +154,10 @@ def test_empty_fields_are_silent_while_typing(election):
 
 def test_computed_totals():
     c = computed(good())
-    assert c["suara_sah"] == 210 and c["suara_total"] == 217
-    assert c["pengguna_hak_pilih_l"] == 104 and c["dpt_j"] == 250
+    assert c["suara_sah"] == 210
+    assert c["suara_total"] == 217
+    assert c["pengguna_hak_pilih_l"] == 104
+    assert c["dpt_j"] == 250
 
 
 counts = st.integers(min_value=0, max_value=300)

@@ -30,7 +30,7 @@ def test_parse_tps_rejects_bad_ids_with_both_languages(bad):
 
 
 @pytest.mark.parametrize(
-    "code,level",
+    ("code", "level"),
     [
         ("35", "provinsi"),
         ("35.17", "kabupaten"),
@@ -49,7 +49,7 @@ def test_region_level_rejects(bad):
 
 
 @pytest.mark.parametrize(
-    "region,inside",
+    ("region", "inside"),
     [
         ("35", True),
         ("35.17", True),

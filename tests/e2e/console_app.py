@@ -15,10 +15,10 @@ import flet as ft
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from app.console import console_view  # noqa: E402
-from app.main import WEB_RENDERER, AppConfig, build_services  # noqa: E402
-from app.sync import enrol  # noqa: E402
-from app.ui.state.services import Services  # noqa: E402
+from app.console import console_view
+from app.main import WEB_RENDERER, AppConfig, build_services
+from app.sync import enrol
+from app.ui.state.services import Services
 
 
 @ft.component

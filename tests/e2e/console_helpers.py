@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 
 from app.store import Store, open_store
 from app.store.photos import add_photo
@@ -34,8 +34,8 @@ from tests.photos import form_photo
 from tests.server.recon_helpers import VOTES, form
 
 TPS = "3517012001001"
-LAPTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 412, "height": 915}
+LAPTOP: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 412, "height": 915}
 WAIT = 30_000
 CONSOLE_SHOTS = SHOTS / "console"
 NAMES = {
@@ -190,7 +190,7 @@ def rail(page: Page, label: str) -> None:
     page.get_by_role("button", name=f"{label} Tab").first.click()
 
 
-def shot(page: Page, name: str, size: dict[str, int] | None = None) -> Path:
+def shot(page: Page, name: str, size: ViewportSize | None = None) -> Path:
     CONSOLE_SHOTS.mkdir(parents=True, exist_ok=True)
     if size is not None:
         page.set_viewport_size(size)

@@ -193,7 +193,8 @@ def test_map_and_deployment_plan_show_21_kecamatan(stack: ConsoleStack, page: Pa
     with (stack.export_dir / "rencana-pengamanan.csv").open(encoding="utf-8-sig") as f:
         rows = list(csv.reader(f))
     assert rows[0][0] == "Kecamatan"
-    assert {r[0] for r in rows[1:-1]} == set(KECAMATAN) and rows[-1][0] == "Jumlah"
+    assert {r[0] for r in rows[1:-1]} == set(KECAMATAN)
+    assert rows[-1][0] == "Jumlah"
     assert sum(int(r[1]) for r in rows[1:-1]) == 3858
     page.mouse.wheel(0, 2000)
     shot(page, "07-plan-scrolled")
@@ -210,7 +211,8 @@ def test_exports_are_saved_and_read_back(stack: ConsoleStack, page: Page):
         expect(notice).not_to_have_text(before, timeout=WAIT)  # this export's, not the last
         expect(notice).to_contain_text(re.compile(rf"Tersimpan: .*\.{fmt}$"), timeout=WAIT)
         path = Path(notice.inner_text().split("Tersimpan: ", 1)[1].strip())
-        assert path.parent == stack.export_dir and path.is_file()
+        assert path.parent == stack.export_dir
+        assert path.is_file()
         expect(ident(page, "saved-0")).to_contain_text(path.name)
         return path
 
@@ -229,15 +231,19 @@ def test_exports_are_saved_and_read_back(stack: ConsoleStack, page: Page):
     status = now["status_label"][0]
     [row] = [r for r in recon if (r["ID TPS"], r["Surat suara"], r["Isian"]) ==
              (TPS, "ppwp", "suara.1")]  # fmt: skip
-    assert row["Status TPS"] == status and row["Kecamatan"] == "Perak"
+    assert row["Status TPS"] == status
+    assert row["Kecamatan"] == "Perak"
     assert {"polisi=44", "ptps=99", "saksi:1=99"} <= set(row["Nilai per sumber"].split(", "))
-    assert row["Keadaan"] == "conflict" and "Polisi: V.A (suara sah)" in row["Tanda"]
+    assert row["Keadaan"] == "conflict"
+    assert "Polisi: V.A (suara sah)" in row["Tanda"]
     assert row["Tanda"] == "; ".join(f["message_id"] for f in now["flags"])
     dpr = [r for r in recon if (r["ID TPS"], r["Surat suara"]) == (TPS, "dpr_ri")]
-    assert dpr and {r["Status TPS"] for r in dpr} == {"Sumber sepakat"}
+    assert dpr
+    assert {r["Status TPS"] for r in dpr} == {"Sumber sepakat"}
 
     geo = json.loads(export("geojson", "geojson").read_text(encoding="utf-8"))
-    assert geo["type"] == "FeatureCollection" and len(geo["features"]) == 3858
+    assert geo["type"] == "FeatureCollection"
+    assert len(geo["features"]) == 3858
     choose(page, "export-geojson-ballot", "DPR RI")
     dpr_geo = export("geojson", "geojson")
     assert dpr_geo.name.startswith("tps-dpr_ri-")
@@ -264,7 +270,8 @@ def test_exports_are_saved_and_read_back(stack: ConsoleStack, page: Page):
         assert records["t-polisi"]["fields"]["suara"]["1"] == 44
         history = json.loads(z.read("history.json"))
         first = history["t-ptps"][0]
-        assert len(first["hash"]) == 64 and first["user_name"] == NAMES["ptps"]
+        assert len(first["hash"]) == 64
+        assert first["user_name"] == NAMES["ptps"]
         recon_doc = json.loads(z.read("reconciliation.json"))
         assert recon_doc["dpr_ri"]["status"] == "agree"
         assert recon_doc["ppwp"]["status"] == review(stack, f"tps/{TPS}/ppwp")["status"]
@@ -272,7 +279,8 @@ def test_exports_are_saved_and_read_back(stack: ConsoleStack, page: Page):
         [sha] = records["t-ptps"]["fields"]["photos"]
         assert [n for n in z.namelist() if n.startswith("photos/")] == [f"photos/{sha}.jpg"]
         jpeg = z.read(f"photos/{sha}.jpg")
-        assert hashlib.sha256(jpeg).hexdigest() == sha and jpeg[:2] == b"\xff\xd8"
+        assert hashlib.sha256(jpeg).hexdigest() == sha
+        assert jpeg[:2] == b"\xff\xd8"
         assert manifest["photos_missing"] == []
     shot(page, "08-exports")
 
@@ -323,7 +331,8 @@ def test_incident_flow_and_conflict_resolution(stack: ConsoleStack, page: Page):
     shot(page, "10c-incident-history")
     [row] = review(stack, "conflicts?include_resolved=true")
     assert row["resolution"]["alasan"] == "Dikonfirmasi ke Kapolsek lewat radio"
-    assert row["value_now"] == incoming and row["resolution"]["user_name"] == NAMES["supervisor"]
+    assert row["value_now"] == incoming
+    assert row["resolution"]["user_name"] == NAMES["supervisor"]
 
 
 def test_queue_pages_filters_and_sorts(stack: ConsoleStack, page: Page):
@@ -380,11 +389,13 @@ def test_dashboard_follows_the_chosen_ballot(stack: ConsoleStack, page: Page):
     expect(card).to_have_accessible_name(re.compile(r"Gerindra Partai Gerakan Indonesia Raya: 55"))
     expect(card).to_have_accessible_name(re.compile(r"1 dari 3858 TPS sudah pasti"))
     row = kabupaten_votes(stack, "dpr_ri")
-    assert row["decided"] == 1 and row["values"]["suara.1.1"] == DPR_VOTES["1.1"]
+    assert row["decided"] == 1
+    assert row["values"]["suara.1.1"] == DPR_VOTES["1.1"]
     shot(page, "14-dashboard-dpr-ri")
 
 
-def test_english_is_complete_on_the_queue(stack: ConsoleStack, page: Page):
+@pytest.mark.usefixtures("stack")
+def test_english_is_complete_on_the_queue(page: Page):
     page.get_by_role("button", name="English").click()
     expect(page.get_by_text("Review queue")).to_be_visible(timeout=WAIT)
     expect(page.get_by_role("button", name=re.compile("^Map Tab"))).to_be_visible()

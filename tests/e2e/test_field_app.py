@@ -94,10 +94,16 @@ def test_ppwp_error_refused_then_final_synced(stack: Stack) -> None:
     tallies = [r for r in supervisor_records(stack) if r["kind"] == "tally"]
     assert len(tallies) == 1
     got = tallies[0]["fields"]
-    assert got["tps"] == TPS and got["ballot"] == "ppwp" and got["status"] == "final"
+    assert got["tps"] == TPS
+    assert got["ballot"] == "ppwp"
+    assert got["status"] == "final"
     assert got["suara"] == {"1": 50, "2": 120, "3": 50}
-    assert got["suara_sah"] == 220 and got["suara_tidak_sah"] == 7 and got["suara_total"] == 227
-    assert got["pemilih_dpt_l"] == 100 and got["ss_diterima"] == 306 and got["disabilitas_j"] == 2
+    assert got["suara_sah"] == 220
+    assert got["suara_tidak_sah"] == 7
+    assert got["suara_total"] == 227
+    assert got["pemilih_dpt_l"] == 100
+    assert got["ss_diterima"] == 306
+    assert got["disabilitas_j"] == 2
 
 
 def choose_category(page: Page, name: str) -> None:
@@ -147,7 +153,8 @@ def test_offline_incident_and_dpr_sync_by_themselves(stack: Stack) -> None:
     )
     assert kinds == [("incident", "politik_uang"), ("tally", "dpr_ri")]
     tally = next(r for r in records if r["kind"] == "tally")["fields"]
-    assert tally["suara"] == {"1": 120, "2": 100} and tally["status"] == "final"
+    assert tally["suara"] == {"1": 120, "2": 100}
+    assert tally["status"] == "final"
 
 
 def restart_app(stack: Stack) -> None:
@@ -273,7 +280,8 @@ def test_photos_on_tally_and_incident_reach_the_server(stack: Stack) -> None:
     records = supervisor_records(stack)
     tally = next(r for r in records if r["kind"] == "tally")["fields"]
     incident = next(r for r in records if r["kind"] == "incident")["fields"]
-    assert len(tally["photos"]) == 2 and len(incident["bukti"]) == 1
+    assert len(tally["photos"]) == 2
+    assert len(incident["bukti"]) == 1
     for sha in [*tally["photos"], *incident["bukti"]]:
         stored = stack.tmp / "blobs" / sha[:2] / sha  # the server's blob folder, by hash
         assert hashlib.sha256(stored.read_bytes()).hexdigest() == sha

@@ -134,7 +134,8 @@ def test_upload_survives_cuts_kill9_and_app_restart(tmp_path, monkeypatch, seed)
 
         url = f"{server.url}/v1/blobs/{shas[0]}/content"
         got = httpx.get(url, headers={"Authorization": f"Bearer {token}"})
-        assert got.status_code == 200 and hashlib.sha256(got.content).hexdigest() == shas[0]
+        assert got.status_code == 200
+        assert hashlib.sha256(got.content).hexdigest() == shas[0]
         outsider = tokens["outsider"][1]
         assert httpx.get(url, headers={"Authorization": f"Bearer {outsider}"}).status_code == 403
     finally:

@@ -6,13 +6,13 @@ import re
 from pathlib import Path
 
 from PIL import Image
-from playwright.sync_api import Browser, FloatRect, Locator, Page, expect
+from playwright.sync_api import Browser, FloatRect, Locator, Page, ViewportSize, expect
 
 from tests.e2e.conftest import CHROME_ARGS, CHROMIUM, LOCAL, SHOTS
 from tests.photos import form_photo
 
-PHONE = {"width": 412, "height": 915}
-LAPTOP = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 412, "height": 915}
+LAPTOP: ViewportSize = {"width": 1280, "height": 800}
 WAIT = 30_000
 
 
@@ -105,7 +105,8 @@ def assert_painted(path: Path, box: FloatRect | None) -> None:
         return
     left, top = max(0, int(box["x"])), max(0, int(box["y"]))
     right, bottom = min(w, int(box["x"] + box["width"])), min(h, int(box["y"] + box["height"]))
-    assert right > left and bottom > top, f"{path.name}: the expected control is off screen"
+    assert right > left, f"{path.name}: the expected control is off screen"
+    assert bottom > top, f"{path.name}: the expected control is off screen"
     colours = rgb.crop((left, top, right, bottom)).getcolors(maxcolors=4096)
     assert colours is None or len(colours) > 2, f"{path.name}: nothing painted at {box}"
 

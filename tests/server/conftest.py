@@ -5,9 +5,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
@@ -17,6 +18,7 @@ from core.protocol import Op
 from core.registry import build
 from sync_server.admin import accounts
 from sync_server.main import create_app
+from sync_server.runtime import Runtime
 from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
 
@@ -69,6 +71,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
 @pytest.fixture
 def store(client: TestClient, settings: Settings) -> Iterator[SqliteStore]:
     """A second connection to the server's file, to look at what was (not) written."""
+    del client  # the server opened (and migrated) the file first
     s = SqliteStore(settings.db_path)
     yield s
     s.close()
@@ -166,3 +169,15 @@ def make_device(client: TestClient, settings: Settings, wall: FakeWall) -> MakeD
         return Device(client, device.id, token, user_id, key)
 
     return make
+
+
+def app_of(client: TestClient) -> FastAPI:
+    """The FastAPI app behind a TestClient (typed: TestClient only knows an ASGI callable)."""
+    app = client.app
+    assert isinstance(app, FastAPI)
+    return app
+
+
+def runtime_of(client: TestClient) -> Runtime:
+    """What the server holds between requests: its clock, worker and pool."""
+    return cast(Runtime, app_of(client).state.runtime)

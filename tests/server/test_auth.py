@@ -24,14 +24,17 @@ from tests.server.conftest import TPS, MakeDevice
     [("get", "/v1/sync/pull"), ("post", "/v1/sync/push"), ("get", "/v1/me"),
      ("get", "/v1/conflicts")],
 )  # fmt: skip
-def test_requests_without_a_good_token_are_401(client, store, headers, code, method, path):
+@pytest.mark.usefixtures("store")
+def test_requests_without_a_good_token_are_401(client, headers, code, method, path):
     body = {"json": {"device_id": "d", "ops": []}} if method == "post" else {}
     res = getattr(client, method)(path, headers=headers, **body)
-    assert res.status_code == 401 and res.json()["code"] == code
+    assert res.status_code == 401
+    assert res.json()["code"] == code
     assert res.json()["message"]
 
 
-def test_a_bad_token_is_401_even_with_a_malformed_body(client, store):
+@pytest.mark.usefixtures("store")
+def test_a_bad_token_is_401_even_with_a_malformed_body(client):
     res = client.post(
         "/v1/sync/push",
         content=b"{",
@@ -45,7 +48,8 @@ def test_revoking_a_device_takes_effect_at_once(make_device: MakeDevice, store, 
     assert phone.pull().status_code == 200
     assert store.revoke_device(phone.id, wall())
     res = phone.push(phone.op("r1", {"dpt_l": 1}))
-    assert res.status_code == 401 and res.json()["code"] == "token_revoked"
+    assert res.status_code == 401
+    assert res.json()["code"] == "token_revoked"
     assert phone.pull().status_code == 401
     assert store.count_records() == 0
 
@@ -71,23 +75,28 @@ def test_an_enrolment_code_works_once(client, store, wall):
     user = _user(store)
     code = accounts.issue_enrol_code(store, user.id, wall())
     raw = code.replace("-", "")
-    assert len(raw) == 8 and set(raw) <= set(CODE_ALPHABET)
+    assert len(raw) == 8
+    assert set(raw) <= set(CODE_ALPHABET)
     no_key = client.post("/v1/enrol", json={"code": code})
-    assert no_key.status_code == 422 and no_key.json()["code"] == "public_key_missing"
+    assert no_key.status_code == 422
+    assert no_key.json()["code"] == "public_key_missing"
     public = signing.public_key_of(signing.new_private_key())
     res = client.post("/v1/enrol", json={"code": code.lower().replace("-", " "),
                                          "device_name": "HP Siti", "public_key": public})  # fmt: skip
     assert res.status_code == 200, res.text  # the code survived the refused attempt
     body = res.json()
-    assert body["me"]["user_id"] == user.id and body["me"]["party"] == 1
+    assert body["me"]["user_id"] == user.id
+    assert body["me"]["party"] == 1
     [key] = store.evidence().keys(body["device_id"])  # the device's public key is registered
-    assert key.public_key == public and key.until_ms is None
+    assert key.public_key == public
+    assert key.until_ms is None
     server_key = client.app.state.runtime.server_key  # the device keeps it for checkpoints
     assert body["server_key"] == signing.public_key_of(server_key)
     me = client.get("/v1/me", headers={"Authorization": f"Bearer {body['token']}"})
     assert me.status_code == 200
     again = client.post("/v1/enrol", json={"code": code})
-    assert again.status_code == 401 and again.json()["code"] == "enrol_code_used"
+    assert again.status_code == 401
+    assert again.json()["code"] == "enrol_code_used"
     assert [d.id for d in store.list_devices()] == [body["device_id"]]
 
 
@@ -96,19 +105,23 @@ def test_an_enrolment_code_expires(client, store, wall):
     code = accounts.issue_enrol_code(store, user.id, wall(), ttl_hours=72)
     wall.ms += 72 * 3600 * 1000 + 1
     res = client.post("/v1/enrol", json={"code": code})
-    assert res.status_code == 401 and res.json()["code"] == "enrol_code_expired"
+    assert res.status_code == 401
+    assert res.json()["code"] == "enrol_code_expired"
     assert store.list_devices() == []
 
 
-def test_a_wrong_enrolment_code_is_401(client, store):
+@pytest.mark.usefixtures("store")
+def test_a_wrong_enrolment_code_is_401(client):
     res = client.post("/v1/enrol", json={"code": "ABCD-EFGH"})
-    assert res.status_code == 401 and res.json()["code"] == "enrol_code_invalid"
+    assert res.status_code == 401
+    assert res.json()["code"] == "enrol_code_invalid"
 
 
-def test_codes_are_stored_hashed(client, store, wall):
+def test_codes_are_stored_hashed(store, wall):
     code = accounts.issue_enrol_code(store, _user(store).id, wall())
     [row] = store.db.query("SELECT code_hash FROM enrol_codes")
-    assert code.replace("-", "") not in str(row) and code not in str(row)
+    assert code.replace("-", "") not in str(row)
+    assert code not in str(row)
 
 
 @pytest.mark.parametrize(

@@ -88,5 +88,6 @@ def test_set_refs_many_replaces_each_records_cites(fresh):
     assert blobs.reuse() == []  # r1 no longer cites A, r2 moved to O
     blobs.set_refs_many([Cites("r2", "incident", TPS_2, (B,))])
     [shared] = blobs.reuse()
-    assert shared.key == B and shared.tps == (TPS, TPS_2)
+    assert shared.key == B
+    assert shared.tps == (TPS, TPS_2)
     assert {(c.record_id, c.kind) for c in shared.cites} == {("r1", "tally"), ("r2", "incident")}

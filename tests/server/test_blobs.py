@@ -41,9 +41,11 @@ def test_chunked_upload_completes_and_is_stored_by_hash(make_device, settings):
     assert first.json() == {"sha256": SHA, "size": len(PHOTO), "offset": 0, "complete": False}
     half = len(PHOTO) // 2
     r = patch(dev, 0, PHOTO[:half])
-    assert r.json()["offset"] == half and r.headers["Upload-Offset"] == str(half)
+    assert r.json()["offset"] == half
+    assert r.headers["Upload-Offset"] == str(half)
     head = dev.client.head(f"/v1/blobs/{SHA}", headers=dev.headers)
-    assert head.status_code == 200 and head.headers["Upload-Offset"] == str(half)
+    assert head.status_code == 200
+    assert head.headers["Upload-Offset"] == str(half)
     assert dev.client.get(f"/v1/blobs/{SHA}", headers=dev.headers).json()["offset"] == half
     done = patch(dev, half, PHOTO[half:])
     assert done.json()["complete"] is True
@@ -56,7 +58,8 @@ def test_existing_hash_is_already_there(make_device):
     upload(make_device())
     again = create(make_device(user_id=None))
     assert again.status_code == 200
-    assert again.json()["complete"] is True and again.json()["offset"] == len(PHOTO)
+    assert again.json()["complete"] is True
+    assert again.json()["offset"] == len(PHOTO)
 
 
 def test_wrong_offset_is_refused_with_the_reason(make_device):
@@ -64,7 +67,8 @@ def test_wrong_offset_is_refused_with_the_reason(make_device):
     create(dev)
     patch(dev, 0, PHOTO[:1000])
     r = patch(dev, 0, PHOTO[:1000])
-    assert r.status_code == 409 and r.json()["code"] == "offset_mismatch"
+    assert r.status_code == 409
+    assert r.json()["code"] == "offset_mismatch"
     assert "1000" in r.json()["message"]
 
 
@@ -75,9 +79,12 @@ def test_tampered_chunk_is_detected_and_discarded(make_device, settings):
     tampered[len(PHOTO) // 3] ^= 0xFF
     patch(dev, 0, bytes(tampered[:20_000]))
     r = patch(dev, 20_000, bytes(tampered[20_000:]))
-    assert r.status_code == 422 and r.json()["code"] == "hash_mismatch"
-    assert "SHA-256" in r.json()["message"] and r.json()["message_en"]
-    assert not blob_path(settings, SHA).exists() and not partial_path(settings, SHA).exists()
+    assert r.status_code == 422
+    assert r.json()["code"] == "hash_mismatch"
+    assert "SHA-256" in r.json()["message"]
+    assert r.json()["message_en"]
+    assert not blob_path(settings, SHA).exists()
+    assert not partial_path(settings, SHA).exists()
     assert dev.client.get(f"/v1/blobs/{SHA}", headers=dev.headers).status_code == 404
     assert create(dev).json()["offset"] == 0  # a clean restart is possible
 
@@ -86,7 +93,8 @@ def test_chunk_past_the_declared_size_is_refused(make_device):
     dev = make_device()
     create(dev)
     r = patch(dev, 0, PHOTO + b"extra")
-    assert r.status_code == 413 and r.json()["code"] == "chunk_past_end"
+    assert r.status_code == 413
+    assert r.json()["code"] == "chunk_past_end"
     assert dev.client.get(f"/v1/blobs/{SHA}", headers=dev.headers).json()["offset"] == 0
 
 
@@ -103,7 +111,9 @@ def test_type_and_size_limits(make_device, content_type, size, status, code):
     body = {"sha256": "b" * 64, "size": size, "content_type": content_type}
     r = dev.client.post("/v1/blobs", json=body, headers=dev.headers)
     assert r.status_code == status
-    assert r.json()["code"] == code and r.json()["message"] and r.json()["message_en"]
+    assert r.json()["code"] == code
+    assert r.json()["message"]
+    assert r.json()["message_en"]
 
 
 def test_bytes_that_are_not_the_declared_type_are_refused(make_device):
@@ -112,7 +122,8 @@ def test_bytes_that_are_not_the_declared_type_are_refused(make_device):
     sha = hashlib.sha256(fake).hexdigest()
     create(dev, fake)
     r = patch(dev, 0, fake, sha)
-    assert r.status_code == 415 and r.json()["code"] == "not_a_photo"
+    assert r.status_code == 415
+    assert r.json()["code"] == "not_a_photo"
 
 
 @pytest.mark.parametrize(
@@ -130,7 +141,8 @@ def test_every_blob_endpoint_needs_a_token(client, method, path):
 def test_bad_hash_in_path_is_refused(make_device):
     dev = make_device()
     r = dev.client.get("/v1/blobs/NOT-A-HASH", headers=dev.headers)
-    assert r.status_code == 422 and r.json()["code"] == "invalid_request"
+    assert r.status_code == 422
+    assert r.json()["code"] == "invalid_request"
 
 
 def test_stale_partial_uploads_expire_on_access(make_device, settings, wall):
@@ -144,7 +156,7 @@ def test_stale_partial_uploads_expire_on_access(make_device, settings, wall):
     assert dev.client.get(f"/v1/blobs/{SHA}", headers=dev.headers).status_code == 404
 
 
-def test_cli_expires_uploads(make_device, settings, wall, monkeypatch):
+def test_cli_expires_uploads(make_device, settings, monkeypatch):
     from typer.testing import CliRunner
 
     from sync_server.admin.cli import cli
@@ -158,7 +170,8 @@ def test_cli_expires_uploads(make_device, settings, wall, monkeypatch):
 
     time.sleep(0.5)
     out = CliRunner().invoke(cli, ["expire-uploads", "--db", str(settings.db_path)])
-    assert out.exit_code == 0 and out.output.startswith("1 ")
+    assert out.exit_code == 0
+    assert out.output.startswith("1 ")
     assert not partial_path(settings, SHA).exists()
 
 
@@ -168,7 +181,8 @@ def test_content_only_for_users_whose_scope_covers_a_citing_record(make_device):
     upload(author)
     url = f"/v1/blobs/{SHA}/content"
     got = author.client.get(url, headers=author.headers)
-    assert got.status_code == 200 and got.content == PHOTO
+    assert got.status_code == 200
+    assert got.content == PHOTO
     assert got.headers["content-type"] == "image/jpeg"
     supervisor = make_device("supervisor", ["35.17"])
     assert supervisor.client.get(url, headers=supervisor.headers).status_code == 200
@@ -176,14 +190,16 @@ def test_content_only_for_users_whose_scope_covers_a_citing_record(make_device):
     other_party = make_device("saksi", [TPS], party=2)
     for outsider in (elsewhere, other_party):
         r = outsider.client.get(url, headers=outsider.headers)
-        assert r.status_code == 403 and r.json()["code"] == "photo_forbidden"
+        assert r.status_code == 403
+        assert r.json()["code"] == "photo_forbidden"
 
 
 def test_content_of_a_cited_photo_not_yet_uploaded_is_404(make_device):
     author = make_device()
     author.push(author.op("t1", {"photos": [SHA]}))
     r = author.client.get(f"/v1/blobs/{SHA}/content", headers=author.headers)
-    assert r.status_code == 404 and r.json()["code"] == "photo_not_uploaded"
+    assert r.status_code == 404
+    assert r.json()["code"] == "photo_not_uploaded"
 
 
 def test_uncited_photo_is_forbidden_even_to_its_uploader(make_device):
@@ -201,7 +217,9 @@ def test_photo_reuse_across_tps_is_reported(make_device, store):
     assert uploads.photo_reuse(store) == []  # one TPS: no flag
     b.push(b.op("tb", {"photos": [SHA, "c" * 64]}, tps=TPS_GUDO))
     [found] = uploads.photo_reuse(store)
-    assert found.key == SHA and found.via == "sha256" and found.tps == (TPS, TPS_GUDO)
+    assert found.key == SHA
+    assert found.via == "sha256"
+    assert found.tps == (TPS, TPS_GUDO)
     assert sorted(c.record_id for c in found.cites) == ["ta", "tb", "tp"]
     assert uploads.photo_reuse(store, ["c" * 64]) == []
     assert len(uploads.photo_reuse(store, [SHA])) == 1
@@ -220,5 +238,6 @@ def test_same_original_reencoded_at_two_tps_is_reported(make_device, store):
     create(a, PHOTO, original_sha256=original)
     create(b, other, original_sha256=original)
     [found] = uploads.photo_reuse(store, [other_sha])
-    assert found.key == original and found.via == "original"
+    assert found.key == original
+    assert found.via == "original"
     assert {(c.sha256, c.kind) for c in found.cites} == {(SHA, "tally"), (other_sha, "incident")}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ from sync_server.sync.chain import GENESIS, entry_hash, verify_chain
 from tests.server.conftest import MakeDevice
 
 
-def chain(*entries: dict) -> list[LogEntry]:
+def chain(*entries: dict[str, Any]) -> list[LogEntry]:
     out, prev = [], GENESIS
     for n, entry in enumerate(entries, start=1):
         digest = entry_hash(prev, entry)
@@ -60,7 +61,8 @@ def test_every_applied_push_is_logged_and_tampering_in_the_db_is_found(
 def test_entries_written_as_canonical_json_still_verify(store):
     """Logs written before the chain hashed the stored text held canonical JSON: still valid."""
     prev = GENESIS
-    for n, entry in enumerate([{"b": 1, "a": "ñ"}, {"n": 2}], start=1):
+    entries: list[dict[str, Any]] = [{"b": 1, "a": "ñ"}, {"n": 2}]
+    for n, entry in enumerate(entries, start=1):
         text = json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         digest = entry_hash(prev, entry)
         store.db.execute(

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from core import signing
 from sync_server.admin import accounts
@@ -25,21 +25,22 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "cli.db"
 
 
-def run(*args: str):
+def run(*args: str | Path) -> Result:
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 
-def ok(*args: str) -> str:
+def ok(*args: str | Path) -> str:
     result = run(*args)
     assert result.exit_code == 0, result.output
-    return result.output
+    return str(result.output)
 
 
-def fails(*args: str) -> str:
+def fails(*args: str | Path) -> str:
     result = run(*args)
     assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output and "Gagal:" in result.output
-    return result.output
+    assert "Traceback" not in result.output
+    assert "Gagal:" in result.output
+    return str(result.output)
 
 
 def test_init_and_import_the_real_jombang_region(db: Path):
@@ -47,7 +48,8 @@ def test_init_and_import_the_real_jombang_region(db: Path):
     out = ok("import-region", JOMBANG, "--db", db)
     assert "3858 TPS" in out
     store = SqliteStore(db)
-    assert store.count_tps() == 3858 and store.has_tps(TPS)
+    assert store.count_tps() == 3858
+    assert store.has_tps(TPS)
     store.close()
 
 
@@ -76,14 +78,16 @@ def test_users_codes_devices_and_revocation(db: Path):
     ).strip()  # fmt: skip
     assert user_id.startswith("u-")
     code = ok("enrol-code", user_id, "--db", db).strip()
-    assert len(code) == 9 and code[4] == "-"
+    assert len(code) == 9
+    assert code[4] == "-"
     assert user_id in ok("list-users", "--db", db)
     store = SqliteStore(db)
     public = signing.public_key_of(signing.new_private_key())
     response = accounts.enrol(store, code, "hp", now_ms=0, public_key=public)
     store.close()
     listed = ok("list-devices", "--db", db)
-    assert response.device_id in listed and "aktif" in listed
+    assert response.device_id in listed
+    assert "aktif" in listed
     assert "dicabut" in ok("revoke", response.device_id, "--db", db)
     assert "dicabut" in ok("list-devices", "--db", db)
 
@@ -112,12 +116,14 @@ def test_seed_demo_prints_labelled_codes(db: Path):
     out = ok("seed-demo", "--db", db, "--region-csv", JOMBANG, "--records", "0")
     assert "DEMO" in out
     lines = [line for line in out.splitlines() if "\t" in line]
-    assert len(lines) == 5 and all("[DEMO]" in line for line in lines)
+    assert len(lines) == 5
+    assert all("[DEMO]" in line for line in lines)
     store = SqliteStore(db)
     roles = sorted(u.role for u in store.list_users())
-    parties = sorted(u.party for u in store.list_users() if u.role == "saksi")
+    parties = sorted(u.party or 0 for u in store.list_users() if u.role == "saksi")
     store.close()
-    assert roles == ["polisi", "ptps", "saksi", "saksi", "supervisor"] and parties == [1, 2]
+    assert roles == ["polisi", "ptps", "saksi", "saksi", "supervisor"]
+    assert parties == [1, 2]
 
 
 def test_verify_log_reports_tampering(db: Path):
@@ -143,7 +149,9 @@ def test_the_entry_point_runs_as_a_module(db: Path):
         [python, "-m", "sync_server.admin.cli", "enrol-code", "u-x", "--db", str(db)],
         capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
     )  # fmt: skip
-    assert bad.returncode == 1 and "Gagal:" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.returncode == 1
+    assert "Gagal:" in bad.stderr
+    assert "Traceback" not in bad.stderr
 
 
 def test_seed_demo_records_go_through_the_push_path_with_their_flags(db: Path):
@@ -161,5 +169,7 @@ def test_seed_demo_records_go_through_the_push_path_with_their_flags(db: Path):
         store.close()
     assert len(states) == 40
     assert {"vote_conflict", "votes_above_max"} <= rules  # a 99->44 misread and a 948
-    assert kinds["tally"] >= 80 and kinds["assessment"] == 160 and kinds["incident"] == 12
+    assert kinds["tally"] >= 80
+    assert kinds["assessment"] == 160
+    assert kinds["incident"] == 12
     assert all("[DEMO]" in line for line in out.splitlines() if "\t" in line)

@@ -24,6 +24,7 @@ def test_parallel_pushes_all_land_with_unique_server_seqs(make_device: MakeDevic
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(work, phones))
     assert results == [[10, 20, 30, 40, 50]] * 4
-    assert store.count_records() == 200 and store.server_seq() == 200
+    assert store.count_records() == 200
+    assert store.server_seq() == 200
     seqs = [r.seq for r in store.records_since(0, 1000, ReadFilter(("35",)))]
     assert seqs == list(range(1, 201))

@@ -23,7 +23,8 @@ def test_a_gzipped_push_is_applied(make_device, store):
 def test_bad_gzip_is_400_and_writes_nothing(make_device, store):
     phone = make_device("saksi")
     response = _post(phone, b"\x1f\x8b not really gzip")
-    assert response.status_code == 400 and response.json()["code"] == "malformed_gzip"
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed_gzip"
     assert store.count_records() == 0
 
 
@@ -31,7 +32,8 @@ def test_a_gzip_bomb_is_refused_without_inflating_it(make_device, store, setting
     phone = make_device("saksi")
     bomb = gzip.compress(b" " * (settings.max_body_bytes * 4))
     response = _post(phone, bomb)
-    assert response.status_code == 413 and response.json()["code"] == "batch_too_large"
+    assert response.status_code == 413
+    assert response.json()["code"] == "batch_too_large"
     assert store.count_records() == 0
 
 

@@ -14,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +105,7 @@ class Server:
 
 
 @pytest.fixture
-def prepared(tmp_path: Path) -> Iterator[tuple[Path, str, str]]:
+def prepared(tmp_path: Path) -> tuple[Path, str, str]:
     db = tmp_path / "kill9.db"
     store = SqliteStore(db)
     store.migrate()
@@ -116,7 +115,7 @@ def prepared(tmp_path: Path) -> Iterator[tuple[Path, str, str]]:
     public = signing.public_key_of(DEVICE_KEY[0])
     device, token = accounts.add_device(store, user.id, "hp", wall_ms(), public)
     store.close()
-    yield db, device.id, token
+    return db, device.id, token
 
 
 DEVICE_KEY = [b""]  # the prepared device's private key
@@ -171,12 +170,14 @@ def test_kill9_mid_push_then_retry_applies_every_op_once(prepared):
         server.wait_for_marker(count=2)  # the second push is inside its transaction
         server.kill9()
         thread.join(timeout=30)
-        assert "error" in outcome and "response" not in outcome
+        assert "error" in outcome
+        assert "response" not in outcome
     finally:
         server.stop()
 
     store = SqliteStore(db)
-    assert store.count_records() == 100 and store.acked_seq(device_id) == 100
+    assert store.count_records() == 100
+    assert store.acked_seq(device_id) == 100
     store.close()
 
     server = Server(db, delay_ms=0)
@@ -198,7 +199,8 @@ def test_kill9_mid_push_then_retry_applies_every_op_once(prepared):
         [(ops,)] = store.db.execute("SELECT count(*) FROM ops").fetchall()
         assert ops == N_OPS
         log = list(store.log_entries())
-        assert sum(is_op(e.entry) for e in log) == N_OPS and verify_chain(log) is None
+        assert sum(is_op(e.entry) for e in log) == N_OPS
+        assert verify_chain(log) is None
     finally:
         store.close()
 

@@ -25,11 +25,14 @@ def test_push_then_pull_round_trip(make_device: MakeDevice):
     ]  # fmt: skip
     pulled = phone.pull().json()
     [record] = pulled["records"]
-    assert record["id"] == "r1" and record["tps"] == TPS and record["kind"] == "tally"
+    assert record["id"] == "r1"
+    assert record["tps"] == TPS
+    assert record["kind"] == "tally"
     assert record["author"] == phone.user_id
     assert record["fields"] == {"dpt_l": 120, "dpt_p": 130, "status": "draft"}
     assert record["stamps"]["dpt_l"] == [pack(T0, 1), phone.id]
-    assert pulled["next"] == record["seq"] and pulled["more"] is False
+    assert pulled["next"] == record["seq"]
+    assert pulled["more"] is False
     assert pulled["server_hlc"] >= pack(T0, 1)
 
 
@@ -37,11 +40,14 @@ def test_pull_pages_by_server_seq(make_device: MakeDevice):
     phone = make_device("ptps")
     phone.push(*[phone.op(f"r{i}", {"dpt_l": i}) for i in range(5)])
     first = phone.pull(limit=2).json()
-    assert [r["id"] for r in first["records"]] == ["r0", "r1"] and first["more"]
+    assert [r["id"] for r in first["records"]] == ["r0", "r1"]
+    assert first["more"]
     rest = phone.pull(since=first["next"], limit=10).json()
-    assert [r["id"] for r in rest["records"]] == ["r2", "r3", "r4"] and not rest["more"]
+    assert [r["id"] for r in rest["records"]] == ["r2", "r3", "r4"]
+    assert not rest["more"]
     empty = phone.pull(since=rest["next"]).json()
-    assert empty["records"] == [] and empty["next"] == rest["next"]
+    assert empty["records"] == []
+    assert empty["next"] == rest["next"]
 
 
 def test_same_batch_twice_is_applied_once(make_device: MakeDevice, store):
@@ -51,9 +57,11 @@ def test_same_batch_twice_is_applied_once(make_device: MakeDevice, store):
     again = phone.push(*ops).json()
     assert [r["status"] for r in again["results"]] == ["duplicate", "duplicate"]
     assert again["acked_seq"] == 2
-    assert store.count_records() == 2 and store.server_seq() == 2
+    assert store.count_records() == 2
+    assert store.server_seq() == 2
     log = [e.entry for e in store.log_entries()]
-    assert sum(map(is_op, log)) == 2 and sum(map(is_batch, log)) == 1  # the retry logs nothing
+    assert sum(map(is_op, log)) == 2
+    assert sum(map(is_batch, log)) == 1  # the retry logs nothing
 
 
 def test_overlapping_and_reordered_batches(make_device: MakeDevice, store):
@@ -81,7 +89,8 @@ def test_rejected_ops_count_as_held_and_answer_the_same_on_retry(make_device: Ma
     assert res["acked_seq"] == 2
     assert [r["status"] for r in res["results"]] == ["rejected", "applied"]
     retry = phone.push(bad).json()["results"][0]
-    assert retry["status"] == "rejected" and retry["code"] == "invalid_fields"
+    assert retry["status"] == "rejected"
+    assert retry["code"] == "invalid_fields"
 
 
 @pytest.mark.parametrize(
@@ -110,8 +119,11 @@ def test_one_bad_op_is_rejected_alone(make_device: MakeDevice, store, fields, kw
     statuses = [r["status"] for r in res["results"]]
     assert statuses == ["applied", "rejected", "applied"]
     rejected = res["results"][1]
-    assert rejected["code"] == code and rejected["reason"] and rejected["reason_en"]
-    assert store.get_record("bad") is None and store.count_records() == 2
+    assert rejected["code"] == code
+    assert rejected["reason"]
+    assert rejected["reason_en"]
+    assert store.get_record("bad") is None
+    assert store.count_records() == 2
     assert res["acked_seq"] == 3
 
 
@@ -129,7 +141,9 @@ def test_a_record_keeps_its_kind_and_tps(make_device: MakeDevice, store, second,
     res = phone.push(phone.op("r1", fields, **second)).json()["results"][0]
     assert (res["status"], res["code"]) == ("rejected", code)
     record = store.get_record("r1")
-    assert record.kind == "tally" and record.tps == TPS and record.fields == {"dpt_l": 1}
+    assert record.kind == "tally"
+    assert record.tps == TPS
+    assert record.fields == {"dpt_l": 1}
 
 
 def test_stale_base_records_a_conflict_with_both_values(make_device: MakeDevice, client):
@@ -141,10 +155,13 @@ def test_stale_base_records_a_conflict_with_both_values(make_device: MakeDevice,
     res = laptop.push(
         laptop.op("r1", {"suara_sah": 199}, hlc=pack(T0 + 2000), base={"suara_sah": seen})
     ).json()["results"][0]
-    assert res["status"] == "conflict" and "suara_sah" in res["reason"]
+    assert res["status"] == "conflict"
+    assert "suara_sah" in res["reason"]
     [conflict] = client.get("/v1/conflicts", headers=ptps.headers).json()
-    assert conflict["field"] == "suara_sah" and conflict["record_id"] == "r1"
-    assert conflict["current_value"] == 210 and conflict["incoming_value"] == 199
+    assert conflict["field"] == "suara_sah"
+    assert conflict["record_id"] == "r1"
+    assert conflict["current_value"] == 210
+    assert conflict["incoming_value"] == 199
     assert conflict["current_stamp"] == [pack(T0 + 1000), ptps.id]
     assert conflict["incoming_stamp"] == [pack(T0 + 2000), laptop.id]
     assert ptps.pull().json()["records"][0]["fields"]["suara_sah"] == 199  # still applied
@@ -183,9 +200,11 @@ def test_a_stamp_days_ahead_is_clamped_to_the_server_clock(make_device: MakeDevi
     assert res["results"][0]["status"] == "applied"
     assert res["results"][0]["code"] == "clock_clamped"
     hlc, device = store.get_record("r1").stamps["dpt_l"]
-    assert device == phone.id and T0 <= hlc >> 16 <= wall() + 1
+    assert device == phone.id
+    assert T0 <= hlc >> 16 <= wall() + 1
     [entry] = [e.entry for e in store.log_entries() if is_op(e.entry)]
-    assert entry["note"] == "clock_clamped" and entry["device_hlc"] == pack(T0 + three_days)
+    assert entry["note"] == "clock_clamped"
+    assert entry["device_hlc"] == pack(T0 + three_days)
     # A later honest write from another clock still wins: the bad date cannot win forever.
     wall.ms += 60_000
     phone.push(phone.op("r1", {"dpt_l": 2}, hlc=pack(wall())))
@@ -204,5 +223,6 @@ def test_a_stamp_a_few_minutes_ahead_is_kept(make_device: MakeDevice, store):
 def test_push_for_another_device_id_is_403(make_device: MakeDevice, store):
     phone, other = make_device("ptps"), make_device("ptps")
     res = phone.push(phone.op("r1", {"dpt_l": 1}), device_id=other.id)
-    assert res.status_code == 403 and res.json()["code"] == "device_mismatch"
+    assert res.status_code == 403
+    assert res.json()["code"] == "device_mismatch"
     assert store.count_records() == 0

@@ -8,7 +8,7 @@ import time
 from sync_server.review.reconcile import RULES_VERSION
 from sync_server.review.worker import ReconWorker
 from sync_server.store.sqlite import SqliteStore
-from tests.server.conftest import TPS, MakeDevice
+from tests.server.conftest import TPS, MakeDevice, runtime_of
 from tests.server.recon_helpers import VOTES, form, send
 
 
@@ -22,7 +22,7 @@ def _wait_for(check, seconds: float = 10.0) -> bool:
 
 
 def _states(store: SqliteStore) -> int:
-    return store.db.execute("SELECT count(*) FROM recon_state").fetchone()[0]
+    return int(store.db.execute("SELECT count(*) FROM recon_state").fetchone()[0])
 
 
 def test_the_worker_catches_up_after_pushes_pause(make_device: MakeDevice, store: SqliteStore):
@@ -34,9 +34,9 @@ def test_the_worker_catches_up_after_pushes_pause(make_device: MakeDevice, store
     assert cursor == max(e.id for e in store.log_entries())
 
 
-def test_a_review_read_never_sees_a_stale_row(make_device: MakeDevice, store: SqliteStore):
+def test_a_review_read_never_sees_a_stale_row(make_device: MakeDevice):
     ptps, boss = make_device("ptps"), make_device("supervisor", scope=["35.17"])
-    boss.client.app.state.runtime.recon_worker.stop()  # only the read can catch up now
+    runtime_of(boss.client).recon_worker.stop()  # only the read can catch up now
     for n in range(3):
         send(ptps, "t1", form({"1": 10 + n, "2": 120, "3": 50}))
         got = boss.client.get(f"/v1/review/tps/{TPS}/ppwp", headers=boss.headers)
@@ -45,7 +45,7 @@ def test_a_review_read_never_sees_a_stale_row(make_device: MakeDevice, store: Sq
         assert values["suara.1"]["value"] == 10 + n
 
 
-def test_the_worker_waits_for_a_pause_but_not_forever(tmp_path):
+def test_the_worker_waits_for_a_pause_but_not_forever():
     opened: list[float] = []
 
     def open_store():
@@ -71,7 +71,7 @@ def test_a_started_worker_catches_up_with_what_the_log_holds(
     make_device: MakeDevice, store: SqliteStore
 ):
     ptps = make_device("ptps")
-    worker = ptps.client.app.state.runtime.recon_worker
+    worker = runtime_of(ptps.client).recon_worker
     worker.stop()
     send(ptps, "t1", form(VOTES))  # logged while nobody reconciles (as before an upgrade)
     time.sleep(0.5)
@@ -84,7 +84,7 @@ def test_after_an_upgrade_changed_the_rules_the_worker_rebuilds_at_start(
     make_device: MakeDevice, store: SqliteStore
 ):
     ptps = make_device("ptps")
-    worker = ptps.client.app.state.runtime.recon_worker
+    worker = runtime_of(ptps.client).recon_worker
     send(ptps, "t1", form(VOTES))
     assert _wait_for(lambda: _states(store) == 1)
     worker.stop()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from sync_server.review.comparison import Decision, Source, compare
@@ -11,17 +13,17 @@ from tests.server.conftest import TPS, TPS_2, TPS_GUDO, MakeDevice
 from tests.server.recon_helpers import SHA_A, SHA_B, VOTES, form, reconciled, send, verification
 
 
-def _state(store: SqliteStore, tps: str = TPS, ballot: str = "ppwp") -> dict:
+def _state(store: SqliteStore, tps: str = TPS, ballot: str = "ppwp") -> dict[str, Any]:
     state = reconciled(store).get_state(tps, ballot)
     assert state is not None
     return state.doc
 
 
-def _field(doc: dict, name: str) -> dict:
+def _field(doc: dict[str, Any], name: str) -> dict[str, Any]:
     return next(f for f in doc["fields"] if f["field"] == name)
 
 
-def _rules(doc: dict) -> list[str]:
+def _rules(doc: dict[str, Any]) -> list[str]:
     return [f["rule"] for f in doc["flags"]]
 
 
@@ -64,7 +66,8 @@ def test_latest_tally_of_a_source_is_current():
     old = Source("ptps", "r1", "u", {"dpt_j": 1}, stamp=(1, "d"))
     new = Source("ptps", "r2", "u", {"dpt_j": 2}, stamp=(2, "d"))
     c = compare([new, old], None)
-    assert [s.record_id for s in c.sources] == ["r2"] and c.values["dpt_j"] == 2
+    assert [s.record_id for s in c.sources] == ["r2"]
+    assert c.values["dpt_j"] == 2
 
 
 def test_holdout_one_source_misreads_99_as_44(make_device: MakeDevice, store: SqliteStore):
@@ -80,8 +83,10 @@ def test_holdout_one_source_misreads_99_as_44(make_device: MakeDevice, store: Sq
     assert conflicts == ["suara.1"]
     assert _field(doc, "suara.1")["values"] == {"ptps": 99, "polisi": 99, "saksi:2": 44}
     vote_flags = [f for f in doc["flags"] if f["rule"] == "vote_conflict"]
-    assert len(vote_flags) == 1 and vote_flags[0]["fields"] == ["suara.1"]
-    assert "44" in vote_flags[0]["message_id"] and "99" in vote_flags[0]["message_id"]
+    assert len(vote_flags) == 1
+    assert vote_flags[0]["fields"] == ["suara.1"]
+    assert "44" in vote_flags[0]["message_id"]
+    assert "99" in vote_flags[0]["message_id"]
     assert _field(doc, "suara.2")["state"] == "agree"
 
 
@@ -92,7 +97,8 @@ def test_948_votes_at_a_300_voter_tps_is_flagged(make_device: MakeDevice, store:
     assert {"votes_above_dpt", "votes_above_max"} <= set(_rules(doc))
     assert doc["flags"][0]["severity"] == 3
     [limit] = [f for f in doc["flags"] if f["rule"] == "votes_above_max"]
-    assert limit["severity"] == 3 and "948" in limit["message_id"]
+    assert limit["severity"] == 3
+    assert "948" in limit["message_id"]
 
 
 def test_votes_above_306_flagged_even_with_a_bigger_dpt(
@@ -100,14 +106,16 @@ def test_votes_above_306_flagged_even_with_a_bigger_dpt(
 ):
     send(make_device("ptps"), "t1", form({"1": 200, "2": 110, "3": 0}, dpt=400))
     rules = _rules(_state(store))
-    assert "votes_above_max" in rules and "votes_above_dpt" not in rules
+    assert "votes_above_max" in rules
+    assert "votes_above_dpt" not in rules
 
 
 def test_hard_identity_broken_is_flagged(make_device: MakeDevice, store: SqliteStore):
     send(make_device("ptps"), "t1", form(VOTES, suara_total=999))
     doc = _state(store)
     flags = [f for f in doc["flags"] if f["rule"] == "identity"]
-    assert flags and all(f["source"] == "ptps" and f["message_en"] for f in flags)
+    assert flags
+    assert all(f["source"] == "ptps" and f["message_en"] for f in flags)
     assert any("V.C harus = V.A + V.B" in f["message_id"] for f in flags)
 
 
@@ -144,7 +152,8 @@ def test_a_cHasil_photo_reused_as_incident_evidence_at_another_tps_is_flagged(
     send(b, "i-b", {"jenis": "laporan", "tps": TPS_GUDO, "bukti": [SHA_A]}, kind="incident",
          tps=TPS_GUDO)  # fmt: skip
     [flag] = [f for f in _state(store)["flags"] if f["rule"] == "photo_reused"]
-    assert TPS_GUDO in flag["message_id"] and flag["severity"] >= 3
+    assert TPS_GUDO in flag["message_id"]
+    assert flag["severity"] >= 3
     send(b, "i-b", {"bukti": [SHA_B]}, kind="incident", tps=TPS_GUDO)  # evidence replaced
     assert "photo_reused" not in _rules(_state(store))
 
@@ -155,7 +164,9 @@ def test_change_after_final_is_flagged(make_device: MakeDevice, store: SqliteSto
     assert "changed_after_final" not in _rules(_state(store))
     send(ptps, "t1", {"suara": {**VOTES, "1": 98}, "suara_sah": 267, "suara_total": 269})
     [flag] = [f for f in _state(store)["flags"] if f["rule"] == "changed_after_final"]
-    assert "suara" in flag["fields"] and flag["source"] == "ptps" and "WIB" in flag["message_id"]
+    assert "suara" in flag["fields"]
+    assert flag["source"] == "ptps"
+    assert "WIB" in flag["message_id"]
 
 
 def test_verification_takes_precedence(make_device: MakeDevice, store: SqliteStore):
@@ -170,8 +181,11 @@ def test_verification_takes_precedence(make_device: MakeDevice, store: SqliteSto
     doc = _state(store)
     assert doc["status"] == "verified"
     f = _field(doc, "suara.1")
-    assert f["state"] == "conflict" and f["verified"] and f["value"] == 99
-    assert doc["decision"]["alasan"].startswith("Foto") and doc["decision"]["sumber"] == [
+    assert f["state"] == "conflict"
+    assert f["verified"]
+    assert f["value"] == 99
+    assert doc["decision"]["alasan"].startswith("Foto")
+    assert doc["decision"]["sumber"] == [
         "t1",
         "t2",
     ]
@@ -187,7 +201,8 @@ def test_override_beats_agreeing_sources(make_device: MakeDevice, store: SqliteS
     send(sup, "v1", verification(nilai={"suara": {"1": 97}, "suara_sah": 267, "suara_total": 269},
                                  alasan="Koreksi"), kind="verification")  # fmt: skip
     doc = _state(store)
-    assert doc["values"]["suara.1"] == 97 and doc["status"] == "verified"
+    assert doc["values"]["suara.1"] == 97
+    assert doc["status"] == "verified"
 
 
 def test_saksi_cannot_push_a_verification(make_device: MakeDevice):
@@ -217,7 +232,8 @@ def test_recompute_all_rebuilds_the_same_rows(make_device: MakeDevice, store: Sq
     before = {(s.tps, s.ballot): s for s in reconciled(store).states(_everything())}
     recompute_all(store)
     after = {(s.tps, s.ballot): s for s in reconciled(store).states(_everything())}
-    assert before == after and len(after) == 2
+    assert before == after
+    assert len(after) == 2
 
 
 def _everything():

@@ -43,7 +43,8 @@ def test_csv_and_xlsx_read_back(sup, table, lang):
         io.BytesIO(_get(sup, f"/v1/review/export/{table}", format="xlsx", lang=lang).content)
     )
     sheet = [[("" if v is None else v) for v in r] for r in book.active.iter_rows(values_only=True)]
-    assert rows[0] == sheet[0] and len(rows) == len(sheet) > 1
+    assert rows[0] == sheet[0]
+    assert len(rows) == len(sheet) > 1
     first = {"tallies": ("ID TPS", "Polling station id"), "reconciliation": ("ID TPS", "Polling station id"),
              "incidents": ("ID kejadian", "Incident id")}[table]  # fmt: skip
     assert rows[0][0] == first[lang == "en"]
@@ -53,38 +54,40 @@ def test_tally_export_has_every_number(sup):
     raw = _get(sup, "/v1/review/export/tallies").content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(raw)))
     by_source = {r["Sumber"]: r for r in rows}
-    assert (
-        by_source["ptps"]["IV no. 1 [suara.1]"] == "99"
-        and by_source["polisi"]["IV no. 1 [suara.1]"] == "44"
-    )
+    assert by_source["ptps"]["IV no. 1 [suara.1]"] == "99"
+    assert by_source["polisi"]["IV no. 1 [suara.1]"] == "44"
     assert by_source["ptps"]["Kecamatan"] == "Perak"
 
 
 def test_reconciliation_export_marks_the_conflict(sup):
     raw = _get(sup, "/v1/review/export/reconciliation", lang="en").content.decode("utf-8-sig")
     rows = [r for r in csv.DictReader(io.StringIO(raw)) if r["State"] == "conflict"]
-    assert [r["Field"] for r in rows] == ["suara.1"] and "polisi=44" in rows[0]["Value per source"]
+    assert [r["Field"] for r in rows] == ["suara.1"]
+    assert "polisi=44" in rows[0]["Value per source"]
 
 
 def test_geojson_has_every_tps_with_demo_positions(sup):
     data = json.loads(_get(sup, "/v1/review/export/geojson").content)
-    assert data["type"] == "FeatureCollection" and len(data["features"]) == 5
+    assert data["type"] == "FeatureCollection"
+    assert len(data["features"]) == 5
     by_tps = {f["properties"]["tps"]: f for f in data["features"]}
     p = by_tps[TPS]["properties"]
-    assert p["status"] == "conflict" and p["sources"] == 2 and p["demo_position"] is True
+    assert p["status"] == "conflict"
+    assert p["sources"] == 2
+    assert p["demo_position"] is True
     lon, lat = by_tps[TPS]["geometry"]["coordinates"]
-    assert abs(lat - -7.57506) < 0.05 and abs(lon - 112.17283) < 0.05  # near Perak's centre
+    assert abs(lat - -7.57506) < 0.05
+    assert abs(lon - 112.17283) < 0.05
     again = json.loads(_get(sup, "/v1/review/export/geojson").content)
     assert again == data  # deterministic
 
 
-def test_geojson_uses_a_location_record(sup, make_device: MakeDevice):
+def test_geojson_uses_a_location_record(sup):
     send(sup, "loc1", {"tps": TPS_GUDO, "lat": -7.6, "lon": 112.2}, kind="location", tps=TPS_GUDO)
     data = json.loads(_get(sup, "/v1/review/export/geojson").content)
     f = next(f for f in data["features"] if f["properties"]["tps"] == TPS_GUDO)
-    assert (
-        f["geometry"]["coordinates"] == [112.2, -7.6] and f["properties"]["demo_position"] is False
-    )
+    assert f["geometry"]["coordinates"] == [112.2, -7.6]
+    assert f["properties"]["demo_position"] is False
 
 
 def test_evidence_bundle_for_a_tps(sup, settings):
@@ -106,8 +109,10 @@ def test_evidence_bundle_for_a_tps(sup, settings):
     for entries in history.values():  # every link checks out from the bundle alone
         for e in entries:
             digest = hashlib.sha256((e["prev_hash"] + e["entry_json"]).encode()).hexdigest()
-            assert digest == e["hash"] and json.loads(e["entry_json"])["record_id"] in history
-    assert history["t1"] and "how_to_check" in manifest
+            assert digest == e["hash"]
+            assert json.loads(e["entry_json"])["record_id"] in history
+    assert history["t1"]
+    assert "how_to_check" in manifest
 
 
 def test_evidence_bundle_for_an_incident(sup):
@@ -118,7 +123,8 @@ def test_evidence_bundle_for_an_incident(sup):
     assert sup.client.get("/v1/review/evidence/incident/t1", headers=sup.headers).status_code == 404
 
 
-def test_import_official_cli(tmp_path, client, settings, store: SqliteStore):
+@pytest.mark.usefixtures("client")
+def test_import_official_cli(tmp_path, settings, store: SqliteStore):
     good = tmp_path / "kpu.csv"
     good.write_text(
         f"tps,ballot,suara.1,suara.2,suara_sah\n{TPS},ppwp,99,120,219\n", encoding="utf-8"
@@ -126,7 +132,8 @@ def test_import_official_cli(tmp_path, client, settings, store: SqliteStore):
     run = CliRunner().invoke(cli, ["import-official", str(good), "--db", str(settings.db_path)])
     assert run.exit_code == 0, run.output
     state = reconciled(store).get_state(TPS, "ppwp")
-    assert state is not None and state.doc["sources"][0]["source"] == "resmi"
+    assert state is not None
+    assert state.doc["sources"][0]["source"] == "resmi"
 
 
 @pytest.mark.parametrize(
@@ -139,17 +146,17 @@ def test_import_official_cli(tmp_path, client, settings, store: SqliteStore):
         (f"tps,ballot,suara.1\n{TPS},pilkada,1\n", "Baris 2: surat suara 'pilkada' tidak dikenal"),
     ],
 )  # fmt: skip
-def test_import_official_all_or_nothing(
-    tmp_path, client, settings, store: SqliteStore, text, words
-):
+def test_import_official_all_or_nothing(tmp_path, settings, store: SqliteStore, text, words):
     bad = tmp_path / "kpu.csv"
     bad.write_text(text, encoding="utf-8")
     run = CliRunner().invoke(cli, ["import-official", str(bad), "--db", str(settings.db_path)])
-    assert run.exit_code == 1 and words in run.output, run.output
+    assert run.exit_code == 1, run.output
+    assert words in run.output, run.output
     assert store.recon().official_keys() == []
 
 
-def test_import_official_json(tmp_path, client, settings, store: SqliteStore):
+@pytest.mark.usefixtures("client")
+def test_import_official_json(tmp_path, settings, store: SqliteStore):
     f = tmp_path / "kpu.json"
     f.write_text(json.dumps([{"tps": TPS, "ballot": "ppwp", "suara": {"1": 99}, "suara_sah": 99}]))
     run = CliRunner().invoke(cli, ["import-official", str(f), "--db", str(settings.db_path)])

@@ -21,8 +21,8 @@ LATER = pack(T0 + 10 * MINUTE, 0)  # after the verification below
 VERIFIED_AT = pack(T0 + 5 * MINUTE, 0)
 
 
-def _src(name: str, stamp: int = 1, rid: str = "", **values: int) -> Source:
-    return Source(name, rid or f"r-{name}", name, values, stamp=(stamp, name))
+def _src(name: str, stamp: int = 1, values: dict[str, int] | None = None) -> Source:
+    return Source(name, f"r-{name}", name, values or {}, stamp=(stamp, name))
 
 
 DECISION = Decision("v", "sup", {"suara.1": 99}, ("r-ptps", "r-polisi"), stamp=(10, "sup"))
@@ -32,28 +32,30 @@ DECISION = Decision("v", "sup", {"suara.1": 99}, ("r-ptps", "r-polisi"), stamp=(
     ("sources", "disputed"),
     [
         # what the verification saw: the loser of the conflict is no dispute
-        ([_src("ptps", **{"suara.1": 99}), _src("polisi", **{"suara.1": 44})], {}),
+        ([_src("ptps", values={"suara.1": 99}), _src("polisi", values={"suara.1": 44})], {}),
         # a cited source rewritten after the decision with another value
-        ([_src("ptps", 11, **{"suara.1": 98}), _src("polisi", **{"suara.1": 44})], {"ptps": 98}),
+        ([_src("ptps", 11, values={"suara.1": 98}), _src("polisi", values={"suara.1": 44})], {"ptps": 98}),
         # ... or with the verified value: nothing to review
-        ([_src("ptps"), _src("polisi", 11, **{"suara.1": 99})], {}),
+        ([_src("ptps"), _src("polisi", 11, values={"suara.1": 99})], {}),
         # a source the decision does not cite, even with an older stamp
-        ([_src("ptps", **{"suara.1": 99}), _src("saksi:2", 5, **{"suara.1": 45})], {"saksi:2": 45}),
+        ([_src("ptps", values={"suara.1": 99}), _src("saksi:2", 5, values={"suara.1": 45})], {"saksi:2": 45}),
         # equal stamps count as seen
-        ([_src("polisi", 10, **{"suara.1": 44})], {}),
+        ([_src("polisi", 10, values={"suara.1": 44})], {}),
     ],
 )  # fmt: skip
 def test_disputed_is_what_the_decision_did_not_see(sources, disputed):
     c = compare(sources, DECISION)
     [f] = [f for f in c.fields if f.field == "suara.1"]
-    assert f.verified and f.value == 99 and f.disputed == disputed
+    assert f.verified
+    assert f.value == 99
+    assert f.disputed == disputed
     assert c.status == "verified"
 
 
 def test_a_decision_citing_nothing_is_disputed_only_by_later_writes():
     d = Decision("v", "sup", {"dpt_j": 300}, (), stamp=(10, "sup"))
-    assert compare([_src("ptps", 3, dpt_j=299)], d).fields[0].disputed == {}
-    assert compare([_src("ptps", 30, dpt_j=299)], d).fields[0].disputed == {"ptps": 299}
+    assert compare([_src("ptps", 3, values={"dpt_j": 299})], d).fields[0].disputed == {}
+    assert compare([_src("ptps", 30, values={"dpt_j": 299})], d).fields[0].disputed == {"ptps": 299}
 
 
 def _verify_conflict(make_device: MakeDevice) -> dict[str, Any]:
@@ -89,15 +91,21 @@ def test_a_source_changing_a_verified_value_sends_it_back(make_device: MakeDevic
     assert (item["tps"], item["status"], item["severity"]) == (TPS, "verified", 3)
     assert "changed_after_verification" in item["rules"]
     top = item["top_flag"]
-    assert top["rule"] == "changed_after_verification" and top["fields"] == ["suara.1"]
-    assert "IV no. 1 diverifikasi 99" in top["message_id"] and "PTPS 89" in top["message_id"]
-    assert q["counts"]["queue"] == 1 and q["counts"]["open_by_status"] == {"verified": 1}
+    assert top["rule"] == "changed_after_verification"
+    assert top["fields"] == ["suara.1"]
+    assert "IV no. 1 diverifikasi 99" in top["message_id"]
+    assert "PTPS 89" in top["message_id"]
+    assert q["counts"]["queue"] == 1
+    assert q["counts"]["open_by_status"] == {"verified": 1}
     cmp = _get(sup, f"/v1/review/tps/{TPS}/ppwp")
     [field] = [f for f in cmp["fields"] if f["field"] == "suara.1"]
-    assert field["verified"] and field["value"] == 99 and field["disputed"] == {"ptps": 89}
+    assert field["verified"]
+    assert field["value"] == 99
+    assert field["disputed"] == {"ptps": 89}
     assert "changed_after_verification" in [f["rule"] for f in cmp["flags"]]
     row = _kabupaten(sup)  # open again: its votes leave the totals until decided again
-    assert row["values"] == {} and (row["decided"], row["verified"], row["open"]) == (0, 1, 5)
+    assert row["values"] == {}
+    assert (row["decided"], row["verified"], row["open"]) == (0, 1, 5)
     # Verifying again, having seen the change, settles it (here: the change was a slip).
     send(sup, "v1", verification(nilai={"suara.1": 99}, sumber=["t1", "t2"],
                                  alasan="Plano tetap 99; ubahan PTPS salah ketik"),
@@ -131,7 +139,8 @@ def test_a_new_source_disagreeing_with_the_verified_value_sends_it_back(
     send(saksi, "t3", {"suara": {**VOTES, "1": 45}})
     [item] = _get(d["sup"], "/v1/review/queue")["items"]
     assert item["top_flag"]["fields"] == ["suara.1"]
-    assert "Saksi" in item["top_flag"]["message_id"] and "45" in item["top_flag"]["message_id"]
+    assert "Saksi" in item["top_flag"]["message_id"]
+    assert "45" in item["top_flag"]["message_id"]
 
 
 def test_an_official_figure_disagreeing_after_verification_sends_it_back(
@@ -152,16 +161,19 @@ def test_agreeing_on_an_impossible_count_is_not_decided(make_device: MakeDevice)
     send(ptps, "t1", impossible)
     send(polisi, "t2", impossible)
     cmp = _get(sup, f"/v1/review/tps/{TPS}/ppwp")
-    assert cmp["status"] == "agree" and "votes_above_max" in [f["rule"] for f in cmp["flags"]]
+    assert cmp["status"] == "agree"
+    assert "votes_above_max" in [f["rule"] for f in cmp["flags"]]
     row = _kabupaten(sup)
-    assert row["values"] == {} and (row["decided"], row["open"]) == (0, 5)
+    assert row["values"] == {}
+    assert (row["decided"], row["open"]) == (0, 5)
     [item] = _get(sup, "/v1/review/queue")["items"]
     assert (item["tps"], item["status"], item["severity"]) == (TPS, "agree", 3)
     send(sup, "v1", verification(nilai={"suara": {"1": 248}, "suara_sah": 248, "suara_total": 250},
                                  sumber=["t1", "t2"], alasan="Plano: 248, bukan 948"),
          kind="verification", hlc=VERIFIED_AT)  # fmt: skip
     row = _kabupaten(sup)
-    assert row["values"]["suara.1"] == 248 and row["decided"] == 1
+    assert row["values"]["suara.1"] == 248
+    assert row["decided"] == 1
 
 
 def test_agreeing_with_only_a_medium_flag_is_decided(make_device: MakeDevice):
@@ -173,7 +185,8 @@ def test_agreeing_with_only_a_medium_flag_is_decided(make_device: MakeDevice):
     cmp = _get(sup, f"/v1/review/tps/{TPS}/ppwp")
     assert [f["severity"] for f in cmp["flags"]] == [2]
     row = _kabupaten(sup)
-    assert row["decided"] == 1 and row["values"]["suara.1"] == 99
+    assert row["decided"] == 1
+    assert row["values"]["suara.1"] == 99
 
 
 def test_store_open_and_decided_match_the_key_state_rules(
@@ -188,7 +201,8 @@ def test_store_open_and_decided_match_the_key_state_rules(
     send(make_device("saksi", scope=[TPS_2], party=3), "u3", form({**VOTES, "3": 7}), tps=TPS_2)
     rs = reconciled(store)
     every = rs.states(QueueFilter(all_scope()))
-    assert len(every) == 2 and {s.status for s in every} == {"verified", "conflict"}
+    assert len(every) == 2
+    assert {s.status for s in every} == {"verified", "conflict"}
     open_ = [(s.tps, s.ballot) for s in rs.states(QueueFilter(all_scope()), open_only=True)]
     assert open_ == [(s.tps, s.ballot) for s in every if s.open] == [(TPS_2, "ppwp")]
     decided = sum(n for _, _, n in rs.decided_counts(all_scope(), "kabupaten"))
@@ -214,4 +228,5 @@ def test_rows_built_by_older_rules_are_rebuilt_on_the_next_review_read(
     assert _get(d["sup"], "/v1/review/queue")["items"] == []  # rebuilt: verified again
     assert rs.rules_version() == RULES_VERSION
     [state] = rs.states(QueueFilter(all_scope()))
-    assert state.status == "verified" and not state.open
+    assert state.status == "verified"
+    assert not state.open

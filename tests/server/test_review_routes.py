@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from core.hlc import pack
-from tests.server.conftest import T0, TPS, TPS_2, TPS_GUDO, MakeDevice
+from tests.server.conftest import T0, TPS, TPS_2, TPS_GUDO, MakeDevice, app_of
 from tests.server.recon_helpers import VOTES, form, send, verification
 
 DAY = 86_400_000
@@ -22,7 +22,7 @@ def review_routes(client: TestClient) -> list[tuple[str, str, str]]:
     """(method, path template, path) of every /v1/review route the app serves, read from its
     OpenAPI schema: a route added later is covered without editing this test."""
     out = []
-    for template, ops in client.app.openapi()["paths"].items():
+    for template, ops in app_of(client).openapi()["paths"].items():
         if template.startswith("/v1/review"):
             out += [(m.upper(), template, template.format(**PARAMS)) for m in sorted(ops)]
     return out
@@ -48,7 +48,8 @@ def test_only_supervisor_or_admin(make_device: MakeDevice, client: TestClient, r
             res = client.request(method, url, json=BODIES.get(template), headers=phone.headers)
             assert res.status_code == 403, (method, url, res.text)
             body = res.json()
-            assert body["code"] == "reviewer_only" and role in body["message"], url
+            assert body["code"] == "reviewer_only", url
+            assert role in body["message"], url
 
 
 @pytest.mark.parametrize("role", ["supervisor", "admin"])
@@ -81,19 +82,23 @@ def test_conflict_tops_the_queue_then_verification_clears_it(make_device: MakeDe
     q = get("/v1/review/queue")
     top = q["items"][0]
     assert (top["tps"], top["ballot"], top["status"]) == (TPS, "ppwp", "conflict")
-    assert "vote_conflict" in top["rules"] and q["counts"]["queue"] == 1
+    assert "vote_conflict" in top["rules"]
+    assert q["counts"]["queue"] == 1
     assert q["counts"]["by_status"] == {"conflict": 1, "one_source": 1}
     assert get("/v1/review/totals", level="kabupaten", ballot="ppwp")["rows"][0]["values"] == {}
     cmp = get(f"/v1/review/tps/{TPS}/ppwp")
     assert cmp["differences"] == ["suara.1"]
     assert [s["source"] for s in cmp["sources"]] == ["polisi", "ptps"]
     [entry] = cmp["history"]["t1"]
-    assert entry["device_id"] and entry["user_name"] == "Uji ptps" and len(entry["hash"]) == 64
+    assert entry["device_id"]
+    assert entry["user_name"] == "Uji ptps"
+    assert len(entry["hash"]) == 64
     send(sup, "v1", verification(nilai={"suara.1": 99}, sumber=["t1", "t2"], alasan="Plano: 99"),
          kind="verification")  # fmt: skip
     assert get("/v1/review/queue")["items"] == []
     [row] = get("/v1/review/totals", level="kabupaten", ballot="ppwp")["rows"]
-    assert row["values"]["suara.1"] == 99 and row["verified"] == 1
+    assert row["values"]["suara.1"] == 99
+    assert row["verified"] == 1
     assert (row["tps"], row["decided"], row["conflict"], row["open"]) == (5, 1, 0, 4)
 
 
@@ -114,7 +119,8 @@ def test_scope_limits_what_a_supervisor_sees(make_device: MakeDevice):
     res = gudo.client.get("/v1/review/queue", headers=gudo.headers).json()
     assert res["items"] == []
     res = gudo.client.get(f"/v1/review/tps/{TPS}/ppwp", headers=gudo.headers)
-    assert res.status_code == 403 and res.json()["code"] == "out_of_scope"
+    assert res.status_code == 403
+    assert res.json()["code"] == "out_of_scope"
 
 
 def test_totals_equal_the_sum_of_their_tps(make_device: MakeDevice):
@@ -127,11 +133,11 @@ def test_totals_equal_the_sum_of_their_tps(make_device: MakeDevice):
         send(polisi, f"q{i}", form(v), tps=tps)
     sup = make_device("supervisor", scope=["35.17"])
 
-    def get(level: str) -> list:
+    def get(level: str) -> list[Any]:
         params = {"level": level, "ballot": "ppwp"}
-        return sup.client.get("/v1/review/totals", params=params, headers=sup.headers).json()[
-            "rows"
-        ]
+        res = sup.client.get("/v1/review/totals", params=params, headers=sup.headers)
+        rows: list[Any] = res.json()["rows"]
+        return rows
 
     [kab] = get("kabupaten")
     for key in ("suara.1", "suara.2", "suara.3", "suara_sah"):
@@ -139,7 +145,9 @@ def test_totals_equal_the_sum_of_their_tps(make_device: MakeDevice):
         assert kab["values"][key] == sum(r["values"].get(key, 0) for r in get("desa"))
     assert kab["values"]["suara.3"] == 95
     perak = next(r for r in get("kecamatan") if r["code"] == "35.17.01")
-    assert perak["values"]["suara.1"] == 17 and perak["name"] == "Perak" and perak["open"] == 1
+    assert perak["values"]["suara.1"] == 17
+    assert perak["name"] == "Perak"
+    assert perak["open"] == 1
 
 
 def test_incident_deadline_and_overdue(make_device: MakeDevice, wall):
@@ -151,16 +159,21 @@ def test_incident_deadline_and_overdue(make_device: MakeDevice, wall):
     send(sup, "i1", {"proses": "registrasi"}, kind="incident", hlc=pack(T0 + DAY, 0))
     wall.ms = T0 + 3 * DAY
     [row] = sup.client.get("/v1/review/incidents", headers=sup.headers).json()
-    assert row["registered_ms"] == T0 + DAY and row["deadline_ms"] == T0 + 8 * DAY
-    assert not row["overdue"] and row["days_left"] == 5 and row["deadline"].endswith("WIB")
+    assert row["registered_ms"] == T0 + DAY
+    assert row["deadline_ms"] == T0 + 8 * DAY
+    assert not row["overdue"]
+    assert row["days_left"] == 5
+    assert row["deadline"].endswith("WIB")
     wall.ms = T0 + 9 * DAY
     q = sup.client.get("/v1/review/queue", headers=sup.headers).json()
-    assert q["items"][0]["type"] == "incident" and q["items"][0]["overdue"]
+    assert q["items"][0]["type"] == "incident"
+    assert q["items"][0]["overdue"]
     assert q["counts"]["incidents_overdue"] == 1
     send(sup, "i1", {"proses": "diteruskan", "diteruskan_ke": "gakkumdu"}, kind="incident",
          hlc=pack(T0 + 9 * DAY, 0))  # fmt: skip
     [row] = sup.client.get("/v1/review/incidents", headers=sup.headers).json()
-    assert not row["open"] and not row["overdue"]
+    assert not row["open"]
+    assert not row["overdue"]
 
 
 def _resolve(sup, cid: int, **body) -> Any:
@@ -179,16 +192,19 @@ def test_resolve_a_conflict_by_picking_a_value(make_device: MakeDevice):
     assert (c["current_value"], c["incoming_value"], c["kind"]) == ("Budi", "Sari", "incident")
     res = _resolve(sup, c["id"], choice="current", alasan="Budi yang bertugas di lapangan")
     assert res.status_code == 200, res.text
-    assert res.json()["resolved"] and res.json()["value_now"] == "Budi"
+    assert res.json()["resolved"]
+    assert res.json()["value_now"] == "Budi"
     assert sup.client.get("/v1/review/conflicts", headers=h).json() == []
     got = sup.client.get("/v1/review/history/i1", headers=h).json()
     assert (got["kind"], got["tps"]) == ("incident", TPS)
     last = got["entries"][-1]
-    assert last["kind"] == "conflict_resolution" and last["user_name"] == "Uji supervisor"
+    assert last["kind"] == "conflict_resolution"
+    assert last["user_name"] == "Uji supervisor"
     assert last["resolution"]["alasan"] == "Budi yang bertugas di lapangan"
     gudo = make_device("supervisor", scope=["35.17.02"])  # another kecamatan: not theirs
     res = gudo.client.get("/v1/review/history/i1", headers=gudo.headers)
-    assert res.status_code == 404 and res.json()["code"] == "unknown_record"
+    assert res.status_code == 404
+    assert res.json()["code"] == "unknown_record"
 
 
 def test_resolving_needs_a_reason_in_words(make_device: MakeDevice, store):
@@ -202,7 +218,8 @@ def test_resolving_needs_a_reason_in_words(make_device: MakeDevice, store):
     log_before = len(list(store.log_entries()))
     for body in ({"choice": "incoming"}, {"choice": "incoming", "alasan": "   "}):
         res = _resolve(sup, c["id"], **body)
-        assert res.status_code == 422 and res.json()["code"] == "reason_required"
+        assert res.status_code == 422
+        assert res.json()["code"] == "reason_required"
         assert res.json()["message"].startswith("Tulis alasan penyelesaian konflik")
     assert len(list(store.log_entries())) == log_before  # nothing written, still open
     assert len(sup.client.get("/v1/review/conflicts", headers=sup.headers).json()) == 1
@@ -227,14 +244,17 @@ def test_a_resolution_is_logged_with_who_when_why_even_when_nothing_changes(
     res = _resolve(sup, c["id"], choice="current", alasan="Plano: DPT 301")
     assert res.status_code == 200, res.text
     doc = res.json()
-    assert doc["resolved"] and doc["value_now"] == 301
+    assert doc["resolved"]
+    assert doc["value_now"] == 301
     r = doc["resolution"]
     assert (r["user_name"], r["choice"], r["value"], r["alasan"], r["written"]) == (
         "Uji supervisor", "current", 301, "Plano: DPT 301", False
     )  # fmt: skip
-    assert r["device_id"] == sup.id and r["at"] == "2024-02-14 14:00 WIB"
+    assert r["device_id"] == sup.id
+    assert r["at"] == "2024-02-14 14:00 WIB"
     [entry] = [e.entry for e in store.log_entries() if e.id not in log_before]
-    assert entry["kind"] == "conflict_resolution" and entry["conflict_id"] == c["id"]
+    assert entry["kind"] == "conflict_resolution"
+    assert entry["conflict_id"] == c["id"]
     assert (entry["record_id"], entry["field"], entry["user_id"]) == ("t1", "dpt_j", sup.user_id)
     from sync_server.sync.chain import verify_chain
 
@@ -244,14 +264,13 @@ def test_a_resolution_is_logged_with_who_when_why_even_when_nothing_changes(
     assert shown["resolution"]["alasan"] == "Plano: DPT 301"
     history = sup.client.get(f"/v1/review/tps/{TPS}/ppwp", headers=sup.headers).json()["history"]
     last = history["t1"][-1]
-    assert last["kind"] == "conflict_resolution" and last["user_name"] == "Uji supervisor"
+    assert last["kind"] == "conflict_resolution"
+    assert last["user_name"] == "Uji supervisor"
     assert last["resolution"]["alasan"] == "Plano: DPT 301"
     assert last["resolution"]["conflict_id"] == c["id"]
     again = _resolve(sup, c["id"], choice="incoming", alasan="berubah pikiran")
-    assert (
-        again.status_code == 409
-        and "sudah diselesaikan oleh Uji supervisor" in (again.json()["message"])
-    )
+    assert again.status_code == 409
+    assert "sudah diselesaikan oleh Uji supervisor" in (again.json()["message"])
 
 
 def test_resolving_someone_elses_tally_is_refused_in_words(make_device: MakeDevice, store):
@@ -262,10 +281,12 @@ def test_resolving_someone_elses_tally_is_refused_in_words(make_device: MakeDevi
     [c] = sup.client.get("/v1/review/conflicts", headers=sup.headers).json()
     log_before = len(list(store.log_entries()))
     res = _resolve(sup, c["id"], choice="merge", value=3, alasan="rata-rata")
-    assert res.status_code == 403 and "pembuatnya" in res.json()["message"]
+    assert res.status_code == 403
+    assert "pembuatnya" in res.json()["message"]
     assert len(list(store.log_entries())) == log_before  # refused: no resolution logged
     ok = _resolve(sup, c["id"], choice="incoming", alasan="Nilai terakhir PTPS benar")
-    assert ok.status_code == 200 and ok.json()["resolved"]
+    assert ok.status_code == 200
+    assert ok.json()["resolved"]
     assert ok.json()["resolution"]["written"] is False  # 2 was already the current value
 
 
@@ -285,7 +306,8 @@ def test_deployment_plan(make_device: MakeDevice):
     assert perak["belum_dinilai"] == 1
     # 2-1-2 sangat rawan + 2-2-4 rawan + 2 per 8 kurang rawan (16 linmas per 8 TPS)
     assert (perak["polisi"], perak["linmas"]) == (2 + 2 + 2, 2 + 2 + 2)
-    assert plan["total"]["polisi"] == 6 + 2 and plan["shortfall"]["polisi"] == 4
+    assert plan["total"]["polisi"] == 6 + 2
+    assert plan["shortfall"]["polisi"] == 4
 
 
 def test_reporting_progress_over_the_day_counts_each_tps_ballot_once(make_device: MakeDevice, wall):
@@ -304,7 +326,8 @@ def test_reporting_progress_over_the_day_counts_each_tps_ballot_once(make_device
         ("13:00", 1, 1),
         ("15:00", 1, 2),
     ]
-    assert body["reported"] == 2 and body["tps"] == 5
+    assert body["reported"] == 2
+    assert body["tps"] == 5
 
 
 def test_queue_pages_sorts_and_filters_by_status(make_device: MakeDevice):
@@ -317,17 +340,21 @@ def test_queue_pages_sorts_and_filters_by_status(make_device: MakeDevice):
     sup = make_device("supervisor", scope=["35.17"])
     get = lambda **q: sup.client.get("/v1/review/queue", params=q, headers=sup.headers).json()  # noqa: E731
     whole = get()
-    assert whole["total"] == 4 and len(whole["items"]) == 4
+    assert whole["total"] == 4
+    assert len(whole["items"]) == 4
     assert [i["type"] for i in whole["items"]] == ["tps", "tps", "tps", "incident"]
     pages = [get(limit=3, offset=0), get(limit=3, offset=3)]
-    assert [len(p["items"]) for p in pages] == [3, 1] and {p["total"] for p in pages} == {4}
+    assert [len(p["items"]) for p in pages] == [3, 1]
+    assert {p["total"] for p in pages} == {4}
     assert pages[0]["items"] + pages[1]["items"] == whole["items"]
-    assert pages[1]["offset"] == 3 and pages[1]["counts"] == whole["counts"]
+    assert pages[1]["offset"] == 3
+    assert pages[1]["counts"] == whole["counts"]
     assert [i["tps"] for i in get(status="conflict", sort="tps", desc=True)["items"]] == [
         TPS_GUDO, TPS_2, TPS
     ]  # fmt: skip
     assert [i["type"] for i in get(status="incident")["items"]] == ["incident"]
-    assert get(status="verified")["items"] == [] and get(status="verified")["total"] == 0
+    assert get(status="verified")["items"] == []
+    assert get(status="verified")["total"] == 0
     assert get(status="conflict")["counts"]["queue"] == 3  # counts ignore the status filter
     bad = sup.client.get("/v1/review/queue", params={"limit": 0}, headers=sup.headers)
     assert bad.status_code == 422

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from core import signing
 from core.ledger import is_batch, op_of
 from core.protocol import Op, SignedBatch
@@ -9,10 +11,12 @@ from sync_server.sync import checkpoints
 from tests.server.conftest import TPS, TPS_2, MakeDevice, signed_body
 
 
-def _refused(res, code: str) -> dict:
+def _refused(res: Any, code: str) -> dict[str, Any]:
     assert res.status_code == 422, res.text
-    body = res.json()
-    assert body["code"] == code and body["message"] and body["message_en"]
+    body: dict[str, Any] = res.json()
+    assert body["code"] == code
+    assert body["message"]
+    assert body["message_en"]
     return body
 
 
@@ -21,7 +25,8 @@ def test_an_unsigned_push_is_refused_with_a_reason(make_device: MakeDevice, stor
     body = {"device_id": phone.id, "ops": [phone.op("r1", {"dpt_l": 1})]}
     res = phone.client.post("/v1/sync/push", json=body, headers=phone.headers)
     assert "perbarui aplikasi" in _refused(res, "batch_unsigned")["message"]
-    assert store.count_records() == 0 and list(store.log_entries()) == []
+    assert store.count_records() == 0
+    assert list(store.log_entries()) == []
 
 
 def test_a_batch_forged_without_the_key_is_refused(make_device: MakeDevice, store):
@@ -35,7 +40,8 @@ def test_a_batch_forged_without_the_key_is_refused(make_device: MakeDevice, stor
     good["batch"]["signature"] = signing.sign(thief_key, signing.BATCH_CONTEXT, b"x")
     res = phone.client.post("/v1/sync/push", json=good, headers=phone.headers)
     _refused(res, "batch_signature_invalid")
-    assert store.count_records() == 0 and list(store.log_entries()) == []
+    assert store.count_records() == 0
+    assert list(store.log_entries()) == []
 
 
 def test_a_signed_batch_replayed_by_another_device_is_refused(make_device: MakeDevice, store):
@@ -66,21 +72,24 @@ def test_rotation_retires_the_old_key_and_what_it_signed_still_verifies(
     public = signing.public_key_of(new)
     bad = {"public_key": public, "signature": signing.sign(new, signing.ROTATE_CONTEXT, b"x")}
     res = phone.client.post("/v1/device/key", json=bad, headers=phone.headers)
-    assert res.status_code == 403 and res.json()["code"] == "rotation_signature_invalid"
+    assert res.status_code == 403
+    assert res.json()["code"] == "rotation_signature_invalid"
     message = signing.rotation_bytes(phone.id, public)
     body = {
         "public_key": public,
         "signature": signing.sign(phone.key, signing.ROTATE_CONTEXT, message),
     }
     res = phone.client.post("/v1/device/key", json=body, headers=phone.headers)
-    assert res.status_code == 200 and res.json()["key_id"] == signing.key_id(public)
+    assert res.status_code == 200
+    assert res.json()["key_id"] == signing.key_id(public)
     old_key, phone.key = phone.key, new
     assert phone.push(phone.op("r2", {"dpt_l": 2})).json()["results"][0]["status"] == "applied"
     stale = signed_body(old_key, phone.id, 9, [phone.op("r3", {"dpt_l": 3})])
     res = phone.client.post("/v1/sync/push", json=stale, headers=phone.headers)
     _refused(res, "batch_key_retired")
     old, current = store.evidence().keys(phone.id)
-    assert old.until_ms is not None and current.until_ms is None
+    assert old.until_ms is not None
+    assert current.until_ms is None
     # the batch the old key signed still verifies against the key kept for it
     [first, *_] = [e.entry for e in store.log_entries() if is_batch(e.entry)]
     assert signing.verify_batch(old.public_key, SignedBatch.model_validate(
@@ -92,7 +101,8 @@ def test_a_revoked_device_is_refused_before_its_batch_is_read(make_device: MakeD
     assert phone.push(phone.op("r1", {"dpt_l": 1})).status_code == 200
     store.revoke_device(phone.id, wall())
     res = phone.push(phone.op("r2", {"dpt_l": 2}))
-    assert res.status_code == 401 and res.json()["code"] == "token_revoked"
+    assert res.status_code == 401
+    assert res.json()["code"] == "token_revoked"
     assert store.get_record("r2") is None
 
 
@@ -105,7 +115,8 @@ def test_pull_delivers_checkpoint_and_on_request_the_signed_ops(
     assert phone.pull().json()["checkpoint"] is None  # none signed yet
     cp = checkpoints.make(store, client.app.state.runtime.server_key, wall())
     page = phone.pull().json()
-    assert page["checkpoint"] == cp.model_dump() and page["proofs"] == {}
+    assert page["checkpoint"] == cp.model_dump()
+    assert page["proofs"] == {}
     page = phone.client.get(
         "/v1/sync/pull", params={"proofs": "true"}, headers=phone.headers
     ).json()
@@ -117,7 +128,8 @@ def test_pull_delivers_checkpoint_and_on_request_the_signed_ops(
             batch = batches[p["batch"]]
             assert signing.op_digest(Op.model_validate(p["op"])) == batch.manifest.ops[p["index"]]
             assert signing.verify_batch(key.public_key, batch)
-    assert len(page["proofs"]["r1"]) == 2 and len(page["proofs"]["r2"]) == 1
+    assert len(page["proofs"]["r1"]) == 2
+    assert len(page["proofs"]["r2"]) == 1
 
 
 def test_the_log_keeps_what_the_device_signed(make_device: MakeDevice, store):

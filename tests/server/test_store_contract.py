@@ -55,12 +55,14 @@ def test_migrate_twice_is_harmless(fresh: Store):
 def test_users_and_devices(fresh: Store):
     user = User("u1", "Siti", "saksi", 1, (TPS, "35.17"))
     fresh.add_user(user)
-    assert fresh.get_user("u1") == user and fresh.get_user("nope") is None
+    assert fresh.get_user("u1") == user
+    assert fresh.get_user("nope") is None
     device = Device("d1", "u1", "hp", 5)
     fresh.add_device(device, "hash1")
     assert fresh.device_by_token("hash1") == device
     assert fresh.device_by_token("hash2") is None
-    assert fresh.revoke_device("d1", 9) and not fresh.revoke_device("nope", 9)
+    assert fresh.revoke_device("d1", 9)
+    assert not fresh.revoke_device("nope", 9)
     assert fresh.revoke_device("d1", 12)  # idempotent: keeps the first time
     assert fresh.get_device("d1") == Device("d1", "u1", "hp", 5, 9)
     assert [d.id for d in fresh.list_devices()] == ["d1"]
@@ -82,8 +84,11 @@ def test_put_record_bumps_the_server_seq(fresh: Store):
     assert fresh.put_record(rec("b", dpt_l=2)) == 2
     assert fresh.put_record(rec("a", dpt_l=3)) == 3
     got = fresh.get_record("a")
-    assert got.seq == 3 and got.fields == {"dpt_l": 3} and got.stamps == {"dpt_l": (1, "d1")}
-    assert fresh.count_records() == 2 and fresh.server_seq() == 3
+    assert got.seq == 3
+    assert got.fields == {"dpt_l": 3}
+    assert got.stamps == {"dpt_l": (1, "d1")}
+    assert fresh.count_records() == 2
+    assert fresh.server_seq() == 3
     everything = ReadFilter(("35",))
     assert [r.id for r in fresh.records_since(0, 10, everything)] == ["b", "a"]
     assert [r.id for r in fresh.records_since(2, 10, everything)] == ["a"]
@@ -122,10 +127,12 @@ def test_ops_and_contiguous_acks(fresh: Store):
     assert fresh.acked_seq("d1") == 0
     assert fresh.advance_acked_seq("d1") == 2
     fresh.add_op(OpRow("d1", "o3", 3, "r", "rejected", "x", "alasan", "reason"))
-    assert fresh.advance_acked_seq("d1") == 4 and fresh.acked_seq("d1") == 4
+    assert fresh.advance_acked_seq("d1") == 4
+    assert fresh.acked_seq("d1") == 4
     assert fresh.get_op("d1", "o3") == OpRow("d1", "o3", 3, "r", "rejected", "x", "alasan",
                                              "reason")  # fmt: skip
-    assert fresh.get_op("d2", "o3") is None and fresh.acked_seq("d2") == 0
+    assert fresh.get_op("d2", "o3") is None
+    assert fresh.acked_seq("d2") == 0
 
 
 def test_conflicts_keep_both_values_and_stamps(fresh: Store):
@@ -136,7 +143,8 @@ def test_conflicts_keep_both_values_and_stamps(fresh: Store):
     assert (row.id, row.record_id, row.conflict, row.seq, row.resolved) == (cid, "a", conflict,
                                                                             seq, False)  # fmt: skip
     assert fresh.list_conflicts(ReadFilter(("351702",))) == []
-    assert fresh.resolve_conflict(cid) and not fresh.resolve_conflict(cid + 100)
+    assert fresh.resolve_conflict(cid)
+    assert not fresh.resolve_conflict(cid + 100)
     assert fresh.list_conflicts(ReadFilter(("35",))) == []
     assert fresh.list_conflicts(ReadFilter(("35",)), include_resolved=True)[0].resolved
 
@@ -144,26 +152,36 @@ def test_conflicts_keep_both_values_and_stamps(fresh: Store):
 def test_change_log_chains_hashes(fresh: Store):
     first = fresh.append_log({"n": 1, "teks": "ñ"})
     second = fresh.append_log({"n": 2})
-    assert first.prev_hash == GENESIS and second.prev_hash == first.hash
+    assert first.prev_hash == GENESIS
+    assert second.prev_hash == first.hash
     assert list(fresh.log_entries()) == [first, second]
     assert verify_chain(fresh.log_entries()) is None
 
 
 def test_a_failed_transaction_writes_nothing(fresh: Store):
-    with pytest.raises(RuntimeError), fresh.transaction():
-        fresh.put_record(rec("a", x=1))
-        fresh.append_log({"n": 1})
-        fresh.add_op(OpRow("d1", "o1", 1, "a", "applied"))
-        raise RuntimeError("crash")
-    assert fresh.get_record("a") is None and fresh.server_seq() == 0
-    assert list(fresh.log_entries()) == [] and fresh.get_op("d1", "o1") is None
+    def crash() -> None:
+        with fresh.transaction():
+            fresh.put_record(rec("a", x=1))
+            fresh.append_log({"n": 1})
+            fresh.add_op(OpRow("d1", "o1", 1, "a", "applied"))
+            raise RuntimeError("crash")
+
+    with pytest.raises(RuntimeError):
+        crash()
+    assert fresh.get_record("a") is None
+    assert fresh.server_seq() == 0
+    assert list(fresh.log_entries()) == []
+    assert fresh.get_op("d1", "o1") is None
 
 
 def test_region_is_replaced_whole(fresh: Store):
     fresh.replace_region(build(REGION_ROWS))
-    assert fresh.count_tps() == 5 and fresh.has_tps(TPS) and not fresh.has_tps("3517012001004")
+    assert fresh.count_tps() == 5
+    assert fresh.has_tps(TPS)
+    assert not fresh.has_tps("3517012001004")
     fresh.replace_region(build(REGION_ROWS[:3]))
-    assert fresh.count_tps() == 3 and not fresh.has_tps(TPS_GUDO)
+    assert fresh.count_tps() == 3
+    assert not fresh.has_tps(TPS_GUDO)
 
 
 def test_batch_reads_find_exactly_what_exists(fresh: Store):
@@ -177,7 +195,8 @@ def test_batch_reads_find_exactly_what_exists(fresh: Store):
     assert fresh.get_ops("d1", ["o1", "o2", "o9"]) == {"o1": fresh.get_op("d1", "o1")}
     assert fresh.known_tps([TPS, TPS_GUDO, "3517012001009", TPS]) == {TPS, TPS_GUDO}
     many = [f"r{i}" for i in range(1200)]  # past one `IN (...)` chunk
-    assert fresh.get_records(many) == {} and fresh.known_tps([]) == set()
+    assert fresh.get_records(many) == {}
+    assert fresh.known_tps([]) == set()
 
 
 def test_save_push_writes_the_whole_batch_at_once(fresh: Store):
@@ -201,16 +220,25 @@ def test_save_push_writes_the_whole_batch_at_once(fresh: Store):
     assert (row.record_id, row.conflict, row.seq) == ("a", conflict, 3)
     assert set(fresh.get_ops("d1", ["o2", "o3"])) == {"o2", "o3"}
     entries = list(fresh.log_entries())
-    assert [e.entry["seq"] for e in entries] == [2, 3] and verify_chain(entries) is None
+    assert [e.entry["seq"] for e in entries] == [2, 3]
+    assert verify_chain(entries) is None
     assert fresh.log_since(entries[0].id, 10) == entries[1:]
-    assert fresh.log_since(0, 1) == entries[:1] and fresh.log_since(entries[1].id, 5) == []
+    assert fresh.log_since(0, 1) == entries[:1]
+    assert fresh.log_since(entries[1].id, 5) == []
 
 
 def test_a_failed_batch_writes_nothing(fresh: Store):
     b = StoredRecord("b", "tally", TPS, "u2", "saksi", 2, {"y": 1}, {"y": (2, "d2")}, seq=1)
     op = OpRow("d1", "o1", 1, "b", "applied")
-    with pytest.raises(RuntimeError), fresh.transaction():
-        fresh.save_push(PushWrites([b], 1, [{"n": 1}], [op], []))
-        raise RuntimeError("crash")
-    assert fresh.get_record("b") is None and fresh.server_seq() == 0
-    assert list(fresh.log_entries()) == [] and fresh.get_ops("d1", ["o1"]) == {}
+
+    def crash() -> None:
+        with fresh.transaction():
+            fresh.save_push(PushWrites([b], 1, [{"n": 1}], [op], []))
+            raise RuntimeError("crash")
+
+    with pytest.raises(RuntimeError):
+        crash()
+    assert fresh.get_record("b") is None
+    assert fresh.server_seq() == 0
+    assert list(fresh.log_entries()) == []
+    assert fresh.get_ops("d1", ["o1"]) == {}

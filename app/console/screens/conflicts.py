@@ -10,7 +10,6 @@ import flet as ft
 
 from app.console.screens.widgets import header, later, status_line
 from app.console.state.conflicts import ConflictsModel
-from app.console.state.console import Models
 from app.console.strings import t
 
 
@@ -147,7 +146,7 @@ def _card(s: ConflictsModel, row: dict[str, Any], lang: str) -> ft.Control:
 
 
 @ft.component
-def ConflictsScreen(m: Models, s: ConflictsModel, lang: str) -> ft.Control:
+def ConflictsScreen(s: ConflictsModel, lang: str) -> ft.Control:
     cards = [_card(s, r, lang) for r in s.rows]
     empty = [] if s.open_rows() else [ft.Text(t(lang, "conf_empty"), italic=True)]
     show = ft.Switch(

@@ -51,7 +51,7 @@ def _tables(m: Models, s: ExportsModel, lang: str) -> list[ft.Control]:
     return rows
 
 
-def _evidence(m: Models, s: ExportsModel, lang: str) -> list[ft.Control]:
+def _evidence(s: ExportsModel, lang: str) -> list[ft.Control]:
     tps = ft.TextField(
         label=t(lang, "tps_id"),
         value=s.tps_text,
@@ -100,7 +100,7 @@ def ExportsScreen(m: Models, s: ExportsModel, lang: str) -> ft.Control:
             folder,
             *_tables(m, s, lang),
             ft.Divider(),
-            *_evidence(m, s, lang),
+            *_evidence(s, lang),
             status_line(s, lang),
             ft.Divider(),
             ft.Text(t(lang, "exp_recent"), size=16, weight=ft.FontWeight.BOLD),

@@ -16,7 +16,6 @@ from app.console.screens.widgets import (
     status_line,
     table,
 )
-from app.console.state.console import Models
 from app.console.state.incidents import FORWARD_TO, IncidentsModel
 from app.console.strings import pick, t
 
@@ -180,7 +179,7 @@ def _detail(s: IncidentsModel, lang: str) -> ft.Control:
 
 
 @ft.component
-def IncidentsScreen(m: Models, s: IncidentsModel, lang: str) -> ft.Control:
+def IncidentsScreen(s: IncidentsModel, lang: str) -> ft.Control:
     left = ft.Column(
         [ft.Row([_list(s, lang)], scroll=ft.ScrollMode.AUTO)], scroll=ft.ScrollMode.AUTO, expand=3
     )

@@ -183,7 +183,7 @@ def _pager(q: QueueModel, lang: str, end: str = "") -> ft.Control:
                 lambda v: q.set_page_size(int(v)),
                 160,
                 "page-size" + end,
-            ),  # fmt: skip
+            ),
         ],
         spacing=4,
         wrap=True,

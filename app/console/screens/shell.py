@@ -32,8 +32,8 @@ def _body(m: Models, nav: Nav) -> ft.Control:
     screens = (
         lambda: QueueScreen(m, m.queue, lang),
         lambda: TpsScreen(m, m.comparison, lang),
-        lambda: IncidentsScreen(m, m.incidents, lang),
-        lambda: ConflictsScreen(m, m.conflicts, lang),
+        lambda: IncidentsScreen(m.incidents, lang),
+        lambda: ConflictsScreen(m.conflicts, lang),
         lambda: MapScreen(m, m.plan, lang),
         lambda: DashboardScreen(m, m.dashboard, lang),
         lambda: ExportsScreen(m, m.exports, lang),

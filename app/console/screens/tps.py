@@ -145,7 +145,7 @@ def _history(c: ComparisonModel, lang: str) -> ft.Control:
     return ft.Column(items, spacing=6)
 
 
-def _verify_box(m: Models, c: ComparisonModel, lang: str, ask: Any) -> ft.Control:
+def _verify_box(c: ComparisonModel, lang: str, ask: Any) -> ft.Control:
     decision = c.doc.get("decision")
     done: list[ft.Control] = []
     if decision:  # a long reason wraps (a chip would run off the pane)
@@ -235,7 +235,7 @@ def TpsScreen(m: Models, c: ComparisonModel, lang: str) -> ft.Control:
             ft.Text(t(lang, "flags"), size=16, weight=ft.FontWeight.BOLD),
             _flags(c, lang),
             ft.Divider(),
-            _verify_box(m, c, lang, ask),
+            _verify_box(c, lang, ask),
             status_line(c, lang),
             ft.Divider(),
             ft.Text(t(lang, "history"), size=16, weight=ft.FontWeight.BOLD),

@@ -58,5 +58,5 @@ def photo_dialog(c: ComparisonModel, lang: str) -> ft.AlertDialog | None:
         title=ft.Text(t(lang, "photo_title", sha=c.photo_sha[:12])),
         content=body,
         actions=[ft.TextButton(t(lang, "close"), on_click=c.close_photo)],
-        on_dismiss=lambda e: c.close_photo(),
+        on_dismiss=lambda _: c.close_photo(),
     )

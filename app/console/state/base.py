@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -11,6 +12,9 @@ import flet as ft
 
 from app.console.backend import Backend, error_text
 from app.console.strings import t
+from app.sync import Offline, SyncError
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -52,7 +56,11 @@ class Loadable:
         self.notice_id, self.notice_en = "", ""
         try:
             return await asyncio.to_thread(fn, *args)
-        except Exception as exc:  # every failure becomes words for the person
+        except (Offline, SyncError) as exc:  # planned for: the words say what to do
+            self.error_id, self.error_en = error_text(exc)
+            return None
+        except Exception as exc:  # a bug or the disk: logged, and still words for the person
+            log.exception("console: %s failed", getattr(fn, "__name__", fn))
             self.error_id, self.error_en = error_text(exc)
             return None
         finally:

@@ -65,10 +65,8 @@ class ExportsModel(Loadable):
                 got = c.evidence_incident(self.incident_text.strip(), progress)
             return self._save(got)
 
-        if (
-            what == "evidence_tps"
-            and not self.tps_text.strip()
-            or (what == "evidence_incident" and not self.incident_text.strip())
+        if (what == "evidence_tps" and not self.tps_text.strip()) or (
+            what == "evidence_incident" and not self.incident_text.strip()
         ):
             self.fail((t("id", "exp_need_id"), t("en", "exp_need_id")))
             return None

@@ -28,7 +28,7 @@ THUMB_SIDE = 240
 
 
 @lru_cache(maxsize=256)
-def _thumb(path: str, mtime_ns: int) -> bytes:
+def _thumb(path: str, _mtime_ns: int) -> bytes:  # the file's version keys the cache
     with Image.open(path) as img:
         img.thumbnail((THUMB_SIDE, THUMB_SIDE))
         out = io.BytesIO()

@@ -36,8 +36,7 @@ _FAILED = {
 
 
 def unexpected(what: str, exc: Exception) -> tuple[str, str]:
-    """Words for an error nobody planned for: it is logged, the data is safe, it retries."""
-    log.exception("%s failed", what)
+    """Words for an error nobody planned for (the caller logs it): the data is safe, it retries."""
     fail_id, thing, fail_en, stays = _FAILED[what]
     code = type(exc).__name__
     return (
@@ -171,6 +170,7 @@ class SyncStatus:
         except (AuthError, SyncError) as exc:
             self.online, self.error_id, self.error_en = True, exc.message, exc.message_en
         except Exception as exc:  # never let the loop die; say what to do
+            log.exception("sync failed")
             self.error_id, self.error_en = unexpected("sync", exc)
         finally:
             self.busy, self.phase = False, ""
@@ -201,6 +201,7 @@ class SyncStatus:
         except (AuthError, SyncError) as exc:
             self.error_id, self.error_en = exc.message, exc.message_en
         except Exception as exc:  # never let the loop die; say what to do
+            log.exception("photo upload failed")
             self.error_id, self.error_en = unexpected("photos", exc)
         finally:
             self.uploading = False

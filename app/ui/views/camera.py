@@ -53,8 +53,8 @@ def use_camera(preset: fc.ResolutionPreset, purpose: str) -> CameraHandle:
             back = [c for c in cams if c.lens_direction == fc.CameraLensDirection.BACK]
             await cam().initialize((back or cams)[0], preset, enable_audio=False)
             set_state("ready")
-        except Exception as exc:  # no camera, permission refused, plugin error
-            log.warning("%s camera did not open: %r", purpose, exc)
+        except Exception:  # no camera, permission refused, plugin error
+            log.warning("%s camera did not open", purpose, exc_info=True)
             set_state("failed")
 
     ft.use_effect(start, [])
@@ -63,8 +63,8 @@ def use_camera(preset: fc.ResolutionPreset, purpose: str) -> CameraHandle:
         set_state("taking")
         try:
             data = await cam().take_picture()
-        except Exception as exc:
-            log.warning("%s camera did not take a picture: %r", purpose, exc)
+        except Exception:  # the plugin failed: the person can pick a photo instead
+            log.warning("%s camera did not take a picture", purpose, exc_info=True)
             set_state("failed")
             return
         set_state("ready")

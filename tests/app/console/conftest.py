@@ -81,7 +81,9 @@ class World:
     def sync(self, store: Store) -> None:
         ident = store.identity()
         assert ident is not None
-        client = SyncClient(store, URL, ident.token, transport=self.transport, sleep=lambda s: None)
+        client = SyncClient(
+            store, URL, ident.token, transport=self.transport, sleep=lambda _s: None
+        )
         try:
             sync_and_upload(client)
         finally:
@@ -102,7 +104,7 @@ class World:
         store = self.device(who)
         ident = store.identity()
         assert ident is not None
-        client = ReviewClient(URL, ident.token, transport=self.transport, sleep=lambda s: None)
+        client = ReviewClient(URL, ident.token, transport=self.transport, sleep=lambda _s: None)
         backend = Backend(store, client, self.regions, self.election, self.tmp / "ekspor",
                           sync=self.sync)  # fmt: skip
         return Models.create(backend)

@@ -25,7 +25,7 @@ def client(handler, **kw) -> tuple[ReviewClient, list[float]]:
 
 
 def test_unreachable_server_is_offline_after_retries():
-    def down(request):
+    def down(_request):
         raise httpx.ConnectError("refused")
 
     c, sleeps = client(down, attempts=3)
@@ -58,13 +58,15 @@ def test_download_reports_progress_and_names_the_file():
 
     c, _ = client(handler)
     seen = []
-    got = c.export("tallies", "xlsx", progress=lambda done, total: seen.append(done))
-    assert got.filename == ".._tallies.xlsx".replace("/", "_") and got.data == body
-    assert seen[-1] == len(body) and len(seen) > 1
+    got = c.export("tallies", "xlsx", progress=lambda done, _total: seen.append(done))
+    assert got.filename == ".._tallies.xlsx".replace("/", "_")
+    assert got.data == body
+    assert seen[-1] == len(body)
+    assert len(seen) > 1
 
 
 def test_refusals_keep_the_servers_words():
-    def refuse(request):
+    def refuse(_request):
         return httpx.Response(403, json={"code": "reviewer_only", "message": "Hanya supervisor",
                                          "message_en": "Supervisors only"})  # fmt: skip
 
@@ -88,7 +90,8 @@ def test_error_words_say_what_to_do():
 def test_a_field_role_sees_words_not_a_crash(world: World):
     m = world.models("ptps")
     asyncio.run(m.queue.load())
-    assert m.queue.items == [] and m.queue.loading is False
+    assert m.queue.items == []
+    assert m.queue.loading is False
     assert "supervisor atau admin" in m.queue.error("id")
     assert "Ask the admin" in m.queue.error("en")
 
@@ -96,11 +99,11 @@ def test_a_field_role_sees_words_not_a_crash(world: World):
 def test_offline_console_keeps_working(world: World):
     m = world.models()
 
-    def down(request):
+    def down(_request):
         raise httpx.ConnectError("refused")
 
     m.backend.client = ReviewClient(URL, "tok", transport=httpx.MockTransport(down),
-                                    sleep=lambda s: None)  # fmt: skip
+                                    sleep=lambda _s: None)  # fmt: skip
     asyncio.run(m.go("dashboard"))
     assert m.dashboard.error("id").startswith("Server tidak terjangkau")
 
@@ -108,10 +111,12 @@ def test_offline_console_keeps_working(world: World):
 def test_every_string_has_both_languages_and_the_same_placeholders():
     fmt = string.Formatter()
     for key, (id_, en) in S.items():
-        assert id_ and en, key
+        assert id_, key
+        assert en, key
         names = {f for _, f, _, _ in fmt.parse(id_) if f}
         assert names == {f for _, f, _, _ in fmt.parse(en) if f}, key
-    assert t("en", "nav_queue") == "Queue" and t("id", "nav_queue") == "Antrean"
+    assert t("en", "nav_queue") == "Queue"
+    assert t("id", "nav_queue") == "Antrean"
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ supervisor verifies it with a reason, the queue empties and the totals change.""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from tests.app.console.conftest import TPS, World
 
@@ -18,7 +19,8 @@ def test_conflict_tops_queue_verify_clears_it_and_totals_change(world: World):
     assert m.queue.rule_words("vote_conflict", "id") == "Sumber berbeda pada suara calon"
 
     asyncio.run(m.open_tps(TPS, "ppwp"))
-    assert m.nav.tab == 1 and m.comparison.doc["differences"] == ["suara.1"]
+    assert m.nav.tab == 1
+    assert m.comparison.doc["differences"] == ["suara.1"]
     assert [s["source"] for s in m.comparison.doc["sources"]] == ["polisi", "ptps", "saksi:1"]
     assert m.comparison.typed["suara.1"] == "99"  # the majority is proposed
 
@@ -26,11 +28,13 @@ def test_conflict_tops_queue_verify_clears_it_and_totals_change(world: World):
     assert m.comparison.error("id") == "Tulis alasannya dulu."
     m.comparison.set_reason("Plano difoto: 99")
     assert asyncio.run(m.verify()) is True
-    assert m.comparison.error("id") == "" and m.comparison.doc["status"] == "verified"
+    assert m.comparison.error("id") == ""
+    assert m.comparison.doc["status"] == "verified"
     assert [i for i in m.queue.items if i.get("tps") == TPS] == []
 
     decision = m.comparison.doc["decision"]
-    assert decision["nilai"] == {"suara.1": 99} and decision["alasan"] == "Plano difoto: 99"
+    assert decision["nilai"] == {"suara.1": 99}
+    assert decision["alasan"] == "Plano difoto: 99"
     assert decision["record_id"] in m.comparison.doc["history"]
     asyncio.run(m.go("dashboard"))
     votes = {no: v for no, _, v in m.dashboard.candidates()}
@@ -51,13 +55,15 @@ def test_override_needs_numbers_and_confirm_without_conflict(world: World):
     assert "0-999" in m.comparison.problem("id")
     m.comparison.type_value("suara.2", "121")
     nilai, bad = m.comparison.decision()
-    assert bad == [] and nilai == {"suara.2": 121}
+    assert bad == []
+    assert nilai == {"suara.2": 121}
     m.comparison.type_value("suara.2", "120")
     nilai, _ = m.comparison.decision()  # nothing open, nothing changed: confirm every value
-    assert nilai["suara.2"] == 120 and len(nilai) > 20
+    assert nilai["suara.2"] == 120
+    assert len(nilai) > 20
 
 
-def _one_source() -> dict:
+def _one_source() -> dict[str, Any]:
     from tests.server.recon_helpers import VOTES, form
 
     return form(VOTES)
@@ -74,9 +80,11 @@ def test_photo_of_a_source_is_one_click_away(world: World):
     m = world.models()
     asyncio.run(m.open_tps(TPS, "ppwp"))
     [source] = m.comparison.doc["sources"]
-    assert source["photos"] == [sha] and m.comparison.doc["photos"] == [sha]
+    assert source["photos"] == [sha]
+    assert m.comparison.doc["photos"] == [sha]
     asyncio.run(m.comparison.show_photo(sha))
-    assert m.comparison.photo_sha == sha and m.comparison.photo[:2] == b"\xff\xd8"  # a JPEG
+    assert m.comparison.photo_sha == sha
+    assert m.comparison.photo[:2] == b"\xff\xd8"
     assert m.comparison.record_fields()["photos"] == [sha]
     m.comparison.close_photo()
     assert m.comparison.photo == b""
@@ -86,7 +94,8 @@ def test_ctrl_enter_is_the_verify_shortcut():
     from app.console.screens.shell import shortcut
 
     assert shortcut("Enter", ctrl=True) == "verify"
-    assert shortcut("Enter", ctrl=False) is None and shortcut("V", ctrl=True) is None
+    assert shortcut("Enter", ctrl=False) is None
+    assert shortcut("V", ctrl=True) is None
 
 
 def test_asking_opens_the_confirmation_only_when_the_decision_is_complete(world: World):
@@ -94,9 +103,12 @@ def test_asking_opens_the_confirmation_only_when_the_decision_is_complete(world:
     m = world.models()
     asyncio.run(m.open_tps(TPS, "ppwp"))
     m.comparison.ask()
-    assert not m.comparison.asking and m.comparison.error("id") == "Tulis alasannya dulu."
+    assert not m.comparison.asking
+    assert m.comparison.error("id") == "Tulis alasannya dulu."
     m.comparison.set_reason("Plano difoto: 99")
     m.comparison.ask()
-    assert m.comparison.asking and m.comparison.error("id") == ""
+    assert m.comparison.asking
+    assert m.comparison.error("id") == ""
     m.comparison.cancel_ask()
-    assert not m.comparison.asking and m.comparison.doc["status"] == "conflict"  # nothing sent
+    assert not m.comparison.asking
+    assert m.comparison.doc["status"] == "conflict"

@@ -37,7 +37,8 @@ def test_final_assessment_is_read_only(services: Services) -> None:
     assert not form.editable
     form.set_indicator("b", True)
     form.set_note("a", "diubah")
-    assert form.indikator == {"a": True} and form.catatan == {"a": "Pernah ricuh 2019"}
+    assert form.indikator == {"a": True}
+    assert form.catatan == {"a": "Pernah ricuh 2019"}
     assert queued(services.store) == []
 
 
@@ -49,12 +50,15 @@ def test_assessment_correction_needs_a_reason_and_sends_a_new_version(
     form.start_correction()
     form.set_indicator("p", True)
     assert queued(services.store) == []  # nothing leaves the phone before Final
-    assert form.finalize() is False and form.refused
+    assert form.finalize() is False
+    assert form.refused
     assert form.reason_missing() == [REASON_NEEDED]
     again = AssessmentForm.load(services, TPS)  # the correction survives a restart
-    assert again.correcting and again.indikator == {"a": True, "p": True}
+    assert again.correcting
+    assert again.indikator == {"a": True, "p": True}
     again.set_reason("Banjir Februari terlewat")
-    assert again.finalize() is True and not again.editable
+    assert again.finalize() is True
+    assert not again.editable
     [op] = queued(services.store)
     assert op == {
         "indikator": {"a": True, "p": True},
@@ -62,7 +66,8 @@ def test_assessment_correction_needs_a_reason_and_sends_a_new_version(
         "status": "final",
     }
     reopened = AssessmentForm.load(services, TPS)
-    assert not reopened.correcting and reopened.result().category == "rawan"
+    assert not reopened.correcting
+    assert reopened.result().category == "rawan"
 
 
 def final_incident(services: Services) -> IncidentForm:
@@ -77,13 +82,17 @@ def final_incident(services: Services) -> IncidentForm:
 def test_final_incident_is_read_only_until_koreksi(services: Services) -> None:
     form = final_incident(services)
     form.set("uraian", "diubah")
-    assert form.values["uraian"] == "Amplop dibagikan" and queued(services.store) == []
+    assert form.values["uraian"] == "Amplop dibagikan"
+    assert queued(services.store) == []
     form.start_correction()
-    assert form.editable and form.alasan == ""
+    assert form.editable
+    assert form.alasan == ""
     form.set("uraian", "Amplop berisi Rp50.000 dibagikan")
-    assert form.finalize() is False and form.missing == ["reason"]
+    assert form.finalize() is False
+    assert form.missing == ["reason"]
     again = IncidentForm.load(services, "inc1", TPS, "Budi")
-    assert again.correcting and again.values["uraian"] == "Amplop berisi Rp50.000 dibagikan"
+    assert again.correcting
+    assert again.values["uraian"] == "Amplop berisi Rp50.000 dibagikan"
     again.set_reason("Nilai uang baru diketahui")
     assert again.finalize() is True
     [op] = queued(services.store)  # only what changed, with the reason
@@ -93,5 +102,6 @@ def test_final_incident_is_read_only_until_koreksi(services: Services) -> None:
         "status": "final",
     }
     rec = services.store.record("inc1")
-    assert rec is not None and rec.fields["kategori"] == "politik_uang"
+    assert rec is not None
+    assert rec.fields["kategori"] == "politik_uang"
     assert not IncidentForm.load(services, "inc1", TPS, "Budi").correcting

@@ -28,7 +28,8 @@ def test_a_qr_photo_fills_server_and_code(tmp_path: Path) -> None:
     f.set_code(CODE)  # the same value: nothing typed, the notice stays
     assert f.notice("id")
     f.set_code(CODE + "X")
-    assert f.notice("id") == "" and f.code == CODE + "X"
+    assert f.notice("id") == ""
+    assert f.code == CODE + "X"
 
 
 def test_a_bad_picture_changes_nothing_but_says_why(tmp_path: Path) -> None:
@@ -41,7 +42,8 @@ def test_a_bad_picture_changes_nothing_but_says_why(tmp_path: Path) -> None:
     ):
         assert asyncio.run(f.read_qr(picture)) is False
         assert (f.server_url, f.code, f.notice("id")) == ("http://127.0.0.1:9", "ABCD", "")
-        assert words in f.error("id") and f.error("en")
+        assert words in f.error("id")
+        assert f.error("en")
 
 
 def test_no_reading_while_enrolling(tmp_path: Path) -> None:
@@ -53,4 +55,5 @@ def test_no_reading_while_enrolling(tmp_path: Path) -> None:
 
 def test_qr_strings_have_both_languages() -> None:
     assert all(id_ and en and id_ != en for id_, en in QS.values())
-    assert qt("en", "qr_pick") == "Choose QR image" and qt("id", "qr_pick") == "Pilih gambar QR"
+    assert qt("en", "qr_pick") == "Choose QR image"
+    assert qt("id", "qr_pick") == "Pilih gambar QR"

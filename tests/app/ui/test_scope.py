@@ -69,7 +69,8 @@ def test_a_new_report_goes_to_my_tps_not_the_one_looked_at(services: Services) -
 def test_no_scope_no_new_report(services: Services) -> None:
     session = session_at(services, TPS)
     session.identity = replace(identity(), scope=())
-    assert session.report_tps() == "" and not session.writes_here()
+    assert session.report_tps() == ""
+    assert not session.writes_here()
     session.open_incident()
     assert session.screen == "tps"
 

@@ -68,16 +68,21 @@ def test_navigation_back_goes_to_the_tps(services: Services) -> None:
 
 def test_incident_needs_category_time_and_description(services: Services) -> None:
     form = IncidentForm.load(services, "inc1", TPS, "Budi")
-    assert form.values["pelapor_nama"] == "Budi" and form.values["waktu"]
-    assert form.finalize() is False and form.missing == ["kategori", "uraian"]
+    assert form.values["pelapor_nama"] == "Budi"
+    assert form.values["waktu"]
+    assert form.finalize() is False
+    assert form.missing == ["kategori", "uraian"]
     form.set("kategori", "politik_uang")
     form.set("uraian", "Amplop")
     form.set("saksi", "Ani\n\nBudi ")
-    assert services.store.record("inc1").sync_state == "draft"  # type: ignore[union-attr]
+    assert services.store.record("inc1").sync_state == "draft"
     assert form.finalize() is True
     rec = services.store.record("inc1")
-    assert rec is not None and rec.status == "final" and rec.sync_state == "pending"
-    assert rec.fields["saksi"] == ["Ani", "Budi"] and rec.tps == TPS
+    assert rec is not None
+    assert rec.status == "final"
+    assert rec.sync_state == "pending"
+    assert rec.fields["saksi"] == ["Ani", "Budi"]
+    assert rec.tps == TPS
 
 
 def test_assessment_category_and_why(services: Services) -> None:
@@ -87,16 +92,19 @@ def test_assessment_category_and_why(services: Services) -> None:
     form.set_note("p", "Banjir 2023")
     assert form.result().category == "rawan"
     form.set_indicator("e", True)
-    assert form.result().category == "sangat_rawan" and "e" in form.result().why_id
+    assert form.result().category == "sangat_rawan"
+    assert "e" in form.result().why_id
     again = AssessmentForm.load(services, TPS)
-    assert again.catatan == {"p": "Banjir 2023"} and again.indikator["e"]
+    assert again.catatan == {"p": "Banjir 2023"}
+    assert again.indikator["e"]
 
 
 def test_location_checks_ranges(services: Services) -> None:
     form = LocationForm.load(services, TPS)
     form.set_lat("-95")
     form.set_lon("112.2")
-    assert form.save() is False and "Lintang" in form.error("id")
+    assert form.save() is False
+    assert "Lintang" in form.error("id")
     form.captured(-7.546, 112.233)
     assert float(LocationForm.load(services, TPS).lat) == -7.546
 
@@ -114,11 +122,13 @@ def test_offline_is_a_state_not_an_error(services: Services) -> None:
     form.set("uraian", "x")
     form.finalize()
 
-    def offline(store: object, progress: Callable[[Progress], None]) -> bool:
+    def offline(_store: object, _progress: Callable[[Progress], None]) -> bool:
         raise Offline("refused")
 
     sync = run_sync(services, offline)
-    assert sync.online is False and sync.pending == 1 and not sync.busy
+    assert sync.online is False
+    assert sync.pending == 1
+    assert not sync.busy
     assert strip_text(sync, "id")[0] == "Offline - 1 belum terkirim"
     assert strip_text(sync, "en")[0] == "Offline - 1 not sent"
     assert "Data aman di HP ini" in sync.error("id")
@@ -128,7 +138,7 @@ def test_sync_waits_for_a_dead_server_off_the_event_loop(services: Services) -> 
     """While the sync waits on a server that does not answer, the screen keeps working."""
     answer = threading.Event()
 
-    def dead_server(store: object, progress: Callable[[Progress], None]) -> bool:
+    def dead_server(_store: object, _progress: Callable[[Progress], None]) -> bool:
         if not answer.wait(10):  # on the event loop this would hold every screen still
             raise AssertionError("the event loop was blocked")
         raise Offline("ConnectTimeout")
@@ -143,7 +153,8 @@ def test_sync_waits_for_a_dead_server_off_the_event_loop(services: Services) -> 
         return sync
 
     sync = asyncio.run(tap_while_syncing())
-    assert sync.online is False and not sync.busy
+    assert sync.online is False
+    assert not sync.busy
     assert strip_text(sync, "id")[0] == "Offline - semua data aman di HP"
 
 
@@ -171,7 +182,8 @@ def test_search_by_desa_and_number(services: Services) -> None:
     regions = services.regions
     assert regions.search("Gadingmangu").total == 23
     found = regions.search("gadingmangu 17")
-    assert found.total == 1 and found.items[0].label.startswith("TPS 017 Gadingmangu")
+    assert found.total == 1
+    assert found.items[0].label.startswith("TPS 017 Gadingmangu")
     assert regions.search(TPS).items[0].id == TPS
     assert regions.search("tps").total == 0
     assert [t.id for t in regions.assigned((TPS,))] == [TPS]
@@ -184,7 +196,8 @@ def test_every_string_has_both_languages_and_every_key_used_exists() -> None:
     mine = [ROOT / "app/ui/components.py", *(ROOT / "app/ui/views").glob("*.py")]
     for path in mine:
         used |= set(re.findall(r"\bt\(\s*(?:session\.)?lang,\s*\"([a-z_A-Z]+)\"", path.read_text()))
-    assert used and used <= set(S), used - set(S)
+    assert used
+    assert used <= set(S), used - set(S)
     assert t("en", "st_waiting", n=2) == "2 not sent"
 
 
@@ -192,5 +205,7 @@ def test_an_unplanned_sync_error_says_data_is_safe_and_names_a_code():
     from app.ui.state.sync_state import unexpected
 
     words_id, words_en = unexpected("photos", OSError("disk"))
-    assert "foto tetap aman di HP" in words_id and "(kode OSError)" in words_id
-    assert "photos stay on the phone" in words_en and "Traceback" not in words_en
+    assert "foto tetap aman di HP" in words_id
+    assert "(kode OSError)" in words_id
+    assert "photos stay on the phone" in words_en
+    assert "Traceback" not in words_en

@@ -68,7 +68,8 @@ def test_photos_upload_after_records_with_numbers(services: Services) -> None:
     sync = SyncStatus(services.store, runner=runner, uploader=uploader)
     sync.refresh()
     assert (sync.photos_pending, sync.photo_bytes_sent) == (2, 0)
-    assert sync.photo_waiting == ("inc1",) and sync.photo_bytes_total > 0
+    assert sync.photo_waiting == ("inc1",)
+    assert sync.photo_bytes_total > 0
     total = sync.photo_bytes_total
 
     async def run() -> None:
@@ -79,7 +80,9 @@ def test_photos_upload_after_records_with_numbers(services: Services) -> None:
 
     asyncio.run(run())
     assert order == ["records", "photos"]
-    assert seen == [(0, total, total)] and sync.photo_waiting == () and not sync.uploading
+    assert seen == [(0, total, total)]
+    assert not sync.photo_waiting
+    assert not sync.uploading
     assert strip_text(sync, "id")[0] == "Semua terkirim"
     assert set(shas) <= {r[0] for r in services.store.db.execute("select sha256 from photos")}
 
@@ -87,7 +90,7 @@ def test_photos_upload_after_records_with_numbers(services: Services) -> None:
 def test_photo_upload_offline_is_a_state(services: Services) -> None:
     final_incident(services)
 
-    def offline(store: Store, progress: Callable[[UploadProgress], None]) -> bool:
+    def offline(_store: Store, _progress: Callable[[UploadProgress], None]) -> bool:
         raise Offline("gone")
 
     sync = SyncStatus(services.store, runner=records_sent, uploader=offline)
@@ -97,7 +100,9 @@ def test_photo_upload_offline_is_a_state(services: Services) -> None:
         await settle(sync)
 
     asyncio.run(run())
-    assert sync.online is False and sync.pending == 0 and sync.photos_pending == 1
+    assert sync.online is False
+    assert sync.pending == 0
+    assert sync.photos_pending == 1
     assert strip_text(sync, "id")[0] == "Offline - 1 foto belum terkirim"
     assert strip_text(sync, "en")[0] == "Offline - 1 photo(s) not sent"
     assert "Data aman di HP ini" in sync.error("id")
@@ -177,7 +182,8 @@ def test_kirim_sections_say_it_in_words(services: Services) -> None:
     sync = SyncStatus(services.store)
     sync.refresh()
     photos = _texts(photo_section(sync, services.regions, "id"))
-    assert "1 foto belum terkirim" in photos and "Menunggu foto:" in photos
+    assert "1 foto belum terkirim" in photos
+    assert "Menunggu foto:" in photos
     assert any(t.startswith("0 B dari ") and t.endswith(" KB terkirim") for t in photos)
     assert any(t.startswith("• Laporan: Intimidasi · TPS 001") for t in photos)
     words = _texts(conflict_section(sync, services.regions, "en"))

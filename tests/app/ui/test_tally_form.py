@@ -57,8 +57,9 @@ def test_every_change_is_a_draft_that_survives_reload(services: Services) -> Non
     form.set_vote("2", "120")
     again = TallyForm.load(services, TPS, "ppwp")
     assert again.record_id == form.record_id
-    assert again.values["dpt_l"] == 150 and again.votes == {"2": 120}
-    assert services.store.record(form.record_id).sync_state == "draft"  # type: ignore[union-attr]
+    assert again.values["dpt_l"] == 150
+    assert again.votes == {"2": 120}
+    assert services.store.record(form.record_id).sync_state == "draft"
     assert services.store.pending_records() == 0
 
 
@@ -73,7 +74,8 @@ def test_arithmetic_error_is_shown_and_blocks_final(services: Services) -> None:
     form = typed(services, suara_sah=230)
     messages = [f.message("id") for f in form.findings()]
     assert "V.A (suara sah) harus = jumlah suara di IV (220), tertulis 230" in messages
-    assert form.finalize() is False and form.refused
+    assert form.finalize() is False
+    assert form.refused
     assert services.store.pending_records() == 0
 
 
@@ -82,8 +84,11 @@ def test_final_queues_the_record(services: Services) -> None:
     assert form.blockers() == []
     assert form.finalize() is True
     rec = services.store.record(form.record_id)
-    assert rec is not None and rec.status == "final" and rec.sync_state == "pending"
-    assert rec.fields["suara"] == VOTES and rec.fields["suara_sah"] == 220
+    assert rec is not None
+    assert rec.status == "final"
+    assert rec.sync_state == "pending"
+    assert rec.fields["suara"] == VOTES
+    assert rec.fields["suara_sah"] == 220
     assert not form.editable
 
 
@@ -110,10 +115,12 @@ def test_final_is_read_only_and_corrected_only_with_a_reason(services: Services)
     form.set_value("ss_sisa", "76")
     assert form.finalize() is False  # no reason yet
     again = TallyForm.load(services, TPS, "ppwp")  # the correction survives a restart
-    assert again.correcting and again.values["suara_tidak_sah"] == 8
+    assert again.correcting
+    assert again.values["suara_tidak_sah"] == 8
     again.set_reason("Salah salin V.B")
     assert again.finalize() is True
     rec = services.store.record(form.record_id)
-    assert rec is not None and rec.fields["suara_tidak_sah"] == 8
+    assert rec is not None
+    assert rec.fields["suara_tidak_sah"] == 8
     assert rec.fields["alasan"] == "Salah salin V.B"
     assert not TallyForm.load(services, TPS, "ppwp").correcting
