@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from core import signing
+from core.hlc import pack
 from core.ledger import is_batch, op_of
 from core.protocol import Op, SignedBatch
-from sync_server.sync import checkpoints
-from tests.server.conftest import TPS, TPS_2, MakeDevice, signed_body
+from sync_server.sync import audit, checkpoints
+from tests.server.conftest import T0, TPS, TPS_2, MakeDevice, signed_body
+from tests.server.recon_helpers import send
 
 
 def _refused(res: Any, code: str) -> dict[str, Any]:
@@ -138,3 +140,26 @@ def test_the_log_keeps_what_the_device_signed(make_device: MakeDevice, store):
     phone.push(op)
     [entry] = [e.entry for e in store.log_entries() if "op_id" in e.entry]
     assert op_of(entry) == Op.model_validate(op)
+
+
+def test_a_resolution_the_server_writes_is_logged_apart_and_verify_log_stays_clean(
+    make_device: MakeDevice, store
+):
+    """A supervisor's conflict decision is written by the server (no device signed it): its op
+    entry says `via: server`, and verify-log counts it apart instead of failing."""
+    ptps = make_device("ptps")
+    sup = make_device("supervisor", scope=["35.17"])
+    send(ptps, "i1", {"jenis": "temuan", "tps": TPS}, kind="incident")
+    send(sup, "i1", {"ditugaskan": "Budi"}, kind="incident", hlc=pack(T0, 50))
+    send(sup, "i1", {"ditugaskan": "Sari"}, kind="incident", hlc=pack(T0, 60),
+         base={"ditugaskan": None})  # fmt: skip
+    [c] = sup.client.get("/v1/review/conflicts", headers=sup.headers).json()
+    body = {"choice": "merge", "value": "Budi dan Sari", "alasan": "keduanya bertugas"}
+    res = sup.client.post(f"/v1/review/conflicts/{c['id']}/resolve", json=body, headers=sup.headers)
+    assert res.json()["resolution"]["written"] is True
+    [written] = [e.entry for e in store.log_entries() if e.entry.get("via") == "server"]
+    assert written["fields"] == {"ditugaskan": "Budi dan Sari"}
+    assert "batch" not in written
+    report = audit.verify(store, [], None)
+    assert report.findings == []
+    assert (report.signed_ops, report.server_ops) == (3, 1)
