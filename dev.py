@@ -3,10 +3,11 @@
 
     python3 dev.py start   # sync server (SQLite, Jombang demo data) + field app connected to it
     python3 dev.py test    # ruff, mypy and the whole test suite (browser tests included)
+    python3 dev.py lock    # recompute requirements.lock after changing dependencies
 
-The first run creates `.venv/` and installs the project with every extra; later runs reuse it
-(re-installing only when pyproject.toml changes). Standard library only, on purpose: this file
-runs before anything is installed.
+The first run creates `.venv/` and installs the exact versions in requirements.lock, then the
+project itself; later runs reuse it (re-installing when requirements.lock or pyproject.toml
+changes). Standard library only, on purpose: this file runs before anything is installed.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ PY = BIN / "python"
 DATA = ROOT / "data"
 SERVER_PORT = int(os.environ.get("PANTAU_PORT", "8765"))
 APP_PORT = int(os.environ.get("PANTAU_APP_PORT", "8550"))
+LOCK = ROOT / "requirements.lock"
+EXTRAS = ("server", "web", "dev", "qr")  # what `start` and `test` need; the lock covers these
+LOCK_ARGS = ("pip", "compile", "pyproject.toml", *(f"--extra={e}" for e in EXTRAS),
+             "--universal", "--python-version=3.11", "--no-progress", f"--output-file={LOCK.name}",
+             "--custom-compile-command=python3 dev.py lock")  # fmt: skip
 
 
 def run(*args: str | Path, **kw: object) -> None:
@@ -36,15 +42,37 @@ def run(*args: str | Path, **kw: object) -> None:
 
 
 def ensure_venv() -> None:
+    """The locked versions, then the project itself without resolving again; `pip check`
+    catches a pyproject.toml that asks for something the lock does not hold."""
     stamp = VENV / ".installed"
-    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    for path in (ROOT / "pyproject.toml", LOCK):
+        digest.update(path.read_bytes())
+    want = digest.hexdigest()
     if stamp.exists() and stamp.read_text() == want:
         return
     if not PY.exists():
         run(sys.executable, "-m", "venv", VENV)
-    run(PY, "-m", "pip", "install", "-q", "--upgrade", "pip")
-    run(PY, "-m", "pip", "install", "-q", "-e", ".[server,web,dev,qr]")
+    run(PY, "-m", "pip", "install", "-q", "-r", LOCK)
+    run(PY, "-m", "pip", "install", "-q", "--no-deps", "-e", ".")
+    try:
+        run(PY, "-m", "pip", "check")
+    except subprocess.CalledProcessError:
+        raise SystemExit(
+            "! requirements.lock is older than pyproject.toml: python3 dev.py lock"
+        ) from None
     stamp.write_text(want)
+
+
+def lock() -> None:
+    """Recompute requirements.lock with uv (kept versions stay unless pyproject.toml needs
+    others; `python3 dev.py lock --upgrade` takes the newest allowed)."""
+    if not PY.exists():
+        run(sys.executable, "-m", "venv", VENV)
+    uv = BIN / ("uv.exe" if os.name == "nt" else "uv")
+    if not uv.exists():
+        run(PY, "-m", "pip", "install", "-q", "uv")
+    run(uv, *LOCK_ARGS, *sys.argv[2:])
 
 
 def ensure_chromium() -> None:
@@ -55,7 +83,7 @@ def ensure_chromium() -> None:
         run("apt-get", "update", "-q")
         run("apt-get", "install", "-y", "-q", "chromium")
     else:
-        print("! Chromium not found: browser tests will be skipped (apt-get install chromium)")
+        print("! Chromium not found: browser tests will fail (apt-get install chromium)")
 
 
 def wait_http(url: str, seconds: float = 30) -> None:
@@ -67,6 +95,18 @@ def wait_http(url: str, seconds: float = 30) -> None:
         except OSError:
             time.sleep(0.3)
     raise SystemExit(f"! {url} did not answer within {seconds:.0f} s")
+
+
+def open_codes(cli: list[str | Path], db: Path, codes_file: Path) -> str:
+    """The demo enrolment codes that still work (a used or expired one is never shown again)."""
+    if not codes_file.exists():
+        return ""
+    args = [str(a) for a in (*cli, "open-codes", codes_file, "--db", db)]
+    found = subprocess.run(args, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    if found.strip():
+        return "Kode pendaftaran demo yang masih berlaku (sekali pakai):\n" + found
+    return ("Semua kode demo sudah dipakai. Kode baru: .venv/bin/pantau-server enrol-code "
+            "USER_ID --db data/server.db (USER_ID dari list-users)\n")  # fmt: skip
 
 
 def start() -> None:
@@ -87,14 +127,13 @@ def start() -> None:
             capture_output=True,
             text=True,
         ).stdout
-        codes_file.write_text("Kode pendaftaran demo (sekali pakai):\n" + out)
+        codes_file.write_text(out)
     server = subprocess.Popen(
         [str(a) for a in (*cli, "serve", "--db", db, "--port", str(SERVER_PORT))], cwd=ROOT
     )
     try:
         wait_http(f"http://127.0.0.1:{SERVER_PORT}/v1/health")
-        codes = codes_file.read_text() if codes_file.exists() else ""
-        print(f"\nSync server: {server_url}\n{codes}", flush=True)
+        print(f"\nSync server: {server_url}\n{open_codes(cli, db, codes_file)}", flush=True)
         env = {
             **os.environ,
             "PANTAU_SERVER_URL": server_url,
@@ -126,5 +165,7 @@ if __name__ == "__main__":
         start()
     elif command == "test":
         test()
+    elif command == "lock":
+        lock()
     else:
         raise SystemExit(__doc__)

@@ -15,6 +15,13 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+PIDS: dict[str, int] = {}  # url -> pid of the server process behind it, while it runs
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -45,6 +52,7 @@ def running_server(db: Path, port: int | None = None) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
+    PIDS[url] = proc.pid
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -57,6 +65,7 @@ def running_server(db: Path, port: int | None = None) -> Iterator[str]:
             raise RuntimeError("server did not start")
         yield url
     finally:
+        PIDS.pop(url, None)
         proc.send_signal(signal.SIGINT)
         try:
             proc.wait(timeout=10)

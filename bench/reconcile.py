@@ -108,7 +108,7 @@ def _template(store: SqliteStore, who: list[Principal], tps: str) -> dict[str, l
     for k, p in enumerate(who):
         op = {"op_id": "t0", "seq": 1, "record_id": f"{k}-{tps}", "kind": "tally", "tps": tps,
               "fields": tally(), "hlc": pack(T0, k)}  # fmt: skip
-        exchange.push(store, rt, p, PushRequest(device_id=p.device.id, ops=[op]))
+        exchange.push(store, rt.clock, p, PushRequest(device_id=p.device.id, ops=[op]))
     reconcile.catch_up(store, reconcile.load_election(ELECTION))
     out: dict[str, list[Any]] = {}
     for table in ("records", "recon_snapshot", "recon_state", "recon_value", "changelog"):
@@ -157,7 +157,7 @@ def measure(path: Path, tps_ids: list[str], who: Principal, n: int, seed: int) -
             op = {"op_id": f"b{i}", "seq": i + 1, "record_id": f"new-{tps}", "kind": "tally",
                   "tps": tps, "fields": fields, "hlc": pack(T0, 100 + i)}  # fmt: skip
             start = time.perf_counter()
-            exchange.push(store, rt, who, PushRequest(device_id=who.device.id, ops=[op]))
+            exchange.push(store, rt.clock, who, PushRequest(device_id=who.device.id, ops=[op]))
             pushes.append(time.perf_counter() - start)
             start = time.perf_counter()
             assert reconcile.catch_up(store, election) == 1

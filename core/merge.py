@@ -82,33 +82,48 @@ def conflicts(
 ) -> list[Conflict]:
     """Fields the writer changed without having seen their current value (sync-design 5, 6).
 
+    A field counts as seen only when `base` names exactly its current stamp; a newer base may
+    be the writer's own clamped or refused stamp and says nothing about the current value. A
+    writer never conflicts with its own previous write (same device id in the stamps).
     A delete checks every current field: a delete racing an edit is a conflict, not "delete wins".
     An edit to a deleted record conflicts with the delete it did not see.
     """
-    names = set(incoming)
-    if incoming.get(DELETED):
-        names |= set(current.stamps)
-    elif current.deleted and DELETED not in incoming:
-        names.add(DELETED)
     found = []
-    for name in sorted(names):
-        if name not in current.stamps:
-            continue
+    for name in _touched(current, incoming):
         current_stamp = current.stamps[name]
-        seen = base.get(name)
-        if seen is not None and tuple(seen) == tuple(current_stamp):
+        if _seen(base.get(name), current_stamp, stamp):
             continue
-        if seen is not None and tuple(seen) > tuple(current_stamp):
-            continue
-        incoming_value = incoming.get(name, current.fields.get(name))
-        if name == DELETED and DELETED not in incoming:
-            incoming_value = False
-        elif name not in incoming:
-            incoming_value = None  # deleted by the incoming write
+        incoming_value = _incoming_value(incoming, name)
         if _canonical(incoming_value) == _canonical(current.fields.get(name)):
             continue
         found.append(Conflict(name, current.fields.get(name), current_stamp, incoming_value, stamp))
     return found
+
+
+def _touched(current: Versioned, incoming: Mapping[str, Any]) -> list[str]:
+    """The current fields a write changes: its own, all of them for a delete, the delete itself
+    for an edit of a deleted record."""
+    names = set(incoming)
+    if incoming.get(DELETED):
+        names |= set(current.stamps)
+    elif current.deleted:
+        names.add(DELETED)
+    return sorted(name for name in names if name in current.stamps)
+
+
+def _seen(seen: Stamp | None, current_stamp: Stamp, stamp: Stamp) -> bool:
+    """The writer saw the current value: it named its stamp, or wrote it itself."""
+    if seen is not None and tuple(seen) == tuple(current_stamp):
+        return True
+    return current_stamp[1] == stamp[1]
+
+
+def _incoming_value(incoming: Mapping[str, Any], name: str) -> Any:
+    if name in incoming:
+        return incoming[name]
+    if name == DELETED:
+        return False  # an edit revives the record
+    return None  # removed by the incoming delete
 
 
 def apply(

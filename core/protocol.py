@@ -1,6 +1,7 @@
 """Wire models of the sync protocol (sync-design.md), versioned by PROTOCOL_VERSION.
 
 Push:  POST /v1/sync/push  PushRequest -> PushResponse
+Epoch: GET  /v1/sync/epoch?epoch=N -> EpochState; POST /v1/sync/epoch -> EpochState (a new one)
 Pull:  GET  /v1/sync/pull?since=N&limit=M -> PullResponse
 Enrol: POST /v1/enrol  EnrolRequest -> EnrolResponse (the only endpoint without a token)
 Blobs: POST /v1/blobs BlobCreate -> BlobStatus; HEAD/PATCH /v1/blobs/{sha256} for offset, chunks
@@ -11,19 +12,32 @@ Every error body is an ErrorBody. Signatures and canonical bytes: core/signing.p
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.merge import Versioned
 from core.records import Kind
+from core.stamps import Packed
+from core.stamps import pack as pack_stamps
+from core.stamps import unpack as unpack_stamps
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
+PROTOCOL_HEADER = "X-Pantau-Protocol"  # a client announces the version it speaks
+# From this version on a pull page carries packed stamps (core/stamps.py); a client that
+# announces less, or nothing, gets the per-field map it was built for.
+PACKED_STAMPS_SINCE = 2
 MAX_OPS_PER_PUSH = 500
 MAX_PULL_LIMIT = 1000
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Hlc = Annotated[int, Field(ge=0, lt=2**63)]
 StampWire = tuple[Hlc, Id]
+# core.stamps.pack: [] | [hlc, device] | [hlc, device, {name: [dhlc] | [dhlc, device] | null}]
+StampException = tuple[int] | tuple[int, Id] | None
+PackedStampsWire = tuple[()] | tuple[Hlc, Id] | tuple[Hlc, Id, dict[str, StampException]]
 
 
 class _Wire(BaseModel):
@@ -65,15 +79,25 @@ class SignedBatch(_Wire):
     signature: B64  # Ed25519 over BATCH_CONTEXT + canonical manifest (core/signing.py)
 
 
+def op_hash(op: Op) -> str:
+    """SHA-256 of an op's content: one op id names one content for ever (sync-design)."""
+    data = op.model_dump(mode="json")
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 class PushRequest(_Wire):
     protocol: int = PROTOCOL_VERSION
     device_id: Id
+    # The device's seq namespace: a phone restored from an old copy starts a new one.
+    epoch: Annotated[int, Field(ge=0)] = 0
     ops: Annotated[list[Op], Field(max_length=MAX_OPS_PER_PUSH)]
     # Required by the server; optional here so that a missing one is refused in words.
     batch: SignedBatch | None = None
 
 
-OpStatus = Literal["applied", "duplicate", "conflict", "rejected"]
+# duplicate: this op id was applied before with this content; reused: with other content
+OpStatus = Literal["applied", "duplicate", "conflict", "rejected", "reused"]
 
 
 class OpResult(_Wire):
@@ -91,14 +115,36 @@ class PushResponse(_Wire):
     server_hlc: int
 
 
+class EpochState(_Wire):
+    """The device's newest epoch, and the highest seq the server holds in the one asked for."""
+
+    epoch: int
+    held_seq: int
+
+
 class RecordOut(_Wire):
     id: str
     kind: Kind
     tps: str
     author: str
     fields: dict[str, Any]
-    stamps: dict[str, StampWire]
+    stamps: dict[str, StampWire] | PackedStampsWire  # packed from PACKED_STAMPS_SINCE
     seq: int
+
+    def versioned(self) -> Versioned:
+        """Fields and per-field stamps, whichever shape the stamps came in."""
+        if isinstance(self.stamps, dict):
+            return Versioned(self.fields, dict(self.stamps))
+        return Versioned(self.fields, unpack_stamps(self.fields, list(self.stamps)))
+
+    def packed(self) -> Packed:
+        """The stamps packed (core/stamps.py), whichever shape they came in."""
+        if isinstance(self.stamps, dict):
+            return pack_stamps(self.fields, dict(self.stamps))
+        if len(self.stamps) < 3:
+            return list(self.stamps)
+        hlc, device, exceptions = self.stamps
+        return [hlc, device, {k: None if v is None else list(v) for k, v in exceptions.items()}]
 
 
 class Checkpoint(_Wire):

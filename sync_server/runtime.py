@@ -1,6 +1,7 @@
 """What the app holds between requests: settings, a store factory and the server's HLC clock.
 
-Routes reach it through `StoreDep` / `RuntimeDep`; nothing here is opened at import time.
+Routes reach it through `StoreDep` / `RuntimeDep` and hand services only what they use (the
+clock, a setting); nothing here is opened at import time.
 """
 
 from __future__ import annotations
@@ -12,29 +13,12 @@ from typing import Annotated, cast
 
 from fastapi import Depends, Request
 
-from core.hlc import Clock
+from sync_server.clock import ServerClock
 from sync_server.review.worker import ReconWorker
 from sync_server.settings import Settings
 from sync_server.store.base import Store
 from sync_server.store.pool import StorePool
 from sync_server.sync.checkpoints import CheckpointTimer, load_or_create_key
-
-
-class ServerClock:
-    """The server's hybrid logical clock, shared by request threads."""
-
-    def __init__(self, wall: Callable[[], int]) -> None:
-        self._clock = Clock(wall)
-        self._lock = threading.Lock()
-        self.wall = wall
-
-    def now(self) -> int:
-        with self._lock:
-            return self._clock.now()
-
-    def observe(self, remote: int) -> None:
-        with self._lock:
-            self._clock.observe(remote)
 
 
 class EnrolGuard:

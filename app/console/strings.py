@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.ui.i18n import lookup
+from app.words import lookup
 
 S: dict[str, tuple[str, str]] = {
     # shell
@@ -34,8 +34,10 @@ S: dict[str, tuple[str, str]] = {
     ),
     "err_server": ("Server menolak: {msg}", "The server refused: {msg}"),
     "err_unexpected": (
-        "Terjadi kesalahan ({what}). Coba lagi; jika berulang, hubungi admin.",
-        "Something went wrong ({what}). Try again; if it repeats, contact the admin.",
+        "Terjadi kesalahan ({what}); rinciannya tercatat di log. Coba lagi; jika berulang, "
+        "hubungi admin.",
+        "Something went wrong ({what}); the details are in the log. Try again; if it repeats, "
+        "contact the admin.",
     ),
     "err_not_enrolled": (
         "Perangkat ini belum terdaftar sebagai supervisor. Daftarkan dengan kode dari admin.",
@@ -44,6 +46,22 @@ S: dict[str, tuple[str, str]] = {
     "err_sync": (
         "Tersimpan di laptop ini tetapi belum terkirim: {msg}",
         "Saved on this laptop but not sent yet: {msg}",
+    ),
+    # enrolment (the console started on its own)
+    "enrol_title": ("Daftarkan laptop ini", "Enrol this laptop"),
+    "enrol_help": (
+        "Isi alamat server dan kode pendaftaran supervisor dari admin.",
+        "Fill in the server address and the supervisor enrolment code from your admin.",
+    ),
+    "enrol_server": ("Alamat server", "Server address"),
+    "enrol_code": ("Kode pendaftaran", "Enrolment code"),
+    "enrol_submit": ("Daftar", "Enrol"),
+    "enrol_need_code": ("Ketik kode pendaftaran dari admin.", "Type the enrolment code."),
+    "enrol_field_role": (
+        "Perangkat ini terdaftar sebagai {role}: konsol hanya untuk supervisor dan admin. "
+        "Buka aplikasi lapangan (python main.py).",
+        "This device is enrolled as {role}: the console is for supervisors and admins only. "
+        "Open the field app (python main.py).",
     ),
     # queue
     "queue_title": ("Antrean tinjauan", "Review queue"),

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from app.store.rows import dumps
+from core.stamps import is_packed, pack
 
 migrations = Migrations("pantau_app")
 
@@ -120,7 +125,48 @@ def m003_drop_region_tables(db: Database) -> None:
 
 
 @migrations()
-def m004_checkpoints(db: Database) -> None:
+def m004_packed_stamps(db: Database) -> None:
+    """Stamps packed (one record stamp, the fields that differ apart) and fields as compact
+    JSON: the same values and stamps, a third of the bytes. Every row is rewritten in this
+    one migration's transaction, so a phone upgraded mid-way keeps the old rows whole."""
+    rows = db.execute("select id, fields, stamps from records").fetchall()
+    changed = []
+    for record_id, fields_raw, stamps_raw in rows:
+        fields = json.loads(fields_raw)
+        stamps = json.loads(stamps_raw)
+        if is_packed(stamps):
+            continue
+        per_field = {k: (int(v[0]), str(v[1])) for k, v in stamps.items()}
+        changed.append((dumps(fields), dumps(pack(fields, per_field)), record_id))
+    db.conn.executemany("update records set fields = ?, stamps = ? where id = ?", changed)
+
+
+@migrations()
+def m005_refusals_and_server_copy(db: Database) -> None:
+    """Refused ops leave the outbox for a list the user reads (their fields are never sent
+    again); the last state the server is known to hold per record, to undo a refused write."""
+    db.table("refusals").create(
+        {
+            "id": int,
+            "record_id": str,
+            "fields": str,  # JSON: the refused values, name -> value
+            "code": str,
+            "reason": str,
+            "reason_en": str,
+        },
+        pk="id",
+    )
+    db.table("refusals").create_index(["record_id"])
+    db.execute(
+        "insert into refusals (record_id, fields, code, reason, reason_en) "
+        "select record_id, fields, code, reason, reason_en from outbox where state = 'failed'"
+    )
+    db.execute("delete from outbox where state = 'failed'")
+    db.table("server_copy").create({"record_id": str, "fields": str, "stamps": str}, pk="record_id")
+
+
+@migrations()
+def m006_checkpoints(db: Database) -> None:
     """Signed checkpoints of the server's change log, as pulled (app/store/keys.py)."""
     db.table("checkpoints").create(
         {"log_id": int, "v": int, "server_key": str, "hash": str, "time_ms": int,

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +21,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from app.store import server_copy
 from app.store.models import Identity, LocalRecord
+from app.store.rows import StateRow, decode_stamps, write_meta, write_states
 from app.store.schema import migrations
 from core.hlc import Clock, Stamp
-from core.merge import Versioned, apply
+from core.merge import DELETED, Versioned, merge, write
 from core.records import validate_fields
 
 
@@ -103,51 +105,43 @@ class Store:
             versioned = current.versioned if current else Versioned()
             if share and current is not None and current.sync_state == "draft":
                 fields = {**current.fields, **fields}  # first share sends the whole draft
-            fields = {**self._failed_fields(record_id, versioned), **fields}
             stamp: Stamp = (self.clock.now(), self.device_id)
-            seen = set(versioned.stamps) if fields.get("deleted") else set()
-            # a delete tells what it saw of every field, so only a real race is a conflict
-            base = {name: versioned.stamps.get(name) for name in set(fields) | seen}
-            merged, _ = apply(versioned, fields, stamp, base)
+            sent = fields
+            if share:
+                base = _base(versioned, fields)
+                self._keep_server_copy(record_id, current)
+                sent = self._enqueue(record_id, kind, tps, fields, stamp[0], base)
+            # a folded op stamps all its fields anew on the server: so does the phone
+            merged = merge(versioned, write(sent, stamp))
             was_shared = current is not None and current.sync_state != "draft"
             author = current.author if current else self._user_id()
             self.put_state(record_id, kind, tps, author, merged, shared=share or was_shared)
-            if share:
-                self._enqueue(record_id, kind, tps, fields, stamp[0], base)
-            self.db.table("meta").upsert({"key": "hlc", "value": str(self.clock.last)}, pk="key")
+            write_meta(self.db.conn, {"hlc": str(self.clock.last)})
         return self._require(record_id)
+
+    def _keep_server_copy(self, record_id: str, current: LocalRecord | None) -> None:
+        """Before the first queued change of a record, note what the server holds of it (what
+        a refusal puts back): the record as it is, unless it is a draft never sent."""
+        queued = self.db.execute("select 1 from outbox where record_id = ?", [record_id])
+        if queued.fetchone() is not None:
+            return
+        if current is not None and current.sync_state != "draft":
+            server_copy.save(self.db, record_id, current.versioned)
+        elif current is None:
+            server_copy.save(self.db, record_id, Versioned())
 
     def _user_id(self) -> str:
         ident = self.identity()
         return ident.user_id if ident else ""
 
-    def _failed_fields(self, record_id: str, current: Versioned) -> dict[str, Any]:
-        """A rejected op never reached the server: its fields go again with the next change."""
-        rows = list(
-            self.db.table("outbox").rows_where("record_id = ? and state = 'failed'", [record_id])
-        )
-        names = {name for row in rows for name in json.loads(row["fields"])}
-        self.db.execute("delete from outbox where record_id = ? and state = 'failed'", [record_id])
-        return {name: current.fields.get(name) for name in names if name in current.fields}
-
     def put_state(
         self, record_id: str, kind: str, tps: str, author: str, state: Versioned, *, shared: bool
     ) -> None:
-        self.db.table("records").upsert(
-            {
-                "id": record_id,
-                "kind": kind,
-                "tps": tps,
-                "author": author,
-                "fields": json.dumps(dict(state.fields)),
-                "stamps": json.dumps({k: list(v) for k, v in state.stamps.items()}),
-                "status": str(state.fields.get("status") or "draft"),
-                "shared": int(shared),
-                "deleted": int(state.deleted),
-                "updated_ms": self.now_ms(),
-            },
-            pk="id",
-        )
+        self.put_states([StateRow.of(record_id, kind, tps, author, state)], shared=shared)
+
+    def put_states(self, rows: Sequence[StateRow], *, shared: bool) -> None:
+        """Write merged states with one statement (a pulled page: one `executemany`)."""
+        write_states(self.db.conn, rows, shared=shared, now_ms=self.now_ms())
 
     def _enqueue(
         self,
@@ -157,40 +151,42 @@ class Store:
         fields: dict[str, Any],
         hlc: int,
         base: Mapping[str, Stamp | None],
-    ) -> None:
+    ) -> dict[str, Any]:
+        """Queue a change; returns every field the op now carries (folded ones included)."""
         last = self.db.execute(
             "select seq, fields, base from outbox where record_id = ? and state = 'pending' "
             "and attempted = 0 order by seq desc limit 1",
             [record_id],
         ).fetchone()
         if last is not None:  # never sent: fold this change into it, keeping its first base
-            old_base = json.loads(last[2])
-            merged_base = {**{k: v for k, v in base.items()}, **old_base}
+            folded = {**json.loads(last[1]), **fields}
+            merged_base = {**_base_json(base), **json.loads(last[2])}
             self.db.table("outbox").update(
-                last[0],
-                {
-                    "fields": json.dumps({**json.loads(last[1]), **fields}),
-                    "hlc": hlc,
-                    "base": json.dumps(merged_base),
-                },
+                last[0], {"fields": json.dumps(folded), "hlc": hlc, "base": json.dumps(merged_base)}
             )
-            return
+            return folded
         seq = int(self.meta("next_seq", "1") or "1")
-        self.db.table("outbox").insert(
-            {
-                "seq": seq,
-                "op_id": f"{self.device_id}:{seq}",
-                "record_id": record_id,
-                "kind": kind,
-                "tps": tps,
-                "fields": json.dumps(fields),
-                "hlc": hlc,
-                "base": json.dumps({k: list(v) if v else None for k, v in base.items()}),
-                "attempted": 0,
-                "state": "pending",
-            }
+        self.db.execute(
+            "insert into outbox (seq, op_id, record_id, kind, tps, fields, hlc, base, attempted,"
+            " state) values (?, ?, ?, ?, ?, ?, ?, ?, 0, 'pending')",
+            [
+                seq,
+                op_id(self.device_id, self.epoch, seq),
+                record_id,
+                kind,
+                tps,
+                json.dumps(fields),
+                hlc,
+                json.dumps(_base_json(base)),
+            ],
         )
-        self.db.table("meta").upsert({"key": "next_seq", "value": str(seq + 1)}, pk="key")
+        write_meta(self.db.conn, {"next_seq": str(seq + 1)})
+        return fields
+
+    @property
+    def epoch(self) -> int:
+        """The seq namespace this device's ops are numbered in (sync-design, device identity)."""
+        return int(self.meta("epoch", "0") or "0")
 
     # -- reads ----------------------------------------------------------------------------
     def _require(self, record_id: str) -> LocalRecord:
@@ -232,12 +228,11 @@ class Store:
     def _select(self, where: str, args: list[Any]) -> list[LocalRecord]:
         sql = f"""
             select r.*,
-              (select count(*) from outbox o where o.record_id = r.id and o.state = 'failed'),
+              (select count(*) from refusals f where f.record_id = r.id),
               (select count(*) from outbox o where o.record_id = r.id and o.state = 'pending'),
-              (select reason from outbox o where o.record_id = r.id and o.state = 'failed'
-                 order by seq desc limit 1),
-              (select reason_en from outbox o where o.record_id = r.id and o.state = 'failed'
-                 order by seq desc limit 1),
+              (select reason from refusals f where f.record_id = r.id order by id desc limit 1),
+              (select reason_en from refusals f where f.record_id = r.id
+                 order by id desc limit 1),
               (select count(*) from conflicts c where c.record_id = r.id and c.seen = 0)
             from records r where {where} order by r.updated_ms desc, r.id
         """
@@ -248,14 +243,15 @@ class Store:
             (rid, kind, tps, author, fields, stamps, _status, shared, _deleted, updated) = row[:10]
             failed, pending, reason, reason_en, conflicts = row[10:]
             state = "failed" if failed else "pending" if pending else "sent" if shared else "draft"
+            decoded = json.loads(fields)
             out.append(
                 LocalRecord(
                     rid,
                     kind,
                     tps,
                     author,
-                    json.loads(fields),
-                    {k: (int(v[0]), str(v[1])) for k, v in json.loads(stamps).items()},
+                    decoded,
+                    decode_stamps(decoded, stamps),
                     updated,
                     state,
                     reason,
@@ -267,9 +263,9 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         """Ops waiting to be sent and ops the server refused, for the status strip."""
-        rows = self.db.execute("select state, count(*) from outbox group by state").fetchall()
-        found = dict(rows)
-        return {"pending": found.get("pending", 0), "failed": found.get("failed", 0)}
+        pending = self.db.execute("select count(*) from outbox").fetchone()[0]
+        failed = self.db.execute("select count(*) from refusals").fetchone()[0]
+        return {"pending": int(pending), "failed": int(failed)}
 
     def pending_records(self) -> int:
         row = self.db.execute(
@@ -287,16 +283,42 @@ class Store:
         return rows
 
     def retry(self, record_id: str) -> LocalRecord:
-        """Send a refused record again as it is now (e.g. after its scope was fixed)."""
+        """Send the refused values of a record again (e.g. after its scope was fixed)."""
         rec = self._require(record_id)
         with self._lock, self.db.atomic():
-            failed = self._failed_fields(record_id, rec.versioned)
-        return self.save(record_id, rec.kind, rec.tps, failed) if failed else rec
+            refused = self.refused(record_id)
+            self.db.execute("delete from refusals where record_id = ?", [record_id])
+        return self.save(record_id, rec.kind, rec.tps, refused) if refused else rec
+
+    def refused(self, record_id: str) -> dict[str, Any]:
+        """The values the server refused for this record, newest last: the user is told."""
+        rows = self.db.execute(
+            "select fields from refusals where record_id = ? order by id", [record_id]
+        ).fetchall()
+        return {k: v for (fields,) in rows for k, v in json.loads(fields).items()}
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
         with self._lock, self.db.atomic() as db:
             yield db
+
+
+def op_id(device_id: str, epoch: int, seq: int) -> str:
+    """`device:seq` in epoch 0, `device:epoch:seq` after: one id names one op for ever."""
+    return f"{device_id}:{seq}" if epoch == 0 else f"{device_id}:{epoch}:{seq}"
+
+
+def _base(versioned: Versioned, fields: Mapping[str, Any]) -> dict[str, Stamp | None]:
+    """The stamps this write saw: of its fields, of every field for a delete, and of the
+    delete itself, so editing a record deleted here is no conflict with that delete."""
+    names = set(fields) | ({DELETED} & set(versioned.stamps))
+    if fields.get(DELETED):
+        names |= set(versioned.stamps)
+    return {name: versioned.stamps.get(name) for name in names}
+
+
+def _base_json(base: Mapping[str, Stamp | None]) -> dict[str, list[Any] | None]:
+    return {k: list(v) if v else None for k, v in base.items()}
 
 
 def open_store(path: str | Path, *, now_ms: Callable[[], int] | None = None) -> Store:

@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from core.protocol import PROTOCOL_VERSION, ErrorBody
+from core.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, ErrorBody
 
 RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 
@@ -89,7 +89,7 @@ class Api:
                 timeout=self.timeout_s,
                 headers={
                     "Authorization": f"Bearer {self.token}",
-                    "X-Pantau-Protocol": str(PROTOCOL_VERSION),
+                    PROTOCOL_HEADER: str(PROTOCOL_VERSION),
                 },
             )
         return self._http

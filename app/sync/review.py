@@ -4,20 +4,24 @@ Same seam and errors as `app.sync.client` (one injectable `transport`; transport
 retryable statuses become `Offline` after retries; a refusal becomes `AuthError` on 401/403,
 else `SyncError`, with the server's words in both languages). A verification or an incident
 change is not sent from here: it is a record saved in the device store and synced as usual.
+Every read is parsed into its wire model (`core.review`), shared with the server's routes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import TypeAdapter, ValidationError
 
 from app.store import Store
 from app.sync.api import Api, SyncError
+from core import review as wire
 
 CHUNK = 64 * 1024
+M = TypeVar("M")
 ProgressFn = Callable[[int, int | None], None]  # bytes done, bytes total (None if unknown)
 
 
@@ -58,8 +62,8 @@ class ReviewClient(Api):
         return cls(ident.server_url, ident.token, transport=transport)
 
     # -- reads ----------------------------------------------------------------------------
-    def legend(self) -> dict[str, Any]:
-        return dict(self.call("GET", "/v1/review/legend"))
+    def legend(self) -> wire.Legend:
+        return _parse(wire.Legend, self.call("GET", "/v1/review/legend"))
 
     def queue(
         self,
@@ -72,47 +76,56 @@ class ReviewClient(Api):
         desc: bool = False,
         offset: int = 0,
         limit: int | None = None,
-    ) -> dict[str, Any]:
+    ) -> wire.QueuePage:
         """One page of the queue (`limit` items from `offset`); `total` says how many match."""
         params = {"kecamatan": kecamatan, "ballot": ballot, "flag": flag, "status": status,
                   "sort": sort, "desc": "true" if desc else None, "offset": offset or None,
                   "limit": limit}  # fmt: skip
-        return dict(self.call("GET", "/v1/review/queue", params=_clean(params)))
+        got = self.call("GET", "/v1/review/queue", params=_clean(params))
+        return _parse(wire.QueuePage, got)
 
-    def comparison(self, tps: str, ballot: str) -> dict[str, Any]:
-        return dict(self.call("GET", f"/v1/review/tps/{tps}/{ballot}"))
+    def comparison(self, tps: str, ballot: str) -> wire.TpsComparison:
+        return _parse(wire.TpsComparison, self.call("GET", f"/v1/review/tps/{tps}/{ballot}"))
 
-    def history(self, record_id: str) -> list[dict[str, Any]]:
+    def history(self, record_id: str) -> list[wire.HistoryEntry]:
         """A record's change-log entries (changes, and conflicts resolved on it), oldest first."""
-        return list(self.call("GET", f"/v1/review/history/{record_id}")["entries"])
+        got = self.call("GET", f"/v1/review/history/{record_id}")
+        return _parse(wire.RecordHistory, got).entries
 
-    def totals(self, level: str = "kecamatan", ballot: str | None = None) -> dict[str, Any]:
+    def totals(self, level: str = "kecamatan", ballot: str | None = None) -> wire.Totals:
         params = _clean({"level": level, "ballot": ballot})
-        return dict(self.call("GET", "/v1/review/totals", params=params))
+        return _parse(wire.Totals, self.call("GET", "/v1/review/totals", params=params))
 
-    def progress(self, ballot: str | None = None) -> dict[str, Any]:
+    def progress(self, ballot: str | None = None) -> wire.Progress:
         """TPS-ballots reported (first final tally), cumulative per hour of the day."""
-        return dict(self.call("GET", "/v1/review/progress", params=_clean({"ballot": ballot})))
+        got = self.call("GET", "/v1/review/progress", params=_clean({"ballot": ballot}))
+        return _parse(wire.Progress, got)
 
-    def incidents(self) -> list[dict[str, Any]]:
-        return list(self.call("GET", "/v1/review/incidents"))
+    def incidents(self) -> list[wire.IncidentRow]:
+        return _parse(list[wire.IncidentRow], self.call("GET", "/v1/review/incidents"))
 
-    def conflicts(self, include_resolved: bool = False) -> list[dict[str, Any]]:
+    def conflicts(self, include_resolved: bool = False) -> list[wire.ConflictRow]:
         params = {"include_resolved": str(include_resolved).lower()}
-        return list(self.call("GET", "/v1/review/conflicts", params=params))
+        got = self.call("GET", "/v1/review/conflicts", params=params)
+        return _parse(list[wire.ConflictRow], got)
 
     def resolve(
         self, conflict_id: int, choice: str, value: Any = None, alasan: str = ""
-    ) -> dict[str, Any]:
+    ) -> wire.ConflictRow:
         body = {"choice": choice, "value": value, "alasan": alasan}
-        return dict(self.call("POST", f"/v1/review/conflicts/{conflict_id}/resolve", json=body))
+        got = self.call("POST", f"/v1/review/conflicts/{conflict_id}/resolve", json=body)
+        return _parse(wire.ConflictRow, got)
 
-    def deployment(self, polisi: int | None = None, linmas: int | None = None) -> dict[str, Any]:
+    def deployment(
+        self, polisi: int | None = None, linmas: int | None = None
+    ) -> wire.DeploymentPlan:
         params = _clean({"polisi": polisi, "linmas": linmas})
-        return dict(self.call("GET", "/v1/review/deployment", params=params))
+        got = self.call("GET", "/v1/review/deployment", params=params)
+        return _parse(wire.DeploymentPlan, got)
 
-    def geojson(self, ballot: str = "ppwp") -> dict[str, Any]:
-        return dict(self.call("GET", "/v1/review/export/geojson", params={"ballot": ballot}))
+    def geojson(self, ballot: str = "ppwp") -> wire.TpsCollection:
+        got = self.call("GET", "/v1/review/export/geojson", params={"ballot": ballot})
+        return _parse(wire.TpsCollection, got)
 
     # -- downloads ------------------------------------------------------------------------
     def export(
@@ -159,6 +172,19 @@ class ReviewClient(Api):
             return Download(_filename(response, fallback), b"".join(chunks), media)
 
         return self.request("GET", path, read, params=params)  # type: ignore[no-any-return]
+
+
+def _parse(model: type[M], body: Any) -> M:
+    """The body as its wire model; a body of another shape is the server's fault, in words."""
+    try:
+        return TypeAdapter(model).validate_python(body)
+    except ValidationError as exc:
+        raise SyncError(
+            "Jawaban server tidak sesuai versi aplikasi ini; perbarui aplikasi atau hubungi admin.",
+            "The server's answer does not match this app's version; update the app or tell "
+            "the admin.",
+            "bad_response",
+        ) from exc
 
 
 def _clean(params: dict[str, Any]) -> dict[str, Any]:

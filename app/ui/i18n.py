@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.words import lookup
+
 S: dict[str, tuple[str, str]] = {
     "app_title": ("Pantau TPS", "Pantau TPS"),
     # navigation
@@ -234,15 +236,6 @@ S: dict[str, tuple[str, str]] = {
     "conflict_current": ("nilai server", "the server's value"),
     "conflict_incoming": ("nilai yang masuk", "the incoming value"),
 }
-
-
-def lookup(table: dict[str, tuple[str, str]], lang: str, key: str, **kw: Any) -> str:
-    """`key` from an (id, en) table in `lang` (Bahasa Indonesia unless "en"), formatted."""
-    pair = table.get(key)
-    if pair is None:
-        return key
-    text = pair[1] if lang == "en" else pair[0]
-    return text.format(**kw) if kw else text
 
 
 def t(lang: str, key: str, **kw: Any) -> str:

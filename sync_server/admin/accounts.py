@@ -110,6 +110,12 @@ def me(user: User) -> Me:
     )
 
 
+def code_open(store: Store, code: str, now_ms: int) -> bool:
+    """Whether a one-time code can still enrol a device (known, unused, not expired)."""
+    found = store.get_enrol_code(hash_secret(normalize_code(code)))
+    return found is not None and found.used_ms is None and now_ms <= found.expires_ms
+
+
 def enrol(
     store: Store, code: str, device_name: str, now_ms: int, public_key: str | None = None
 ) -> EnrolResponse:

@@ -282,6 +282,20 @@ def seed_demo(
         typer.echo(f"Gambar kode QR ({url}): {qr_dir}")
 
 
+@cli.command("open-codes")
+def open_codes(codes_file: Path, db: DbOption = None) -> None:
+    """Cetak baris `kode<TAB>nama` dari berkas yang kodenya masih bisa dipakai (belum dipakai,
+    belum kedaluwarsa), misalnya data/demo-codes.txt dari seed-demo."""
+    if not codes_file.is_file():
+        raise _fail(f"berkas {codes_file} tidak ada")
+    now = Settings().now_ms()
+    with _store(db) as store:
+        for line in codes_file.read_text(encoding="utf-8").splitlines():
+            code, tab, _name = line.partition("\t")
+            if tab and accounts.code_open(store, code, now):
+                typer.echo(line)
+
+
 @cli.command("expire-uploads")
 def expire_uploads(db: DbOption = None) -> None:
     """Buang unggahan foto yang tidak selesai dan lebih tua dari PANTAU_BLOB_UPLOAD_TTL_HOURS."""

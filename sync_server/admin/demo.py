@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sync_server.admin import accounts, demo_records
 from sync_server.admin.accounts import read_region
+from sync_server.clock import ServerClock
 from sync_server.review.reconcile import catch_up, load_election
-from sync_server.runtime import Runtime
 from sync_server.settings import Settings
 from sync_server.store.base import Store
 
@@ -48,8 +48,8 @@ def seed_records(store: Store, settings: Settings, n_tps: int) -> int:
     election = load_election(settings.election_file)
     if election is None:
         raise FileNotFoundError(settings.election_file)
-    runtime = Runtime(settings, lambda: store)
+    clock = ServerClock(settings.now_ms)
     tps = [t for t in read_region(settings.region_csv).tps if store.has_tps(t.id)]
-    n = demo_records.seed_records(store, runtime, election, tps, settings.now_ms(), n_tps)
+    n = demo_records.seed_records(store, clock, election, tps, settings.now_ms(), n_tps)
     catch_up(store, election)  # the console opens on a reconciled queue
     return n

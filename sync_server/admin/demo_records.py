@@ -21,7 +21,7 @@ from core.protocol import Op, PushRequest
 from core.registry import Tps
 from sync_server.admin import accounts
 from sync_server.auth import Principal
-from sync_server.runtime import Runtime
+from sync_server.clock import ServerClock
 from sync_server.store.base import Store
 from sync_server.sync import exchange
 
@@ -97,7 +97,7 @@ def _ops(principal: Principal, records: Work, start_ms: int) -> Iterator[list[Op
 
 def seed_records(
     store: Store,
-    runtime: Runtime,
+    clock: ServerClock,
     election: Election,
     tps: list[Tps],
     now_ms: int,
@@ -137,6 +137,6 @@ def seed_records(
         for batch, ops in enumerate(_ops(principal, records, start_ms), start=1):
             signed = signing.sign_batch(keys[device_id], device_id, batch, ops)
             request = PushRequest(device_id=device_id, ops=ops, batch=signed)
-            results = exchange.push(store, runtime, principal, request).results
+            results = exchange.push(store, clock, principal, request).results
             written += sum(r.status != "rejected" for r in results)
     return written

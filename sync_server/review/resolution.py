@@ -10,32 +10,21 @@ person's tally cannot be rewritten (verify the TPS-ballot instead).
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict
+from typing import Any
 
 from core.errors import DomainError
 from core.hlc import wall_ms
 from core.merge import DELETED
 from core.protocol import Op
+from core.review import ResolveRequest
 from sync_server.auth import Principal
+from sync_server.clock import ServerClock
 from sync_server.errors import ApiError
 from sync_server.review.flags import local_time
-from sync_server.runtime import Runtime
 from sync_server.store.base import Store
 from sync_server.store.models import ConflictRow
 from sync_server.sync import exchange
 from sync_server.sync.scope import read_filter
-
-
-class Resolve(BaseModel):
-    """`pick`: `current` or `incoming`; `merge`: write `value` (e.g. a merged list or text)."""
-
-    model_config = ConfigDict(extra="forbid")
-    choice: Literal["current", "incoming", "merge"]
-    value: Any = None
-    alasan: str = ""
-
 
 RESOLUTION = "conflict_resolution"  # the change-log entry of a resolution
 
@@ -92,7 +81,7 @@ def _find(store: Store, who: Principal, conflict_id: int) -> ConflictRow:
 
 
 def resolve(
-    store: Store, runtime: Runtime, who: Principal, conflict_id: int, body: Resolve
+    store: Store, clock: ServerClock, who: Principal, conflict_id: int, body: ResolveRequest
 ) -> dict[str, Any]:
     """Write the chosen value (unless it is already current), log who/when/why and close it."""
     reason = body.alasan.strip()
@@ -118,31 +107,31 @@ def resolve(
             raise ApiError(404, "unknown_record", "Data tidak ada", "No such record")
         before = record.fields.get(c.field)
         if before != value:
-            _write(store, runtime, who, record.id, record.kind, record.tps, c.field, value)
+            _write(store, clock, who, record.id, record.kind, record.tps, c.field, value)
         store.append_log({
             "kind": RESOLUTION, "record_id": record.id, "record_kind": record.kind,
             "tps": record.tps, "conflict_id": conflict_id, "field": c.field,
             "choice": body.choice, "value": value, "previous": before, "written": before != value,
             "alasan": reason, "user_id": who.user.id, "device_id": who.device.id,
-            "hlc": runtime.clock.now(),
+            "hlc": clock.now(),
         })  # fmt: skip
         store.resolve_conflict(conflict_id)
     return conflict_doc(store, _find(store, who, conflict_id))
 
 
 def _write(
-    store: Store, runtime: Runtime, who: Principal, rid: str, kind: str, tps: str,
+    store: Store, clock: ServerClock, who: Principal, rid: str, kind: str, tps: str,
     name: str, value: Any,
 ) -> None:  # fmt: skip
     current = store.get_record(rid)
     assert current is not None
     base = {k: list(v) for k, v in current.stamps.items()}
     fields = {name: value} if name != DELETED else {DELETED: bool(value)}
-    hlc = runtime.clock.now()
+    hlc = clock.now()
     op = Op(op_id=f"resolve:{rid}:{hlc}", seq=1, record_id=rid, kind=kind,
             tps=tps, fields=fields, hlc=hlc, base=base)  # fmt: skip
     try:
         # The same checks, merge, log and reconciliation as a push; no device seq is used.
-        exchange.apply_for(store, runtime, who, op)
+        exchange.apply_for(store, clock, who, op)
     except DomainError as exc:
         raise ApiError.from_domain(403 if exc.code == "forbidden" else 422, exc) from None

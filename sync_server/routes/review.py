@@ -5,11 +5,12 @@ A verification is not posted here: it is a `verification` record pushed through 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from core import review as wire
 from core.election import Election
 from sync_server.auth import CurrentDevice, Principal
 from sync_server.errors import ApiError
@@ -58,8 +59,8 @@ def _download(data: bytes, media: str, filename: str) -> Response:
 
 
 @router.get("/legend", dependencies=[Depends(reviewer)])
-def legend() -> dict[str, Any]:
-    return reads.legend()
+def legend() -> wire.Legend:
+    return wire.Legend.model_validate(reads.legend())
 
 
 @router.get("/queue")
@@ -75,23 +76,24 @@ def queue(
     desc: bool = False,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int | None, Query(ge=1, le=1000)] = None,
-) -> dict[str, Any]:
+) -> wire.QueuePage:
     """One page of the queue (all of it without `limit`); `total` says how many match."""
     now = runtime.settings.now_ms()
-    return reads.queue(store, who, now, kecamatan=kecamatan, ballot=ballot, flag=flag,
-                        status=status, sort=sort, descending=desc, offset=offset,
-                        limit=limit)  # fmt: skip
+    page = reads.queue(store, who, now, kecamatan=kecamatan, ballot=ballot, flag=flag,
+                       status=status, sort=sort, descending=desc, offset=offset,
+                       limit=limit)  # fmt: skip
+    return wire.QueuePage.model_validate(page)
 
 
 @router.get("/tps/{tps}/{ballot}")
-def comparison(who: Reviewer, store: StoreDep, tps: str, ballot: str) -> dict[str, Any]:
-    return reads.comparison(store, who, tps, ballot)
+def comparison(who: Reviewer, store: StoreDep, tps: str, ballot: str) -> wire.TpsComparison:
+    return wire.TpsComparison.model_validate(reads.comparison(store, who, tps, ballot))
 
 
 @router.get("/history/{record_id}")
-def record_history(who: Reviewer, store: StoreDep, record_id: str) -> dict[str, Any]:
+def record_history(who: Reviewer, store: StoreDep, record_id: str) -> wire.RecordHistory:
     """Who changed the record, when, from which device; conflicts resolved on it and why."""
-    return reads.record_history(store, who, record_id)
+    return wire.RecordHistory.model_validate(reads.record_history(store, who, record_id))
 
 
 @router.get("/totals")
@@ -101,31 +103,40 @@ def totals(
     runtime: RuntimeDep,
     level: Literal["desa", "kecamatan", "kabupaten"] = "kecamatan",
     ballot: str | None = None,
-) -> dict[str, Any]:
+) -> wire.Totals:
     election = load_election(runtime.settings.election_file)
-    return reads.totals(store, who, level, election, ballot)
+    return wire.Totals.model_validate(reads.totals(store, who, level, election, ballot))
 
 
 @router.get("/progress")
-def progress(who: Reviewer, store: StoreDep, ballot: str | None = None) -> dict[str, Any]:
-    return reads.progress(store, who, ballot)
+def progress(who: Reviewer, store: StoreDep, ballot: str | None = None) -> wire.Progress:
+    return wire.Progress.model_validate(reads.progress(store, who, ballot))
 
 
 @router.get("/incidents")
-def incidents(who: Reviewer, store: StoreDep, runtime: RuntimeDep) -> list[dict[str, Any]]:
-    return incident_rows(store, who, runtime.settings.now_ms())
+def incidents(who: Reviewer, store: StoreDep, runtime: RuntimeDep) -> list[wire.IncidentRow]:
+    rows = incident_rows(store, who, runtime.settings.now_ms())
+    return [wire.IncidentRow.model_validate(r) for r in rows]
 
 
 @router.get("/conflicts")
-def conflicts(who: Reviewer, store: StoreDep, include_resolved: bool = False) -> list[Any]:
-    return resolution.list_open(store, who, include_resolved)
+def conflicts(
+    who: Reviewer, store: StoreDep, include_resolved: bool = False
+) -> list[wire.ConflictRow]:
+    rows = resolution.list_open(store, who, include_resolved)
+    return [wire.ConflictRow.model_validate(r) for r in rows]
 
 
 @router.post("/conflicts/{conflict_id}/resolve")
 def resolve(
-    who: Reviewer, store: StoreDep, runtime: RuntimeDep, conflict_id: int, body: resolution.Resolve
-) -> dict[str, Any]:
-    return resolution.resolve(store, runtime, who, conflict_id, body)
+    who: Reviewer,
+    store: StoreDep,
+    runtime: RuntimeDep,
+    conflict_id: int,
+    body: wire.ResolveRequest,
+) -> wire.ConflictRow:
+    done = resolution.resolve(store, runtime.clock, who, conflict_id, body)
+    return wire.ConflictRow.model_validate(done)
 
 
 @router.get("/deployment")
@@ -135,11 +146,11 @@ def deployment(
     election: ElectionDep,
     polisi: Annotated[int | None, Query(ge=0)] = None,
     linmas: Annotated[int | None, Query(ge=0)] = None,
-) -> dict[str, Any]:
-    return planning.plan(store, who, election, polisi, linmas)
+) -> wire.DeploymentPlan:
+    return wire.DeploymentPlan.model_validate(planning.plan(store, who, election, polisi, linmas))
 
 
-@router.get("/export/geojson")
+@router.get("/export/geojson", response_model=wire.TpsCollection)
 def export_geojson(
     who: Reviewer, store: StoreDep, election: ElectionDep, ballot: str = "ppwp"
 ) -> Response:

@@ -6,15 +6,23 @@ import json
 import zlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from core.protocol import MAX_PULL_LIMIT, ConflictOut, PullResponse, PushRequest, PushResponse
+from core.protocol import (
+    MAX_PULL_LIMIT,
+    PROTOCOL_HEADER,
+    ConflictOut,
+    EpochState,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
 from sync_server.auth import CurrentDevice
 from sync_server.errors import ApiError
 from sync_server.runtime import RuntimeDep, StoreDep
-from sync_server.sync import exchange
+from sync_server.sync import encoding, epochs, exchange
 
 router = APIRouter()
 
@@ -92,22 +100,42 @@ def push(
     store: StoreDep,
     runtime: RuntimeDep,
 ) -> Response:
-    response = exchange.push(store, runtime, who, body)
+    response = exchange.push(
+        store, runtime.clock, who, body, hold_ms=runtime.settings.test_push_delay_ms
+    )
     runtime.recon_worker.poke()  # reconciliation reads the log once pushes pause
     # Serialised once here; returning the model would have FastAPI validate it again.
     return Response(response.model_dump_json(), media_type="application/json")
 
 
-@router.get("/v1/sync/pull")
+@router.get("/v1/sync/epoch")
+def epoch_state(
+    who: CurrentDevice, store: StoreDep, epoch: Annotated[int, Query(ge=0)] = 0
+) -> EpochState:
+    return epochs.epoch_state(store, who, epoch)
+
+
+@router.post("/v1/sync/epoch")
+def new_epoch(who: CurrentDevice, store: StoreDep) -> EpochState:
+    return epochs.new_epoch(store, who)
+
+
+@router.get("/v1/sync/pull", response_model=PullResponse)
 def pull(
     who: CurrentDevice,
     store: StoreDep,
     runtime: RuntimeDep,
     since: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500,
+    protocol: Annotated[int, Header(alias=PROTOCOL_HEADER, ge=0)] = 1,
+    accept_encoding: Annotated[str, Header()] = "",
     proofs: bool = False,
-) -> PullResponse:
-    return exchange.pull(store, runtime, who, since, limit, proofs)
+) -> Response:
+    """A page in the shape the client announced (no header: protocol 1, per-field stamps),
+    compressed as sync_server/sync/encoding.py chose; with `proofs=true`, the signed ops and
+    batches behind its records."""
+    page = exchange.pull(store, runtime.clock, who, since, limit, protocol, proofs)
+    return encoding.json_response(page.model_dump_json().encode(), accept_encoding)
 
 
 @router.get("/v1/conflicts")

@@ -67,6 +67,18 @@ class Store(Protocol):
         """Move the device's acked seq over every contiguous seq now held; return it."""
 
     # records
+    def held_seq(self, namespace: str) -> int:
+        """The highest seq held in a device's seq namespace (0 when none)."""
+        ...
+
+    def device_epoch(self, device_id: str) -> int:
+        """The device's newest epoch (0 until it started another)."""
+        ...
+
+    def new_epoch(self, device_id: str) -> int:
+        """Register a new epoch for the device, never handed out before; return it."""
+        ...
+
     def get_record(self, record_id: str) -> StoredRecord | None: ...
     def get_records(self, record_ids: Sequence[str]) -> dict[str, StoredRecord]:
         """The stored records among `record_ids`, by id."""

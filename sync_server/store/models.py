@@ -62,7 +62,9 @@ class StoredRecord:
 
 @dataclass(frozen=True)
 class OpRow:
-    """An op the server has answered; kept so a retry gets the same answer."""
+    """An op the server has answered; kept so a retry gets the same answer.
+
+    `device_id` is the seq namespace: the device id in epoch 0, `device~epoch` after."""
 
     device_id: str
     op_id: str
@@ -72,6 +74,7 @@ class OpRow:
     code: str | None = None
     reason: str | None = None
     reason_en: str | None = None
+    content_hash: str | None = None  # None: answered before hashes were kept
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,8 @@ def m004_region(db: Database) -> None:
 
 @migrations()
 def m005_reconcile(db: Database) -> None:
-    """Reconciliation state, kept up to date inside each push (sync_server.review.reconcile)."""
+    """Reconciliation state (sync_server.review.reconcile). Filled inside each push when this
+    was written; since m008 derived from the change log behind a cursor, never in a push."""
     db.table("recon_snapshot").create(
         {"record_id": str, "tps": str, "ballot": str, "final": int, "fields": str, "changes": str},
         pk="record_id",
@@ -226,7 +227,14 @@ def m008_recon_from_log(db: Database) -> None:
 
 
 @migrations()
-def m009_signatures(db: Database) -> None:
+def m009_op_content_and_epochs(db: Database) -> None:
+    """An op id names one content (its hash is kept); a restored device gets a new epoch."""
+    db.table("ops").add_column("content_hash", str)
+    db.table("device_epochs").create({"device_id": str, "epoch": int}, pk="device_id")
+
+
+@migrations()
+def m010_signatures(db: Database) -> None:
     """Device signing keys over time (rotation, revocation), signed checkpoints of the log
     head, and an index to find the signed batch an op entry cites (core/signing.py)."""
     db.table("device_keys").create(

@@ -15,6 +15,8 @@ from core import merge
 from core.errors import DomainError
 from core.hlc import is_too_far_ahead
 from core.protocol import (
+    PACKED_STAMPS_SINCE,
+    PROTOCOL_VERSION,
     ConflictOut,
     Op,
     OpResult,
@@ -23,17 +25,20 @@ from core.protocol import (
     PushResponse,
     RecordOut,
     SignedBatch,
+    op_hash,
 )
 from core.records import validate_fields
+from core.stamps import pack as pack_stamps
 from core.wilayah import parse_tps
 from sync_server.auth import Principal
 from sync_server.blobs import uploads
 from sync_server.blobs.uploads import PHOTO_FIELDS
+from sync_server.clock import ServerClock
 from sync_server.errors import forbidden
-from sync_server.runtime import Runtime
 from sync_server.store.base import Store
 from sync_server.store.models import OpRow, PushWrites, StoredRecord
 from sync_server.sync import batches
+from sync_server.sync.epochs import check_epoch, namespace
 from sync_server.sync.scope import check_write, read_filter
 
 
@@ -42,12 +47,13 @@ class _Batch:
     """One push in memory: what is known before it, and what it will write at once."""
 
     store: Store
-    runtime: Runtime
+    clock: ServerClock
     who: Principal
     seq: int  # the last server seq handed out
     known_tps: set[str]
     records: dict[str, StoredRecord]  # current state of every record the batch names
     answered: dict[str, OpRow]  # ops answered before or earlier in this batch
+    namespace: str = ""  # the device's seq namespace (its id, with the epoch after the first)
     written: dict[str, StoredRecord] = field(default_factory=dict)
     log: list[dict[str, Any]] = field(default_factory=list)
     ops: list[OpRow] = field(default_factory=list)
@@ -102,9 +108,9 @@ def _check_op(b: _Batch, op: Op) -> StoredRecord | None:
 
 def _stamp_hlc(b: _Batch, op: Op) -> tuple[int, bool]:
     """The op's HLC, or the server's now() when the device clock is too far ahead (clamped)."""
-    if is_too_far_ahead(op.hlc, b.runtime.clock.wall()):
-        return b.runtime.clock.now(), True
-    b.runtime.clock.observe(op.hlc)
+    if is_too_far_ahead(op.hlc, b.clock.wall()):
+        return b.clock.now(), True
+    b.clock.observe(op.hlc)
     return op.hlc, False
 
 
@@ -171,17 +177,10 @@ def _result(op: Op, found: list[merge.Conflict], clamped: bool) -> OpResult:
 
 
 def _answer(b: _Batch, index: int, op: Op) -> OpResult:
+    content = op_hash(op)
     prior = b.answered.get(op.op_id)
     if prior is not None:
-        # A rejected op answers the same on retry, so a lost response never hides a rejection.
-        status = "rejected" if prior.status == "rejected" else "duplicate"
-        return OpResult(
-            op_id=op.op_id,
-            status=status,
-            code=prior.code,
-            reason=prior.reason,
-            reason_en=prior.reason_en,
-        )
+        return _answer_again(op, prior, content)
     try:
         result = _apply(b, op, index)
     except DomainError as exc:
@@ -192,23 +191,37 @@ def _answer(b: _Batch, index: int, op: Op) -> OpResult:
             reason=exc.message_id,
             reason_en=exc.message_en,
         )
-    row = OpRow(
-        b.who.device.id,
-        op.op_id,
-        op.seq,
-        op.record_id,
-        result.status,
-        result.code,
-        result.reason,
-        result.reason_en,
-    )
+    row = OpRow(b.namespace, op.op_id, op.seq, op.record_id, result.status, result.code,
+                result.reason, result.reason_en, content)  # fmt: skip
     b.ops.append(row)
     b.answered[op.op_id] = row
     return result
 
 
-def push(store: Store, runtime: Runtime, who: Principal, request: PushRequest) -> PushResponse:
-    """Apply one batch in one transaction; every op gets an answer.
+def _answer_again(op: Op, prior: OpRow, content: str) -> OpResult:
+    """An op id answered before: the same answer for the same content, "reused" for other
+    content (a phone restored from an old copy); never "duplicate" on the strength of the id."""
+    if prior.content_hash is not None and prior.content_hash != content:
+        return OpResult(
+            op_id=op.op_id,
+            status="reused",
+            code="op_id_reused",
+            reason="Nomor perubahan ini sudah dipakai untuk isi lain (perangkat dipulihkan dari "
+            "salinan lama?); aplikasi akan mengirimnya lagi dengan nomor baru",
+            reason_en="This op id was already used for other content (device restored from an "
+            "old copy?); the app will send it again under a new epoch",
+        )
+    # A rejected op answers the same on retry, so a lost response never hides a rejection.
+    status = "rejected" if prior.status == "rejected" else "duplicate"
+    return OpResult(op_id=op.op_id, status=status, code=prior.code, reason=prior.reason,
+                    reason_en=prior.reason_en)  # fmt: skip
+
+
+def push(
+    store: Store, clock: ServerClock, who: Principal, request: PushRequest, *, hold_ms: int = 0
+) -> PushResponse:
+    """Apply one batch in one transaction; every op gets an answer. (`hold_ms` keeps the
+    transaction open that long: fault tests kill the server inside it.)
 
     Everything the batch needs is read with a few queries, the ops are applied in memory in
     order, and what they wrote is saved at once (`Store.save_push`). Reconciliation is not run
@@ -223,40 +236,43 @@ def push(store: Store, runtime: Runtime, who: Principal, request: PushRequest) -
         )
     signed = batches.check(store, who, request)
     with store.transaction():
-        b = _batch(store, runtime, who, request.ops)
+        check_epoch(store, who, request.epoch)
+        b = _batch(store, clock, who, request.ops, namespace(who.device.id, request.epoch))
         b.signed = signed
         results = [_answer(b, i, op) for i, op in enumerate(request.ops)]
         if b.log:  # the manifest and signature, logged once before the ops they carried
-            received = runtime.clock.wall()
-            b.log.insert(0, batches.entry(signed, who, received, runtime.clock.now()))
+            b.log.insert(0, batches.entry(signed, who, clock.wall(), clock.now()))
         _save(b)
-        acked = store.advance_acked_seq(who.device.id)
-        _test_delay(runtime)
-    return PushResponse(acked_seq=acked, results=results, server_hlc=runtime.clock.now())
+        acked = store.advance_acked_seq(b.namespace)
+        _hold(hold_ms)
+    return PushResponse(acked_seq=acked, results=results, server_hlc=clock.now())
 
 
-def apply_for(store: Store, runtime: Runtime, who: Principal, op: Op) -> OpResult:
+def apply_for(store: Store, clock: ServerClock, who: Principal, op: Op) -> OpResult:
     """One op the server writes on a user's behalf (a console decision): the same checks, merge
     and change log as a push, without a device receipt or signature; its log entry says
     `via: "server"` so a verifier counts it apart from device-signed ops. Raises DomainError
     when refused."""
     with store.transaction():
-        b = _batch(store, runtime, who, [op])
+        b = _batch(store, clock, who, [op])
         result = _apply(b, op)
         _save(b)
     return result
 
 
-def _batch(store: Store, runtime: Runtime, who: Principal, ops: list[Op]) -> _Batch:
+def _batch(
+    store: Store, clock: ServerClock, who: Principal, ops: list[Op], space: str = ""
+) -> _Batch:
     """Everything a batch needs to know, read with a few queries (inside its transaction)."""
     return _Batch(
         store,
-        runtime,
+        clock,
         who,
         seq=store.server_seq(),
         known_tps=store.known_tps([op.tps for op in ops]),
         records=store.get_records([op.record_id for op in ops]),
-        answered=store.get_ops(who.device.id, [op.op_id for op in ops]),
+        answered=store.get_ops(space or who.device.id, [op.op_id for op in ops]),
+        namespace=space or who.device.id,
     )
 
 
@@ -265,39 +281,48 @@ def _save(b: _Batch) -> None:
     uploads.cite_photos(b.store, b.cites.values())
 
 
-def _test_delay(runtime: Runtime) -> None:
-    delay = runtime.settings.test_push_delay_ms
-    if delay:
+def _hold(delay_ms: int) -> None:
+    if delay_ms:
         print("pantau: test push delay, transaction open", file=sys.stderr, flush=True)
-        time.sleep(delay / 1000)
+        time.sleep(delay_ms / 1000)
 
 
-def record_out(record: StoredRecord) -> RecordOut:
+def record_out(record: StoredRecord, *, packed: bool = False) -> RecordOut:
+    """A record on the wire; `packed` stamps (core/stamps.py) for clients that speak them."""
     return RecordOut(
         id=record.id,
         kind=record.kind,
         tps=record.tps,
         author=record.author,
         fields=record.fields,
-        stamps=record.stamps,
+        stamps=pack_stamps(record.fields, record.stamps) if packed else record.stamps,
         seq=record.seq,
     )
 
 
 def pull(
-    store: Store, runtime: Runtime, who: Principal, since: int, limit: int, proofs: bool = False
+    store: Store,
+    clock: ServerClock,
+    who: Principal,
+    since: int,
+    limit: int,
+    protocol: int = 1,
+    proofs: bool = False,
 ) -> PullResponse:
-    """Records the caller may read that changed after `since`, in server-seq order, with the
-    latest signed checkpoint; with `proofs`, the signed ops and batches behind them too."""
+    """Records the caller may read that changed after `since`, in server-seq order, in the
+    shape of the protocol version the client announced, with the latest signed checkpoint;
+    with `proofs`, the signed ops and batches behind them too."""
     store.note_pulled(who.device.id, since)
     rows = store.records_since(since, limit + 1, read_filter(who.user))
     page = rows[:limit]
+    packed = protocol >= PACKED_STAMPS_SINCE
     signed, carriers = batches.proofs(store, page) if proofs else ({}, [])
     return PullResponse(
-        records=[record_out(r) for r in page],
+        protocol=min(protocol, PROTOCOL_VERSION),
+        records=[record_out(r, packed=packed) for r in page],
         next=page[-1].seq if page else since,
         more=len(rows) > limit,
-        server_hlc=runtime.clock.now(),
+        server_hlc=clock.now(),
         checkpoint=store.evidence().latest_checkpoint(),
         proofs=signed,
         batches=carriers,

@@ -79,27 +79,48 @@ def test_push_answers_trim_up_to_acked_seq_and_keep_refusals(store):
     assert store.record("r0").sync_state == "sent"
     failed = store.record("r1")
     assert failed.sync_state == "failed"
-    assert failed.reason == "Di luar TPS Anda"
+    assert failed.reason == 'Di luar TPS Anda (ditolak: uraian = "1")'
     assert store.record("r2").sync_state == "pending"  # beyond acked_seq: sent again
     assert [o.seq for o in next_batch(store, 10)] == [3]
 
 
-def test_a_new_change_resends_what_was_refused(store):
+def _refuse_all(store, ops):
+    results = [OpResult(op_id=o.op_id, status="rejected", reason="Ditolak") for o in ops]
+    apply_push(store, ops, PushResponse(acked_seq=ops[-1].seq, server_hlc=0, results=results))
+
+
+def test_a_refused_field_is_never_sent_again_and_the_user_sees_its_value(store):
     store.save("r1", "incident", TPS, {"uraian": "x", "tempat": "y"})
     ops = next_batch(store, 10)
     apply_push(
         store,
         ops,
         PushResponse(
-            acked_seq=1,
-            server_hlc=0,
-            results=[OpResult(op_id=ops[0].op_id, status="rejected", reason="no")],
+            acked_seq=1, server_hlc=0, results=[OpResult(op_id=ops[0].op_id, status="applied")]
         ),
     )
+    store.save("r1", "incident", TPS, {"uraian": "refused"})
+    _refuse_all(store, next_batch(store, 10))
+    rec = store.record("r1")
+    assert rec.sync_state == "failed"
+    assert rec.reason == 'Ditolak (ditolak: uraian = "refused")'
+    assert rec.reason_en == 'Ditolak (refused: uraian = "refused")'
+    assert store.refused("r1") == {"uraian": "refused"}
+    assert rec.fields["uraian"] == "x"  # the server's value again, not the refused one
     store.save("r1", "incident", TPS, {"tempat": "z"})
-    again = next_batch(store, 10)
-    assert again[0].fields == {"uraian": "x", "tempat": "z"}
-    assert store.record("r1").sync_state == "pending"
+    [again] = next_batch(store, 10)
+    assert again.fields == {"tempat": "z"}  # the refused field does not poison the record
+    assert store.counts() == {"pending": 1, "failed": 1}
+
+
+def test_retry_sends_the_refused_values_again(store):
+    store.save("r1", "incident", TPS, {"uraian": "x"})
+    _refuse_all(store, next_batch(store, 10))
+    assert "uraian" not in store.record("r1").fields
+    store.retry("r1")
+    [op] = next_batch(store, 10)
+    assert op.fields == {"uraian": "x"}
+    assert store.refused("r1") == {}
 
 
 def test_pull_merges_and_moves_the_cursor_in_one_transaction(store):
@@ -204,3 +225,38 @@ def test_a_delete_carries_what_it_saw_of_every_field(store):
 def test_the_schema_has_no_unused_region_tables(store):
     assert {"records", "outbox", "conflicts", "meta", "photos"} <= set(store.db.table_names())
     assert not {"tps", "areas"} & set(store.db.table_names())
+
+
+def _page(record_id, fields, stamps, seq=1):
+    rec = RecordOut(id=record_id, kind="tally", tps=TPS, author="u-1", fields=fields,
+                    stamps=stamps, seq=seq)  # fmt: skip
+    return PullResponse(records=[rec], next=seq, more=False, server_hlc=0)
+
+
+def test_a_local_draft_whose_id_arrives_in_a_pull_stays_a_draft_and_is_sent_whole(store):
+    store.save_draft("t1", "tally", TPS, {"dpt_l": 7})
+    apply_pull(store, _page("t1", {"suara_sah": 5}, {"suara_sah": (1, "dev-2")}))
+    rec = store.record("t1")
+    assert rec.sync_state == "draft"
+    assert rec.fields == {"dpt_l": 7, "suara_sah": 5}
+    assert next_batch(store, 10) == []
+    store.save("t1", "tally", TPS, {"status": "final"})
+    [op] = next_batch(store, 10)
+    assert op.fields == {"dpt_l": 7, "suara_sah": 5, "status": "final"}
+    assert op.base["suara_sah"] == (1, "dev-2")  # it saw the pulled value: no conflict
+
+
+def test_a_folded_op_stamps_every_field_as_the_server_will(store):
+    store.save("r1", "incident", TPS, {"uraian": "x"})
+    store.save("r1", "incident", TPS, {"tempat": "y"})
+    [op] = next_batch(store, 10)
+    stamps = store.record("r1").stamps
+    assert stamps["uraian"] == stamps["tempat"] == (op.hlc, "dev-1")
+
+
+def test_editing_a_record_deleted_here_names_the_delete_in_its_base(store):
+    store.save("r1", "incident", TPS, {"uraian": "x"})
+    deleted = store.delete("r1").stamps["deleted"]
+    next_batch(store, 10)  # sent: the next change is an op of its own
+    store.save("r1", "incident", TPS, {"uraian": "back"})
+    assert next_batch(store, 10)[-1].base["deleted"] == deleted

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from app.store import Identity, open_store
+from app.store.exchange import next_batch
 from app.store.keys import create_key
 from app.sync import AuthError, Offline, SyncClient
 from app.sync.client import Progress
@@ -22,13 +23,24 @@ def store(tmp_path):
     return s
 
 
-def client(store, handler, **kw):
+def client(store, handler, epoch=None, **kw):
+    """A client whose server answers the start-up epoch check from `epoch` (default: 0, none
+    held) and everything else from `handler`."""
+    state = epoch if epoch is not None else {"epoch": 0, "held_seq": 0}
+
+    def route(request):
+        if request.url.path == "/v1/sync/epoch":
+            if request.method == "POST":
+                state.update(epoch=state["epoch"] + 1, held_seq=0)
+            return httpx.Response(200, json=state)
+        return handler(request)
+
     sleeps: list[float] = []
     c = SyncClient(
         store,
         "http://test",
         "tok",
-        transport=httpx.MockTransport(handler),
+        transport=httpx.MockTransport(route),
         sleep=sleeps.append,
         jitter=lambda: 0.5,
         **kw,
@@ -131,3 +143,65 @@ def test_a_refused_op_never_blocks_the_rest(store):
         ("push", 4, 5),
         ("push", 5, 5),
     ]
+
+
+def _server(reuse=()):
+    """A scripted server that answers "reused" for op ids in `reuse`, applied otherwise."""
+    pushed = []
+
+    def handler(request):
+        if request.url.path == "/v1/sync/push":
+            raw = request.content
+            body = json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
+            pushed.append(body)
+            results = [
+                {"op_id": op["op_id"], "status": "reused" if op["op_id"] in reuse else "applied"}
+                for op in body["ops"]
+            ]
+            top = max(op["seq"] for op in body["ops"])
+            return httpx.Response(200, json={"acked_seq": top, "results": results, "server_hlc": 1})
+        if request.url.path == "/v1/conflicts":
+            return httpx.Response(200, json=[])
+        return empty_pull(request)
+
+    return handler, pushed
+
+
+def test_a_reused_op_id_is_never_trimmed_and_goes_again_in_a_new_epoch(store):
+    for i in range(3):
+        store.save(f"r{i}", "incident", TPS, {"uraian": str(i)})
+    handler, pushed = _server(reuse={"dev-1:2"})
+    c, _ = client(store, handler)
+    c.sync_once()
+    assert store.counts() == {"pending": 0, "failed": 0}
+    assert [(b["epoch"], [o["op_id"] for o in b["ops"]]) for b in pushed] == [
+        (0, ["dev-1:1", "dev-1:2", "dev-1:3"]),
+        (1, ["dev-1:1:1"]),
+    ]
+    assert pushed[1]["ops"][0]["record_id"] == "r1"
+    store.save("r9", "incident", TPS, {"uraian": "9"})
+    assert next_batch(store, 10)[0].op_id == "dev-1:1:2"
+
+
+def test_a_phone_restored_from_a_copy_notices_on_start(store):
+    store.save("r1", "incident", TPS, {"uraian": "x"})  # seq 1; the server holds 1..7
+    handler, pushed = _server()
+    c, _ = client(store, handler, epoch={"epoch": 0, "held_seq": 7})
+    c.sync_once()
+    assert [(b["epoch"], b["ops"][0]["op_id"]) for b in pushed] == [(1, "dev-1:1:1")]
+
+
+def test_an_epoch_changed_refusal_moves_to_a_new_epoch(store):
+    store.save("r1", "incident", TPS, {"uraian": "x"})
+    handler, pushed = _server()
+
+    def stale_first(request):
+        if request.url.path == "/v1/sync/push" and b'"epoch":0' in request.content:
+            return httpx.Response(409, json={"code": "epoch_changed", "message": "baru",
+                                             "message_en": "new"})  # fmt: skip
+        return handler(request)
+
+    c, _ = client(store, stale_first)
+    c.sync_once()
+    assert [b["epoch"] for b in pushed] == [1]
+    assert store.counts()["pending"] == 0

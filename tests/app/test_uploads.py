@@ -96,7 +96,8 @@ def test_records_first_then_photos_complete_on_the_server(tmp_path, server):
     assert sorted(report.uploaded) == sorted([a, b])
     methods = [m for m, _, _ in wire.log]
     assert methods.index("PATCH") > methods.index("POST")  # the push went first
-    assert wire.log[0][1] == "/v1/sync/push"
+    # the start-up epoch check, then the push
+    assert [path for _, path, _ in wire.log[:2]] == ["/v1/sync/epoch", "/v1/sync/push"]
     for sha in (a, b):
         assert hashlib.sha256(blob_path(server[0], sha).read_bytes()).hexdigest() == sha
         assert photo(store, sha).state == "complete"

@@ -1,5 +1,6 @@
 """The console's browser tests: a real server with the Jombang demo seed, field devices that
-push through their own store and SyncClient, and the console process (tests/e2e/console_app.py).
+push through their own store and SyncClient, and the console process (`python -m app.console`
+on a laptop store enrolled as the supervisor).
 
 Every process is started here and stopped by its own PID; only 127.0.0.1 is used.
 """
@@ -21,7 +22,6 @@ from tests.e2e.conftest import (
     CHROME_ARGS,
     CHROMIUM,
     LOCAL,
-    ROOT,
     SHOTS,
     Proc,
     cli,
@@ -139,17 +139,20 @@ def start(tmp: Path) -> ConsoleStack:
     try:
         three_sources(tmp, url, codes)
         edit_conflict(tmp, url, db)
-        export_dir = tmp / "laptop" / "ekspor"
+        laptop = tmp / "laptop"
+        laptop.mkdir()
+        device(laptop, url, codes[NAMES["supervisor"]], "device")  # laptop/device.db
+        export_dir = laptop / "ekspor"
         env = {
             **os.environ,
             "PANTAU_SERVER_URL": url,
-            "PANTAU_DATA_DIR": str(tmp / "laptop"),
+            "PANTAU_DATA_DIR": str(laptop),
             "PANTAU_APP_PORT": str(cport),
-            "PANTAU_ENROL_CODE": codes[NAMES["supervisor"]],
+            "PANTAU_WEB": "1",
             "PANTAU_EXPORT_DIR": str(export_dir),
             "PANTAU_TILE_URL": "",
         }
-        args = [sys.executable, str(ROOT / "tests/e2e/console_app.py")]
+        args = [sys.executable, "-m", "app.console"]
         console = Proc(args, env, tmp / "console.log", f"http://127.0.0.1:{cport}/").start()
     except BaseException:
         server.stop()

@@ -34,7 +34,7 @@ def test_a_tombstone_stays_until_every_active_device_pulled_past_it(make_device,
 def test_a_tombstone_with_an_open_conflict_is_kept(make_device, store):
     a, b = make_device("ptps"), make_device("ptps")
     a.push(a.op("r1", {"uraian": "x"}, kind="incident"))
-    a.push(a.op("r1", {"deleted": True}, kind="incident"))  # saw nothing: a conflict
+    b.push(b.op("r1", {"deleted": True}, kind="incident"))  # b never saw a's text: a conflict
     top = a.pull().json()["next"]
     a.pull(since=top)
     b.pull(since=top)

@@ -10,7 +10,7 @@ from tests.server.conftest import T0, TPS, TPS_2, MakeDevice
 
 
 def test_health_needs_no_token(client):
-    assert client.get("/v1/health").json() == {"ok": True, "protocol": 1}
+    assert client.get("/v1/health").json() == {"ok": True, "protocol": 2}
 
 
 def test_push_then_pull_round_trip(make_device: MakeDevice):

@@ -92,7 +92,7 @@ def _push(store: SqliteStore, rt: Runtime, who: Principal, rid: str, tps: str, k
     ops = [Op.model_validate(op)]
     signed = signing.sign_batch(KEYS[who.device.id], who.device.id, seq, ops)
     req = PushRequest(device_id=who.device.id, ops=ops, batch=signed)
-    [result] = exchange.push(store, rt, who, req).results
+    [result] = exchange.push(store, rt.clock, who, req).results
     # every generated step is a valid write, except an empty tally (nothing to write)
     assert result.status != "rejected" or result.code == "empty_op", result
 

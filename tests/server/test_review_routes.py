@@ -185,7 +185,8 @@ def test_resolve_a_conflict_by_picking_a_value(make_device: MakeDevice):
     sup = make_device("supervisor", scope=["35.17"])
     send(ptps, "i1", {"jenis": "temuan", "tps": TPS}, kind="incident")
     send(sup, "i1", {"ditugaskan": "Budi"}, kind="incident", hlc=pack(T0, 50))
-    send(sup, "i1", {"ditugaskan": "Sari"}, kind="incident", hlc=pack(T0, 60),
+    other = make_device("supervisor", scope=["35.17"], user_id=sup.user_id)  # a second laptop
+    send(other, "i1", {"ditugaskan": "Sari"}, kind="incident", hlc=pack(T0, 60),
          base={"ditugaskan": None})  # fmt: skip
     h = sup.headers
     [c] = sup.client.get("/v1/review/conflicts", headers=h).json()
@@ -212,7 +213,8 @@ def test_resolving_needs_a_reason_in_words(make_device: MakeDevice, store):
     sup = make_device("supervisor", scope=["35.17"])
     send(ptps, "i1", {"jenis": "temuan", "tps": TPS}, kind="incident")
     send(sup, "i1", {"ditugaskan": "Budi"}, kind="incident", hlc=pack(T0, 50))
-    send(sup, "i1", {"ditugaskan": "Sari"}, kind="incident", hlc=pack(T0, 60),
+    other = make_device("supervisor", scope=["35.17"], user_id=sup.user_id)  # a second laptop
+    send(other, "i1", {"ditugaskan": "Sari"}, kind="incident", hlc=pack(T0, 60),
          base={"ditugaskan": None})  # fmt: skip
     [c] = sup.client.get("/v1/review/conflicts", headers=sup.headers).json()
     log_before = len(list(store.log_entries()))
@@ -236,7 +238,8 @@ def test_a_resolution_is_logged_with_who_when_why_even_when_nothing_changes(
     send(ptps, "t1", form(VOTES), hlc=pack(T0, 10))
     first = {"dpt_j": [pack(T0, 10), ptps.id]}  # both phones saw the first version
     send(ptps, "t1", {"dpt_j": 301}, hlc=pack(T0, 50), base=first)
-    send(ptps, "t1", {"dpt_j": 299}, hlc=pack(T0, 40), base=first)  # loses: a conflict
+    phone2 = make_device("ptps", user_id=ptps.user_id)
+    send(phone2, "t1", {"dpt_j": 299}, hlc=pack(T0, 40), base=first)  # loses: a conflict
     [c] = sup.client.get("/v1/review/conflicts", headers=sup.headers).json()
     assert (c["current_value"], c["incoming_value"], c["value_now"]) == (301, 299, 301)
     log_before = [e.id for e in store.log_entries()]
@@ -277,7 +280,8 @@ def test_resolving_someone_elses_tally_is_refused_in_words(make_device: MakeDevi
     ptps = make_device("ptps")
     sup = make_device("supervisor", scope=["35.17"])
     send(ptps, "t1", {"ballot": "ppwp", "dpt_j": 1}, hlc=pack(T0, 50))
-    send(ptps, "t1", {"dpt_j": 2}, hlc=pack(T0, 60), base={"dpt_j": None})
+    phone2 = make_device("ptps", user_id=ptps.user_id)  # did not see the first value
+    send(phone2, "t1", {"dpt_j": 2}, hlc=pack(T0, 60), base={"dpt_j": None})
     [c] = sup.client.get("/v1/review/conflicts", headers=sup.headers).json()
     log_before = len(list(store.log_entries()))
     res = _resolve(sup, c["id"], choice="merge", value=3, alasan="rata-rata")

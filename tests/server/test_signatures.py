@@ -149,9 +149,10 @@ def test_a_resolution_the_server_writes_is_logged_apart_and_verify_log_stays_cle
     entry says `via: server`, and verify-log counts it apart instead of failing."""
     ptps = make_device("ptps")
     sup = make_device("supervisor", scope=["35.17"])
+    other = make_device("supervisor", scope=["35.17"])  # a second laptop: a real race
     send(ptps, "i1", {"jenis": "temuan", "tps": TPS}, kind="incident")
     send(sup, "i1", {"ditugaskan": "Budi"}, kind="incident", hlc=pack(T0, 50))
-    send(sup, "i1", {"ditugaskan": "Sari"}, kind="incident", hlc=pack(T0, 60),
+    send(other, "i1", {"ditugaskan": "Sari"}, kind="incident", hlc=pack(T0, 60),
          base={"ditugaskan": None})  # fmt: skip
     [c] = sup.client.get("/v1/review/conflicts", headers=sup.headers).json()
     body = {"choice": "merge", "value": "Budi dan Sari", "alasan": "keduanya bertugas"}

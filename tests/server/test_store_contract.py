@@ -242,3 +242,13 @@ def test_a_failed_batch_writes_nothing(fresh: Store):
     assert fresh.server_seq() == 0
     assert list(fresh.log_entries()) == []
     assert fresh.get_ops("d1", ["o1"]) == {}
+
+
+def test_op_content_hashes_and_device_epochs(fresh: Store):
+    fresh.add_op(OpRow("d-1", "d-1:1", 1, "r1", "applied", content_hash="ab" * 32))
+    fresh.add_op(OpRow("d-1~1", "d-1:1:3", 3, "r1", "applied", content_hash="cd" * 32))
+    assert fresh.get_ops("d-1", ["d-1:1"])["d-1:1"].content_hash == "ab" * 32
+    assert (fresh.held_seq("d-1"), fresh.held_seq("d-1~1"), fresh.held_seq("d-2")) == (1, 3, 0)
+    assert fresh.device_epoch("d-1") == 0
+    assert [fresh.new_epoch("d-1"), fresh.new_epoch("d-1")] == [1, 2]
+    assert (fresh.device_epoch("d-1"), fresh.device_epoch("d-2")) == (2, 0)

@@ -11,6 +11,7 @@ import flet as ft
 from app.console.screens.widgets import header, later, status_line
 from app.console.state.conflicts import ConflictsModel
 from app.console.strings import t
+from core.review import ConflictRow, Resolution
 
 
 def _show(value: Any) -> str:
@@ -35,15 +36,15 @@ def _value_box(title: str, value: Any, color: str) -> ft.Control:
     )
 
 
-def _resolved_box(row: dict[str, Any], lang: str) -> ft.Control:
-    r = row.get("resolution") or {}
-    choice = t(lang, f"choice_{r.get('choice')}") if r.get("choice") else "-"
-    written = "" if r.get("written", True) else t(lang, "conf_not_written")
+def _resolved_box(row: ConflictRow, lang: str) -> ft.Control:
+    r = row.resolution or Resolution(log_id=0, at_ms=0, at="")
+    choice = t(lang, f"choice_{r.choice}") if r.choice else "-"
+    written = "" if r.written in (None, True) else t(lang, "conf_not_written")
     lines = [
-        t(lang, "conf_done_by", who=r.get("user_name") or r.get("user_id") or "-",
-          at=r.get("at") or "-", device=r.get("device_id") or "-"),
-        t(lang, "conf_done_value", value=_show(r.get("value")), choice=choice, written=written),
-        t(lang, "conf_done_reason", alasan=r.get("alasan") or "-"),
+        t(lang, "conf_done_by", who=r.user_name or r.user_id or "-", at=r.at or "-",
+          device=r.device_id or "-"),
+        t(lang, "conf_done_value", value=_show(r.value), choice=choice, written=written),
+        t(lang, "conf_done_reason", alasan=r.alasan or "-"),
     ]  # fmt: skip
     return ft.Container(
         ft.Row(
@@ -59,8 +60,8 @@ def _resolved_box(row: dict[str, Any], lang: str) -> ft.Control:
     )
 
 
-def _actions(s: ConflictsModel, row: dict[str, Any], lang: str) -> list[ft.Control]:
-    cid = row["id"]
+def _actions(s: ConflictsModel, row: ConflictRow, lang: str) -> list[ft.Control]:
+    cid = row.id
     merged = s.merged.get(str(cid), s.merge_default(row))
     return [
         ft.TextField(
@@ -106,17 +107,17 @@ def _actions(s: ConflictsModel, row: dict[str, Any], lang: str) -> list[ft.Contr
     ]
 
 
-def _card(s: ConflictsModel, row: dict[str, Any], lang: str) -> ft.Control:
-    cid = row["id"]
+def _card(s: ConflictsModel, row: ConflictRow, lang: str) -> ft.Control:
+    cid = row.id
     title = t(
         lang,
         "conf_record",
-        kind=t(lang, f"kind_{row.get('kind')}") if row.get("kind") else "-",
-        record=row["record_id"],
-        tps=row.get("tps") or "-",
-        field=row["field"],
+        kind=t(lang, f"kind_{row.kind}") if row.kind else "-",
+        record=row.record_id,
+        tps=row.tps or "-",
+        field=row.field,
     )
-    done = bool(row.get("resolved"))
+    done = row.resolved
     icon = ft.Icons.CHECK_CIRCLE if done else ft.Icons.CALL_SPLIT
     body = ft.Column(
         [
@@ -128,12 +129,8 @@ def _card(s: ConflictsModel, row: dict[str, Any], lang: str) -> ft.Control:
             ),
             ft.Row(
                 [
-                    _value_box(
-                        t(lang, "conf_current"), row.get("current_value"), ft.Colors.BLUE_700
-                    ),
-                    _value_box(
-                        t(lang, "conf_incoming"), row.get("incoming_value"), ft.Colors.ORANGE_800
-                    ),
+                    _value_box(t(lang, "conf_current"), row.current_value, ft.Colors.BLUE_700),
+                    _value_box(t(lang, "conf_incoming"), row.incoming_value, ft.Colors.ORANGE_800),
                 ]
             ),
             *([_resolved_box(row, lang)] if done else _actions(s, row, lang)),

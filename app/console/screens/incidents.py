@@ -18,6 +18,7 @@ from app.console.screens.widgets import (
 )
 from app.console.state.incidents import FORWARD_TO, IncidentsModel
 from app.console.strings import pick, t
+from core.review import IncidentRow
 
 LEVEL = {"tinggi": 3, "sedang": 2, "rendah": 1}
 
@@ -26,20 +27,20 @@ def words_of(key: Any) -> str:
     return str(key or "-").replace("_", " ").capitalize()
 
 
-def deadline_cell(row: dict[str, Any], lang: str) -> ft.Control:
-    if not row.get("open"):
-        return ft.Text(f"{row.get('deadline') or '-'} ({t(lang, 'inc_closed')})")
-    if row.get("overdue"):
+def deadline_cell(row: IncidentRow, lang: str) -> ft.Control:
+    if not row.open:
+        return ft.Text(f"{row.deadline or '-'} ({t(lang, 'inc_closed')})")
+    if row.overdue:
         return ft.Column(
             [
                 chip(t(lang, "inc_overdue"), ft.Colors.RED_700, ft.Icons.ALARM),
-                ft.Text(str(row.get("deadline") or ""), size=12),
+                ft.Text(str(row.deadline or ""), size=12),
             ],
             spacing=2,
             tight=True,
         )
-    left = t(lang, "inc_days_left", n=row.get("days_left"))
-    return ft.Text(f"{row.get('deadline') or '-'}\n{left}")
+    left = t(lang, "inc_days_left", n=row.days_left)
+    return ft.Text(f"{row.deadline or '-'}\n{left}")
 
 
 async def _select(s: IncidentsModel, record_id: str) -> None:
@@ -55,33 +56,32 @@ def _list(s: IncidentsModel, lang: str) -> ft.Control:
         t(lang, "inc_deadline"),
         "",
     ]
-    rows, colors, picks = [], [], []
+    rows: list[list[ft.Control | str]] = []
+    colors, picks = [], []
     for r in s.rows:
         rows.append(
             [
-                severity_chip(
-                    LEVEL.get(str(r.get("tingkat")), 0) if not r.get("overdue") else 3, lang
-                ),
-                r["tps"],
-                words_of(r.get("kategori")),
-                pick(lang, r.get("proses_label")),
+                severity_chip(LEVEL.get(str(r.tingkat), 0) if not r.overdue else 3, lang),
+                r.tps,
+                words_of(r.kategori),
+                pick(lang, r.proses_label),
                 deadline_cell(r, lang),
                 ft.Semantics(
-                    identifier=f"incident-{r['id']}",
+                    identifier=f"incident-{r.id}",
                     content=ft.TextButton(
                         t(lang, "open"),
                         icon=ft.Icons.CHEVRON_RIGHT,
-                        on_click=later(_select, s, r["id"]),
+                        on_click=later(_select, s, r.id),
                     ),
                 ),
             ]
         )
-        chosen = r["id"] == s.selected
-        colors.append(ft.Colors.INDIGO_50 if chosen else ft.Colors.RED_50 if r["overdue"] else None)
-        picks.append(lambda rid=r["id"]: s.open(rid))
+        chosen = r.id == s.selected
+        colors.append(ft.Colors.INDIGO_50 if chosen else ft.Colors.RED_50 if r.overdue else None)
+        picks.append(lambda rid=r.id: s.open(rid))
     if not rows:
         return ft.Text(t(lang, "inc_empty"), italic=True)
-    return table(cols, rows, colors=colors, on_select=picks, keys=[r["id"] for r in s.rows])
+    return table(cols, rows, colors=colors, on_select=picks, keys=[r.id for r in s.rows])
 
 
 def _detail(s: IncidentsModel, lang: str) -> ft.Control:
@@ -108,20 +108,20 @@ def _detail(s: IncidentsModel, lang: str) -> ft.Control:
         options=[ft.DropdownOption(key=k, text=t(lang, f"to_{k}")) for k in FORWARD_TO],
         on_select=lambda e: setattr(s, "forward_to", str(e.control.value or "gakkumdu")),
     )
-    comments = [ft.Text(f"• {c}", size=13) for c in row.get("komentar", [])]
+    comments = [ft.Text(f"• {c}", size=13) for c in row.komentar]
     return ft.Column(
         [
             ft.Text(
-                f"{words_of(row.get('jenis'))} · {words_of(row.get('kategori'))}",
+                f"{words_of(row.jenis)} · {words_of(row.kategori)}",
                 size=18,
                 weight=ft.FontWeight.BOLD,
             ),
-            ft.Text(f"TPS {row['tps']} · {row['id']}", size=12),
-            ft.Text(str(row.get("uraian") or "")),
+            ft.Text(f"TPS {row.tps} · {row.id}", size=12),
+            ft.Text(str(row.uraian or "")),
             ft.Row(
                 [
                     ft.Text(f"{t(lang, 'col_status')}:"),
-                    chip(pick(lang, row.get("proses_label")), ft.Colors.INDIGO_700, ft.Icons.FLAG),
+                    chip(pick(lang, row.proses_label), ft.Colors.INDIGO_700, ft.Icons.FLAG),
                 ]
             ),
             deadline_cell(row, lang),
@@ -170,7 +170,7 @@ def _detail(s: IncidentsModel, lang: str) -> ft.Control:
             status_line(s, lang),
             ft.Divider(),
             ft.Text(t(lang, "history"), weight=ft.FontWeight.BOLD),
-            history_list(s.history, lang, row["id"]),
+            history_list(s.history, lang, row.id),
         ],
         spacing=8,
         scroll=ft.ScrollMode.AUTO,

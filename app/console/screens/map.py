@@ -10,7 +10,7 @@ import flet_map as fm
 from app.console.screens.widgets import header, later, status_line, table
 from app.console.state.console import Models
 from app.console.state.plan import CATEGORIES, COVERAGE, PlanModel, coverage_key
-from app.console.strings import pick, t
+from app.console.strings import t
 
 CATEGORY_STYLE = {  # colour and radius: the size differs too, not only the colour
     "kurang_rawan": (ft.Colors.GREEN_700, 3.0),
@@ -78,9 +78,9 @@ def _map(p: PlanModel, tile_url: str) -> ft.Control:
     incidents = []
     if p.show_incidents:
         for r in p.incidents:
-            at = p.position_of(r["tps"])
+            at = p.position_of(r.tps)
             if at is not None:
-                color = ft.Colors.RED_900 if r.get("overdue") else ft.Colors.DEEP_ORANGE_700
+                color = ft.Colors.RED_900 if r.overdue else ft.Colors.DEEP_ORANGE_700
                 incidents.append(
                     fm.Marker(
                         coordinates=fm.MapLatitudeLongitude(*at),
@@ -110,12 +110,11 @@ def _map(p: PlanModel, tile_url: str) -> ft.Control:
 
 def _legend(p: PlanModel, lang: str) -> ft.Control:
     counts = p.counts()
-    names = p.plan.get("category_names", {})
     rows: list[ft.Control] = []
     keys = CATEGORIES if p.colour_by == "category" else COVERAGE
     for key in keys:
         color, radius = _style(p, key, COVERAGE.index(key) if key in COVERAGE else 0)
-        words = pick(lang, names.get(key)) if key in CATEGORIES else t(lang, key)
+        words = p.plan.category_name(key, lang) if key in CATEGORIES else t(lang, key)
         rows.append(
             ft.Row(
                 [
@@ -171,53 +170,51 @@ def _controls(p: PlanModel, lang: str, tile_url: str) -> ft.Control:
 
 
 def _plan(p: PlanModel, lang: str) -> ft.Control:
-    names = p.plan.get("category_names", {})
     cols = [
         t(lang, "col_kecamatan"),
         t(lang, "col_tps_n"),
-        *[pick(lang, names.get(c, [c, c])) for c in CATEGORIES],
+        *[p.plan.category_name(c, lang) for c in CATEGORIES],
         t(lang, "col_unassessed"),
         t(lang, "col_polisi"),
         t(lang, "col_linmas"),
     ]
     rows: list[list[ft.Control | str]] = [
         [
-            r["name"],
-            str(r["tps"]),
-            *[str(r["categories"].get(c, 0)) for c in CATEGORIES],
-            str(r["belum_dinilai"]),
-            str(r["polisi"]),
-            str(r["linmas"]),
+            r.name,
+            str(r.tps),
+            *[str(r.categories.get(c, 0)) for c in CATEGORIES],
+            str(r.belum_dinilai),
+            str(r.polisi),
+            str(r.linmas),
         ]
-        for r in p.plan.get("kecamatan", [])
+        for r in p.plan.kecamatan
     ]
-    total = p.plan.get("total", {})
+    total = p.plan.total
     bold = ft.FontWeight.BOLD
     rows.append(
         [
             ft.Text(t(lang, "total"), weight=bold),
-            ft.Text(str(total.get("tps", 0)), weight=bold),
+            ft.Text(str(total.tps), weight=bold),
             *[ft.Text(str(n), weight=bold) for n in p.column_totals()],
-            ft.Text(str(total.get("polisi", 0)), weight=bold),
-            ft.Text(str(total.get("linmas", 0)), weight=bold),
+            ft.Text(str(total.polisi), weight=bold),
+            ft.Text(str(total.linmas), weight=bold),
         ]
     )
     return table(cols, rows, numeric=range(1, 9))
 
 
 def _availability(p: PlanModel, lang: str) -> ft.Control:
-    short = p.plan.get("shortfall", {})
+    short = p.plan.shortfall
     pattern = ", ".join(
-        f"{pick(lang, p.plan.get('category_names', {}).get(k))} "
-        f"{v['polisi']}-{v['tps']}-{v['linmas']}"
-        for k, v in p.plan.get("pattern", {}).items()
+        f"{p.plan.category_name(k, lang)} {v.polisi}-{v.tps}-{v.linmas}"
+        for k, v in p.plan.pattern.items()
     )
-    if short.get("polisi") is None and short.get("linmas") is None:
+    if short.polisi is None and short.linmas is None:
         verdict = ""
-    elif not short.get("polisi") and not short.get("linmas"):
+    elif not short.polisi and not short.linmas:
         verdict = t(lang, "enough")
     else:
-        verdict = t(lang, "shortfall", p=short.get("polisi") or 0, l=short.get("linmas") or 0)
+        verdict = t(lang, "shortfall", p=short.polisi or 0, l=short.linmas or 0)
     return ft.Column(
         [
             ft.Row(

@@ -20,13 +20,14 @@ from app.console.screens.widgets import (
 from app.console.state.console import Models
 from app.console.state.queue import PAGE_SIZES, QueueModel
 from app.console.strings import t
+from core.review import IncidentItem, QueueItem
 
 
 def _counts(q: QueueModel, lang: str) -> ft.Control:
     c = q.counts
-    by = c.get("by_status", {})
+    by = c.by_status
     cards = [
-        count_card(t(lang, "queue_count"), c.get("queue", 0), "count-queue"),
+        count_card(t(lang, "queue_count"), c.queue, "count-queue"),
         count_card(
             t(lang, "count_conflict"), by.get("conflict", 0), "count-conflict", ft.Colors.RED_700
         ),
@@ -35,10 +36,10 @@ def _counts(q: QueueModel, lang: str) -> ft.Control:
         count_card(
             t(lang, "count_verified"), by.get("verified", 0), "count-verified", ft.Colors.GREEN_800
         ),
-        count_card(t(lang, "count_incidents"), c.get("incidents_open", 0), "count-incidents"),
+        count_card(t(lang, "count_incidents"), c.incidents_open, "count-incidents"),
         count_card(
             t(lang, "count_overdue"),
-            c.get("incidents_overdue", 0),
+            c.incidents_overdue,
             "count-overdue",
             ft.Colors.RED_700,
         ),
@@ -53,9 +54,7 @@ def _filters(m: Models, lang: str) -> ft.Control:
     ballots = everything + [
         (b.code, b.name_en if lang == "en" else b.name_id) for b in m.backend.election.ballots
     ]
-    rules = everything + [
-        (k, v[1] if lang == "en" else v[0]) for k, v in q.legend.get("rules", {}).items()
-    ]
+    rules = everything + [(k, v[1] if lang == "en" else v[0]) for k, v in q.legend.rules.items()]
     statuses = everything + [
         (k, q.status_words(k, lang)) for k in ("conflict", "one_source", "agree", "verified")
     ]
@@ -98,16 +97,17 @@ def _filters(m: Models, lang: str) -> ft.Control:
     )
 
 
-def _row(m: Models, item: dict[str, Any], lang: str) -> list[ft.Control | str]:
+def _row(m: Models, item: QueueItem, lang: str) -> list[ft.Control | str]:
     q = m.queue
-    sev = severity_chip(int(item.get("severity", 0)), lang)
-    if item.get("type") == "incident":
-        words = item.get("proses_label") or ["", ""]
-        flag = t(lang, "inc_overdue") if item.get("overdue") else str(item.get("kategori") or "")
-        tps = item["tps"]
+    sev = severity_chip(item.severity, lang)
+    if isinstance(item, IncidentItem):
+        words = item.proses_label
+        flag = t(lang, "inc_overdue") if item.overdue else str(item.kategori or "")
+        tps = item.tps
+        incident_id = item.id
 
         async def open_incident() -> None:
-            m.incidents.select(item["id"])
+            m.incidents.select(incident_id)
             await m.go("incidents")
 
         go = ft.TextButton(t(lang, "open"), icon=ft.Icons.OPEN_IN_NEW, on_click=open_incident)
@@ -118,34 +118,35 @@ def _row(m: Models, item: dict[str, Any], lang: str) -> list[ft.Control | str]:
             words[1 if lang == "en" else 0],
             flag,
             "",
-            ft.Semantics(identifier=f"open-incident-{item['id']}", content=go),
+            ft.Semantics(identifier=f"open-incident-{item.id}", content=go),
         ]
-    top = item.get("top_flag") or {}
-    flag_words = top.get("message_en" if lang == "en" else "message_id") or ", ".join(
-        q.rule_words(r, lang) for r in item.get("rules", [])
+    top = item.top_flag
+    flag_words = (top.message(lang) if top else "") or ", ".join(
+        q.rule_words(r, lang) for r in item.rules
     )
-    label = m.backend.regions.get(item["tps"])
-    tps_words = f"{item['tps']}\n{label.label}" if label else item["tps"]
+    label = m.backend.regions.get(item.tps)
+    tps_words = f"{item.tps}\n{label.label}" if label else item.tps
+    tps_id, ballot = item.tps, item.ballot
 
     async def open_tps() -> None:
-        await m.open_tps(item["tps"], item["ballot"])
+        await m.open_tps(tps_id, ballot)
 
     button = ft.FilledButton(t(lang, "open"), icon=ft.Icons.COMPARE_ARROWS, on_click=open_tps)
     return [
         sev,
         tps_words,
-        item["ballot"].upper(),
-        status_chip(item["status"], q.status_words(item["status"], lang)),
+        item.ballot.upper(),
+        status_chip(item.status, q.status_words(item.status, lang)),
         ft.Text(flag_words, width=300, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS),
-        str(item.get("n_sources", "")),
-        ft.Semantics(identifier=f"open-{item['tps']}-{item['ballot']}", content=button),
+        str(item.n_sources),
+        ft.Semantics(identifier=f"open-{item.tps}-{item.ballot}", content=button),
     ]
 
 
-def _key(item: dict[str, Any]) -> str:
-    if item.get("type") == "incident":
-        return f"incident:{item['id']}"
-    return f"tps:{item['tps']}:{item['ballot']}"
+def _key(item: QueueItem) -> str:
+    if isinstance(item, IncidentItem):
+        return f"incident:{item.id}"
+    return f"tps:{item.tps}:{item.ballot}"
 
 
 # Column index -> the server's sort key (the flag column does not sort).

@@ -20,12 +20,13 @@ from app.console.screens.widgets import (
 from app.console.state.comparison import ComparisonModel, majority
 from app.console.state.console import Models
 from app.console.strings import pick, t
+from core.review import FieldComparison, SourceTally, TpsComparison
 
 DIFF_BG = ft.Colors.RED_50
 
 
-def _source_head(c: ComparisonModel, s: dict[str, Any], lang: str) -> ft.Control:
-    label = s.get("label_en" if lang == "en" else "label") or s["source"]
+def _source_head(c: ComparisonModel, s: SourceTally, lang: str) -> ft.Control:
+    label = s.name(lang)
     photos: list[ft.Control] = [
         ft.Semantics(
             identifier=f"photo-{sha[:12]}",
@@ -35,7 +36,7 @@ def _source_head(c: ComparisonModel, s: dict[str, Any], lang: str) -> ft.Control
                 on_click=later(c.show_photo, sha),
             ),
         )
-        for i, sha in enumerate(s.get("photos", []))
+        for i, sha in enumerate(s.photos)
     ]
     if not photos:
         photos = [ft.Text(t(lang, "no_photo"), size=11, italic=True)]
@@ -61,26 +62,26 @@ def _value_cell(value: Any, differs: bool) -> ft.Control:
     )
 
 
-def _field_cell(f: dict[str, Any], lang: str) -> ft.Control:
-    words: list[ft.Control] = [ft.Text(f.get("label") or f["field"], weight=ft.FontWeight.W_600)]
-    if f.get("disputed"):
+def _field_cell(f: FieldComparison, lang: str) -> ft.Control:
+    words: list[ft.Control] = [ft.Text(f.label or f.field, weight=ft.FontWeight.W_600)]
+    if f.disputed:
         words.append(chip(t(lang, "state_disputed"), ft.Colors.RED_700, ft.Icons.REPLAY))
-    elif f.get("verified"):
+    elif f.verified:
         words.append(chip(t(lang, "state_verified"), ft.Colors.GREEN_800, ft.Icons.VERIFIED))
-    elif f["state"] == "conflict":
+    elif f.state == "conflict":
         words.append(chip(t(lang, "state_conflict"), ft.Colors.RED_700, ft.Icons.CALL_SPLIT))
-    elif f["state"] == "single":
+    elif f.state == "single":
         words.append(ft.Text(t(lang, "state_single"), size=11, italic=True))
     return ft.Row(words, spacing=6, tight=True)
 
 
-def _decision_cell(c: ComparisonModel, f: dict[str, Any], lang: str) -> ft.Control:
-    name = f["field"]
+def _decision_cell(c: ComparisonModel, f: FieldComparison, lang: str) -> ft.Control:
+    name = f.field
     if not c.editable(f):
         return ft.Text(c.typed.get(name, ""), weight=ft.FontWeight.BOLD)
     return ft.TextField(
         value=c.typed.get(name, ""),
-        label=f"{t(lang, 'decision')} {f.get('label') or name}",
+        label=f"{t(lang, 'decision')} {f.label or name}",
         width=150,
         dense=True,
         keyboard_type=ft.KeyboardType.NUMBER,
@@ -89,22 +90,20 @@ def _decision_cell(c: ComparisonModel, f: dict[str, Any], lang: str) -> ft.Contr
     )
 
 
-def _table(c: ComparisonModel, lang: str) -> ft.Control:
-    sources = c.doc.get("sources", [])
+def _table(c: ComparisonModel, d: TpsComparison, lang: str) -> ft.Control:
+    sources = d.sources
     cols = [ft.DataColumn(label=ft.Text(t(lang, "field"), weight=ft.FontWeight.BOLD))]
     cols += [ft.DataColumn(label=_source_head(c, s, lang), numeric=True) for s in sources]
     cols.append(ft.DataColumn(label=ft.Text(t(lang, "decision"), weight=ft.FontWeight.BOLD)))
     rows = []
-    fields = c.doc.get("fields", [])
     # Differences first (then form order), so the supervisor never scrolls to find them.
-    for f in sorted(fields, key=lambda f: not c.needs_decision(f) and f["state"] != "conflict"):
-        values = f.get("values", {})
-        disputed = f.get("disputed") or {}
-        common = f.get("value") if disputed else majority(values)
-        diff = f["state"] == "conflict" or bool(disputed)
+    for f in sorted(d.fields, key=lambda f: not f.needs_decision and f.state != "conflict"):
+        values, disputed = f.values, f.disputed
+        common = f.value if disputed else majority(values)
+        diff = f.state == "conflict" or bool(disputed)
         cells = [ft.DataCell(_field_cell(f, lang))]
         for s in sources:
-            v = values.get(s["source"])
+            v = values.get(s.source)
             cells.append(ft.DataCell(_value_cell(v, diff and v is not None and v != common)))
         cells.append(ft.DataCell(_decision_cell(c, f, lang)))
         rows.append(ft.DataRow(cells=cells, color=DIFF_BG if diff else None))
@@ -118,16 +117,16 @@ def _table(c: ComparisonModel, lang: str) -> ft.Control:
     )
 
 
-def _flags(c: ComparisonModel, lang: str) -> ft.Control:
-    flags = c.doc.get("flags", [])
+def _flags(d: TpsComparison, lang: str) -> ft.Control:
+    flags = d.flags
     if not flags:
         return ft.Text(t(lang, "no_flags"), italic=True)
     return ft.Column(
         [
             ft.Row(
                 [
-                    severity_chip(int(f.get("severity", 0)), lang),
-                    ft.Text(f.get("message_en" if lang == "en" else "message_id", ""), expand=True),
+                    severity_chip(f.severity, lang),
+                    ft.Text(f.message(lang), expand=True),
                 ],
                 vertical_alignment=ft.CrossAxisAlignment.START,
             )
@@ -137,19 +136,16 @@ def _flags(c: ComparisonModel, lang: str) -> ft.Control:
     )
 
 
-def _history(c: ComparisonModel, lang: str) -> ft.Control:
-    items = [
-        history_list(entries, lang, record_id)
-        for record_id, entries in c.doc.get("history", {}).items()
-    ]
+def _history(d: TpsComparison, lang: str) -> ft.Control:
+    items = [history_list(entries, lang, record_id) for record_id, entries in d.history.items()]
     return ft.Column(items, spacing=6)
 
 
-def _verify_box(c: ComparisonModel, lang: str, ask: Any) -> ft.Control:
-    decision = c.doc.get("decision")
+def _verify_box(c: ComparisonModel, d: TpsComparison, lang: str, ask: Any) -> ft.Control:
+    decision = d.decision
     done: list[ft.Control] = []
     if decision:  # a long reason wraps (a chip would run off the pane)
-        words = t(lang, "verified_by", alasan=decision.get("alasan", ""))
+        words = t(lang, "verified_by", alasan=decision.alasan)
         row = ft.Row(
             [
                 ft.Icon(ft.Icons.VERIFIED, color=ft.Colors.WHITE, size=16),
@@ -211,7 +207,7 @@ def TpsScreen(m: Models, c: ComparisonModel, lang: str) -> ft.Control:
     ft.use_dialog(photo_dialog(c, lang))
     ask = c.ask
 
-    if not c.doc:
+    if c.doc is None:
         return ft.Column(
             [
                 header(t(lang, "tps_title"), lang),
@@ -221,32 +217,32 @@ def TpsScreen(m: Models, c: ComparisonModel, lang: str) -> ft.Control:
             ]
         )
     d = c.doc
-    title = f"{d.get('tps_label', c.tps)} · {c.ballot.upper()}"
+    title = f"{d.tps_label or c.tps} · {c.ballot.upper()}"
     summary = ft.Row(
         [
-            status_chip(d.get("status", ""), pick(lang, d.get("status_label"))),
-            ft.Text(t(lang, "differences", n=len(d.get("differences", [])))),
-            ft.Text(t(lang, "sources_n", n=len(d.get("sources", [])))),
+            status_chip(d.status, pick(lang, d.status_label)),
+            ft.Text(t(lang, "differences", n=len(d.differences))),
+            ft.Text(t(lang, "sources_n", n=len(d.sources))),
         ],
         spacing=16,
     )
     side = ft.Column(
         [
             ft.Text(t(lang, "flags"), size=16, weight=ft.FontWeight.BOLD),
-            _flags(c, lang),
+            _flags(d, lang),
             ft.Divider(),
-            _verify_box(c, lang, ask),
+            _verify_box(c, d, lang, ask),
             status_line(c, lang),
             ft.Divider(),
             ft.Text(t(lang, "history"), size=16, weight=ft.FontWeight.BOLD),
-            _history(c, lang),
+            _history(d, lang),
         ],
         width=380,
         scroll=ft.ScrollMode.AUTO,
         spacing=8,
     )
     grid = ft.Column(
-        [ft.Row([_table(c, lang)], scroll=ft.ScrollMode.AUTO)],
+        [ft.Row([_table(c, d, lang)], scroll=ft.ScrollMode.AUTO)],
         scroll=ft.ScrollMode.AUTO,
         expand=True,
     )

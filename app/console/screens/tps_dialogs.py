@@ -13,7 +13,7 @@ from app.console.strings import t
 
 def confirm_dialog(m: Models, c: ComparisonModel, lang: str, close: Any) -> ft.AlertDialog:
     nilai, _ = c.decision()
-    labels = {f["field"]: f.get("label") or f["field"] for f in c.doc.get("fields", [])}
+    labels = {f.field: f.label or f.field for f in c.fields}
     lines = [f"{labels.get(k, k)}: {v}" for k, v in list(nilai.items())[:12]]
     if len(nilai) > 12:
         lines.append(f"… (+{len(nilai) - 12})")

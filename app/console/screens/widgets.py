@@ -10,6 +10,7 @@ import flet as ft
 from app.console.state.base import Loadable
 from app.console.strings import t
 from core.election import Election
+from core.review import HistoryEntry
 
 STATUS_STYLE: dict[str, tuple[str, ft.IconData]] = {
     "conflict": (ft.Colors.RED_700, ft.Icons.CALL_SPLIT),
@@ -219,7 +220,7 @@ def later(fn: Callable[..., Awaitable[Any]], *args: Any) -> Callable[[], Awaitab
     return handler
 
 
-def history_list(entries: list[dict[str, Any]], lang: str, record_id: str) -> ft.Control:
+def history_list(entries: list[HistoryEntry], lang: str, record_id: str) -> ft.Control:
     """One record's history: when, who, from which device, and what (or which conflict was
     resolved and why)."""
     items: list[ft.Control] = []
@@ -227,21 +228,20 @@ def history_list(entries: list[dict[str, Any]], lang: str, record_id: str) -> ft
         line = t(
             lang,
             "history_entry",
-            at=e.get("at", ""),
-            who=e.get("user_name", ""),
-            device=e.get("device_id") or "-",
+            at=e.at,
+            who=e.user_name,
+            device=e.device_id or "-",
         )
         items.append(ft.Text(f"{line}\n{record_id}: {history_words(e, lang)}", size=12))
     return ft.Column(items, spacing=6)
 
 
-def history_words(e: dict[str, Any], lang: str) -> str:
+def history_words(e: HistoryEntry, lang: str) -> str:
     """One history entry in words: the fields changed, or the conflict resolved and why."""
-    r = e.get("resolution")
+    r = e.resolution
     if r:
-        return t(lang, "history_resolution", id=r.get("conflict_id"), field=r.get("field"),
-                 value=r.get("value"), choice=t(lang, f"choice_{r.get('choice')}"),
-                 alasan=r.get("alasan") or "-")  # fmt: skip
-    names = [k for k in e.get("fields", {}) if k != "status"]
+        return t(lang, "history_resolution", id=r.conflict_id, field=r.field, value=r.value,
+                 choice=t(lang, f"choice_{r.choice}"), alasan=r.alasan or "-")  # fmt: skip
+    names = [k for k in e.fields if k != "status"]
     what = t(lang, "changed", fields=", ".join(names[:6]) + ("…" if len(names) > 6 else ""))
-    return what + (f" · {e['note']}" if e.get("note") else "")
+    return what + (f" · {e.note}" if e.note else "")

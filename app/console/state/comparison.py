@@ -14,6 +14,7 @@ from typing import Any
 
 from app.console.state.base import Loadable
 from app.console.strings import t
+from core.review import FieldComparison, TpsComparison
 
 MAX_VALUE = 999
 
@@ -30,7 +31,7 @@ def majority(values: dict[str, int]) -> int | None:
 class ComparisonModel(Loadable):
     tps: str = ""
     ballot: str = "ppwp"
-    doc: dict[str, Any] = field(default_factory=dict)
+    doc: TpsComparison | None = None  # as the server last sent it
     typed: dict[str, str] = field(default_factory=dict)  # the decision column, as typed
     override_all: bool = False
     reason: str = ""
@@ -65,24 +66,26 @@ class ComparisonModel(Loadable):
             self.typed = self.defaults(got)
 
     @staticmethod
-    def defaults(doc: dict[str, Any]) -> dict[str, str]:
+    def defaults(doc: TpsComparison) -> dict[str, str]:
         out = {}
-        for f in doc.get("fields", []):
-            value = f.get("value")
-            if value is None:
-                value = majority(f.get("values", {}))
-            out[f["field"]] = "" if value is None else str(value)
+        for f in doc.fields:
+            value = f.value if f.value is not None else majority(f.values)
+            out[f.field] = "" if value is None else str(value)
         return out
+
+    @property
+    def fields(self) -> list[FieldComparison]:
+        return self.doc.fields if self.doc else []
 
     # -- the decision ---------------------------------------------------------------------
     @staticmethod
-    def needs_decision(f: dict[str, Any]) -> bool:
+    def needs_decision(f: FieldComparison) -> bool:
         """Sources disagree and nobody decided, or a source the verification did not see
         contradicts it."""
-        return (f.get("state") == "conflict" and not f.get("verified")) or bool(f.get("disputed"))
+        return f.needs_decision
 
-    def editable(self, f: dict[str, Any]) -> bool:
-        return self.override_all or self.needs_decision(f)
+    def editable(self, f: FieldComparison) -> bool:
+        return self.override_all or f.needs_decision
 
     def type_value(self, name: str, text: str) -> None:
         self.typed = {**self.typed, name: text.strip()}
@@ -95,16 +98,16 @@ class ComparisonModel(Loadable):
         nilai: dict[str, int] = {}
         bad: list[str] = []
         every: dict[str, int] = {}
-        for f in self.doc.get("fields", []):
-            name, text = f["field"], self.typed.get(f["field"], "")
+        for f in self.fields:
+            name, text = f.field, self.typed.get(f.field, "")
             if not text.isdigit() or int(text) > MAX_VALUE:
                 if self.editable(f):
-                    bad.append(f.get("label") or name)
+                    bad.append(f.label or name)
                 continue
             value = int(text)
             every[name] = value
-            changed = f.get("value") is not None and value != f.get("value")
-            if self.needs_decision(f) or changed:
+            changed = f.value is not None and value != f.value
+            if f.needs_decision or changed:
                 nilai[name] = value
         return (nilai or every), bad
 
@@ -121,13 +124,13 @@ class ComparisonModel(Loadable):
         nilai, _ = self.decision()
         # Every source seen, the official figure too: one the decision does not cite, or that
         # changes after it, sends the TPS-ballot back when it disagrees.
-        sources = [s["record_id"] for s in self.doc.get("sources", [])]
+        sources = [s.record_id for s in self.doc.sources] if self.doc else []
         return {
             "tps": self.tps,
             "ballot": self.ballot,
             "nilai": nilai,
             "sumber": sources,
-            "photos": list(self.doc.get("photos", [])),
+            "photos": list(self.doc.photos) if self.doc else [],
             "alasan": self.reason.strip(),
         }
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from app.console.state.base import Loadable
 from app.console.strings import t
+from core.review import ConflictRow
 
 
 def parse_merged(text: str, like: Any) -> Any:
@@ -29,7 +30,7 @@ def parse_merged(text: str, like: Any) -> Any:
 
 @dataclass
 class ConflictsModel(Loadable):
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[ConflictRow] = field(default_factory=list)
     merged: dict[str, str] = field(default_factory=dict)  # conflict id -> typed merged value
     reasons: dict[str, str] = field(default_factory=dict)  # conflict id -> typed reason
     show_resolved: bool = False
@@ -39,14 +40,14 @@ class ConflictsModel(Loadable):
         got = await self.call(self.backend.client.conflicts, self.show_resolved)
         if got is not None:
             # open ones first, then the latest resolved
-            self.rows = sorted(got, key=lambda r: (bool(r.get("resolved")), -int(r["id"])))
+            self.rows = sorted(got, key=lambda r: (r.resolved, -r.id))
 
     async def set_show_resolved(self, show: bool) -> None:
         self.show_resolved = show
         await self.load()
 
-    def open_rows(self) -> list[dict[str, Any]]:
-        return [r for r in self.rows if not r.get("resolved")]
+    def open_rows(self) -> list[ConflictRow]:
+        return [r for r in self.rows if not r.resolved]
 
     def type_merged(self, conflict_id: int, text: str) -> None:
         self.merged = {**self.merged, str(conflict_id): text}
@@ -54,15 +55,15 @@ class ConflictsModel(Loadable):
     def type_reason(self, conflict_id: int, text: str) -> None:
         self.reasons = {**self.reasons, str(conflict_id): text}
 
-    def merge_default(self, row: dict[str, Any]) -> str:
-        cur, inc = row.get("current_value"), row.get("incoming_value")
+    def merge_default(self, row: ConflictRow) -> str:
+        cur, inc = row.current_value, row.incoming_value
         if isinstance(cur, list) and isinstance(inc, list):
             return "\n".join(str(v) for v in dict.fromkeys([*cur, *inc]))
         return "" if cur is None else str(cur)
 
     async def resolve(self, conflict_id: int, choice: str) -> bool:
-        row = next((r for r in self.rows if r["id"] == conflict_id), None)
-        if row is None or row.get("resolved"):
+        row = next((r for r in self.rows if r.id == conflict_id), None)
+        if row is None or row.resolved:
             return False
         reason = self.reasons.get(str(conflict_id), "").strip()
         if not reason:
@@ -72,7 +73,7 @@ class ConflictsModel(Loadable):
         if choice == "merge":
             text = self.merged.get(str(conflict_id)) or self.merge_default(row)
             try:
-                value = parse_merged(text, row.get("current_value"))
+                value = parse_merged(text, row.current_value)
             except ValueError:
                 self.fail((t("id", "bad_number", fields=text), t("en", "bad_number", fields=text)))
                 return False

@@ -9,10 +9,10 @@ tally, cumulative per hour, WIB); per kecamatan it is the current state from /to
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from app.console.state.base import Loadable
 from core.election import Contestant
+from core.review import Legend, ProgressHour, QueueCounts, TotalsRow
 
 
 def _party_keys(party: int, caleg: list[Contestant]) -> list[str]:
@@ -23,27 +23,29 @@ def _party_keys(party: int, caleg: list[Contestant]) -> list[str]:
 @dataclass
 class DashboardModel(Loadable):
     ballot: str = "ppwp"
-    kabupaten: dict[str, Any] = field(default_factory=dict)
-    kecamatan: list[dict[str, Any]] = field(default_factory=list)
-    counts: dict[str, Any] = field(default_factory=dict)
-    legend: dict[str, Any] = field(default_factory=dict)
+    kabupaten: TotalsRow | None = None
+    kecamatan: list[TotalsRow] = field(default_factory=list)
+    counts: QueueCounts = field(default_factory=QueueCounts)
+    legend: Legend = field(default_factory=Legend)
     timeline: list[tuple[str, int]] = field(default_factory=list)
     loaded: int = 0
 
-    def _fetch(self) -> tuple[Any, ...]:
+    def _fetch(
+        self,
+    ) -> tuple[TotalsRow | None, list[TotalsRow], QueueCounts, Legend, list[ProgressHour]]:
         c, ballot = self.backend.client, self.ballot
-        kab = c.totals("kabupaten", ballot)["rows"]
-        kec = c.totals("kecamatan", ballot)["rows"]
-        queue = c.queue(ballot=ballot, limit=1)  # only its counts
-        hours = c.progress(ballot)["hours"]
-        return (kab[0] if kab else {}), kec, queue.get("counts", {}), c.legend(), hours
+        kab = c.totals("kabupaten", ballot).rows
+        kec = c.totals("kecamatan", ballot).rows
+        counts = c.queue(ballot=ballot, limit=1).counts  # only its counts
+        hours = c.progress(ballot).hours
+        return (kab[0] if kab else None), kec, counts, c.legend(), hours
 
     async def load(self) -> None:
         got = await self.call(self._fetch)
         if got is None:
             return
         self.kabupaten, self.kecamatan, self.counts, self.legend, hours = got
-        self.timeline = [(h["hour"][11:16], int(h["reported"])) for h in hours][-24:]
+        self.timeline = [(h.hour[11:16], h.reported) for h in hours][-24:]
         self.loaded += 1
 
     async def set_ballot(self, code: str) -> None:
@@ -57,17 +59,16 @@ class DashboardModel(Loadable):
 
     def reported(self) -> int:
         """TPS with at least one final tally for the ballot (every status but no data)."""
-        by_status = self.counts.get("by_status", {})
-        return sum(int(v) for k, v in by_status.items() if k != "no_data")
+        return sum(v for k, v in self.counts.by_status.items() if k != "no_data")
 
     def candidates(self) -> list[tuple[str, str, int]]:
         """(short label, name, decided votes) per pair, candidate or party, in ballot order; a
         party's votes are its own plus its candidates' (as the form's party total)."""
-        values = self.kabupaten.get("values", {})
+        values = self.kabupaten.values if self.kabupaten else {}
         ballot = self.backend.election.ballot(self.ballot)
 
         def votes(key: str) -> int:
-            return int(values.get(f"suara.{key}", 0))
+            return values.get(f"suara.{key}", 0)
 
         if ballot.kind == "partai":
             return [
@@ -80,14 +81,12 @@ class DashboardModel(Loadable):
     def share(self) -> tuple[int, int, int]:
         """(decided TPS, verified TPS, all TPS)."""
         k = self.kabupaten
-        return int(k.get("decided", 0)), int(k.get("verified", 0)), int(k.get("tps", 0))
+        return (k.decided, k.verified, k.tps) if k else (0, 0, 0)
 
     def top_flags(self, lang: str, n: int = 6) -> list[tuple[str, int]]:
-        rules = self.legend.get("rules", {})
-        by_rule = self.counts.get("by_rule", {})
-        ranked = sorted(by_rule.items(), key=lambda kv: -int(kv[1]))[:n]
-        return [(str(rules.get(r, [r, r])[1 if lang == "en" else 0]), int(k)) for r, k in ranked]
+        ranked = sorted(self.counts.by_rule.items(), key=lambda kv: -kv[1])[:n]
+        return [(self.legend.rule_words(r, lang), k) for r, k in ranked]
 
     def progress_rows(self) -> list[tuple[str, int, int, int]]:
         """(kecamatan, TPS, decided, in conflict) per kecamatan."""
-        return [(r["name"], r["tps"], r["decided"], r["conflict"]) for r in self.kecamatan]
+        return [(r.name, r.tps, r.decided, r.conflict) for r in self.kecamatan]

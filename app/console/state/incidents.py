@@ -11,6 +11,7 @@ from typing import Any
 
 from app.console.state.base import Loadable
 from app.console.strings import t
+from core.review import HistoryEntry, IncidentRow
 
 # The status flow (domain.md): diterima -> registrasi (or not) -> kajian -> terbukti / tidak
 # terbukti -> diteruskan ke KPU / DKPP / Gakkumdu / other.
@@ -26,27 +27,27 @@ FORWARD_TO = ("kpu", "dkpp", "gakkumdu", "lainnya")
 
 @dataclass
 class IncidentsModel(Loadable):
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[IncidentRow] = field(default_factory=list)
     selected: str = ""
     assign_text: str = ""
     comment_text: str = ""
     forward_to: str = "gakkumdu"
 
-    history: list[dict[str, Any]] = field(default_factory=list)  # of the selected incident
+    history: list[HistoryEntry] = field(default_factory=list)  # of the selected incident
 
-    def _fetch(self, selected: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def _fetch(self, selected: str) -> tuple[list[IncidentRow], list[HistoryEntry]]:
         client = self.backend.client
         rows = client.incidents()
-        if selected not in {r["id"] for r in rows}:
-            selected = rows[0]["id"] if rows else ""
+        if selected not in {r.id for r in rows}:
+            selected = rows[0].id if rows else ""
         return rows, client.history(selected) if selected else []
 
     async def load(self) -> None:
         got = await self.call(self._fetch, self.selected)
         if got is not None:
             self.rows, self.history = got
-            if self.selected not in {r["id"] for r in self.rows}:
-                self.selected = self.rows[0]["id"] if self.rows else ""
+            if self.selected not in {r.id for r in self.rows}:
+                self.selected = self.rows[0].id if self.rows else ""
             self._fill_assign()
 
     async def open(self, record_id: str) -> None:
@@ -56,8 +57,8 @@ class IncidentsModel(Loadable):
         if got is not None and self.selected == record_id:
             self.history = got
 
-    def current(self) -> dict[str, Any] | None:
-        return next((r for r in self.rows if r["id"] == self.selected), None)
+    def current(self) -> IncidentRow | None:
+        return next((r for r in self.rows if r.id == self.selected), None)
 
     def select(self, record_id: str) -> None:
         if record_id != self.selected:
@@ -68,22 +69,22 @@ class IncidentsModel(Loadable):
 
     def _fill_assign(self) -> None:
         row = self.current()
-        self.assign_text = str(row.get("ditugaskan") or "") if row else ""
+        self.assign_text = str(row.ditugaskan or "") if row else ""
 
     def next_steps(self) -> tuple[str, ...]:
         row = self.current()
-        return NEXT.get(str(row.get("proses")), ()) if row else ()
+        return NEXT.get(row.proses, ()) if row else ()
 
     # -- changes --------------------------------------------------------------------------
-    def _write(self, row: dict[str, Any], fields: dict[str, Any]) -> bool:
+    def _write(self, row: IncidentRow, fields: dict[str, Any]) -> bool:
         store = self.backend.store
-        if store.record(row["id"]) is None:
+        if store.record(row.id) is None:
             self.backend.sync(store)  # pull it first, so the change carries what it saw
         if "komentar" in fields:
-            local = store.record(row["id"])
-            held = (local.fields.get("komentar") if local else None) or row.get("komentar") or []
+            local = store.record(row.id)
+            held = (local.fields.get("komentar") if local else None) or row.komentar
             fields = {**fields, "komentar": [*held, *fields["komentar"]]}
-        store.save(row["id"], "incident", row["tps"], fields)
+        store.save(row.id, "incident", row.tps, fields)
         self.backend.sync(store)
         return True
 

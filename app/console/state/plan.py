@@ -8,10 +8,10 @@ import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from app.console.state.base import Loadable
 from app.console.strings import t
+from core.review import DeploymentPlan, IncidentRow, TpsCollection
 
 CATEGORIES = ("kurang_rawan", "rawan", "sangat_rawan", "khusus")
 COVERAGE = ("cov_0", "cov_1", "cov_2", "cov_3")
@@ -32,29 +32,18 @@ class Point:
     status: str
 
 
-def points_of(geojson: dict[str, Any]) -> list[Point]:
+def points_of(geojson: TpsCollection) -> list[Point]:
     out = []
-    for f in geojson.get("features", []):
-        lon, lat = f["geometry"]["coordinates"]
-        p = f["properties"]
-        out.append(
-            Point(
-                p["tps"],
-                float(lat),
-                float(lon),
-                p.get("kecamatan", ""),
-                p.get("category", "kurang_rawan"),
-                int(p.get("sources", 0)),
-                p.get("status", "no_data"),
-            )
-        )
+    for f in geojson.features:
+        lon, lat = f.geometry.coordinates
+        p = f.properties
+        out.append(Point(p.tps, lat, lon, p.kecamatan, p.category, p.sources, p.status))
     return out
 
 
-def plan_csv(plan: dict[str, Any], lang: str) -> bytes:
+def plan_csv(plan: DeploymentPlan, lang: str) -> bytes:
     """The deployment plan as a CSV a spreadsheet opens (BOM for Excel)."""
-    names = plan.get("category_names", {})
-    cat_head = [str(names.get(c, [c, c])[1 if lang == "en" else 0]) for c in CATEGORIES]
+    cat_head = [plan.category_name(c, lang) for c in CATEGORIES]
     head = [
         t(lang, "col_kecamatan"),
         t(lang, "col_tps_n"),
@@ -66,31 +55,22 @@ def plan_csv(plan: dict[str, Any], lang: str) -> bytes:
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(head)
-    for r in plan.get("kecamatan", []):
-        cats = [r["categories"].get(c, 0) for c in CATEGORIES]
-        w.writerow([r["name"], r["tps"], *cats, r["belum_dinilai"], r["polisi"], r["linmas"]])
-    total = plan.get("total", {})
-    w.writerow(
-        [
-            t(lang, "total"),
-            total.get("tps", 0),
-            *[
-                sum(r["categories"].get(c, 0) for r in plan.get("kecamatan", []))
-                for c in CATEGORIES
-            ],
-            sum(r["belum_dinilai"] for r in plan.get("kecamatan", [])),
-            total.get("polisi", 0),
-            total.get("linmas", 0),
-        ]
-    )
+    rows = plan.kecamatan
+    for r in rows:
+        cats = [r.categories.get(c, 0) for c in CATEGORIES]
+        w.writerow([r.name, r.tps, *cats, r.belum_dinilai, r.polisi, r.linmas])
+    cat_totals = [sum(r.categories.get(c, 0) for r in rows) for c in CATEGORIES]
+    unassessed = sum(r.belum_dinilai for r in rows)
+    total = plan.total
+    w.writerow([t(lang, "total"), total.tps, *cat_totals, unassessed, total.polisi, total.linmas])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 @dataclass
 class PlanModel(Loadable):
-    plan: dict[str, Any] = field(default_factory=dict)
+    plan: DeploymentPlan = field(default_factory=DeploymentPlan)
     points: list[Point] = field(default_factory=list)
-    incidents: list[dict[str, Any]] = field(default_factory=list)
+    incidents: list[IncidentRow] = field(default_factory=list)
     colour_by: str = "category"  # category | coverage
     show_incidents: bool = True
     polisi_text: str = ""
@@ -104,7 +84,9 @@ class PlanModel(Loadable):
 
         return num(self.polisi_text), num(self.linmas_text)
 
-    def _fetch(self, with_map: bool) -> tuple[dict[str, Any], list[Point] | None, list[Any]]:
+    def _fetch(
+        self, with_map: bool
+    ) -> tuple[DeploymentPlan, list[Point] | None, list[IncidentRow]]:
         client = self.backend.client
         plan = client.deployment(*self._available())
         if not with_map:
@@ -124,9 +106,9 @@ class PlanModel(Loadable):
 
     def column_totals(self) -> list[int]:
         """TPS per category and not assessed, summed over the kecamatan (the total row)."""
-        rows = self.plan.get("kecamatan", [])
-        cats = [sum(r["categories"].get(c, 0) for r in rows) for c in CATEGORIES]
-        return [*cats, sum(r["belum_dinilai"] for r in rows)]
+        rows = self.plan.kecamatan
+        cats = [sum(r.categories.get(c, 0) for r in rows) for c in CATEGORIES]
+        return [*cats, sum(r.belum_dinilai for r in rows)]
 
     def counts(self) -> dict[str, int]:
         """Markers per legend key, for the legend."""

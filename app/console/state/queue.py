@@ -7,9 +7,9 @@ many match the filters, and a sort by column header asks the server again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from app.console.state.base import Loadable
+from core.review import IncidentItem, Legend, QueueCounts, QueueItem, QueuePage, TpsItem
 
 PAGE_SIZE = 50
 PAGE_SIZES = (25, 50, 100, 200)
@@ -28,14 +28,14 @@ class QueueModel(Loadable):
     offset: int = 0
     page_size: int = PAGE_SIZE
     total: int = 0
-    counts: dict[str, Any] = field(default_factory=dict)
-    items: list[dict[str, Any]] = field(default_factory=list)
-    legend: dict[str, Any] = field(default_factory=dict)
+    counts: QueueCounts = field(default_factory=QueueCounts)
+    items: list[QueueItem] = field(default_factory=list)
+    legend: Legend = field(default_factory=Legend)
     loaded: int = 0  # how many loads finished (tests and the view wait on it)
 
-    def _fetch(self) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _fetch(self) -> tuple[Legend, QueuePage]:
         client = self.backend.client
-        legend = dict(self.legend) or client.legend()
+        legend = self.legend if self.legend.status else client.legend()
         page = client.queue(
             self.kecamatan,
             self.ballot,
@@ -53,9 +53,7 @@ class QueueModel(Loadable):
         if got is not None:
             legend, queue = got
             self.legend = legend
-            self.counts = queue.get("counts", {})
-            self.items = queue.get("items", [])
-            self.total = int(queue.get("total", len(self.items)))
+            self.counts, self.items, self.total = queue.counts, queue.items, queue.total
             if self.offset and not self.items and self.total:
                 self.offset = self.last_offset()  # the page emptied (items were decided)
                 await self.load()
@@ -121,12 +119,13 @@ class QueueModel(Loadable):
 
     # -- words ----------------------------------------------------------------------------
     def rule_words(self, rule: str, lang: str) -> str:
-        pair = self.legend.get("rules", {}).get(rule)
-        return str(pair[1] if lang == "en" else pair[0]) if pair else rule
+        return self.legend.rule_words(rule, lang)
 
     def status_words(self, status: str, lang: str) -> str:
-        pair = self.legend.get("status", {}).get(status)
-        return str(pair[1] if lang == "en" else pair[0]) if pair else status
+        return self.legend.status_words(status, lang)
 
-    def first_tps(self) -> dict[str, Any] | None:
-        return next((i for i in self.items if i.get("type") == "tps"), None)
+    def first_tps(self) -> TpsItem | None:
+        return next((i for i in self.items if isinstance(i, TpsItem)), None)
+
+    def incidents(self) -> list[IncidentItem]:
+        return [i for i in self.items if isinstance(i, IncidentItem)]

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+import flet as ft
 
 from app.store import Store
 from app.store.regions import RegionIndex
 from core.election import Election
+
+# The views another app shows for an enrolled role (the supervisor console), or None.
+ViewsFor = Callable[[str], list[ft.View] | None]
 
 
 @dataclass(frozen=True)
@@ -16,3 +22,4 @@ class Services:
     election: Election
     server_url: str = ""
     sync_interval_s: float = 10.0
+    console_for: ViewsFor | None = None  # wired by app.main

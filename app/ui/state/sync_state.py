@@ -2,7 +2,7 @@
 
 Sync runs in a worker thread (`asyncio.to_thread`); its progress hops back to the event
 loop with `call_soon_threadsafe`, so observables are only changed on the loop. One lock per
-process keeps two sessions from syncing the same store at once.
+process (app.sync.runner) keeps two sessions from syncing the same store at once.
 
 Photos go after the records (sync-design 8), in their own task and worker thread: a record
 finalised while a photo crawls over 2G is still pushed on the next tick.
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,12 +19,11 @@ import flet as ft
 
 from app.store import LocalRecord, Store
 from app.store.photos import photo_progress, retry_failed
-from app.sync import AuthError, Offline, Progress, SyncClient, SyncError
-from app.sync.uploads import UploadProgress, upload_photos
+from app.sync import AuthError, Offline, Progress, SyncError
+from app.sync.runner import run_sync, run_uploads
+from app.sync.uploads import UploadProgress
 from app.ui.state.badge import Badge, badge
 
-_LOCK = threading.Lock()
-_UPLOAD_LOCK = threading.Lock()
 SENT_SHOWN = 20
 
 log = logging.getLogger(__name__)
@@ -45,34 +43,6 @@ def unexpected(what: str, exc: Exception) -> tuple[str, str]:
         f"{fail_en}; it will retry by itself and {stays} on the phone. "
         f"If it keeps happening, tell your admin (code {code})",
     )
-
-
-def run_sync(store: Store, progress: Callable[[Progress], None]) -> bool:
-    """One sync with the enrolled identity; False when another sync already runs."""
-    ident = store.identity()
-    if ident is None or not _LOCK.acquire(blocking=False):
-        return False
-    client = SyncClient(store, ident.server_url, ident.token, attempts=2, timeout_s=10)
-    try:
-        client.sync_once(progress)
-    finally:
-        client.close()
-        _LOCK.release()
-    return True
-
-
-def run_uploads(store: Store, progress: Callable[[UploadProgress], None]) -> bool:
-    """Send the photos shared records cite; False when another upload already runs."""
-    ident = store.identity()
-    if ident is None or not _UPLOAD_LOCK.acquire(blocking=False):
-        return False
-    client = SyncClient(store, ident.server_url, ident.token, attempts=2, timeout_s=10)
-    try:
-        upload_photos(client, progress)
-    finally:
-        client.close()
-        _UPLOAD_LOCK.release()
-    return True
 
 
 @ft.observable

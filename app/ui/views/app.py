@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import flet as ft
 
-from app.console import CONSOLE_ROLES, console_view
 from app.ui.components import use_model
 from app.ui.i18n import t
 from app.ui.state.services import Services
@@ -72,8 +71,9 @@ def App(services: Services) -> list[ft.View]:
     ft.use_effect(background, [])
     if session.identity is None:
         return [ft.View(route="/", padding=0, controls=[ft.SafeArea(EnrolScreen(session))])]
-    if session.identity.role in CONSOLE_ROLES:  # supervisors review on a laptop
-        return console_view(services)
+    other = services.console_for(session.identity.role) if services.console_for else None
+    if other is not None:  # supervisors review on a laptop: the console (wired by app.main)
+        return other
     body = ft.Container(_screen(session, sync, live), expand=True, padding=ft.Padding.all(10))
     return [
         ft.View(

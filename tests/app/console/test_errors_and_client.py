@@ -14,6 +14,7 @@ from app.console.state.comparison import majority
 from app.console.strings import S, t
 from app.sync import AuthError, Offline, SyncError
 from app.sync.review import ReviewClient
+from core.review import QueuePage
 from tests.app.console.conftest import URL, World
 
 
@@ -44,8 +45,21 @@ def test_5xx_is_retried_then_json_is_read():
         return httpx.Response(200, json={"counts": {}, "items": []})
 
     c, _ = client(flaky)
-    assert c.queue(kecamatan="35.17.01", ballot="") == {"counts": {}, "items": []}
+    assert c.queue(kecamatan="35.17.01", ballot="") == QueuePage()
     assert calls == ["35.17.01", "35.17.01"]
+
+
+def test_an_answer_of_another_shape_is_words_not_a_crash():
+    """The console reads wire models: a body that is not one says to update, never a KeyError."""
+
+    def wrong(_request):
+        return httpx.Response(200, json={"items": [{"type": "tps", "tps": "x"}]})
+
+    c, _ = client(wrong)
+    with pytest.raises(SyncError) as exc:
+        c.queue()
+    assert exc.value.code == "bad_response"
+    assert "perbarui aplikasi" in error_text(exc.value)[0]
 
 
 def test_download_reports_progress_and_names_the_file():

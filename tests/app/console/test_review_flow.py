@@ -14,14 +14,14 @@ def test_conflict_tops_queue_verify_clears_it_and_totals_change(world: World):
     m = world.models()
     asyncio.run(m.queue.load())
     top = m.queue.items[0]
-    assert (top["tps"], top["ballot"], top["status"]) == (TPS, "ppwp", "conflict")
-    assert m.queue.counts["by_status"]["conflict"] == 1
+    assert (top.tps, top.ballot, top.status) == (TPS, "ppwp", "conflict")
+    assert m.queue.counts.by_status["conflict"] == 1
     assert m.queue.rule_words("vote_conflict", "id") == "Sumber berbeda pada suara calon"
 
     asyncio.run(m.open_tps(TPS, "ppwp"))
     assert m.nav.tab == 1
-    assert m.comparison.doc["differences"] == ["suara.1"]
-    assert [s["source"] for s in m.comparison.doc["sources"]] == ["polisi", "ptps", "saksi:1"]
+    assert m.comparison.doc.differences == ["suara.1"]
+    assert [s.source for s in m.comparison.doc.sources] == ["polisi", "ptps", "saksi:1"]
     assert m.comparison.typed["suara.1"] == "99"  # the majority is proposed
 
     assert asyncio.run(m.verify()) is False  # no reason yet
@@ -29,13 +29,14 @@ def test_conflict_tops_queue_verify_clears_it_and_totals_change(world: World):
     m.comparison.set_reason("Plano difoto: 99")
     assert asyncio.run(m.verify()) is True
     assert m.comparison.error("id") == ""
-    assert m.comparison.doc["status"] == "verified"
-    assert [i for i in m.queue.items if i.get("tps") == TPS] == []
+    assert m.comparison.doc.status == "verified"
+    assert [i for i in m.queue.items if i.tps == TPS] == []
 
-    decision = m.comparison.doc["decision"]
-    assert decision["nilai"] == {"suara.1": 99}
-    assert decision["alasan"] == "Plano difoto: 99"
-    assert decision["record_id"] in m.comparison.doc["history"]
+    decision = m.comparison.doc.decision
+    assert decision is not None
+    assert decision.nilai == {"suara.1": 99}
+    assert decision.alasan == "Plano difoto: 99"
+    assert decision.record_id in m.comparison.doc.history
     asyncio.run(m.go("dashboard"))
     votes = {no: v for no, _, v in m.dashboard.candidates()}
     assert votes == {"01": 99, "02": 120, "03": 50}
@@ -48,7 +49,7 @@ def test_override_needs_numbers_and_confirm_without_conflict(world: World):
     world.send("ptps", "t-ptps", {**_one_source()})
     m = world.models()
     asyncio.run(m.open_tps(TPS, "ppwp"))
-    assert m.comparison.doc["status"] == "one_source"
+    assert m.comparison.doc.status == "one_source"
     m.comparison.override_all = True
     m.comparison.type_value("suara.2", "1200")
     m.comparison.set_reason("cek")
@@ -79,9 +80,9 @@ def test_photo_of_a_source_is_one_click_away(world: World):
     world.send("ptps", "t-ptps", {**form(VOTES), "photos": [sha]})
     m = world.models()
     asyncio.run(m.open_tps(TPS, "ppwp"))
-    [source] = m.comparison.doc["sources"]
-    assert source["photos"] == [sha]
-    assert m.comparison.doc["photos"] == [sha]
+    [source] = m.comparison.doc.sources
+    assert source.photos == [sha]
+    assert m.comparison.doc.photos == [sha]
     asyncio.run(m.comparison.show_photo(sha))
     assert m.comparison.photo_sha == sha
     assert m.comparison.photo[:2] == b"\xff\xd8"
@@ -111,4 +112,4 @@ def test_asking_opens_the_confirmation_only_when_the_decision_is_complete(world:
     assert m.comparison.error("id") == ""
     m.comparison.cancel_ask()
     assert not m.comparison.asking
-    assert m.comparison.doc["status"] == "conflict"
+    assert m.comparison.doc.status == "conflict"

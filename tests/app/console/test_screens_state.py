@@ -25,12 +25,12 @@ def test_incident_status_flow_assign_and_comment(world: World):
     assert s.next_steps() == ("registrasi", "tidak_diregistrasi")
     row = s.current()
     assert row is not None
-    assert row["open"]
-    assert not row["overdue"]
-    assert row["days_left"] == 6
+    assert row.open
+    assert not row.overdue
+    assert row.days_left == 6
     assert asyncio.run(s.advance("kajian")) is False  # not a next step from diterima
     assert asyncio.run(s.advance("registrasi")) is True
-    assert s.current()["proses"] == "registrasi"
+    assert s.current().proses == "registrasi"
     assert s.notice("id") == "Perubahan insiden terkirim."
     s.assign_text = "Aiptu Budi"
     assert asyncio.run(s.assign()) is True
@@ -39,15 +39,15 @@ def test_incident_status_flow_assign_and_comment(world: World):
     s.comment_text = "Saksi dipanggil"
     assert asyncio.run(s.comment()) is True
     row = s.current()
-    assert row["ditugaskan"] == "Aiptu Budi"
-    assert row["komentar"] == ["[DEMO] Supervisor Polres Jombang: Cek CCTV",
+    assert row.ditugaskan == "Aiptu Budi"
+    assert row.komentar == ["[DEMO] Supervisor Polres Jombang: Cek CCTV",
                                "[DEMO] Supervisor Polres Jombang: Saksi dipanggil"]  # fmt: skip
     for step in ("kajian", "terbukti"):
         assert asyncio.run(s.advance(step))
     s.forward_to = "gakkumdu"
     assert asyncio.run(s.advance("diteruskan"))
     row = s.current()
-    assert (row["proses"], row["diteruskan_ke"], row["open"]) == ("diteruskan", "gakkumdu", False)
+    assert (row.proses, row.diteruskan_ke, row.open) == ("diteruskan", "gakkumdu", False)
     assert s.next_steps() == ()
 
 
@@ -62,29 +62,30 @@ def test_conflict_pick_and_merge(world: World):
     m = world.models()
     asyncio.run(m.go("conflicts"))
     [row] = m.conflicts.rows
-    assert {row["current_value"], row["incoming_value"]} == {"Budi", "Sari"}
-    m.conflicts.type_merged(row["id"], "Budi dan Sari")
-    assert asyncio.run(m.conflicts.resolve(row["id"], "merge")) is False  # no reason yet
+    assert {row.current_value, row.incoming_value} == {"Budi", "Sari"}
+    m.conflicts.type_merged(row.id, "Budi dan Sari")
+    assert asyncio.run(m.conflicts.resolve(row.id, "merge")) is False  # no reason yet
     assert m.conflicts.error("id").startswith("Tulis alasan penyelesaian konflik")
     assert len(m.conflicts.open_rows()) == 1
-    m.conflicts.type_reason(row["id"], "Keduanya ditugaskan, kata Kapolsek")
-    assert asyncio.run(m.conflicts.resolve(row["id"], "merge")) is True
+    m.conflicts.type_reason(row.id, "Keduanya ditugaskan, kata Kapolsek")
+    assert asyncio.run(m.conflicts.resolve(row.id, "merge")) is True
     assert m.conflicts.rows == []
     assert m.conflicts.notice("en") == "Conflict resolved."
     asyncio.run(m.conflicts.set_show_resolved(True))
     [done] = m.conflicts.rows
-    r = done["resolution"]
-    assert done["resolved"]
-    assert (r["choice"], r["value"]) == ("merge", "Budi dan Sari")
-    assert r["alasan"] == "Keduanya ditugaskan, kata Kapolsek"
-    assert r["written"] is True
-    assert r["user_name"] == "[DEMO] Supervisor Polres Jombang"
-    assert r["at"].endswith("WIB")
-    assert asyncio.run(m.conflicts.resolve(done["id"], "current")) is False  # already closed
+    r = done.resolution
+    assert r is not None
+    assert done.resolved
+    assert (r.choice, r.value) == ("merge", "Budi dan Sari")
+    assert r.alasan == "Keduanya ditugaskan, kata Kapolsek"
+    assert r.written is True
+    assert r.user_name == "[DEMO] Supervisor Polres Jombang"
+    assert r.at.endswith("WIB")
+    assert asyncio.run(m.conflicts.resolve(done.id, "current")) is False  # already closed
     asyncio.run(m.go("incidents"))  # the incident's own history says it too
     assert m.incidents.selected == "i1"
     last = m.incidents.history[-1]
-    assert last["resolution"]["alasan"] == "Keduanya ditugaskan, kata Kapolsek"
+    assert last.resolution.alasan == "Keduanya ditugaskan, kata Kapolsek"
 
 
 def test_queue_pages_sorts_and_filters(world: World):
@@ -101,30 +102,30 @@ def test_queue_pages_sorts_and_filters(world: World):
     assert q.total == 4
     assert len(q.items) == 2
     assert q.page_range() == (1, 2, 4)
-    assert q.items[0]["tps"] == TPS
-    assert q.items[0]["status"] == "conflict"
+    assert q.items[0].tps == TPS
+    assert q.items[0].status == "conflict"
     assert not q.has_prev()
     assert q.has_next()
     asyncio.run(q.next_page())
     assert q.page_range() == (3, 4, 4)
     assert not q.has_next()
     assert q.has_prev()
-    assert {i["type"] for i in q.items} == {"incident"}
+    assert {i.type for i in q.items} == {"incident"}
     asyncio.run(q.set_filter("status", "conflict"))  # a filter starts at the first page
     assert q.offset == 0
     assert q.total == 1
-    assert q.items[0]["tps"] == TPS
+    assert q.items[0].tps == TPS
     asyncio.run(q.set_filter("status", "incident"))
     assert q.total == 3
-    assert {i["type"] for i in q.items} == {"incident"}
+    assert {i.type for i in q.items} == {"incident"}
     asyncio.run(q.set_filter("status", "all"))
     asyncio.run(q.sort_by("tps", descending=True))
-    assert [i["tps"] for i in q.items] == [others[2], others[1]]
+    assert [i.tps for i in q.items] == [others[2], others[1]]
     asyncio.run(q.last_page())
     assert q.page_range() == (3, 4, 4)
-    assert [i["tps"] for i in q.items] == [others[0], TPS]
-    assert q.counts["queue"] == 1
-    assert q.counts["incidents_open"] == 3
+    assert [i.tps for i in q.items] == [others[0], TPS]
+    assert q.counts.queue == 1
+    assert q.counts.incidents_open == 3
 
 
 def test_a_contradicted_verification_shows_what_differs(world: World):
@@ -136,16 +137,16 @@ def test_a_contradicted_verification_shows_what_differs(world: World):
     m.comparison.set_reason("Plano: 99")
     assert asyncio.run(m.verify()) is True
     assert m.queue.total == 0
-    cited = m.comparison.doc["decision"]["sumber"]
+    cited = m.comparison.doc.decision.sumber
     assert sorted(cited) == ["t-polisi", "t-ptps", "t-saksi"]
     world.send("saksi2", "t-saksi2", form(VOTES, suara={**VOTES, "1": 45}))
     asyncio.run(m.queue.load())
     [item] = m.queue.items
-    assert (item["tps"], item["status"]) == (TPS, "verified")
-    assert item["top_flag"]["rule"] == "changed_after_verification"
+    assert (item.tps, item.status) == (TPS, "verified")
+    assert item.top_flag.rule == "changed_after_verification"
     asyncio.run(m.comparison.load())
-    [f] = [f for f in m.comparison.doc["fields"] if f["field"] == "suara.1"]
-    assert f["disputed"] == {"saksi:2": 45}
+    [f] = [f for f in m.comparison.doc.fields if f.field == "suara.1"]
+    assert f.disputed == {"saksi:2": 45}
     assert m.comparison.editable(f)
     m.comparison.set_reason("Saksi Gerindra salah salin; plano 99")
     nilai, bad = m.comparison.decision()
@@ -189,9 +190,9 @@ def test_plan_has_21_kecamatan_and_csv_reads_back(world: World):
     m = world.models()
     asyncio.run(m.go("map"))
     p = m.plan
-    rows = p.plan["kecamatan"]
+    rows = p.plan.kecamatan
     assert len(rows) == 21
-    assert sum(r["tps"] for r in rows) == 3858
+    assert sum(r.tps for r in rows) == 3858
     assert len(p.points) == 3858
     assert sum(p.counts().values()) == 3858
     assert len(p.kecamatan_labels()) == 21
@@ -199,7 +200,7 @@ def test_plan_has_21_kecamatan_and_csv_reads_back(world: World):
     assert p.counts() == {"cov_0": 3858}
     p.polisi_text, p.linmas_text = "602", "abc"
     asyncio.run(p.recompute())
-    assert p.plan["available"] == {"polisi": 602, "linmas": None}
+    assert p.plan.available.model_dump() == {"polisi": 602, "linmas": None}
     path = asyncio.run(p.export_csv("en"))
     assert path is not None
     assert path.name == "deployment-plan.csv"
