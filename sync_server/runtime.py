@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Annotated, cast
 
 from fastapi import Depends, Request
@@ -54,17 +55,20 @@ class Runtime:
     enrol_guard: EnrolGuard = field(default_factory=EnrolGuard)
     recon_worker: ReconWorker = field(init=False)
     pool: StorePool = field(init=False)
-    server_key: bytes = field(init=False)  # signs checkpoints (sync_server/sync/checkpoints.py)
     checkpoints: CheckpointTimer = field(init=False)
 
     def __post_init__(self) -> None:
         self.clock = ServerClock(self.settings.now_ms)
         self.recon_worker = ReconWorker(self.open_store, self.settings.election_file)
         self.pool = StorePool(self.open_store)
-        self.server_key = load_or_create_key(self.settings.key_path())
-        self.checkpoints = CheckpointTimer(self.open_store, self.server_key,
+        self.checkpoints = CheckpointTimer(self.open_store, lambda: self.server_key,
                                            self.settings.now_ms,
                                            self.settings.checkpoint_interval_s)  # fmt: skip
+
+    @cached_property
+    def server_key(self) -> bytes:
+        """Signs checkpoints (sync_server/sync/checkpoints.py); read or made on first use."""
+        return load_or_create_key(self.settings.key_path())
 
 
 def get_runtime(request: Request) -> Runtime:

@@ -55,8 +55,8 @@ def make(store: Store, private_key: bytes, now_ms: int) -> Checkpoint:
 class CheckpointTimer:
     """Signs the log head every `interval_s` (bounded: stops with the server)."""
 
-    def __init__(self, open_store: Callable[[], Store], key: bytes, now_ms: Callable[[], int],
-                 interval_s: float) -> None:  # fmt: skip
+    def __init__(self, open_store: Callable[[], Store], key: Callable[[], bytes],
+                 now_ms: Callable[[], int], interval_s: float) -> None:  # fmt: skip
         self._open_store, self._key, self._now = open_store, key, now_ms
         self._interval = interval_s
         self._stop = threading.Event()
@@ -79,7 +79,7 @@ class CheckpointTimer:
         while not self._stop.wait(self._interval):
             store = self._open_store()
             try:
-                make(store, self._key, self._now())
+                make(store, self._key(), self._now())
             except Exception:  # keep signing later; a failed round must not stop the thread
                 log.exception("checkpoint failed; trying again in %s s", self._interval)
             finally:
