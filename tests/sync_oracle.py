@@ -138,7 +138,7 @@ def gone_unheld(
     held = {
         (e["record_id"], e.get("device_hlc", e["hlc"]), json.dumps(e["fields"], sort_keys=True))
         for e in log
-        if e.get("device_id") == store.device_id
+        if e.get("device_id") == store.device_id and is_op(e)
     }
     lost, confirmed = [], []
     for op_id, op in before.items():
