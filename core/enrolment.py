@@ -2,6 +2,10 @@
 
     pantau:enrol?server=http%3A%2F%2F10.0.0.5%3A8765&code=ABCD-EFGH
 
+With TLS the address carries the certificate's SHA-256 fingerprint, which the phone pins:
+
+    pantau:enrol?server=https%3A%2F%2F10.0.0.5%3A8765%23sha256%3D<64 hex>&code=...
+
 Pure and shared: the server CLI writes it (`enrol-code --qr`), the phone reads it back from
 a photo. Anything else (a web link, a bare code, a QR of another app) is refused in words.
 """
@@ -14,7 +18,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 from core.errors import DomainError
 
 PREFIX = "pantau:enrol?"
-MAX_LEN = 512  # a payload is ~80 characters; longer is not ours
+MAX_LEN = 512  # a payload is ~80 characters (~160 with a pin); longer is not ours
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]{2,62}[A-Za-z0-9]")
 
 
@@ -28,18 +32,43 @@ def _not_ours() -> DomainError:
     )
 
 
+PIN = "#sha256="  # an https address may carry its certificate's fingerprint: the phone pins it
+_PIN = re.compile(r"[0-9a-f]{64}")
+
+
+def split_pin(server_url: str) -> tuple[str, str]:
+    """(address, pinned SHA-256 fingerprint or "") from an address as a QR code carries it."""
+    url, _, pin = server_url.strip().partition(PIN)
+    pin = pin.strip().lower().replace(":", "")
+    if pin and (not _PIN.fullmatch(pin) or not url.startswith("https://")):
+        raise DomainError(
+            "qr_bad_pin",
+            "Sidik sertifikat server di alamat tidak sah (harus https dan 64 angka heks). "
+            "Minta kode QR baru.",
+            "The server certificate fingerprint in the address is not valid (https and 64 hex "
+            "digits). Ask for a new QR code.",
+        )
+    return url.rstrip("/"), pin
+
+
+def with_pin(server_url: str, pin: str) -> str:
+    """The https address with its certificate fingerprint, as the QR code carries it."""
+    return check_server_url(f"{server_url.strip().rstrip('/')}{PIN}{pin}")
+
+
 def check_server_url(server_url: str) -> str:
-    """The address without trailing slash; DomainError unless http(s) with a host."""
-    url = server_url.strip().rstrip("/")
+    """The address without trailing slash (and its pin, if any); DomainError unless http(s)
+    with a host."""
+    url, pin = split_pin(server_url)
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.fragment:
         raise DomainError(
             "qr_bad_server",
             f"Alamat server di kode QR tidak sah: '{server_url[:80]}'. Minta kode QR baru.",
             f"The server address in the QR code is not valid: '{server_url[:80]}'. "
             "Ask for a new QR code.",
         )
-    return url
+    return f"{url}{PIN}{pin}" if pin else url
 
 
 def _check_code(code: str) -> str:

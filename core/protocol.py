@@ -16,7 +16,7 @@ import hashlib
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from core.merge import Versioned
 from core.records import Kind
@@ -32,6 +32,25 @@ PACKED_STAMPS_SINCE = 2
 MAX_OPS_PER_PUSH = 500
 MAX_PULL_LIMIT = 1000
 
+MAX_DEPTH = 16  # how deep a field value may nest (a vote map is 2); deeper is not ours
+SQL_INT_MAX = 2**63 - 1  # the largest integer a database column holds
+
+
+def _shallow(value: dict[str, Any]) -> dict[str, Any]:
+    """Refuse values nested deeper than MAX_DEPTH (walked without recursion)."""
+    todo: list[tuple[Any, int]] = [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if depth > MAX_DEPTH:
+            raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+        if isinstance(item, dict):
+            todo.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            todo.extend((v, depth + 1) for v in item)
+    return value
+
+
+Fields = Annotated[dict[str, Any], AfterValidator(_shallow)]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Hlc = Annotated[int, Field(ge=0, lt=2**63)]
 StampWire = tuple[Hlc, Id]
@@ -52,7 +71,7 @@ class Op(_Wire):
     record_id: Id
     kind: Kind
     tps: Annotated[str, Field(max_length=20)]
-    fields: dict[str, Any]
+    fields: Fields
     hlc: Hlc
     base: dict[str, StampWire | None] = {}
 

@@ -1,12 +1,14 @@
 """Device tokens and enrolment codes, and the `CurrentDevice` dependency.
 
-Tokens and codes are random and stored only as SHA-256 hashes; revoking a device takes effect
-on its next request.
+Tokens are random and stored only as SHA-256 hashes; enrolment codes as HMACs under the server
+key (sync_server.secret). Revoking a device takes effect on its next request.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import math
 import secrets
 from dataclasses import dataclass
 from typing import Annotated
@@ -19,11 +21,24 @@ from sync_server.store.models import Device, User
 
 # No 0/O, 1/I/L: a code is read aloud or copied from paper onto a phone keyboard.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 8
+SELECTOR_LENGTH = 4  # names the code, so wrong guesses at one code are counted (not secret)
+CODE_LENGTH = 16  # the secret part: 31^16, about 79 bits
+CODE_BITS = CODE_LENGTH * math.log2(len(CODE_ALPHABET))
 
 
 def hash_secret(secret: str) -> str:
+    """For device tokens: 256 random bits need no key."""
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def hash_code(key: bytes, code: str) -> str:
+    """An enrolment code as stored: HMAC-SHA256 under the server key (a leaked database alone
+    cannot be searched for codes)."""
+    return hmac.new(key, normalize_code(code).encode(), hashlib.sha256).hexdigest()
+
+
+def code_selector(code: str) -> str:
+    return normalize_code(code)[:SELECTOR_LENGTH]
 
 
 def new_token() -> str:
@@ -31,8 +46,10 @@ def new_token() -> str:
 
 
 def new_enrol_code() -> str:
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    return f"{raw[:4]}-{raw[4:]}"
+    """`SSSS-XXXX-XXXX-XXXX-XXXX`: a selector, then the secret in groups of four."""
+    n = SELECTOR_LENGTH + CODE_LENGTH
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(n))
+    return "-".join(raw[i : i + 4] for i in range(0, n, 4))
 
 
 def normalize_code(code: str) -> str:

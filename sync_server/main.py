@@ -12,8 +12,11 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from core.errors import DomainError
 from core.protocol import ErrorBody
 from sync_server.errors import ApiError
+from sync_server.limits import BodyLimit, route_limits
+from sync_server.openapi import ERROR_RESPONSES, describe
 from sync_server.routes import blobs, enrol, health, review, sync
 from sync_server.runtime import Runtime
 from sync_server.settings import Settings
@@ -30,6 +33,12 @@ def _error(status: int, code: str, message: str, message_en: str) -> JSONRespons
 async def _api_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
     return _error(exc.status, exc.code, exc.message, exc.message_en)
+
+
+async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
+    # A domain rule a route did not map itself (e.g. a malformed id): the client's input.
+    assert isinstance(exc, DomainError)
+    return _error(422, exc.code, exc.message_id, exc.message_en)
 
 
 def _field(err: dict[str, Any]) -> str:
@@ -113,7 +122,15 @@ def create_app(
             runtime.checkpoints.stop()
             runtime.pool.close()
 
-    app = FastAPI(title="Pantau TPS sync server", version="1", lifespan=lifespan)
+    docs = settings.api_docs  # the schema is still built in-process (app.openapi())
+    app = FastAPI(
+        title="Pantau TPS sync server",
+        version="1",
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if docs else None,
+    )
     first = runtime.open_store()
     try:  # a restarted server's clock starts past every stamp it ever applied
         runtime.clock.observe(first.max_hlc())
@@ -122,13 +139,17 @@ def create_app(
     app.state.runtime = runtime
     # pull pages over 2G; level and zstd chosen by measurement (sync_server/sync/encoding.py)
     app.add_middleware(GZipMiddleware, minimum_size=MIN_BYTES, compresslevel=GZIP_LEVEL)
+    # Outermost: a body over its route's limit is refused while it streams in, before auth.
+    app.add_middleware(BodyLimit, limits=route_limits(settings))
     app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
     for module in (health, enrol, sync, blobs):
-        app.include_router(module.router)
-    app.include_router(review.router)  # supervisor console (issue 5)
+        app.include_router(module.router, responses=ERROR_RESPONSES)
+    app.include_router(review.router, responses=ERROR_RESPONSES)  # supervisor console (issue 5)
+    describe(app)
     return app
 
 

@@ -30,6 +30,16 @@ class Settings(BaseSettings):
     max_ops_per_push: int = Field(default=MAX_OPS_PER_PUSH, ge=1, le=MAX_OPS_PER_PUSH)
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
     enrol_code_ttl_hours: float = Field(default=72, gt=0)
+    # The key enrolment codes are hashed with (sync_server.secret); beside db_path when unset.
+    secret_file: Path | None = None
+    # Reverse proxies whose X-Forwarded-For is believed (IPs or networks); none by default.
+    trusted_proxies: list[str] = []
+    # /docs and /openapi.json: off unless asked for (they map the whole API for a stranger).
+    api_docs: bool = False
+    # TLS (README "TLS"): certificate and key files; plain HTTP off loopback only if allowed.
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    allow_plain_http: bool = False
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=1, le=65535)
     # Photos: the largest accepted file, and how long an unfinished upload is kept.
@@ -40,6 +50,7 @@ class Settings(BaseSettings):
     # demand, `pantau-server checkpoint`).
     server_key_path: Path | None = None
     checkpoint_interval_s: float = Field(default=300, ge=0)
+    max_open_uploads_per_device: int = Field(default=50, ge=1)
     # Only for fault tests: hold the push transaction open this long so a test can kill -9.
     test_push_delay_ms: int = Field(default=0, ge=0)
     # The wall clock; tests inject a fake one. Not meant to come from the environment.

@@ -22,6 +22,7 @@ class Identity:
     party: int | None = None
     scope: tuple[str, ...] = ()
     server_key: str = ""  # the server's checkpoint key, learnt at enrolment
+    server_cert: str = ""  # the pinned certificate (PEM) of an https server; "" = system CAs
 
 
 @dataclass(frozen=True)

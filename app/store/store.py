@@ -9,6 +9,7 @@ client reads batches from here and hands back the server's answers; reads for th
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -303,6 +304,15 @@ class Store:
             yield db
 
 
+def owner_only(path: str | Path) -> None:
+    """Create the file readable by its owner only (SQLite gives its -wal and -shm files the
+    same mode), or tighten one made before."""
+    if str(path) == ":memory:":
+        return
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)
+
+
 def op_id(device_id: str, epoch: int, seq: int) -> str:
     """`device:seq` in epoch 0, `device:epoch:seq` after: one id names one op for ever."""
     return f"{device_id}:{seq}" if epoch == 0 else f"{device_id}:{epoch}:{seq}"
@@ -323,6 +333,7 @@ def _base_json(base: Mapping[str, Stamp | None]) -> dict[str, list[Any] | None]:
 
 def open_store(path: str | Path, *, now_ms: Callable[[], int] | None = None) -> Store:
     """Open (or create) the device database and bring its schema up to date."""
+    owner_only(path)  # it holds the device token
     conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
     db = Database(conn)
     db.execute("pragma journal_mode = wal")

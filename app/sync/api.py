@@ -14,6 +14,7 @@ exponential backoff and jitter, then become `Offline`; any other 4xx/5xx is a re
 from __future__ import annotations
 
 import random
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -78,6 +79,7 @@ class Api:
     timeout_s: float = 20.0
     sleep: Callable[[float], None] = time.sleep
     jitter: Callable[[], float] = random.random
+    verify: ssl.SSLContext | bool = True  # app.sync.tls.verify_for(identity.server_cert)
     _http: httpx.Client | None = field(default=None, repr=False)
 
     @property
@@ -87,6 +89,7 @@ class Api:
                 base_url=self.base_url,
                 transport=self.transport,
                 timeout=self.timeout_s,
+                verify=self.verify,
                 headers={
                     "Authorization": f"Bearer {self.token}",
                     PROTOCOL_HEADER: str(PROTOCOL_VERSION),

@@ -29,6 +29,7 @@ from app.store.exchange import (
 )
 from app.store.keys import load_key, sign_ops
 from app.sync.api import RETRY_STATUS, Api, AuthError, Offline, SyncError, refusal
+from app.sync.tls import verify_for
 from core.protocol import (
     ConflictOut,
     EpochState,
@@ -87,6 +88,7 @@ class SyncClient:
     timeout_s: float = 20.0
     sleep: Callable[[float], None] = time.sleep
     jitter: Callable[[], float] = random.random
+    server_cert: str = ""  # the pinned certificate from enrolment (app.sync.tls)
     epoch_checked: bool = False  # once per app start: was this phone restored from a copy?
 
     def __post_init__(self) -> None:
@@ -99,6 +101,7 @@ class SyncClient:
             timeout_s=self.timeout_s,
             sleep=self.sleep,
             jitter=self.jitter,
+            verify=verify_for(self.server_cert),
         )
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:

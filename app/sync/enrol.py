@@ -8,7 +8,10 @@ import httpx
 from app.store import Identity, Store
 from app.store.keys import key_path, load_key, write_key
 from app.sync.client import Offline, SyncClient, SyncError
+from app.sync.tls import fetch_pinned, verify_for
 from core import signing
+from core.enrolment import split_pin
+from core.errors import DomainError
 from core.protocol import DeviceKeyOut, EnrolRequest, EnrolResponse, ErrorBody, KeyRotation
 
 
@@ -20,8 +23,14 @@ def enrol(
     transport: httpx.BaseTransport | None = None,
 ) -> Identity:
     """Ask the server for a device token, registering a new Ed25519 public key; on success the
-    private key (file 0600) and the identity are saved on the device."""
-    url = server_url.strip().rstrip("/")
+    private key (file 0600) and the identity are saved on the device.
+
+    An address carrying a certificate fingerprint (`https://...#sha256=...`, from the QR code)
+    has its certificate checked and pinned before the code is sent."""
+    try:
+        url, pin = split_pin(server_url)
+    except DomainError as exc:
+        raise SyncError(exc.message_id, exc.message_en, exc.code) from None
     if not url.startswith(("http://", "https://")):
         raise SyncError(
             "Alamat server harus diawali http:// atau https://",
@@ -31,8 +40,11 @@ def enrol(
     private_key = signing.new_private_key()
     public_key = signing.public_key_of(private_key)
     body = EnrolRequest(code=code.strip(), device_name=device_name, public_key=public_key)
+    cert = fetch_pinned(url, pin) if pin and transport is None else ""
     try:
-        with httpx.Client(base_url=url, transport=transport, timeout=20) as http:
+        with httpx.Client(
+            base_url=url, transport=transport, timeout=20, verify=verify_for(cert)
+        ) as http:
             response = http.post(
                 "/v1/enrol",
                 content=body.model_dump_json(),
@@ -60,6 +72,7 @@ def enrol(
         party=got.me.party,
         scope=tuple(got.me.scope),
         server_key=got.server_key,
+        server_cert=cert,
     )
     write_key(key_path(store), private_key)
     store.set_identity(identity)

@@ -18,6 +18,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from app.store import Store
 from app.sync.api import Api, SyncError
+from app.sync.tls import verify_for
 from core import review as wire
 
 CHUNK = 64 * 1024
@@ -59,7 +60,8 @@ class ReviewClient(Api):
                 "This device is not enrolled. Enrol it with a code from the admin.",
                 "not_enrolled",
             )
-        return cls(ident.server_url, ident.token, transport=transport)
+        verify = verify_for(ident.server_cert)
+        return cls(ident.server_url, ident.token, transport=transport, verify=verify)
 
     # -- reads ----------------------------------------------------------------------------
     def legend(self) -> wire.Legend:

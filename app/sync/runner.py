@@ -33,7 +33,8 @@ def run_sync(store: Store, progress: Callable[[Progress], None], wait_s: float =
     ident = store.identity()
     if ident is None or not _take(_SYNC, wait_s):
         return False
-    client = SyncClient(store, ident.server_url, ident.token, attempts=2, timeout_s=10)
+    client = SyncClient(store, ident.server_url, ident.token, attempts=2, timeout_s=10,
+                        server_cert=ident.server_cert)  # fmt: skip
     try:
         client.sync_once(progress)
     finally:
@@ -47,7 +48,8 @@ def run_uploads(store: Store, progress: Callable[[UploadProgress], None]) -> boo
     ident = store.identity()
     if ident is None or not _take(_UPLOAD, 0):
         return False
-    client = SyncClient(store, ident.server_url, ident.token, attempts=2, timeout_s=10)
+    client = SyncClient(store, ident.server_url, ident.token, attempts=2, timeout_s=10,
+                        server_cert=ident.server_cert)  # fmt: skip
     try:
         upload_photos(client, progress)
     finally:

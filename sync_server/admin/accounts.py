@@ -11,7 +11,7 @@ from core.protocol import EnrolResponse, Me
 from core.registry import Registry, build
 from core.wilayah import parse_tps, region_level
 from sync_server.admin import device_keys
-from sync_server.auth import hash_secret, new_enrol_code, new_token, normalize_code
+from sync_server.auth import hash_code, hash_secret, new_enrol_code, new_token
 from sync_server.store.base import Store
 from sync_server.store.models import ROLES, Device, EnrolCode, Role, User
 
@@ -76,8 +76,10 @@ def create_user(
     return user
 
 
-def issue_enrol_code(store: Store, user_id: str, now_ms: int, ttl_hours: float = 72) -> str:
-    """A one-time code for `user_id`, valid for `ttl_hours`; only its hash is stored."""
+def issue_enrol_code(
+    store: Store, user_id: str, now_ms: int, ttl_hours: float = 72, *, key: bytes
+) -> str:
+    """A one-time code for `user_id`, valid for `ttl_hours`; only its keyed hash is stored."""
     if store.get_user(user_id) is None:
         raise _invalid(
             "unknown_user",
@@ -86,7 +88,7 @@ def issue_enrol_code(store: Store, user_id: str, now_ms: int, ttl_hours: float =
         )
     code = new_enrol_code()
     expires = now_ms + int(ttl_hours * HOUR_MS)
-    store.add_enrol_code(EnrolCode(hash_secret(normalize_code(code)), user_id, expires))
+    store.add_enrol_code(EnrolCode(hash_code(key, code), user_id, expires))
     return code
 
 
@@ -110,18 +112,24 @@ def me(user: User) -> Me:
     )
 
 
-def code_open(store: Store, code: str, now_ms: int) -> bool:
+def code_open(store: Store, code: str, now_ms: int, *, key: bytes) -> bool:
     """Whether a one-time code can still enrol a device (known, unused, not expired)."""
-    found = store.get_enrol_code(hash_secret(normalize_code(code)))
+    found = store.get_enrol_code(hash_code(key, code))
     return found is not None and found.used_ms is None and now_ms <= found.expires_ms
 
 
 def enrol(
-    store: Store, code: str, device_name: str, now_ms: int, public_key: str | None = None
+    store: Store,
+    code: str,
+    device_name: str,
+    now_ms: int,
+    *,
+    key: bytes,
+    public_key: str | None = None,
 ) -> EnrolResponse:
     """Exchange a one-time code and the device's public key for a device token; raise
     DomainError when it cannot be used."""
-    code_hash = hash_secret(normalize_code(code))
+    code_hash = hash_code(key, code)
     with store.transaction():
         found = store.get_enrol_code(code_hash)
         if found is None:

@@ -16,16 +16,18 @@ import typer
 from core import signing
 from core.checkpoint import parse as parse_checkpoints
 from core.checkpoint import to_text as checkpoint_text
-from core.enrolment import check_server_url
+from core.enrolment import check_server_url, with_pin
 from core.errors import DomainError
 from core.protocol import Checkpoint
-from sync_server.admin import accounts, demo, enrol_qr
+from sync_server.admin import accounts, demo, enrol_qr, serve_cli
 from sync_server.review import official
+from sync_server.secret import server_key
 from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
 from sync_server.sync import audit
 from sync_server.sync import checkpoints as checkpoints_mod
 from sync_server.sync.checkpoints import load_or_create_key
+from sync_server.tls import fingerprint
 
 cli = typer.Typer(
     help="Server sinkronisasi Pantau TPS: administrasi dan menjalankan server.",
@@ -34,6 +36,14 @@ cli = typer.Typer(
 )
 DbOption = Annotated[
     Path | None, typer.Option("--db", help="Berkas database SQLite (bawaan: PANTAU_DB_PATH)")
+]
+TlsCertOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--tls-cert",
+        help="Sertifikat server (PEM): sidiknya masuk ke kode QR agar HP menyematkannya "
+        "(bawaan: PANTAU_TLS_CERT)",
+    ),
 ]
 ServerUrlOption = Annotated[
     str | None,
@@ -68,6 +78,11 @@ def _store(db: Path | None) -> Iterator[SqliteStore]:
         raise _fail(f"kesalahan database {path}: {exc}") from None
     finally:
         store.close()
+
+
+def _key(settings: Settings, db: Path | None) -> bytes:
+    """The server key beside the database the command works on (the server reads the same)."""
+    return server_key(settings.model_copy(update={"db_path": db}) if db else settings)
 
 
 @cli.command()
@@ -110,17 +125,23 @@ def create_user(
         typer.echo(user.id)
 
 
-def _qr_server(server_url: str | None, settings: Settings) -> str:
-    """The address to put in QR codes, checked before any code is issued."""
-    url = server_url or enrol_qr.default_server_url(settings.port)
+def _qr_server(server_url: str | None, settings: Settings, tls_cert: Path | None) -> str:
+    """The address to put in QR codes (with the certificate's fingerprint under TLS), checked
+    before any code is issued."""
+    cert = tls_cert or settings.tls_cert
+    url = server_url or enrol_qr.default_server_url(settings.port, https=cert is not None)
     try:
         url = check_server_url(url)
+        if cert is not None:
+            url = with_pin(url, fingerprint(cert))
     except DomainError as exc:
         raise _fail(exc.message_id) from None
+    except (OSError, ValueError) as exc:
+        raise _fail(f"sertifikat {cert} tidak bisa dibaca ({exc})") from None
     if enrol_qr.only_this_computer(url):
         typer.echo(
             f"Catatan: {url} hanya bisa dijangkau dari komputer ini; untuk HP pakai "
-            "--server-url http://<alamat-IP-server>:<port>",
+            "--server-url https://<alamat-IP-server>:<port> --tls-cert <cert.pem>",
             err=True,
         )
     return url
@@ -135,14 +156,16 @@ def enrol_code(
         typer.Option("--qr", help="Tulis juga gambar kode QR (PNG) berisi alamat server dan kode"),
     ] = None,
     server_url: ServerUrlOption = None,
+    tls_cert: TlsCertOption = None,
 ) -> None:
     """Buat kode pendaftaran sekali pakai untuk pengguna dan cetak kodenya."""
     settings = Settings()
-    url = _qr_server(server_url, settings) if qr else ""
+    url = _qr_server(server_url, settings, tls_cert) if qr else ""
     with _store(db) as store:
         code = accounts.issue_enrol_code(
-            store, user_id, settings.now_ms(), settings.enrol_code_ttl_hours
-        )
+            store, user_id, settings.now_ms(), settings.enrol_code_ttl_hours,
+            key=_key(settings, db),
+        )  # fmt: skip
         typer.echo(code)
         if qr:
             enrol_qr.write_qr(qr, url, code)
@@ -258,16 +281,18 @@ def seed_demo(
         typer.Option("--qr-dir", help="Tulis satu gambar kode QR (PNG) per pengguna demo di sini"),
     ] = None,
     server_url: ServerUrlOption = None,
+    tls_cert: TlsCertOption = None,
 ) -> None:
     """Isi data DEMO Jombang: wilayah, satu pengguna tiap peran, kode pendaftaran, data contoh."""
     settings = Settings()
-    url = _qr_server(server_url, settings) if qr_dir else ""
+    url = _qr_server(server_url, settings, tls_cert) if qr_dir else ""
     with _store(db) as store:
         codes = demo.seed(
             store,
             region_csv or settings.region_csv,
             settings.now_ms(),
             settings.enrol_code_ttl_hours,
+            key=_key(settings, db),
         )
         if records:
             n = demo.seed_records(store, settings, records)
@@ -288,11 +313,12 @@ def open_codes(codes_file: Path, db: DbOption = None) -> None:
     belum kedaluwarsa), misalnya data/demo-codes.txt dari seed-demo."""
     if not codes_file.is_file():
         raise _fail(f"berkas {codes_file} tidak ada")
-    now = Settings().now_ms()
+    settings = Settings()
+    now, key = settings.now_ms(), _key(settings, db)
     with _store(db) as store:
         for line in codes_file.read_text(encoding="utf-8").splitlines():
             code, tab, _name = line.partition("\t")
-            if tab and accounts.code_open(store, code, now):
+            if tab and accounts.code_open(store, code, now, key=key):
                 typer.echo(line)
 
 
@@ -307,23 +333,7 @@ def expire_uploads(db: DbOption = None) -> None:
     typer.echo(f"{dropped} unggahan foto kedaluwarsa dibuang.")
 
 
-@cli.command()
-def serve(
-    host: Annotated[str | None, typer.Option("--host", help="Bawaan: PANTAU_HOST")] = None,
-    port: Annotated[int | None, typer.Option("--port", help="Bawaan: PANTAU_PORT")] = None,
-    db: DbOption = None,
-) -> None:
-    """Jalankan server sinkronisasi."""
-    import uvicorn
-
-    from sync_server.main import create_app
-
-    settings = Settings()
-    update = {"host": host, "port": port, "db_path": db}
-    settings = settings.model_copy(update={k: v for k, v in update.items() if v is not None})
-    with _store(settings.db_path):
-        pass  # fail here, in words, before uvicorn starts
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+serve_cli.register(cli)  # serve (TLS) and tls-init
 
 
 def main() -> None:

@@ -33,13 +33,17 @@ DEMO_USERS = (
 )
 
 
-def seed(store: Store, region_csv: Path, now_ms: int, ttl_hours: float) -> list[tuple[str, str]]:
+def seed(
+    store: Store, region_csv: Path, now_ms: int, ttl_hours: float, *, key: bytes
+) -> list[tuple[str, str]]:
     """Import the region and create the demo users; returns (user name, enrolment code)."""
     accounts.import_region(store, region_csv)
     codes = []
     for demo in DEMO_USERS:
         user = accounts.create_user(store, demo.name, demo.role, demo.scope, demo.party)
-        codes.append((user.name, accounts.issue_enrol_code(store, user.id, now_ms, ttl_hours)))
+        codes.append(
+            (user.name, accounts.issue_enrol_code(store, user.id, now_ms, ttl_hours, key=key))
+        )
     return codes
 
 

@@ -16,8 +16,8 @@ from core.enrolment import qr_payload
 from core.errors import DomainError
 
 
-def default_server_url(port: int) -> str:
-    return f"http://127.0.0.1:{port}"
+def default_server_url(port: int, https: bool = False) -> str:
+    return f"{'https' if https else 'http'}://127.0.0.1:{port}"
 
 
 def only_this_computer(server_url: str) -> bool:

@@ -16,6 +16,8 @@ from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from starlette.concurrency import run_in_threadpool
+
 from sync_server.errors import ApiError
 from sync_server.settings import Settings
 
@@ -79,10 +81,10 @@ async def drain(f: BinaryIO, chunks: AsyncIterator[bytes], room: int) -> int | N
         async for piece in chunks:  # ends early when the sender drops: keep what arrived
             if written + len(piece) > room:
                 return None
-            f.write(piece)
+            await run_in_threadpool(f.write, piece)  # the disk may stall: not on the loop
             written += len(piece)
     finally:
-        f.flush()
+        await run_in_threadpool(f.flush)
     return written
 
 

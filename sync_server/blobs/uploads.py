@@ -17,26 +17,28 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterable
-from pathlib import Path
 from typing import Any, BinaryIO
+
+from starlette.concurrency import run_in_threadpool
 
 from core.protocol import BlobCreate, BlobStatus
 from sync_server.auth import Principal
+from sync_server.blobs.access import visible
 from sync_server.blobs.files import (
     CONTENT_TYPES,
     blob_path,
+    busy,
     drain,
     file_sha256,
     locked,
     locked_async,
     partial_path,
 )
-from sync_server.errors import ApiError, forbidden
+from sync_server.errors import ApiError
 from sync_server.settings import Settings
 from sync_server.store.base import Store
 from sync_server.store.blob_base import BlobRow, Cites, PhotoReuse
 from sync_server.store.models import StoredRecord
-from sync_server.sync.scope import read_filter
 
 PHOTO_FIELDS = ("photos", "bukti")
 __all__ = ["blob_path", "partial_path"]  # where the files are, for callers of this module
@@ -101,9 +103,17 @@ def create(store: Store, settings: Settings, who: Principal, body: BlobCreate) -
         )
     expire_uploads(store, settings)
     found = _settle(store, settings, body.sha256)
-    if found and (found[0].complete or found[0].size == body.size):
-        blob, offset = found
-        return _status(_touch(store, settings, blob) if not blob.complete else blob, offset)
+    if found and found[0].complete:  # already have it; the size said is the caller's own
+        return BlobStatus(sha256=body.sha256, size=body.size, offset=body.size, complete=True)
+    if found and found[0].device_id != who.device.id:
+        raise busy()  # another device's upload: never reset or spoil it
+    if found and found[0].size == body.size:
+        return _status(_touch(store, settings, found[0]), found[1])
+    if (
+        not found
+        and store.blobs().open_uploads(who.device.id) >= settings.max_open_uploads_per_device
+    ):
+        raise _too_many_open(settings.max_open_uploads_per_device)
     now = settings.now_ms()
     blob = BlobRow(
         body.sha256, body.size, body.content_type, who.device.id, now, now, False,
@@ -118,10 +128,22 @@ def create(store: Store, settings: Settings, who: Principal, body: BlobCreate) -
     return _status(blob, 0)
 
 
-def status(store: Store, settings: Settings, sha256: str) -> BlobStatus:
-    """The offset to send from, after any writer still draining a dropped chunk has finished."""
+def _too_many_open(limit: int) -> ApiError:
+    return ApiError(
+        429,
+        "too_many_uploads",
+        f"Perangkat ini sudah membuka {limit} unggahan foto yang belum selesai; selesaikan "
+        "dulu atau tunggu yang lama kedaluwarsa",
+        f"This device already has {limit} unfinished photo uploads; finish them first",
+    )
+
+
+def status(store: Store, settings: Settings, who: Principal, sha256: str) -> BlobStatus:
+    """The offset to send from, after any writer still draining a dropped chunk has finished.
+
+    Anyone else gets the same 404 as for a photo that does not exist (no existence, no size)."""
     found = _settle(store, settings, sha256)
-    if found is None:
+    if found is None or not visible(store, who, found[0]):
         raise _not_found(sha256)
     blob, offset = found
     if not blob.complete:
@@ -133,20 +155,19 @@ def status(store: Store, settings: Settings, sha256: str) -> BlobStatus:
 async def append(
     store: Store,
     settings: Settings,
+    who: Principal,
     sha256: str,
     offset: int,
     length: int | None,
     chunks: AsyncIterator[bytes],
 ) -> BlobStatus:
-    """Write a chunk at `offset`; keep what arrived if the sender drops; verify when whole."""
-    found = _settle(store, settings, sha256)
-    if found is None:
-        raise _not_found(sha256)
-    blob, _ = found
+    """Write a chunk at `offset`; keep what arrived if the sender drops; verify when whole.
+
+    Called on the event loop: every database write, fsync and hash runs in a worker thread.
+    """
+    blob = await run_in_threadpool(_appendable, store, settings, who, sha256, offset, length)
     if blob.complete:
         return _status(blob, blob.size)
-    if length is not None and offset + length > blob.size:
-        raise _past_end(blob)
     async with locked_async(partial_path(settings, sha256)) as f:
         have = os.fstat(f.fileno()).st_size
         if have != offset:
@@ -163,10 +184,22 @@ async def append(
             f.truncate(offset)
             raise _past_end(blob)
         have = offset + written
-        blob = _touch(store, settings, blob)
+        blob = await run_in_threadpool(_touch, store, settings, blob)
         if have == blob.size:
-            return _complete(store, settings, blob, f)
+            return await run_in_threadpool(_complete, store, settings, blob, f)
     return _status(blob, have)
+
+
+def _appendable(
+    store: Store, settings: Settings, who: Principal, sha256: str, offset: int, length: int | None
+) -> BlobRow:
+    found = _settle(store, settings, sha256)
+    if found is None or not visible(store, who, found[0]):
+        raise _not_found(sha256)
+    blob = found[0]
+    if not blob.complete and length is not None and offset + length > blob.size:
+        raise _past_end(blob)
+    return blob
 
 
 def _past_end(blob: BlobRow) -> ApiError:
@@ -207,26 +240,6 @@ def _complete(store: Store, settings: Settings, blob: BlobRow, f: BinaryIO) -> B
     blob = BlobRow(**{**blob.__dict__, "complete": True})
     store.blobs().put_blob(blob)
     return _status(blob, blob.size)
-
-
-def content(store: Store, settings: Settings, who: Principal, sha256: str) -> tuple[Path, str]:
-    """The photo's path and type, if a record the caller may read cites it."""
-    if not store.blobs().readable(sha256, read_filter(who.user)):
-        raise forbidden(
-            "Foto ini bukan bagian dari data di wilayah atau wewenang Anda",
-            "This photo belongs to no record you may read",
-            code="photo_forbidden",
-        )
-    blob = store.blobs().get_blob(sha256)
-    path = blob_path(settings, sha256)
-    if blob is None or not path.exists():
-        raise ApiError(
-            404,
-            "photo_not_uploaded",
-            "Foto ini belum sampai di server; pengirimnya perlu sinyal untuk mengunggahnya",
-            "This photo has not reached the server yet",
-        )
-    return path, blob.content_type
 
 
 def expire_uploads(store: Store, settings: Settings) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -137,11 +138,31 @@ def incident_table(store: Store, who: Principal, now_ms: int, lang: str = "id") 
     return _headers(columns, lang), rows
 
 
+# Control characters (tab, CR and LF aside) break XLSX files and hide text; shown escaped.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def safe_text(value: str) -> str:
+    """Text a person typed, made inert: control characters escaped, formulas neutralised."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    if text.lstrip(" ").startswith(_FORMULA_START):
+        return "'" + text  # the apostrophe spreadsheets use for "this is text"
+    return text
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool | int | float):
+        return value
+    return safe_text(value if isinstance(value, str) else str(value))
+
+
 def to_csv(table: Table) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(table[0])
-    writer.writerows(table[1])
+    writer.writerow([_cell(v) for v in table[0]])
+    writer.writerows([_cell(v) for v in row] for row in table[1])
     return out.getvalue().encode("utf-8-sig")  # the BOM lets Excel read the accents right
 
 
@@ -150,9 +171,12 @@ def to_xlsx(table: Table, sheet: str) -> bytes:
     ws = book.active
     assert ws is not None
     ws.title = sheet[:31]
-    ws.append(table[0])
-    for row in table[1]:
-        ws.append([v if isinstance(v, int | float | str | bool) else str(v) for v in row])
+    for values in (table[0], *table[1]):
+        ws.append([_cell(v) for v in values])
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula, whatever it starts with
     ws.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

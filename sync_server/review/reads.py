@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from core.election import Election
+from core.errors import DomainError
 from core.hlc import wall_ms
 from core.wilayah import parse_tps
 from sync_server.auth import Principal
@@ -35,7 +36,10 @@ def require_reviewer(who: Principal) -> None:
 
 
 def require_tps(store: Store, who: Principal, tps: str) -> None:
-    parse_tps(tps)
+    try:
+        parse_tps(tps)
+    except DomainError as exc:
+        raise ApiError(422, "invalid_tps", exc.message_id, exc.message_en) from None
     if not in_scope(who.user, tps):
         raise forbidden(
             f"TPS {tps} di luar wilayah tugas Anda",

@@ -11,7 +11,8 @@ from starlette.requests import ClientDisconnect
 
 from core.protocol import BlobCreate, BlobStatus
 from sync_server.auth import CurrentDevice
-from sync_server.blobs import uploads
+from sync_server.blobs import access, uploads
+from sync_server.openapi import download
 from sync_server.runtime import RuntimeDep, StoreDep
 
 router = APIRouter()
@@ -34,16 +35,16 @@ def create(
 
 @router.get("/v1/blobs/{sha256}")
 def status(
-    _who: CurrentDevice, sha256: Sha, store: StoreDep, runtime: RuntimeDep, response: Response
+    who: CurrentDevice, sha256: Sha, store: StoreDep, runtime: RuntimeDep, response: Response
 ) -> BlobStatus:
-    found = uploads.status(store, runtime.settings, sha256)
+    found = uploads.status(store, runtime.settings, who, sha256)
     response.headers.update(_offset_headers(found))
     return found
 
 
 @router.head("/v1/blobs/{sha256}")
-def offset(_who: CurrentDevice, sha256: Sha, store: StoreDep, runtime: RuntimeDep) -> Response:
-    found = uploads.status(store, runtime.settings, sha256)
+def offset(who: CurrentDevice, sha256: Sha, store: StoreDep, runtime: RuntimeDep) -> Response:
+    found = uploads.status(store, runtime.settings, who, sha256)
     return Response(headers=_offset_headers(found))
 
 
@@ -58,7 +59,7 @@ async def _body(request: Request) -> AsyncIterator[bytes]:
 
 @router.patch("/v1/blobs/{sha256}")
 async def patch(
-    _who: CurrentDevice,  # any enrolled device; the hash check decides what is kept
+    who: CurrentDevice,  # only the device that opened the upload
     sha256: Sha,
     request: Request,
     store: StoreDep,
@@ -67,14 +68,14 @@ async def patch(
     content_length: Annotated[int | None, Header(alias="Content-Length", ge=0)] = None,
 ) -> Response:
     found = await uploads.append(
-        store, runtime.settings, sha256, upload_offset, content_length, _body(request)
+        store, runtime.settings, who, sha256, upload_offset, content_length, _body(request)
     )
     return Response(
         found.model_dump_json(), media_type="application/json", headers=_offset_headers(found)
     )
 
 
-@router.get("/v1/blobs/{sha256}/content")
+@router.get("/v1/blobs/{sha256}/content", responses=download("image/jpeg", "image/png"))
 def content(who: CurrentDevice, sha256: Sha, store: StoreDep, runtime: RuntimeDep) -> FileResponse:
-    path, media_type = uploads.content(store, runtime.settings, who, sha256)
+    path, media_type = access.content(store, runtime.settings, who, sha256)
     return FileResponse(path, media_type=media_type, headers={"Cache-Control": "private"})

@@ -9,32 +9,54 @@ from core import signing
 from core.errors import DomainError
 from core.protocol import Checkpoint, DeviceKeyOut, EnrolRequest, EnrolResponse, KeyRotation, Me
 from sync_server.admin import accounts, device_keys
-from sync_server.auth import CurrentDevice, current_device
+from sync_server.auth import CurrentDevice, code_selector, current_device
 from sync_server.errors import ApiError
+from sync_server.guard import client_address
 from sync_server.runtime import RuntimeDep, StoreDep
 
 router = APIRouter()
+
+
+def _rate_limited() -> ApiError:
+    return ApiError(
+        429,
+        "enrol_rate_limited",
+        "Terlalu banyak kode salah dari alamat ini; tunggu beberapa detik lalu coba lagi "
+        "(kode yang benar tetap diterima)",
+        "Too many wrong codes from this address; wait a few seconds and try again",
+    )
+
+
+def _code_locked() -> ApiError:
+    return ApiError(
+        429,
+        "enrol_code_locked",
+        "Kode pendaftaran ini dikunci karena terlalu sering dicoba dengan salah; minta kode baru "
+        "kepada admin",
+        "This enrolment code is locked after too many wrong tries; ask your admin for a new one",
+    )
 
 
 @router.post("/v1/enrol")
 def enrol(
     body: EnrolRequest, request: Request, store: StoreDep, runtime: RuntimeDep
 ) -> EnrolResponse:
-    client = request.client.host if request.client else "?"
-    now = runtime.clock.wall()
-    if not runtime.enrol_guard.allowed(client, now):
-        raise ApiError(
-            429,
-            "enrol_rate_limited",
-            "Terlalu banyak kode salah dari perangkat ini; tunggu 10 menit lalu coba lagi",
-            "Too many wrong codes from this device; wait 10 minutes and try again",
-        )
+    peer = request.client.host if request.client else "?"
+    forwarded = request.headers.get("x-forwarded-for")
+    client = client_address(peer, forwarded, runtime.settings.trusted_proxies)
+    selector, now, guard = code_selector(body.code), runtime.clock.wall(), runtime.enrol_guard
+    if not guard.may_try(client, now):
+        raise _rate_limited()
+    if guard.code_locked(selector, now):
+        raise _code_locked()
     try:
-        got = accounts.enrol(store, body.code, body.device_name, now, body.public_key)
+        got = accounts.enrol(
+            store, body.code, body.device_name, now, key=runtime.key, public_key=body.public_key
+        )
     except DomainError as exc:
         if exc.code in ("public_key_missing", "public_key_invalid"):
             raise ApiError.from_domain(422, exc) from None
-        runtime.enrol_guard.failed(client, now)
+        guard.failed(client, selector, now)
         raise ApiError.from_domain(401, exc) from None
     return got.model_copy(update={"server_key": signing.public_key_of(runtime.server_key)})
 

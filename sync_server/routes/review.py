@@ -5,15 +5,18 @@ A verification is not posted here: it is a `verification` record pushed through 
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from core import review as wire
 from core.election import Election
+from core.protocol import SQL_INT_MAX
 from sync_server.auth import CurrentDevice, Principal
 from sync_server.errors import ApiError
+from sync_server.openapi import download
 from sync_server.review import evidence, exports, planning, reads, resolution
 from sync_server.review.incidents import incident_rows
 from sync_server.review.reconcile import catch_up, load_election
@@ -54,7 +57,8 @@ ElectionDep = Annotated[Election, Depends(election_of)]
 
 
 def _download(data: bytes, media: str, filename: str) -> Response:
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", filename)  # a header is ASCII, never a quote
+    headers = {"Content-Disposition": f'attachment; filename="{safe}"'}
     return Response(content=data, media_type=media, headers=headers)
 
 
@@ -132,7 +136,7 @@ def resolve(
     who: Reviewer,
     store: StoreDep,
     runtime: RuntimeDep,
-    conflict_id: int,
+    conflict_id: Annotated[int, Path(ge=1, le=SQL_INT_MAX)],
     body: wire.ResolveRequest,
 ) -> wire.ConflictRow:
     done = resolution.resolve(store, runtime.clock, who, conflict_id, body)
@@ -150,7 +154,9 @@ def deployment(
     return wire.DeploymentPlan.model_validate(planning.plan(store, who, election, polisi, linmas))
 
 
-@router.get("/export/geojson", response_model=wire.TpsCollection)
+@router.get(
+    "/export/geojson", response_model=wire.TpsCollection, responses=download("application/geo+json")
+)
 def export_geojson(
     who: Reviewer, store: StoreDep, election: ElectionDep, ballot: str = "ppwp"
 ) -> Response:
@@ -160,7 +166,7 @@ def export_geojson(
     return _download(data, "application/geo+json", f"tps-{ballot}.geojson")
 
 
-@router.get("/export/{table}")
+@router.get("/export/{table}", responses=download(*MEDIA.values()))
 def export_table(
     who: Reviewer,
     store: StoreDep,
@@ -179,7 +185,7 @@ def export_table(
     return _download(body, MEDIA[format], f"{table}.{format}")
 
 
-@router.get("/evidence/tps/{tps}")
+@router.get("/evidence/tps/{tps}", responses=download("application/zip"))
 def evidence_tps(who: Reviewer, store: StoreDep, runtime: RuntimeDep, tps: str) -> Response:
     reads.require_tps(store, who, tps)
     checkpoint = checkpoints.make(store, runtime.server_key, runtime.clock.wall())
@@ -187,7 +193,7 @@ def evidence_tps(who: Reviewer, store: StoreDep, runtime: RuntimeDep, tps: str) 
     return _download(data, "application/zip", f"bukti-tps-{tps}.zip")
 
 
-@router.get("/evidence/incident/{record_id}")
+@router.get("/evidence/incident/{record_id}", responses=download("application/zip"))
 def evidence_incident(
     who: Reviewer, store: StoreDep, runtime: RuntimeDep, record_id: str
 ) -> Response:

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from core.protocol import (
     MAX_PULL_LIMIT,
     PROTOCOL_HEADER,
+    SQL_INT_MAX,
     ConflictOut,
     EpochState,
     PullResponse,
@@ -21,6 +22,7 @@ from core.protocol import (
 )
 from sync_server.auth import CurrentDevice
 from sync_server.errors import ApiError
+from sync_server.openapi import PUSH_BODY
 from sync_server.runtime import RuntimeDep, StoreDep
 from sync_server.sync import encoding, epochs, exchange
 
@@ -76,7 +78,7 @@ def _explain(raw: bytes, max_ops: int) -> PushRequest:
     """A body that failed validation: the first thing wrong with it, as a clear error."""
     try:
         data: Any = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # too deep is not ours either
         raise ApiError(
             400,
             "malformed_json",
@@ -93,7 +95,7 @@ def _explain(raw: bytes, max_ops: int) -> PushRequest:
         raise RequestValidationError(errors) from None
 
 
-@router.post("/v1/sync/push", response_model=PushResponse)
+@router.post("/v1/sync/push", response_model=PushResponse, openapi_extra=PUSH_BODY)
 def push(
     who: CurrentDevice,  # first: a bad token is a 401 whatever the body holds
     body: Annotated[PushRequest, Depends(push_body)],
@@ -125,7 +127,7 @@ def pull(
     who: CurrentDevice,
     store: StoreDep,
     runtime: RuntimeDep,
-    since: Annotated[int, Query(ge=0)] = 0,
+    since: Annotated[int, Query(ge=0, le=SQL_INT_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500,
     protocol: Annotated[int, Header(alias=PROTOCOL_HEADER, ge=0)] = 1,
     accept_encoding: Annotated[str, Header()] = "",

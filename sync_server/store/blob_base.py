@@ -78,5 +78,12 @@ class BlobStore(Protocol):
     def readable(self, sha256: str, read: ReadFilter) -> bool:
         """True when a record the filter can read cites this photo."""
 
+    def readable_upload(self, sha256: str, read: ReadFilter) -> bool:
+        """True when a record the filter can read, made by the user whose device uploaded the
+        photo, cites it: citing someone else's hash opens nothing."""
+
+    def open_uploads(self, device_id: str) -> int:
+        """How many unfinished uploads this device opened."""
+
     def reuse(self, hashes: Sequence[str] | None = None) -> list[PhotoReuse]:
         """Photos cited at more than one TPS; only those involving `hashes` when given."""

@@ -68,6 +68,19 @@ class SqliteBlobStore:
         )
         return bool(self.db.execute(sql, [sha256, *params]).fetchall())
 
+    def readable_upload(self, sha256: str, read: ReadFilter) -> bool:
+        where, params = _filter_sql(read, "r")
+        sql = (  # only a record whose author uploaded the photo opens it
+            "SELECT 1 FROM blob_refs c JOIN records r ON r.id = c.record_id "
+            "JOIN blobs b ON b.sha256 = c.sha256 JOIN devices d ON d.id = b.device_id "
+            f"WHERE c.sha256 = ? AND r.author = d.user_id AND {where} LIMIT 1"
+        )
+        return bool(self.db.execute(sql, [sha256, *params]).fetchall())
+
+    def open_uploads(self, device_id: str) -> int:
+        sql = "SELECT count(*) FROM blobs WHERE device_id = ? AND complete = 0"
+        return int(self.db.execute(sql, [device_id]).fetchone()[0])
+
     def reuse(self, hashes: Sequence[str] | None = None) -> list[PhotoReuse]:
         if hashes is None:
             rows = self._rows(f"{_BY_SHA} UNION {_BY_ORIGINAL}", [])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -97,12 +98,21 @@ def _record_row(record: StoredRecord, seq: int | None = None) -> tuple[Any, ...]
     )  # fmt: skip
 
 
+def _owner_only(path: Path | str) -> None:
+    """Mode 0600 (SQLite gives its -wal and -shm files the same mode)."""
+    if str(path) == ":memory:":
+        return
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)
+
+
 class SqliteStore:
     """`Store` on one SQLite file; open one per thread of work and close it after."""
 
     def __init__(self, path: Path | str) -> None:
         # isolation_level=None: no implicit transactions; `transaction()` says where they are.
         # check_same_thread=False: FastAPI may open it in one pool thread and use it in another.
+        _owner_only(path)  # token and code hashes, every record: nobody else reads the file
         conn = sqlite3.connect(
             str(path),
             timeout=BUSY_TIMEOUT_MS / 1000,

@@ -39,7 +39,7 @@ from sync_server.store.base import Store
 from sync_server.store.models import OpRow, PushWrites, StoredRecord
 from sync_server.sync import batches
 from sync_server.sync.epochs import check_epoch, namespace
-from sync_server.sync.scope import check_write, read_filter
+from sync_server.sync.scope import check_visible, check_write, read_filter
 
 
 @dataclass
@@ -89,6 +89,7 @@ def _check_op(b: _Batch, op: Op) -> StoredRecord | None:
             "The tps field differs from the op's TPS",
         )
     existing = b.records.get(op.record_id)
+    check_visible(b.who.user, existing)  # before anything about it (kind, TPS) is said
     if existing is not None and existing.kind != op.kind:
         raise _reject(
             "kind_mismatch",

@@ -4,11 +4,16 @@
 - ptps / polisi: every non-saksi record at TPS in their scope (their own included).
 - supervisor / admin: every record in their region; they create verifications and may change
   the workflow fields of someone else's incident. Evidence (a tally) is changed by its author only.
+
+Which field each role may write is one table, FIELD_RULES: (kind, field) -> FieldRule.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from core.errors import DomainError
+from core.records import KINDS
 from core.wilayah import within
 from sync_server.store.models import ReadFilter, StoredRecord, User
 
@@ -36,36 +41,82 @@ def in_scope(user: User, tps: str) -> bool:
     return any(within(tps, region) for region in user.scope)
 
 
+@dataclass(frozen=True)
+class FieldRule:
+    """Who may write one field: on a record they made (`own`), on anybody's (`others`)."""
+
+    own: frozenset[str]
+    others: frozenset[str]
+
+
+# Workflow fields decide what happens to a record; only supervisors set them, even on their own.
+WORKFLOW: dict[str, frozenset[str]] = {"incident": INCIDENT_WORKFLOW}
+
+
+def _field_rules() -> dict[tuple[str, str], FieldRule]:
+    """The one table of (kind, field) x role: every field of every record kind is in it."""
+    table: dict[tuple[str, str], FieldRule] = {}
+    for kind, model in KINDS.items():
+        authors = frozenset(role for role, kinds in CREATE_KINDS.items() if kind in kinds)
+        for name in model.model_fields:
+            if name in WORKFLOW.get(kind, ()):
+                table[kind, name] = FieldRule(own=authors & SUPERVISORS, others=SUPERVISORS)
+            else:  # evidence and reports: their author's words, changed by nobody else
+                table[kind, name] = FieldRule(own=authors, others=frozenset())
+    return table
+
+
+FIELD_RULES = _field_rules()
+
+
+def may_write(role: str, kind: str, name: str, own: bool) -> bool:
+    rule = FIELD_RULES.get((kind, name))
+    return rule is not None and role in (rule.own if own else rule.others)
+
+
 def _denied(message_id: str, message_en: str) -> DomainError:
     return DomainError("forbidden", message_id, message_en)
+
+
+def check_visible(user: User, existing: StoredRecord | None) -> None:
+    """A record the user may not read is refused before anything about it (kind, TPS) is said."""
+    if existing is not None and not read_filter(user).matches(existing):
+        raise _denied(
+            "Data ini dibuat oleh pengguna lain dan hanya pembuatnya yang boleh mengubahnya",
+            "This record was made by another user; only its author may change it",
+        )
 
 
 def check_write(
     user: User, kind: str, tps: str, fields: set[str], existing: StoredRecord | None
 ) -> None:
     """Raise DomainError('forbidden', reason) unless `user` may make this write."""
+    check_visible(user, existing)
     if not in_scope(user, tps):
         raise _denied(
             f"TPS {tps} di luar wilayah tugas Anda; hubungi admin bila penugasan Anda berubah",
             f"TPS {tps} is outside your assigned area; ask an admin if your assignment changed",
         )
-    if existing is None:
-        if kind not in CREATE_KINDS[user.role]:
-            raise _denied(
-                f"Peran {user.role} tidak boleh membuat data jenis '{kind}'",
-                f"Role {user.role} may not create records of kind '{kind}'",
-            )
-        return
-    if existing.author == user.id:
-        return
-    if user.role in SUPERVISORS and kind == "incident" and fields <= INCIDENT_WORKFLOW:
-        return
-    if user.role in SUPERVISORS and kind == "incident":
-        extra = ", ".join(sorted(fields - INCIDENT_WORKFLOW))
+    if existing is None and kind not in CREATE_KINDS[user.role]:
         raise _denied(
-            f"Pada kejadian milik orang lain Anda hanya boleh mengubah proses, diteruskan_ke, "
-            f"ditugaskan dan komentar (bukan: {extra})",
-            f"On someone else's incident you may change only the workflow fields (not: {extra})",
+            f"Peran {user.role} tidak boleh membuat data jenis '{kind}'",
+            f"Role {user.role} may not create records of kind '{kind}'",
+        )
+    own = existing is None or existing.author == user.id
+    refused = sorted(f for f in fields if not may_write(user.role, kind, f, own))
+    if not refused:
+        return
+    names = ", ".join(refused)
+    if own:
+        raise _denied(
+            f"Isian {names} hanya boleh diubah oleh supervisor",
+            f"Only a supervisor may change: {names}",
+        )
+    if any(may_write(user.role, kind, f, own=False) for f in KINDS[kind].model_fields):
+        allowed = ", ".join(sorted(WORKFLOW.get(kind, ())))
+        raise _denied(
+            f"Pada data milik orang lain Anda hanya boleh mengubah {allowed} (bukan: {names})",
+            f"On someone else's record you may change only {allowed} (not: {names})",
         )
     raise _denied(
         "Data ini dibuat oleh pengguna lain dan hanya pembuatnya yang boleh mengubahnya",

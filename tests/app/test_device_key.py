@@ -17,6 +17,7 @@ from core.ledger import is_batch
 from core.registry import build
 from sync_server.admin import accounts
 from sync_server.main import create_app
+from sync_server.secret import server_key
 from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
 from sync_server.sync import checkpoints as server_checkpoints
@@ -30,7 +31,7 @@ def server(tmp_path):
         s = SqliteStore(settings.db_path)
         s.replace_region(build(REGION_ROWS))
         user = accounts.create_user(s, "Siti", "ptps", [TPS])
-        code = accounts.issue_enrol_code(s, user.id, settings.now_ms())
+        code = accounts.issue_enrol_code(s, user.id, settings.now_ms(), key=server_key(settings))
         yield client, code, s
         s.close()
 

@@ -8,6 +8,7 @@ from app.sync import SyncClient, SyncError, enrol
 from core.registry import build
 from sync_server.admin import accounts
 from sync_server.main import create_app
+from sync_server.secret import server_key
 from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
 
@@ -24,7 +25,7 @@ def server(tmp_path):
         s = SqliteStore(settings.db_path)
         s.replace_region(build(ROWS))
         user = accounts.create_user(s, "Siti", "saksi", [TPS], 1)
-        code = accounts.issue_enrol_code(s, user.id, settings.now_ms())
+        code = accounts.issue_enrol_code(s, user.id, settings.now_ms(), key=server_key(settings))
         s.close()
         yield client, code
 

@@ -260,3 +260,17 @@ def test_editing_a_record_deleted_here_names_the_delete_in_its_base(store):
     next_batch(store, 10)  # sent: the next change is an op of its own
     store.save("r1", "incident", TPS, {"uraian": "back"})
     assert next_batch(store, 10)[-1].base["deleted"] == deleted
+
+
+def test_a_folded_change_keeps_the_base_of_the_first_one(store):
+    """The folded op was written on top of what the server held, not on top of itself."""
+    store.save("r1", "incident", TPS, {"uraian": "a"})
+    seen = store.record("r1").stamps["uraian"]
+    [op] = next_batch(store, 10)
+    ok = [OpResult(op_id=op.op_id, status="applied")]
+    apply_push(store, [op], PushResponse(acked_seq=1, server_hlc=0, results=ok))
+    store.save("r1", "incident", TPS, {"uraian": "b"})
+    store.save("r1", "incident", TPS, {"uraian": "c", "tempat": "d"})
+    [folded] = next_batch(store, 10)
+    assert folded.fields == {"uraian": "c", "tempat": "d"}
+    assert folded.base == {"uraian": seen, "tempat": None}

@@ -80,3 +80,17 @@ def test_payload_refuses_what_the_phone_could_not_use(server, code, err):
     with pytest.raises(DomainError) as exc:
         qr_payload(server, code)
     assert exc.value.code == err
+
+
+def test_a_pinned_https_address_round_trips_and_bad_pins_are_refused():
+    import pytest
+
+    from core.enrolment import parse_qr, qr_payload, split_pin, with_pin
+    from core.errors import DomainError
+
+    pin = "ab" * 32
+    server, _ = parse_qr(qr_payload(with_pin("https://10.0.0.5:8765/", pin), "K7QP-M2XD"))
+    assert split_pin(server) == ("https://10.0.0.5:8765", pin)
+    for bad in ("http://10.0.0.5:8765#sha256=" + pin, "https://10.0.0.5#sha256=xyz"):
+        with pytest.raises(DomainError):
+            split_pin(bad)

@@ -27,7 +27,8 @@ from core import signing
 from core.checkpoint import to_text
 from core.registry import build
 from sync_server.admin import accounts
-from sync_server.settings import wall_ms
+from sync_server.secret import server_key
+from sync_server.settings import Settings, wall_ms
 from sync_server.store.sqlite import SqliteStore
 from tests.photos import form_photo
 from tests.server.conftest import REGION_ROWS, TPS
@@ -42,7 +43,8 @@ def _codes(db: Path) -> tuple[str, str]:
     store.replace_region(build(REGION_ROWS))
     saksi = accounts.create_user(store, "Siti", "saksi", [TPS], 1)
     boss = accounts.create_user(store, "Bu Ani", "supervisor", ["35.17"])
-    codes = tuple(accounts.issue_enrol_code(store, u.id, wall_ms()) for u in (saksi, boss))
+    key = server_key(Settings(db_path=db))  # the server process hashes codes with it
+    codes = tuple(accounts.issue_enrol_code(store, u.id, wall_ms(), key=key) for u in (saksi, boss))
     store.close()
     return codes  # type: ignore[return-value]
 

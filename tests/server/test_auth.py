@@ -7,6 +7,7 @@ import pytest
 from core import signing
 from sync_server.admin import accounts
 from sync_server.auth import CODE_ALPHABET, hash_secret
+from sync_server.secret import server_key
 from tests.server.conftest import TPS, MakeDevice
 
 
@@ -71,11 +72,11 @@ def _user(store, role="saksi", party=1):
     return accounts.create_user(store, "Siti", role, [TPS], party)
 
 
-def test_an_enrolment_code_works_once(client, store, wall):
+def test_an_enrolment_code_works_once(client, store, wall, settings):
     user = _user(store)
-    code = accounts.issue_enrol_code(store, user.id, wall())
+    code = accounts.issue_enrol_code(store, user.id, wall(), key=server_key(settings))
     raw = code.replace("-", "")
-    assert len(raw) == 8
+    assert len(raw) == 20
     assert set(raw) <= set(CODE_ALPHABET)
     no_key = client.post("/v1/enrol", json={"code": code})
     assert no_key.status_code == 422
@@ -90,8 +91,8 @@ def test_an_enrolment_code_works_once(client, store, wall):
     [key] = store.evidence().keys(body["device_id"])  # the device's public key is registered
     assert key.public_key == public
     assert key.until_ms is None
-    server_key = client.app.state.runtime.server_key  # the device keeps it for checkpoints
-    assert body["server_key"] == signing.public_key_of(server_key)
+    signing_key = client.app.state.runtime.server_key  # the device keeps it for checkpoints
+    assert body["server_key"] == signing.public_key_of(signing_key)
     me = client.get("/v1/me", headers={"Authorization": f"Bearer {body['token']}"})
     assert me.status_code == 200
     again = client.post("/v1/enrol", json={"code": code})
@@ -100,9 +101,9 @@ def test_an_enrolment_code_works_once(client, store, wall):
     assert [d.id for d in store.list_devices()] == [body["device_id"]]
 
 
-def test_an_enrolment_code_expires(client, store, wall):
+def test_an_enrolment_code_expires(client, store, wall, settings):
     user = _user(store)
-    code = accounts.issue_enrol_code(store, user.id, wall(), ttl_hours=72)
+    code = accounts.issue_enrol_code(store, user.id, wall(), ttl_hours=72, key=server_key(settings))
     wall.ms += 72 * 3600 * 1000 + 1
     res = client.post("/v1/enrol", json={"code": code})
     assert res.status_code == 401
@@ -117,8 +118,8 @@ def test_a_wrong_enrolment_code_is_401(client):
     assert res.json()["code"] == "enrol_code_invalid"
 
 
-def test_codes_are_stored_hashed(store, wall):
-    code = accounts.issue_enrol_code(store, _user(store).id, wall())
+def test_codes_are_stored_hashed(store, wall, settings):
+    code = accounts.issue_enrol_code(store, _user(store).id, wall(), key=server_key(settings))
     [row] = store.db.query("SELECT code_hash FROM enrol_codes")
     assert code.replace("-", "") not in str(row)
     assert code not in str(row)

@@ -95,7 +95,7 @@ def test_a_body_over_the_byte_limit_is_413(settings: Settings, make_device: Make
     body = {"device_id": phone.id, "ops": [phone.op("r1", {"catatan": "x" * 3000})]}
     with TestClient(small) as c:
         res = c.post("/v1/sync/push", json=body, headers=phone.headers)
-    assert_error_body(res, 413, "batch_too_large")
+    assert_error_body(res, 413, "body_too_large")  # refused as it streams in
     assert_nothing_written(store, phone.id)
 
 

@@ -61,6 +61,22 @@ def test_readable_follows_the_citing_records_read_filter(fresh):
     assert not fresh.blobs().readable(A, ReadFilter(("3517",)))
 
 
+def test_readable_upload_needs_the_citing_author_to_be_the_uploader(fresh):
+    from sync_server.store.models import Device, User
+
+    fresh.add_user(User("u1", "Siti", "saksi", 1, (TPS,)))
+    fresh.add_device(Device("d1", "u1", "hp", 0), "h1")
+    fresh.put_record(rec("r1", TPS, author="u1", role="saksi"))
+    fresh.put_record(rec("r2", TPS, author="u2", role="ptps"))
+    fresh.blobs().put_blob(blob(A, complete=True))  # uploaded by d1, the device of u1
+    fresh.blobs().set_refs("r2", "tally", TPS, [A])
+    assert fresh.blobs().readable(A, ReadFilter(("3517",)))
+    assert not fresh.blobs().readable_upload(A, ReadFilter(("3517",)))
+    fresh.blobs().set_refs("r1", "tally", TPS, [A])
+    assert fresh.blobs().readable_upload(A, ReadFilter(("3517",)))
+    assert not fresh.blobs().readable_upload(A, ReadFilter((TPS,), author="u2"))
+
+
 def test_reuse_by_file_and_by_original(fresh):
     blobs = fresh.blobs()
     blobs.set_refs("r1", "tally", TPS, [A])

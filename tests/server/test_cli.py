@@ -12,6 +12,8 @@ from typer.testing import CliRunner, Result
 from core import signing
 from sync_server.admin import accounts
 from sync_server.admin.cli import cli
+from sync_server.secret import server_key
+from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
 from sync_server.sync.chain import verify_chain
 from tests.server.conftest import TPS
@@ -78,12 +80,13 @@ def test_users_codes_devices_and_revocation(db: Path):
     ).strip()  # fmt: skip
     assert user_id.startswith("u-")
     code = ok("enrol-code", user_id, "--db", db).strip()
-    assert len(code) == 9
+    assert len(code) == 24
     assert code[4] == "-"
     assert user_id in ok("list-users", "--db", db)
     store = SqliteStore(db)
     public = signing.public_key_of(signing.new_private_key())
-    response = accounts.enrol(store, code, "hp", now_ms=0, public_key=public)
+    key = server_key(Settings(db_path=db))
+    response = accounts.enrol(store, code, "hp", now_ms=0, key=key, public_key=public)
     store.close()
     listed = ok("list-devices", "--db", db)
     assert response.device_id in listed

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from core import signing
 from sync_server.admin import accounts
+from sync_server.secret import server_key
+from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
 from tests.server.test_cli import JOMBANG, fails, ok
 
@@ -21,8 +23,9 @@ def test_open_codes_leaves_out_used_ones(tmp_path: Path):
     used = lines[0].split("\t")[0]
     store = SqliteStore(db)
     try:
+        key = server_key(Settings(db_path=db))  # issue 11: codes are HMACs under the server key
         public = signing.public_key_of(signing.new_private_key())
-        accounts.enrol(store, used, "hp", 1_700_000_000_000, public)
+        accounts.enrol(store, used, "hp", 1_700_000_000_000, key=key, public_key=public)
     finally:
         store.close()
     assert ok("open-codes", codes_file, "--db", db).splitlines() == lines[1:]

@@ -24,7 +24,7 @@ def test_enrol_code_writes_a_qr_with_server_and_code(tmp_path: Path):
     png = tmp_path / "qr" / "siti.png"
     out = ok("enrol-code", user, "--db", db, "--qr", png, "--server-url", "http://10.0.0.5:8765/")
     code = out.splitlines()[0].strip()
-    assert len(code) == 9
+    assert len(code) == 24
     assert f"Kode QR disimpan: {png}" in out
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert read_enrolment(png.read_bytes()) == ("http://10.0.0.5:8765", code)

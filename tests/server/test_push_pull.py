@@ -173,6 +173,10 @@ def test_up_to_date_base_is_no_conflict(make_device: MakeDevice, client):
     seen = phone.pull().json()["records"][0]["stamps"]["suara_sah"]
     res = phone.push(phone.op("r1", {"suara_sah": 201}, base={"suara_sah": seen})).json()
     assert res["results"][0]["status"] == "applied"
+    other = make_device("ptps", user_id=phone.user_id)  # the same PTPS's second phone saw it
+    seen = other.pull().json()["records"][0]["stamps"]["suara_sah"]
+    res = other.push(other.op("r1", {"suara_sah": 202}, base={"suara_sah": seen})).json()
+    assert res["results"][0]["status"] == "applied"
     assert client.get("/v1/conflicts", headers=phone.headers).json() == []
 
 

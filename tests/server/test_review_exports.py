@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sync_server.admin.cli import cli
+from sync_server.store.blob_base import BlobRow
 from sync_server.store.sqlite import SqliteStore
 from tests.server.conftest import TPS, TPS_GUDO, MakeDevice
 from tests.server.recon_helpers import SHA_A, SHA_B, VOTES, form, reconciled, send
@@ -97,6 +98,9 @@ def test_evidence_bundle_for_a_tps(sup, settings):
                      "alasan": "Plano 99"}, kind="verification")  # fmt: skip
     (settings.blob_dir / sha[:2]).mkdir(parents=True)
     (settings.blob_dir / sha[:2] / sha).write_bytes(photo)
+    s = SqliteStore(settings.db_path)  # uploaded by the supervisor's device (issue 11: only
+    s.blobs().put_blob(BlobRow(sha, len(photo), "image/jpeg", sup.id, 0, 0, True))  # its
+    s.close()  # uploader's records put a photo in a bundle)
     z = zipfile.ZipFile(io.BytesIO(_get(sup, f"/v1/review/evidence/tps/{TPS}").content))
     manifest = json.loads(z.read("manifest.json"))
     names = {f["name"] for f in manifest["files"]}

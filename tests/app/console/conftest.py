@@ -22,6 +22,7 @@ from app.sync.review import ReviewClient
 from core.election import Election
 from sync_server.admin import accounts, demo
 from sync_server.main import create_app
+from sync_server.secret import server_key
 from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
 from tests.server.recon_helpers import VOTES, form
@@ -64,7 +65,8 @@ class World:
         s = SqliteStore(self.db_path)
         try:
             user = next(u for u in s.list_users() if u.name == name)
-            return accounts.issue_enrol_code(s, user.id, int(time.time() * 1000), 72)
+            key = server_key(Settings(db_path=self.db_path))
+            return accounts.issue_enrol_code(s, user.id, int(time.time() * 1000), 72, key=key)
         finally:
             s.close()
 
@@ -115,7 +117,8 @@ def world(tmp_path: Path, regions: RegionIndex, election: Election) -> Iterator[
     settings = Settings(db_path=tmp_path / "server.db", blob_dir=tmp_path / "blobs")
     s = SqliteStore(settings.db_path)
     s.migrate()
-    codes = dict(demo.seed(s, settings.region_csv, int(time.time() * 1000), 72))
+    codes = dict(demo.seed(s, settings.region_csv, int(time.time() * 1000), 72,
+                           key=server_key(settings)))  # fmt: skip
     s.close()
     with TestClient(create_app(settings)) as tc:
         yield World(tmp_path, tc._transport, codes, regions, election, settings.db_path)
