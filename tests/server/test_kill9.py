@@ -119,11 +119,13 @@ def prepared(tmp_path: Path) -> tuple[Path, str, str]:
 
 
 DEVICE_KEY = [b""]  # the prepared device's private key
+NOW = wall_ms()
 
 
 def batch(device_id: str, seqs: range) -> dict[str, Any]:
-    """A push body, signed by the prepared device's key as the app signs it."""
-    now = wall_ms()
+    """A push body, signed by the prepared device's key as the app signs it. Every call stamps
+    an op the same (one op id, one content), however long signing the last call took."""
+    now = NOW
     ops = [
         {"op_id": f"{device_id}:{n}", "seq": n, "record_id": f"r{n}", "kind": "tally",
          "tps": TPS, "fields": {"suara_sah": n % 1000}, "hlc": pack(now, n)}

@@ -24,6 +24,7 @@ from core.checkpoint import to_text
 from core.ledger import batch_key, is_batch, is_op
 from core.protocol import Checkpoint, Op
 from sync_server.admin.cli import cli
+from sync_server.store.blob_base import BlobRow
 from sync_server.store.models import StoredRecord
 from sync_server.store.sqlite import SqliteStore
 from sync_server.store.sqlite_schema import migrations
@@ -49,6 +50,8 @@ def world(make_device: MakeDevice, store, client, settings, wall):
     blob = settings.blob_dir / sha[:2] / sha
     blob.parent.mkdir(parents=True)
     blob.write_bytes(PHOTO)
+    # uploaded by the phone (the bundle carries only photos their record's author uploaded)
+    store.blobs().put_blob(BlobRow(sha, len(PHOTO), "image/jpeg", phone.id, wall(), wall(), True))
     tally = {"tps": TPS, "ballot": "ppwp", "dpt_l": 120, "photos": [sha]}
     phone.push(phone.op("r1", tally), phone.op("r2", {"tps": TPS, "ballot": "dpr", "dpt_l": 5}))
     wall.ms += 60_000
