@@ -335,7 +335,8 @@ class PlanRow(_Read):
     code: str
     name: str
     tps: int = 0
-    categories: dict[str, int] = {}
+    categories: dict[str, int] = {}  # as planned: an unassessed TPS counts as kurang rawan
+    dinilai: dict[str, int] = {}  # assessed TPS only, per category
     belum_dinilai: int = 0
     polisi: int = 0
     linmas: int = 0
@@ -375,7 +376,9 @@ class TpsProperties(_Read):
     category_name: str = ""
     assessed: bool = False
     ballot: str = ""
-    status: str = "no_data"
+    ballot_name: str = ""
+    status: str = ""  # in words, for people reading the attribute table (e.g. in QGIS)
+    status_code: str = "no_data"
     sources: int = 0
     severity: int = 0
     flags: list[str] = []

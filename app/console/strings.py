@@ -231,15 +231,36 @@ S: dict[str, tuple[str, str]] = {
     "col_kecamatan": ("Kecamatan", "District"),
     "col_tps_n": ("TPS", "TPS"),
     "col_unassessed": ("Belum dinilai", "Not assessed"),
+    "map_clusters": (
+        "Angka dalam lingkaran = jumlah TPS di tempat itu (warna: kategori terbanyak). "
+        "Perbesar dengan tombol + untuk melihat tiap TPS.",
+        "A number in a disc = TPS at that place (colour: the most common category). "
+        "Zoom in with + to see each TPS.",
+    ),
+    "photo_zoom": ("Klik untuk memperbesar", "Click to zoom"),
+    "photo_of": ("Foto C.Hasil {source}", "C.Hasil photo {source}"),
+    "map_zoom_in": ("Perbesar peta", "Zoom in"),
+    "map_zoom_out": ("Perkecil peta", "Zoom out"),
     "col_polisi": ("Polisi perlu", "Police needed"),
     "col_linmas": ("Linmas perlu", "Linmas needed"),
     "total": ("Jumlah", "Total"),
-    "shortfall": (
-        "Kekurangan: polisi {p}, linmas {l}",
-        "Shortfall: police {p}, linmas {l}",
+    "avail_short": ("{who}: kurang {n}", "{who}: short by {n}"),
+    "avail_ok": ("{who}: cukup", "{who}: enough"),
+    "avail_unknown": (
+        "{who}: belum diisi, jadi belum diketahui cukup atau tidak",
+        "{who}: not filled in, so not known whether enough",
     ),
-    "enough": ("Personel cukup.", "Enough personnel."),
-    "pattern": ("Pola (polisi-TPS-linmas): {p}", "Pattern (police-TPS-linmas): {p}"),
+    "who_polisi": ("Polisi", "Police"),
+    "who_linmas": ("Linmas", "Linmas"),
+    "pattern_help": (
+        "Pola polisi-TPS-linmas: berapa polisi menjaga satu kelompok TPS, dibantu berapa linmas.",
+        "Police-TPS-linmas pattern: how many police guard a group of TPS, helped by how many "
+        "linmas.",
+    ),
+    "pattern_line": (
+        "{name} {polisi}-{tps}-{linmas}: {polisi} polisi menjaga {tps} TPS bersama {linmas} linmas",
+        "{name} {polisi}-{tps}-{linmas}: {polisi} police guard {tps} TPS with {linmas} linmas",
+    ),
     # dashboard
     "dash_title": ("Dasbor", "Dashboard"),
     "dash_votes": (
@@ -260,6 +281,16 @@ S: dict[str, tuple[str, str]] = {
         "Hour (WIB): TPS that have sent a final C.Hasil, growing over the day.",
     ),
     "dash_reported": ("TPS melapor", "TPS reporting"),
+    "dash_incidents": ("Kejadian per kategori", "Incidents by category"),
+    "dash_incident_status": (
+        "{open} masih diproses, {closed} selesai",
+        "{open} still being handled, {closed} closed",
+    ),
+    "dash_no_incidents": ("Belum ada laporan kejadian.", "No incident reports yet."),
+    "dash_kerawanan": ("Kerawanan TPS", "TPS vulnerability"),
+    "dash_personnel": ("Personel menurut rencana", "Personnel against the plan"),
+    "dash_need": ("{who}: perlu {need}, tersedia {have}", "{who}: need {need}, available {have}"),
+    "dash_unknown": ("belum diisi (di Peta)", "not filled in (on Map)"),
     "dash_no_votes": ("Belum ada suara yang pasti.", "No decided votes yet."),
     # exports
     "exp_title": ("Ekspor", "Exports"),

@@ -73,6 +73,15 @@ class Store:
                 pk="key",
             )
 
+    def forget_identity(self) -> bool:
+        """Sign out: the token is dropped, the records stay. Refused (False) while ops wait,
+        since a new enrolment gets a new device id and those ops would be stranded."""
+        with self._lock, self.db.atomic():
+            if self.db.table("outbox").count:
+                return False
+            self.db.execute("delete from meta where key = 'identity'")
+        return True
+
     # -- writes ---------------------------------------------------------------------------
     @staticmethod
     def new_id() -> str:

@@ -107,7 +107,6 @@ def _number_field(
         max_length=3,
         counter="",
         read_only=not enabled,
-        dense=True,
         expand=expand,
         border_color=ft.Colors.RED_700 if error else None,
         on_change=lambda e: on_change(e.control.value or ""),
@@ -143,6 +142,38 @@ def human_bytes(n: int) -> str:
     if n < 1024 * 1024:
         return f"{n // 1024} KB"
     return f"{n / (1024 * 1024):.1f} MB"
+
+
+def footer(*controls: ft.Control | None) -> ft.Control:
+    """What stays above the navigation bar while the form scrolls: the Final step and what
+    blocks it, so neither hides behind the bar."""
+    return ft.Semantics(
+        identifier="form-footer",
+        content=ft.Container(
+            ft.Column(keep(*controls), spacing=6, tight=True),
+            padding=ft.Padding.only(top=6),
+            border=ft.Border.only(top=ft.BorderSide(1, ft.Colors.OUTLINE_VARIANT)),
+        ),
+    )
+
+
+def form_screen(body: list[ft.Control], foot: ft.Control, ref: Any = None) -> ft.Control:
+    """A form: its fields scroll, its footer (Final, reasons it is refused) stays in view."""
+    return ft.Column(
+        [
+            ft.Column(
+                body,
+                ref=ref,
+                scroll=ft.ScrollMode.AUTO,
+                expand=True,
+                horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+            ),
+            foot,
+        ],
+        expand=True,
+        spacing=0,
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+    )
 
 
 def keep(*controls: ft.Control | None) -> list[ft.Control]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.ui.i18n_more import MORE
 from app.words import lookup
+from core.words import WORDS
 
 S: dict[str, tuple[str, str]] = {
     "app_title": ("Pantau TPS", "Pantau TPS"),
@@ -176,17 +178,6 @@ S: dict[str, tuple[str, str]] = {
     "sedang": ("Sedang", "Medium"),
     "tinggi": ("Tinggi", "High"),
     "missing": ("Wajib diisi: {names}", "Required: {names}"),
-    "cat_politik_uang": ("Politik uang", "Vote buying"),
-    "cat_kampanye_di_luar_jadwal": ("Kampanye di luar jadwal", "Campaigning out of schedule"),
-    "cat_netralitas": ("Netralitas ASN/TNI/Polri/kades", "Neutrality of officials"),
-    "cat_pemilih_ganda": ("Pemilih ganda", "Double voting"),
-    "cat_intimidasi": ("Intimidasi", "Intimidation"),
-    "cat_penggelembungan_suara": ("Penggelembungan suara", "Vote inflation"),
-    "cat_merusak_berita_acara": ("Merusak berita acara", "Damaging official records"),
-    "cat_surat_suara_tercoblos": ("Surat suara tercoblos", "Pre-punched ballots"),
-    "cat_logistik": ("Logistik", "Logistics"),
-    "cat_kericuhan": ("Kericuhan", "Disturbance"),
-    "cat_lainnya": ("Lainnya", "Other"),
     # assessment
     "category": ("Tingkat kerawanan", "Risk level"),
     "note": ("Catatan {code}", "Note {code}"),
@@ -236,6 +227,9 @@ S: dict[str, tuple[str, str]] = {
     "conflict_current": ("nilai server", "the server's value"),
     "conflict_incoming": ("nilai yang masuk", "the incoming value"),
 }
+
+S.update(MORE)
+S.update({k: v for k, v in WORDS.items() if k.startswith("cat_")})
 
 
 def t(lang: str, key: str, **kw: Any) -> str:

@@ -282,9 +282,13 @@ def seed_demo(
     ] = None,
     server_url: ServerUrlOption = None,
     tls_cert: TlsCertOption = None,
+    blob_dir: Annotated[
+        Path | None,
+        typer.Option("--blob-dir", help="Folder foto server (bawaan: PANTAU_BLOB_DIR)"),
+    ] = None,
 ) -> None:
     """Isi data DEMO Jombang: wilayah, satu pengguna tiap peran, kode pendaftaran, data contoh."""
-    settings = Settings()
+    settings = Settings() if blob_dir is None else Settings(blob_dir=blob_dir)
     url = _qr_server(server_url, settings, tls_cert) if qr_dir else ""
     with _store(db) as store:
         codes = demo.seed(

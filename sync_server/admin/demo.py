@@ -54,6 +54,8 @@ def seed_records(store: Store, settings: Settings, n_tps: int) -> int:
         raise FileNotFoundError(settings.election_file)
     clock = ServerClock(settings.now_ms)
     tps = [t for t in read_region(settings.region_csv).tps if store.has_tps(t.id)]
-    n = demo_records.seed_records(store, clock, election, tps, settings.now_ms(), n_tps)
+    n = demo_records.seed_records(
+        store, clock, election, tps, settings.now_ms(), n_tps, settings=settings
+    )
     catch_up(store, election)  # the console opens on a reconciled queue
     return n

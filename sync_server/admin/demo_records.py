@@ -5,31 +5,37 @@ signs its batches (the private keys live in memory while seeding, then are gone,
 that was wiped). Everything is labelled demo.
 
 Deterministic (one seed): a few tallies carry a misread digit (99 -> 44) in one source, and
-two carry Sirekap-style impossible totals (948 votes at a TPS of about 300 voters).
+two carry Sirekap-style impossible totals (948 votes at a TPS of about 300 voters). The tallies
+of the first PHOTO_TPS TPS carry a C.Hasil photo per source (demo_photos): each page shows what
+is on the paper, so the source that misread a digit is contradicted by its own photo.
 """
 
 from __future__ import annotations
 
 import random
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
 from core import signing
-from core.election import Election
+from core.election import Ballot, Election
 from core.hlc import pack
 from core.protocol import Op, PushRequest
 from core.registry import Tps
-from sync_server.admin import accounts
+from sync_server.admin import accounts, demo_photos
 from sync_server.auth import Principal
 from sync_server.clock import ServerClock
+from sync_server.settings import Settings
 from sync_server.store.base import Store
 from sync_server.sync import exchange
 
 DEMO = "[DEMO]"
 Source = tuple[str, int | None]
 SOURCES: tuple[Source, ...] = (("saksi", 1), ("saksi", 2), ("ptps", None))
-Work = list[tuple[str, str, str, dict[str, Any]]]
+Fields = dict[str, Any]
+Work = list[tuple[str, str, str, Fields]]
 DAY_SPAN_MS = 9 * 3_600_000  # counting runs from about 13:00 to 22:00
+PHOTO_TPS = 4  # TPS whose demo tallies carry a photo (the 4th has the misread digit)
 CATEGORIES = ("politik_uang", "kampanye_di_luar_jadwal", "netralitas", "intimidasi", "logistik")
 
 
@@ -80,6 +86,18 @@ def _misread(t: dict[str, Any]) -> dict[str, Any]:
     return {**t, "suara": votes}
 
 
+def _photo(
+    store: Store, settings: Settings, who: Principal, ballot: Ballot, t: Tps, paper: Fields
+) -> str:
+    """The C.Hasil page as `who` photographed it: the paper's numbers, stored as an upload
+    from that source's device."""
+    place = f"{t.label}, Kec. {t.kecamatan_name}"
+    seed = zlib.crc32(f"{t.id}:{who.device.id}".encode())
+    return demo_photos.store_photo(
+        store, settings, who, demo_photos.sheet(paper, ballot, place, seed)
+    )
+
+
 def _ops(principal: Principal, records: Work, start_ms: int) -> Iterator[list[Op]]:
     """Ops stamped across the last hours, as phones report through an afternoon and evening."""
     step = DAY_SPAN_MS // max(len(records), 1)
@@ -102,22 +120,30 @@ def seed_records(
     tps: list[Tps],
     now_ms: int,
     n_tps: int = 300,
+    *,
+    settings: Settings,
 ) -> int:
-    """Push demo records for `n_tps` TPS; returns how many records were written."""
+    """Push demo records for `n_tps` TPS; returns how many records were written. Photos go
+    to `settings.blob_dir`, as uploads do."""
     rng = random.Random(2024)
     keys: dict[str, bytes] = {}
     who = {src: _principal(store, src[0], src[1], now_ms, keys) for src in SOURCES}
     police = _principal(store, "polisi", None, now_ms, keys)
     work: dict[Principal, Work] = {p: [] for p in [*who.values(), police]}
     sample = rng.sample(tps, min(n_tps, len(tps)))
+    ppwp = election.ballot("ppwp")
     for i, t in enumerate(sample):
         base = _tally(rng, election, t, "ppwp")
         if i < 2:
             base = {**base, "suara": {**base["suara"], "1": 948}}  # impossible: flagged
         for j, src in enumerate(SOURCES):
-            if src[0] == "saksi" and rng.random() < 0.25:
+            misread = i % 17 == 3 and j == 0
+            if src[0] == "saksi" and rng.random() < 0.25 and not misread:
                 continue  # not every party had a witness here
-            fields = _misread(base) if (i % 17 == 3 and j == 0) else base
+            fields = _misread(base) if misread else base
+            if i < PHOTO_TPS:
+                shot = _photo(store, settings, who[src], ppwp, t, base)
+                fields = {**fields, "photos": [shot]}
             work[who[src]].append((f"demo-{t.id}-ppwp-{j}", "tally", t.id, fields))
     for t in rng.sample(tps, min(len(tps), n_tps * 4)):
         answers = {c: rng.random() < 0.08 for c in election.indicator_set.codes()}

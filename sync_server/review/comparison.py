@@ -155,13 +155,23 @@ def latest_per_source(sources: Iterable[Source]) -> list[Source]:
 
 
 def field_order(names: Iterable[str], election: Election | None, ballot: str) -> list[str]:
-    """Form order: sections I-III and V as on C.Hasil, then the votes in ballot order."""
-    names = set(names)
-    vote_order: list[str] = []
+    """Form order as on C.Hasil: sections I-III, the votes of IV (in ballot order when the
+    election is known, else by number), then V; the same with or without the election."""
+    vote_rank: dict[str, int] = {}
     if election is not None and ballot in election.ballot_codes():
-        vote_order = [f"suara.{k}" for k in election.ballot(ballot).vote_keys()]
-    rank = {n: i for i, n in enumerate([*NUMERIC_FIELDS, *vote_order])}
-    return sorted(names, key=lambda n: (rank.get(n, len(rank)), _vote_sort_key(n)))
+        keys = election.ballot(ballot).vote_keys()
+        vote_rank = {f"suara.{k}": i for i, k in enumerate(keys)}
+    head, totals = NUMERIC_FIELDS[:-3], NUMERIC_FIELDS[-3:]  # I-III, then V.A-V.C
+    head_rank = {n: i for i, n in enumerate(head)}
+
+    def key(n: str) -> tuple[int, int, tuple[int, ...]]:
+        if n.startswith("suara."):
+            return (1, vote_rank.get(n, len(vote_rank)), _vote_sort_key(n))
+        if n in totals:
+            return (2, totals.index(n), ())
+        return (0, head_rank.get(n, len(head_rank)), ())
+
+    return sorted(set(names), key=lambda n: (key(n), n))
 
 
 def _vote_sort_key(name: str) -> tuple[int, ...]:

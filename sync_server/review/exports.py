@@ -1,5 +1,9 @@
 """Exports for Bawaslu / Gakkumdu / QGIS: tallies, reconciliation and incidents as CSV or XLSX
-(Indonesian headers, English with `lang=en`), and TPS as GeoJSON with category and status."""
+(Indonesian headers, English with `lang=en`), and TPS as GeoJSON with category and status.
+
+Everything a person reads is in the form's words: headers name the field as C.Hasil does
+("I.A DPT (L)", "IV no. 2"), values name the ballot, the source, the category and the state;
+the codes stay only in columns whose header says so (`*_code`), for machines."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from openpyxl import Workbook
 
 from core.election import Election
 from core.kerawanan import CATEGORY_NAMES
+from core.words import word
 from sync_server.auth import Principal
 from sync_server.review import planning
 from sync_server.review.comparison import (
@@ -20,6 +25,7 @@ from sync_server.review.comparison import (
     STATUS_NAMES,
     field_label,
     flatten,
+    source_label,
     source_of,
 )
 from sync_server.review.incidents import incident_rows
@@ -52,17 +58,40 @@ def _place(store: Store, tps: str) -> dict[str, Any]:
     }
 
 
+SHEETS = {
+    "tallies": ("C.Hasil", "Tallies"),
+    "reconciliation": ("Rekonsiliasi", "Reconciliation"),
+    "incidents": ("Kejadian", "Incidents"),
+}
+STATE_WORDS = {"agree": "state_agree", "conflict": "state_conflict", "single": "state_single"}
+
+
+def sheet_name(table: str, lang: str) -> str:
+    pair = SHEETS.get(table, (table, table))
+    return pair[1] if lang == "en" else pair[0]
+
+
+def ballot_name(election: Election | None, code: str, lang: str) -> str:
+    if election is None or code not in election.ballot_codes():
+        return code
+    b = election.ballot(code)
+    return b.name_en if lang == "en" else b.name_id
+
+
 def _number_columns(keys: set[str]) -> list[Column]:
+    """The form's numbering, in its order: I-III, the votes of IV, then V."""
     votes = sorted((k for k in keys if k.startswith("suara.")), key=_vote_key)
-    return [(k, f"{field_label(k)} [{k}]", f"{field_label(k)} [{k}]")
-            for k in [*NUMERIC_FIELDS, *votes]]  # fmt: skip
+    head, totals = list(NUMERIC_FIELDS[:-3]), list(NUMERIC_FIELDS[-3:])
+    return [(k, field_label(k), field_label(k)) for k in [*head, *votes, *totals]]
 
 
 def _vote_key(k: str) -> tuple[int, ...]:
     return tuple(int(p) for p in k.split(".")[1:] if p.isdigit())
 
 
-def tally_table(store: Store, who: Principal, lang: str = "id") -> Table:
+def tally_table(
+    store: Store, who: Principal, lang: str = "id", election: Election | None = None
+) -> Table:
     """One row per tally record in scope: place, source, status, every number of the form."""
     records = store.recon().records_of("tally", read_filter(who.user))
     flat = {r.id: flatten(r.fields) for r in records}
@@ -77,8 +106,10 @@ def tally_table(store: Store, who: Principal, lang: str = "id") -> Table:
     ]
     rows = []
     for r in records:
-        row = {**_place(store, r.tps), **flat[r.id], "ballot": _ballot(r.fields),
-               "source": source_of(r.author_role, r.author_party) or r.author_role,
+        src = source_of(r.author_role, r.author_party) or r.author_role
+        row = {**_place(store, r.tps), **flat[r.id],
+               "ballot": ballot_name(election, _ballot(r.fields), lang),
+               "source": source_label(src, election, lang),
                "record_id": r.id, "status": r.fields.get("status", ""),
                "deleted": bool(r.fields.get("deleted")),
                "photos": " ".join(r.fields.get("photos") or [])}  # fmt: skip
@@ -86,7 +117,9 @@ def tally_table(store: Store, who: Principal, lang: str = "id") -> Table:
     return _headers(columns, lang), rows
 
 
-def reconciliation_table(store: Store, who: Principal, lang: str = "id") -> Table:
+def reconciliation_table(
+    store: Store, who: Principal, lang: str = "id", election: Election | None = None
+) -> Table:
     """One row per TPS-ballot-field: state, decided value, what each source said, flags."""
     columns = [
         *PLACE,
@@ -101,13 +134,17 @@ def reconciliation_table(store: Store, who: Principal, lang: str = "id") -> Tabl
     states = store.recon().states(QueueFilter(read_filter(who.user)))
     rows = []
     for s in states:
-        place = {**_place(store, s.tps), "ballot": s.ballot}
+        place = {**_place(store, s.tps), "ballot": ballot_name(election, s.ballot, lang)}
         status = STATUS_NAMES[s.status][1 if lang == "en" else 0]
         msg = "message_en" if lang == "en" else "message_id"
         flags = "; ".join(f[msg] for f in s.doc["flags"])
         for f in s.doc["fields"] or [{"field": "", "state": "", "value": None, "values": {}}]:
-            said = ", ".join(f"{k}={v}" for k, v in f["values"].items())
-            row = {**place, "status": status, "field": f["field"], "state": f["state"],
+            said = ", ".join(
+                f"{source_label(k, election, lang)}={v}" for k, v in f["values"].items()
+            )
+            name = field_label(f["field"]) if f["field"] else ""
+            state = word("state", f["state"], lang) if f["state"] else ""
+            row = {**place, "status": status, "field": name, "state": state,
                    "value": f["value"], "verified": bool(f.get("verified")), "values": said,
                    "flags": flags}  # fmt: skip
             rows.append([row.get(c[0], "") for c in columns])
@@ -132,8 +169,10 @@ def incident_table(store: Store, who: Principal, now_ms: int, lang: str = "id") 
         ("bukti", "Bukti (SHA-256)", "Evidence (SHA-256)"),
     ]
     rows = []
+    coded = ("jenis", "kategori", "jalur", "tingkat", "proses", "diteruskan_ke")
     for i in incident_rows(store, who, now_ms):
         row = {**i, "bukti": " ".join(i["bukti"])}
+        row.update({k: word(k, i.get(k), lang) if i.get(k) else None for k in coded})
         rows.append([row.get(c[0]) if row.get(c[0]) is not None else "" for c in columns])
     return _headers(columns, lang), rows
 
@@ -167,6 +206,7 @@ def to_csv(table: Table) -> bytes:
 
 
 def to_xlsx(table: Table, sheet: str) -> bytes:
+    """One sheet named `sheet` (a person's word, see sheet_name), header row frozen."""
     book = Workbook()
     ws = book.active
     assert ws is not None
@@ -195,10 +235,13 @@ def geojson(store: Store, who: Principal, election: Election, ballot: str) -> di
         lat, lon, demo = where[t.id]
         category, assessed = cats[t.id]
         s = states.get(t.id)
+        code = s.status if s else "no_data"
         props = {"tps": t.id, "label": t.label, "kecamatan": t.kecamatan_name, "desa": t.desa_name,
                  "category": category, "category_name": CATEGORY_NAMES[category][0],
                  "assessed": assessed, "ballot": ballot,
-                 "status": s.status if s else "no_data", "sources": s.n_sources if s else 0,
+                 "ballot_name": ballot_name(election, ballot, "id"),
+                 "status": STATUS_NAMES[code][0], "status_code": code,
+                 "sources": s.n_sources if s else 0,
                  "severity": s.severity if s else 0, "flags": list(s.rules) if s else [],
                  "demo_position": demo}  # fmt: skip
         geometry = {"type": "Point", "coordinates": [lon, lat]}

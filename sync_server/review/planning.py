@@ -70,6 +70,7 @@ def plan(
         names[kec] = tps[tid].kecamatan_name
         by_kec[kec][cat] += 1
         by_kec[kec]["belum_dinilai"] += 0 if assessed else 1
+        by_kec[kec][f"dinilai_{cat}"] += 1 if assessed else 0
     rows = [_row(kec, names[kec], counts, election) for kec, counts in sorted(by_kec.items())]
     need_p = sum(r["polisi"] for r in rows)
     need_l = sum(r["linmas"] for r in rows)
@@ -92,7 +93,8 @@ def _row(code: str, name: str, counts: dict[str, int], election: Election) -> di
         "code": code,
         "name": name,
         "tps": sum(counts[c] for c in CATEGORIES),
-        "categories": {c: counts[c] for c in CATEGORIES},
+        "categories": {c: counts[c] for c in CATEGORIES},  # as planned (unassessed included)
+        "dinilai": {c: counts[f"dinilai_{c}"] for c in CATEGORIES},  # assessed TPS only
         "belum_dinilai": counts["belum_dinilai"],
         "polisi": sum(n.polisi for n in needs),
         "linmas": sum(n.linmas for n in needs),

@@ -46,9 +46,10 @@ PHOTO_FIELD = {"tally": "photos", "incident": "bukti"}
 CHUNK = 500  # log entries per catch-up transaction: pushes wait at most ~0.3 s for the lock
 # Bump when review.comparison or review.flags change what a stored row holds: the next
 # catch-up (the worker's, at server start) rebuilds every row from the change log.
-RULES_VERSION = "4"  # 2: changed_after_verification, identity errors high, reading order
+RULES_VERSION = "5"  # 2: changed_after_verification, identity errors high, reading order
 # 3: a source stored after the verification is unseen even when its phone's clock is behind
 # 4: an incident's evidence photo counts as a use of that photo at its TPS
+# 5: fields in the form's order (IV before V)
 Key = tuple[str, str]
 
 

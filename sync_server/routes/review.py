@@ -175,13 +175,15 @@ def export_table(
     format: Literal["csv", "xlsx"] = "csv",
     lang: Lang = "id",
 ) -> Response:
+    election = load_election(runtime.settings.election_file)
     if table == "tallies":
-        data = exports.tally_table(store, who, lang)
+        data = exports.tally_table(store, who, lang, election)
     elif table == "reconciliation":
-        data = exports.reconciliation_table(store, who, lang)
+        data = exports.reconciliation_table(store, who, lang, election)
     else:
         data = exports.incident_table(store, who, runtime.settings.now_ms(), lang)
-    body = exports.to_csv(data) if format == "csv" else exports.to_xlsx(data, table)
+    sheet = exports.sheet_name(table, lang)
+    body = exports.to_csv(data) if format == "csv" else exports.to_xlsx(data, sheet)
     return _download(body, MEDIA[format], f"{table}.{format}")
 
 

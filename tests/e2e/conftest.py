@@ -57,7 +57,7 @@ def cli(db: Path, *args: str) -> str:
 def seed(db: Path) -> dict[str, str]:
     """seed-demo; returns enrolment code by user name."""
     codes = {}
-    for line in cli(db, "seed-demo").splitlines():
+    for line in cli(db, "seed-demo", "--blob-dir", str(db.parent / "blobs")).splitlines():
         if "\t" in line:
             code, name = line.split("\t", 1)
             codes[name] = code

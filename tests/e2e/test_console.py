@@ -176,7 +176,7 @@ def test_map_and_deployment_plan_show_21_kecamatan(stack: ConsoleStack, page: Pa
     expect(ident(page, "plan-table")).to_be_visible(timeout=WAIT)
     expect(ident(page, "map-legend")).to_contain_text("Kurang rawan", timeout=WAIT)
     legend = ident(page, "map-legend").inner_text()
-    counts = [int(n) for n in re.findall(r"(?:rawan|khusus): (\d+)", legend, re.IGNORECASE)]
+    counts = [int(n) for n in re.findall(r"(?:rawan|khusus|dinilai): (\d+)", legend, re.I)]
     assert sum(counts) == 3858, legend  # every Jombang TPS has a marker
     assert len(KECAMATAN) == 21
     table = ident(page, "plan-table")
@@ -187,7 +187,8 @@ def test_map_and_deployment_plan_show_21_kecamatan(stack: ConsoleStack, page: Pa
 
     fill(page, "Polisi tersedia", "602")  # Polres Jombang deployed 602 police for 3,858 TPS
     page.get_by_role("button", name="Hitung").click()
-    expect(page.get_by_text(re.compile("^(Kekurangan|Personel cukup)"))).to_be_visible(timeout=WAIT)
+    expect(ident(page, "plan-polisi")).to_have_text(re.compile(r"^Polisi: (kurang \d+|cukup)$"))
+    expect(ident(page, "plan-linmas")).to_contain_text("belum diisi")  # blank is unknown
     page.get_by_role("button", name="Ekspor CSV rencana").click()
     expect(ident(page, "console-notice")).to_contain_text("rencana-pengamanan.csv", timeout=WAIT)
     with (stack.export_dir / "rencana-pengamanan.csv").open(encoding="utf-8-sig") as f:
@@ -222,22 +223,25 @@ def test_exports_are_saved_and_read_back(stack: ConsoleStack, page: Page):
     head = list(rows[0])
     ours = {r[head.index("ID data")]: r for r in rows[1:] if r[0] == TPS}
     assert {"t-ptps", "t-polisi", "t-saksi", "d-ptps", "d-saksi"} <= set(ours)
-    pair_1 = head.index("IV no. 1 [suara.1]")
+    pair_1 = head.index("IV no. 1")  # the form's words, no internal key
+    assert book.active.title == "C.Hasil"
     assert (ours["t-ptps"][pair_1], ours["t-polisi"][pair_1]) == (99, 44)
 
     with export("reconciliation", "csv").open(encoding="utf-8-sig") as f:
         recon = list(csv.DictReader(f))
     now = review(stack, f"tps/{TPS}/ppwp")  # what the server holds now
     status = now["status_label"][0]
+    ppwp = "Presiden dan Wakil Presiden (PPWP)"
     [row] = [r for r in recon if (r["ID TPS"], r["Surat suara"], r["Isian"]) ==
-             (TPS, "ppwp", "suara.1")]  # fmt: skip
+             (TPS, ppwp, "IV no. 1")]  # fmt: skip
     assert row["Status TPS"] == status
     assert row["Kecamatan"] == "Perak"
-    assert {"polisi=44", "ptps=99", "saksi:1=99"} <= set(row["Nilai per sumber"].split(", "))
-    assert row["Keadaan"] == "conflict"
+    said = set(row["Nilai per sumber"].split(", "))
+    assert {"Polisi=44", "PTPS=99", "Saksi PKB (1)=99"} <= said
+    assert row["Keadaan"] == "berbeda"
     assert "Polisi: V.A (suara sah)" in row["Tanda"]
     assert row["Tanda"] == "; ".join(f["message_id"] for f in now["flags"])
-    dpr = [r for r in recon if (r["ID TPS"], r["Surat suara"]) == (TPS, "dpr_ri")]
+    dpr = [r for r in recon if (r["ID TPS"], r["Surat suara"]) == (TPS, "DPR RI")]
     assert dpr
     assert {r["Status TPS"] for r in dpr} == {"Sumber sepakat"}
 
@@ -250,9 +254,10 @@ def test_exports_are_saved_and_read_back(stack: ConsoleStack, page: Page):
     props = {f["properties"]["tps"]: f["properties"] for f in json.loads(dpr_geo.read_text())
              ["features"]}  # fmt: skip
     assert len(props) == 3858
-    assert (props[TPS]["ballot"], props[TPS]["status"], props[TPS]["sources"]) == (
+    assert (props[TPS]["ballot"], props[TPS]["status_code"], props[TPS]["sources"]) == (
         "dpr_ri", "agree", 2
     )  # fmt: skip
+    assert props[TPS]["status"] == "Sumber sepakat"  # words where a person reads
 
     fill(page, "ID TPS", TPS)
     expect(ident(page, "export-evidence_tps-zip").get_by_role("button")).to_be_enabled(timeout=WAIT)

@@ -70,7 +70,7 @@ def test_enrol_with_cli_code_shows_my_tps(stack: Stack) -> None:
 
 
 def test_ppwp_error_refused_then_final_synced(stack: Stack) -> None:
-    votes = {"IV.1 ": 50, "IV.2 ": 120, "IV.3 ": 50}
+    votes = {"IV.1": 50, "IV.2": 120, "IV.3": 50}
     with sync_playwright() as p:
         page = open_app(launch(p), stack.app_url)
         enrol(page, saksi_code(stack))
@@ -120,11 +120,11 @@ def report_incident(page: Page) -> None:
     tab(page, "Laporan")
     page.get_by_role("button", name="Laporan baru").click()
     choose_category(page, "Politik uang")
-    fill(page, "Uraian kejadian", "Pembagian amplop di dekat TPS pukul 06.30")
+    fill(page, "Uraian kejadian *", "Pembagian amplop di dekat TPS pukul 06.30")
     fill(page, "Terlapor", "Tim sukses X")
     expect(ident(page, "incident-chip")).to_contain_text("Draf", timeout=WAIT)
     shot(page, "08-incident", ident(page, "incident-chip"))
-    page.get_by_role("button", name="Final", exact=True).click()
+    confirm_final(page)  # a deliberate step with a summary, as on the tally
     expect(ident(page, "incident-chip")).to_contain_text("Final (belum terkirim)", timeout=WAIT)
 
 
@@ -219,7 +219,7 @@ def test_ptps_assessment_and_location(stack: Stack) -> None:
         page.get_by_role("checkbox", name=re.compile("^p\\. ")).click()
         expect(result).to_contain_text("Rawan", timeout=WAIT)
         expect(result).to_contain_text("2 indikator terpenuhi (>= 2)")
-        fill(page, "Catatan p", "Banjir Februari 2023")
+        fill(page, "Catatan p (opsional)", "Banjir Februari 2023")
         shot(page, "15-assessment", strip(page))
         page.get_by_role("button", name="Final", exact=True).click()
         expect(ident(page, "assessment-chip")).to_contain_text("Terkirim", timeout=WAIT)
@@ -256,18 +256,18 @@ def test_photos_on_tally_and_incident_reach_the_server(stack: Stack) -> None:
         expect(photos).to_have_text("3 foto terlampir")
         ident(page, "tally-photos-remove-3").click()
         expect(photos).to_have_text("2 foto terlampir", timeout=WAIT)
-        fill_tally(page, {"IV.1 ": 50, "IV.2 ": 120, "IV.3 ": 50}, 220)
+        fill_tally(page, {"IV.1": 50, "IV.2": 120, "IV.3": 50}, 220)
         shot(page, "18-tally-photos", strip(page), scroll=5000)
         stack.server.stop()  # photos wait on the phone, the screen says which records
         confirm_final(page)
         tab(page, "Laporan")
         page.get_by_role("button", name="Laporan baru").click()
         choose_category(page, "Politik uang")
-        fill(page, "Uraian kejadian", "Amplop dibagikan di depan TPS")
+        fill(page, "Uraian kejadian *", "Amplop dibagikan di depan TPS")
         attach(page, "incident-photos", [amplop])
         expect(ident(page, "incident-photos")).to_have_text("1 foto terlampir", timeout=WAIT)
         shot(page, "19-incident-photo", strip(page), scroll=700)
-        page.get_by_role("button", name="Final", exact=True).click()
+        confirm_final(page)
         expect(ident(page, "incident-chip")).to_contain_text("Final", timeout=WAIT)
         tab(page, "Kirim")
         expect(ident(page, "photo-summary")).to_have_text("3 foto belum terkirim", timeout=WAIT)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -129,6 +131,24 @@ def test_seed_demo_prints_labelled_codes(db: Path):
     assert parties == [1, 2]
 
 
+def demo_photos_of(store: SqliteStore, blobs: Path) -> dict[str, str]:
+    """Record id -> photo hash of the demo tallies with a photo; each one stored complete as an
+    upload, its file's SHA-256 its name, a JPEG, and cited by the record (so it can be read)."""
+    found = {}
+    for row in store.db.execute("SELECT id, fields FROM records WHERE kind = 'tally'"):
+        shas = json.loads(row[1]).get("photos") or []
+        for sha in shas:
+            data = (blobs / sha[:2] / sha).read_bytes()
+            assert hashlib.sha256(data).hexdigest() == sha
+            assert data[:3] == b"\xff\xd8\xff"
+            blob = store.blobs().get_blob(sha)
+            assert blob is not None
+            assert blob.complete
+            assert blob.size == len(data)
+            found[row[0]] = sha
+    return found
+
+
 def test_verify_log_reports_tampering(db: Path):
     ok("init", "--db", db)
     store = SqliteStore(db)
@@ -157,8 +177,11 @@ def test_the_entry_point_runs_as_a_module(db: Path):
     assert "Traceback" not in bad.stderr
 
 
-def test_seed_demo_records_go_through_the_push_path_with_their_flags(db: Path):
-    out = ok("seed-demo", "--db", db, "--region-csv", JOMBANG, "--records", "40")
+def test_seed_demo_records_go_through_the_push_path_with_their_flags(db: Path, tmp_path: Path):
+    blobs = tmp_path / "blobs"
+    out = ok(
+        "seed-demo", "--db", db, "--region-csv", JOMBANG, "--records", "40", "--blob-dir", blobs
+    )
     assert "data contoh" in out
     store = SqliteStore(db)
     try:
@@ -168,9 +191,12 @@ def test_seed_demo_records_go_through_the_push_path_with_their_flags(db: Path):
             store.db.execute("SELECT kind, count(*) FROM records GROUP BY kind").fetchall()
         )
         assert verify_chain(store.log_entries()) is None
+        photos = demo_photos_of(store, blobs)
     finally:
         store.close()
     assert len(states) == 40
+    assert 4 <= len(photos) <= 12
+    assert len(set(photos.values())) == len(photos)
     assert {"vote_conflict", "votes_above_max"} <= rules  # a 99->44 misread and a 948
     assert kinds["tally"] >= 80
     assert kinds["assessment"] == 160

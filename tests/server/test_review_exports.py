@@ -49,22 +49,30 @@ def test_csv_and_xlsx_read_back(sup, table, lang):
     first = {"tallies": ("ID TPS", "Polling station id"), "reconciliation": ("ID TPS", "Polling station id"),
              "incidents": ("ID kejadian", "Incident id")}[table]  # fmt: skip
     assert rows[0][0] == first[lang == "en"]
+    sheets = {"tallies": ("C.Hasil", "Tallies"), "reconciliation": ("Rekonsiliasi", "Reconciliation"),
+              "incidents": ("Kejadian", "Incidents")}[table]  # fmt: skip
+    assert book.active.title == sheets[lang == "en"]
+    assert not any("[" in h for h in rows[0])  # no internal keys in the headers
 
 
 def test_tally_export_has_every_number(sup):
     raw = _get(sup, "/v1/review/export/tallies").content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(raw)))
     by_source = {r["Sumber"]: r for r in rows}
-    assert by_source["ptps"]["IV no. 1 [suara.1]"] == "99"
-    assert by_source["polisi"]["IV no. 1 [suara.1]"] == "44"
-    assert by_source["ptps"]["Kecamatan"] == "Perak"
+    assert by_source["PTPS"]["IV no. 1"] == "99"
+    assert by_source["Polisi"]["IV no. 1"] == "44"
+    assert by_source["PTPS"]["Kecamatan"] == "Perak"
+    assert by_source["PTPS"]["Surat suara"] == "Presiden dan Wakil Presiden (PPWP)"
+    head = list(rows[0])
+    assert head.index("I.A (L)") < head.index("IV no. 1") < head.index("V.A")  # form order
 
 
 def test_reconciliation_export_marks_the_conflict(sup):
     raw = _get(sup, "/v1/review/export/reconciliation", lang="en").content.decode("utf-8-sig")
-    rows = [r for r in csv.DictReader(io.StringIO(raw)) if r["State"] == "conflict"]
-    assert [r["Field"] for r in rows] == ["suara.1"]
-    assert "polisi=44" in rows[0]["Value per source"]
+    rows = [r for r in csv.DictReader(io.StringIO(raw)) if r["State"] == "differ"]
+    assert [r["Field"] for r in rows] == ["IV no. 1"]
+    assert "Police=44" in rows[0]["Value per source"]
+    assert rows[0]["Ballot"] == "President and Vice President (PPWP)"
 
 
 def test_geojson_has_every_tps_with_demo_positions(sup):
@@ -73,7 +81,8 @@ def test_geojson_has_every_tps_with_demo_positions(sup):
     assert len(data["features"]) == 5
     by_tps = {f["properties"]["tps"]: f for f in data["features"]}
     p = by_tps[TPS]["properties"]
-    assert p["status"] == "conflict"
+    assert p["status_code"] == "conflict"
+    assert p["status"] == "Sumber berbeda"  # words where a person reads
     assert p["sources"] == 2
     assert p["demo_position"] is True
     lon, lat = by_tps[TPS]["geometry"]["coordinates"]

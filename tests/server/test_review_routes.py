@@ -308,6 +308,8 @@ def test_deployment_plan(make_device: MakeDevice):
     perak = next(k for k in plan["kecamatan"] if k["name"] == "Perak")
     assert perak["categories"] == {"kurang_rawan": 1, "rawan": 1, "sangat_rawan": 1, "khusus": 0}
     assert perak["belum_dinilai"] == 1
+    # each TPS once: the assessed ones by category, the rest as not assessed
+    assert perak["dinilai"] == {"kurang_rawan": 0, "rawan": 1, "sangat_rawan": 1, "khusus": 0}
     # 2-1-2 sangat rawan + 2-2-4 rawan + 2 per 8 kurang rawan (16 linmas per 8 TPS)
     assert (perak["polisi"], perak["linmas"]) == (2 + 2 + 2, 2 + 2 + 2)
     assert plan["total"]["polisi"] == 6 + 2

@@ -99,20 +99,68 @@ def _votes(d: DashboardModel, lang: str) -> ft.Control:
     return _card(title, [chart, names, share], "dash-votes", width=700)
 
 
+def _meter(words: str, n: int, top: int, color: str) -> ft.Control:
+    """One labelled bar: the words in full beside it (no numbered legend to look up)."""
+    return ft.Row(
+        [
+            ft.Text(words, size=13, expand=3),
+            ft.ProgressBar(value=n / top if top else 0, expand=2, bar_height=10, color=color),
+            ft.Text(str(n), size=13, width=44, text_align=ft.TextAlign.RIGHT),
+        ],
+        vertical_alignment=ft.CrossAxisAlignment.CENTER,
+    )
+
+
 def _flags(d: DashboardModel, lang: str) -> ft.Control:
     top = d.top_flags(lang)
-    body: list[ft.Control] = [ft.Text(f"{n} × {words}", size=13) for words, n in top]
-    if top:
-        body.insert(
-            0,
-            _bars(
-                [(str(i + 1), n) for i, (_, n) in enumerate(top)], ft.Colors.DEEP_ORANGE_700, 200
-            ),
-        )
-        body[1:] = [ft.Text(f"{i + 1}. {w}: {n}", size=13) for i, (w, n) in enumerate(top)]
-    else:
+    most = max([n for _, n in top] + [1])
+    body: list[ft.Control] = [_meter(w, n, most, ft.Colors.DEEP_ORANGE_700) for w, n in top]
+    if not top:
         body = [ft.Text(t(lang, "no_flags"), italic=True)]
     return _card(t(lang, "dash_flags"), body, "dash-flags", width=380)
+
+
+def _incidents(d: DashboardModel, lang: str) -> ft.Control:
+    ranked, open_, closed = d.incident_counts(lang)
+    most = max([n for _, n in ranked] + [1])
+    body: list[ft.Control] = [
+        ft.Text(
+            t(lang, "dash_incident_status", open=open_, closed=closed), weight=ft.FontWeight.BOLD
+        ),
+        *(_meter(w, n, most, ft.Colors.RED_700) for w, n in ranked),
+    ]
+    if not ranked:
+        body = [ft.Text(t(lang, "dash_no_incidents"), italic=True)]
+    return _card(t(lang, "dash_incidents"), body, "dash-incidents", width=380)
+
+
+def _kerawanan(d: DashboardModel, lang: str) -> ft.Control:
+    counts = d.kerawanan_counts()
+    most = max([n for _, n in counts] + [1])
+    body = [
+        _meter(
+            t(lang, "col_unassessed") if k == "belum_dinilai" else d.plan.category_name(k, lang),
+            n,
+            most,
+            ft.Colors.BLUE_GREY_400 if k == "belum_dinilai" else ft.Colors.ORANGE_700,
+        )
+        for k, n in counts
+    ]
+    return _card(t(lang, "dash_kerawanan"), body, "dash-kerawanan", width=380)
+
+
+def _personnel(d: DashboardModel, lang: str) -> ft.Control:
+    lines: list[ft.Control] = []
+    for who, need, have in d.personnel():
+        shown = t(lang, "dash_unknown") if have is None else str(have)
+        color = (
+            ft.Colors.BROWN_800
+            if have is None
+            else (ft.Colors.RED_800 if have < need else ft.Colors.GREEN_800)
+        )
+        words = t(lang, "dash_need", who=t(lang, f"who_{who}"), need=need, have=shown)
+        lines.append(ft.Text(words, color=color, weight=ft.FontWeight.W_600))
+    return _card(t(lang, "dash_personnel"), lines, "dash-personnel", width=380)
 
 
 def _progress(d: DashboardModel, lang: str) -> ft.Control:
@@ -121,7 +169,14 @@ def _progress(d: DashboardModel, lang: str) -> ft.Control:
         rows.append(
             ft.Row(
                 [
-                    ft.Text(name, width=120, size=13),
+                    ft.Text(  # whole names: "Bandarkedungmulyo" never breaks mid-word
+                        name,
+                        width=170,
+                        size=13,
+                        no_wrap=True,
+                        overflow=ft.TextOverflow.ELLIPSIS,
+                        tooltip=name,
+                    ),
                     ft.ProgressBar(
                         value=(decided + conflict) / n if n else 0,
                         expand=True,
@@ -157,7 +212,14 @@ def DashboardScreen(m: Models, d: DashboardModel, lang: str) -> ft.Control:
             _ballot_choice(m, d, lang),
             status_line(d, lang),
             ft.Row(
-                [_votes(d, lang), _flags(d, lang)], vertical_alignment=ft.CrossAxisAlignment.START
+                [_votes(d, lang), _flags(d, lang)],
+                vertical_alignment=ft.CrossAxisAlignment.START,
+                wrap=True,
+            ),
+            ft.Row(
+                [_incidents(d, lang), _kerawanan(d, lang), _personnel(d, lang)],
+                vertical_alignment=ft.CrossAxisAlignment.START,
+                wrap=True,
             ),
             _progress(d, lang),
         ],

@@ -4,12 +4,16 @@ plan per kecamatan with police and linmas needed against what is available, and 
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import flet as ft
 import flet_map as fm
 
-from app.console.screens.widgets import header, later, status_line, table
+from app.console.screens.plan import availability, plan_table
+from app.console.screens.widgets import header, later, status_line
+from app.console.state.clusters import Cluster
 from app.console.state.console import Models
-from app.console.state.plan import CATEGORIES, COVERAGE, PlanModel, coverage_key
+from app.console.state.plan import CATEGORIES, COVERAGE, LEGEND, UNASSESSED, PlanModel
 from app.console.strings import t
 
 CATEGORY_STYLE = {  # colour and radius: the size differs too, not only the colour
@@ -17,7 +21,10 @@ CATEGORY_STYLE = {  # colour and radius: the size differs too, not only the colo
     "rawan": (ft.Colors.ORANGE_700, 4.5),
     "sangat_rawan": (ft.Colors.RED_700, 6.0),
     "khusus": (ft.Colors.PURPLE_700, 6.0),
+    UNASSESSED: (ft.Colors.BLUE_GREY_400, 3.0),
 }
+# The wheel scrolls the page; zoom with the buttons, a pinch or a double tap.
+NO_WHEEL = fm.InteractionFlag.ALL & ~fm.InteractionFlag.SCROLL_WHEEL_ZOOM
 COVERAGE_STYLE = {
     "cov_0": (ft.Colors.BLUE_GREY_300, 2.5),
     "cov_1": (ft.Colors.AMBER_700, 4.0),
@@ -27,10 +34,26 @@ COVERAGE_STYLE = {
 JOMBANG = (-7.56, 112.25)
 
 
-def _style(p: PlanModel, category: str, sources: int) -> tuple[str, float]:
-    if p.colour_by == "coverage":
-        return COVERAGE_STYLE[coverage_key(sources)]
-    return CATEGORY_STYLE.get(category, CATEGORY_STYLE["kurang_rawan"])
+def _style(key: str) -> tuple[str, float]:
+    return COVERAGE_STYLE.get(key) or CATEGORY_STYLE.get(key) or CATEGORY_STYLE[UNASSESSED]
+
+
+def _cluster_marker(c: Cluster) -> fm.Marker:
+    """Several TPS in one place: a disc with their number, in the worst category's colour."""
+    color, _ = _style(c.key)
+    size = 22 if c.n < 10 else 28 if c.n < 100 else 34
+    return fm.Marker(
+        coordinates=fm.MapLatitudeLongitude(c.lat, c.lon),
+        width=size,
+        height=size,
+        content=ft.Container(
+            ft.Text(str(c.n), size=11, color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD),
+            bgcolor=color,
+            border=ft.Border.all(2, ft.Colors.WHITE),
+            border_radius=size,
+            alignment=ft.Alignment.CENTER,
+        ),
+    )
 
 
 def _label(name: str) -> ft.Control:
@@ -49,16 +72,19 @@ def _label(name: str) -> ft.Control:
     )
 
 
-def _map(p: PlanModel, tile_url: str) -> ft.Control:
+def _map(p: PlanModel, tile_url: str, ref: Any = None) -> ft.Control:
     layers: list[fm.MapLayer] = []
     if tile_url:
         layers.append(fm.TileLayer(url_template=tile_url, user_agent_package_name="id.pantautps"))
-    circles = []
-    for pt in p.points:
-        color, radius = _style(p, pt.category, pt.sources)
+    circles, piles = [], []
+    for c in p.clusters():
+        if c.n > 1:
+            piles.append(_cluster_marker(c))
+            continue
+        color, radius = _style(c.key)
         circles.append(
             fm.CircleMarker(
-                coordinates=fm.MapLatitudeLongitude(pt.lat, pt.lon),
+                coordinates=fm.MapLatitudeLongitude(c.lat, c.lon),
                 radius=radius,
                 color=color,
                 border_color=ft.Colors.WHITE,
@@ -89,7 +115,11 @@ def _map(p: PlanModel, tile_url: str) -> ft.Control:
                         content=ft.Icon(ft.Icons.REPORT, color=color, size=22),
                     )
                 )
-    layers += [fm.MarkerLayer(markers=labels), fm.MarkerLayer(markers=incidents)]
+    layers += [
+        fm.MarkerLayer(markers=piles),
+        fm.MarkerLayer(markers=labels),
+        fm.MarkerLayer(markers=incidents),
+    ]
     centre = JOMBANG
     if p.points:
         centre = (
@@ -97,6 +127,7 @@ def _map(p: PlanModel, tile_url: str) -> ft.Control:
             sum(x.lon for x in p.points) / len(p.points),
         )
     the_map: ft.Control = fm.Map(
+        ref=ref,
         expand=True,
         initial_center=fm.MapLatitudeLongitude(*centre),
         initial_zoom=10.4,
@@ -104,6 +135,8 @@ def _map(p: PlanModel, tile_url: str) -> ft.Control:
         max_zoom=17,
         bgcolor=ft.Colors.BLUE_GREY_50,
         layers=layers,
+        interaction_configuration=fm.InteractionConfiguration(flags=NO_WHEEL),
+        on_position_change=lambda e: p.set_zoom(e.camera.zoom),
     )
     return the_map
 
@@ -111,10 +144,12 @@ def _map(p: PlanModel, tile_url: str) -> ft.Control:
 def _legend(p: PlanModel, lang: str) -> ft.Control:
     counts = p.counts()
     rows: list[ft.Control] = []
-    keys = CATEGORIES if p.colour_by == "category" else COVERAGE
+    keys = LEGEND if p.colour_by == "category" else COVERAGE
     for key in keys:
-        color, radius = _style(p, key, COVERAGE.index(key) if key in COVERAGE else 0)
+        color, radius = _style(key)
         words = p.plan.category_name(key, lang) if key in CATEGORIES else t(lang, key)
+        if key == UNASSESSED:
+            words = t(lang, "col_unassessed")
         rows.append(
             ft.Row(
                 [
@@ -134,6 +169,7 @@ def _legend(p: PlanModel, lang: str) -> ft.Control:
             ]
         )
     )
+    rows.append(ft.Text(t(lang, "map_clusters"), size=12, italic=True))
     return ft.Semantics(identifier="map-legend", content=ft.Column(rows, spacing=4))
 
 
@@ -163,115 +199,52 @@ def _controls(p: PlanModel, lang: str, tile_url: str) -> ft.Control:
             ft.Text(tiles, size=12, italic=True),
             ft.Text(t(lang, "demo_positions"), size=12, italic=True),
         ],
-        width=250,
-        spacing=6,
-        scroll=ft.ScrollMode.AUTO,
-    )
-
-
-def _plan(p: PlanModel, lang: str) -> ft.Control:
-    cols = [
-        t(lang, "col_kecamatan"),
-        t(lang, "col_tps_n"),
-        *[p.plan.category_name(c, lang) for c in CATEGORIES],
-        t(lang, "col_unassessed"),
-        t(lang, "col_polisi"),
-        t(lang, "col_linmas"),
-    ]
-    rows: list[list[ft.Control | str]] = [
-        [
-            r.name,
-            str(r.tps),
-            *[str(r.categories.get(c, 0)) for c in CATEGORIES],
-            str(r.belum_dinilai),
-            str(r.polisi),
-            str(r.linmas),
-        ]
-        for r in p.plan.kecamatan
-    ]
-    total = p.plan.total
-    bold = ft.FontWeight.BOLD
-    rows.append(
-        [
-            ft.Text(t(lang, "total"), weight=bold),
-            ft.Text(str(total.tps), weight=bold),
-            *[ft.Text(str(n), weight=bold) for n in p.column_totals()],
-            ft.Text(str(total.polisi), weight=bold),
-            ft.Text(str(total.linmas), weight=bold),
-        ]
-    )
-    return table(cols, rows, numeric=range(1, 9))
-
-
-def _availability(p: PlanModel, lang: str) -> ft.Control:
-    short = p.plan.shortfall
-    pattern = ", ".join(
-        f"{p.plan.category_name(k, lang)} {v.polisi}-{v.tps}-{v.linmas}"
-        for k, v in p.plan.pattern.items()
-    )
-    if short.polisi is None and short.linmas is None:
-        verdict = ""
-    elif not short.polisi and not short.linmas:
-        verdict = t(lang, "enough")
-    else:
-        verdict = t(lang, "shortfall", p=short.polisi or 0, l=short.linmas or 0)
-    return ft.Column(
-        [
-            ft.Row(
-                [
-                    ft.TextField(
-                        label=t(lang, "plan_polisi_avail"),
-                        value=p.polisi_text,
-                        width=170,
-                        dense=True,
-                        on_change=lambda e: setattr(p, "polisi_text", e.control.value),
-                    ),
-                    ft.TextField(
-                        label=t(lang, "plan_linmas_avail"),
-                        value=p.linmas_text,
-                        width=170,
-                        dense=True,
-                        on_change=lambda e: setattr(p, "linmas_text", e.control.value),
-                    ),
-                    ft.OutlinedButton(
-                        t(lang, "plan_apply"), icon=ft.Icons.CALCULATE, on_click=p.recompute
-                    ),
-                    ft.FilledButton(
-                        t(lang, "plan_csv"),
-                        icon=ft.Icons.DOWNLOAD,
-                        on_click=later(p.export_csv, lang),
-                    ),
-                ],
-                wrap=True,
-            ),
-            ft.Text(
-                verdict,
-                weight=ft.FontWeight.BOLD,
-                color=ft.Colors.RED_800
-                if "Kekurangan" in verdict or "Shortfall" in verdict
-                else ft.Colors.GREEN_800,
-            ),
-            ft.Text(t(lang, "pattern", p=pattern), size=12),
-        ],
-        spacing=6,
+        spacing=6,  # no scroll of its own: the screen scrolls (a nested one has no height)
     )
 
 
 @ft.component
 def MapScreen(m: Models, p: PlanModel, lang: str) -> ft.Control:
-    the_map = ft.Semantics(identifier="peta", expand=True, content=_map(p, m.backend.tile_url))
-    top = ft.Row(
+    ref = ft.use_ref(cast(fm.Map | None, None))
+
+    async def zoom(step: int) -> None:
+        if ref.current is not None:
+            await (ref.current.zoom_in() if step > 0 else ref.current.zoom_out())
+
+    buttons = ft.Column(
+        [
+            ft.Semantics(
+                identifier=f"map-zoom-{name}",
+                content=ft.IconButton(
+                    icon,
+                    tooltip=t(lang, f"map_zoom_{name}"),
+                    on_click=later(zoom, step),
+                    bgcolor=ft.Colors.WHITE,
+                ),
+            )
+            for name, icon, step in (("in", ft.Icons.ADD, 1), ("out", ft.Icons.REMOVE, -1))
+        ],
+        spacing=4,
+        left=8,
+        top=8,
+    )
+    the_map = ft.Semantics(
+        identifier="peta",
+        expand=True,
+        content=ft.Stack([_map(p, m.backend.tile_url, ref), buttons], expand=True),
+    )
+    # Side by side on a laptop; on a narrow window the legend goes under the map.
+    top = ft.ResponsiveRow(
         [
             ft.Container(
                 the_map,
-                expand=True,
                 height=430,
                 border_radius=8,
                 border=ft.Border.all(1, ft.Colors.OUTLINE_VARIANT),
+                col={"xs": 12, "md": 8, "lg": 9},
             ),
-            _controls(p, lang, m.backend.tile_url),
+            ft.Container(_controls(p, lang, m.backend.tile_url), col={"xs": 12, "md": 4, "lg": 3}),
         ],
-        height=430,
         vertical_alignment=ft.CrossAxisAlignment.START,
     )
     return ft.Column(
@@ -280,9 +253,10 @@ def MapScreen(m: Models, p: PlanModel, lang: str) -> ft.Control:
             status_line(p, lang),
             top,
             ft.Text(t(lang, "plan_title"), size=18, weight=ft.FontWeight.BOLD),
-            _availability(p, lang),
+            availability(p, lang),
             ft.Semantics(
-                identifier="plan-table", content=ft.Row([_plan(p, lang)], scroll=ft.ScrollMode.AUTO)
+                identifier="plan-table",
+                content=ft.Row([plan_table(p, lang)], scroll=ft.ScrollMode.AUTO),
             ),
         ],
         spacing=10,

@@ -20,6 +20,7 @@ from app.console.screens.widgets import (
 from app.console.state.comparison import ComparisonModel, majority
 from app.console.state.console import Models
 from app.console.strings import pick, t
+from app.ui.components import keep
 from core.review import FieldComparison, SourceTally, TpsComparison
 
 DIFF_BG = ft.Colors.RED_50
@@ -45,6 +46,48 @@ def _source_head(c: ComparisonModel, s: SourceTally, lang: str) -> ft.Control:
         spacing=0,
         tight=True,
     )
+
+
+def _thumbs(c: ComparisonModel, d: TpsComparison, lang: str) -> ft.Control | None:
+    """Each source's C.Hasil photo in the order of the columns; a click opens it to zoom."""
+    if not any(c.thumbs.get(s.photos[0]) for s in d.sources if s.photos):
+        return None
+    cells: list[ft.Control] = []
+    for s in d.sources:
+        label = (s.label_en if lang == "en" else s.label) or s.source
+        sha = s.photos[0] if s.photos else ""
+        data = c.thumbs.get(sha)
+        picture: ft.Control = (
+            ft.Image(
+                src=data,
+                width=200,
+                height=260,
+                fit=ft.BoxFit.CONTAIN,
+                semantics_label=t(lang, "photo_of", source=label),
+            )
+            if data
+            else ft.Container(
+                ft.Text(t(lang, "no_photo"), size=12, italic=True),
+                width=200,
+                height=260,
+                alignment=ft.Alignment.CENTER,
+                bgcolor=ft.Colors.GREY_100,
+            )
+        )
+        cells.append(
+            ft.Semantics(
+                identifier=f"thumb-{s.source}",
+                content=ft.Container(
+                    ft.Column([ft.Text(label, weight=ft.FontWeight.BOLD), picture], spacing=4),
+                    on_click=later(c.show_photo, sha) if data else None,
+                    tooltip=t(lang, "photo_zoom") if data else None,
+                    padding=4,
+                    border=ft.Border.all(1, ft.Colors.OUTLINE_VARIANT),
+                    border_radius=6,
+                ),
+            )
+        )
+    return ft.Row(cells, spacing=8, scroll=ft.ScrollMode.AUTO)
 
 
 def _value_cell(value: Any, differs: bool) -> ft.Control:
@@ -223,8 +266,10 @@ def TpsScreen(m: Models, c: ComparisonModel, lang: str) -> ft.Control:
             status_chip(d.status, pick(lang, d.status_label)),
             ft.Text(t(lang, "differences", n=len(d.differences))),
             ft.Text(t(lang, "sources_n", n=len(d.sources))),
+            _picker(m, c, lang, typed, set_typed),  # another TPS without going back
         ],
         spacing=16,
+        wrap=True,
     )
     side = ft.Column(
         [
@@ -242,7 +287,7 @@ def TpsScreen(m: Models, c: ComparisonModel, lang: str) -> ft.Control:
         spacing=8,
     )
     grid = ft.Column(
-        [ft.Row([_table(c, d, lang)], scroll=ft.ScrollMode.AUTO)],
+        keep(_thumbs(c, d, lang), ft.Row([_table(c, d, lang)], scroll=ft.ScrollMode.AUTO)),
         scroll=ft.ScrollMode.AUTO,
         expand=True,
     )

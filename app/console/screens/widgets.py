@@ -9,6 +9,7 @@ import flet as ft
 
 from app.console.state.base import Loadable
 from app.console.strings import t
+from app.ui.field_labels import field_label
 from core.election import Election
 from core.review import HistoryEntry
 
@@ -236,12 +237,17 @@ def history_list(entries: list[HistoryEntry], lang: str, record_id: str) -> ft.C
     return ft.Column(items, spacing=6)
 
 
+# What says which record this is, not what changed in it.
+IDENTITY_FIELDS = {"tps", "pemilu", "ballot", "status"}
+
+
 def history_words(e: HistoryEntry, lang: str) -> str:
     """One history entry in words: the fields changed, or the conflict resolved and why."""
     r = e.resolution
     if r:
         return t(lang, "history_resolution", id=r.conflict_id, field=r.field, value=r.value,
                  choice=t(lang, f"choice_{r.choice}"), alasan=r.alasan or "-")  # fmt: skip
-    names = [k for k in e.fields if k != "status"]
+    keys = [k for k in e.fields if k not in IDENTITY_FIELDS]
+    names = [field_label(k, lang) for k in keys]  # the form's words, never the raw key
     what = t(lang, "changed", fields=", ".join(names[:6]) + ("…" if len(names) > 6 else ""))
     return what + (f" · {e.note}" if e.note else "")

@@ -8,12 +8,15 @@ source records and their photos, and carries the required reason.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.console.state.base import Loadable
 from app.console.strings import t
+from app.sync import SyncError
 from core.review import FieldComparison, TpsComparison
 
 MAX_VALUE = 999
@@ -27,6 +30,9 @@ def majority(values: dict[str, int]) -> int | None:
     return min(counts, key=lambda v: (-counts[v], v))
 
 
+log = logging.getLogger(__name__)
+
+
 @dataclass
 class ComparisonModel(Loadable):
     tps: str = ""
@@ -37,6 +43,7 @@ class ComparisonModel(Loadable):
     reason: str = ""
     photo_sha: str = ""
     photo: bytes = b""
+    thumbs: dict[str, bytes] = field(default_factory=dict)  # first photo of each source
     sent: int = 0  # verifications sent from this screen
     asking: bool = False  # the confirmation (summary of the decision) is open
 
@@ -64,6 +71,22 @@ class ComparisonModel(Loadable):
         if got is not None:
             self.doc = got
             self.typed = self.defaults(got)
+            await self.load_thumbs()
+
+    async def load_thumbs(self) -> None:
+        """Each source's C.Hasil photo beside its column (the first page; all one click away).
+        A photo not on the server yet is just absent here: its source column says so."""
+        sources = self.doc.sources if self.doc else []
+        wanted = [s.photos[0] for s in sources if s.photos]
+        got = dict(self.thumbs)
+        for sha in wanted:
+            if sha in got:
+                continue
+            try:
+                got[sha] = await asyncio.to_thread(self.backend.client.blob, sha)
+            except SyncError as exc:  # not uploaded yet, or offline: the icon still tries
+                log.info("photo %s not shown: %s", sha[:12], exc)
+        self.thumbs = {sha: got[sha] for sha in wanted if sha in got}
 
     @staticmethod
     def defaults(doc: TpsComparison) -> dict[str, str]:

@@ -57,6 +57,7 @@ class Models:
         elif name == "map":
             await self.plan.load(with_map=not self.plan.points)
         elif name == "dashboard":
+            self.dashboard.available = self.plan.available()  # personnel against the plan
             await self.dashboard.load()
         elif name == "exports":
             self.exports.tps_text = self.exports.tps_text or self.nav.tps

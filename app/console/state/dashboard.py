@@ -11,8 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.console.state.base import Loadable
-from core.election import Contestant
-from core.review import Legend, ProgressHour, QueueCounts, TotalsRow
+from core.election import CATEGORIES, Contestant
+from core.review import DeploymentPlan, IncidentRow, Legend, ProgressHour, QueueCounts, TotalsRow
+from core.words import word
+
+CLOSED = {"terbukti", "tidak_terbukti", "tidak_diregistrasi", "diteruskan"}
 
 
 def _party_keys(party: int, caleg: list[Contestant]) -> list[str]:
@@ -28,23 +31,35 @@ class DashboardModel(Loadable):
     counts: QueueCounts = field(default_factory=QueueCounts)
     legend: Legend = field(default_factory=Legend)
     timeline: list[tuple[str, int]] = field(default_factory=list)
+    incidents: list[IncidentRow] = field(default_factory=list)
+    plan: DeploymentPlan = field(default_factory=DeploymentPlan)
+    available: tuple[int | None, int | None] = (None, None)  # as typed on the Peta screen
     loaded: int = 0
 
     def _fetch(
         self,
-    ) -> tuple[TotalsRow | None, list[TotalsRow], QueueCounts, Legend, list[ProgressHour]]:
+    ) -> tuple[
+        TotalsRow | None,
+        list[TotalsRow],
+        QueueCounts,
+        Legend,
+        list[ProgressHour],
+        tuple[list[IncidentRow], DeploymentPlan],
+    ]:
         c, ballot = self.backend.client, self.ballot
         kab = c.totals("kabupaten", ballot).rows
         kec = c.totals("kecamatan", ballot).rows
         counts = c.queue(ballot=ballot, limit=1).counts  # only its counts
         hours = c.progress(ballot).hours
-        return (kab[0] if kab else None), kec, counts, c.legend(), hours
+        extra = (c.incidents(), c.deployment(*self.available))
+        return (kab[0] if kab else None), kec, counts, c.legend(), hours, extra
 
     async def load(self) -> None:
         got = await self.call(self._fetch)
         if got is None:
             return
-        self.kabupaten, self.kecamatan, self.counts, self.legend, hours = got
+        self.kabupaten, self.kecamatan, self.counts, self.legend, hours, extra = got
+        self.incidents, self.plan = extra
         self.timeline = [(h.hour[11:16], h.reported) for h in hours][-24:]
         self.loaded += 1
 
@@ -90,3 +105,28 @@ class DashboardModel(Loadable):
     def progress_rows(self) -> list[tuple[str, int, int, int]]:
         """(kecamatan, TPS, decided, in conflict) per kecamatan."""
         return [(r.name, r.tps, r.decided, r.conflict) for r in self.kecamatan]
+
+    def incident_counts(self, lang: str) -> tuple[list[tuple[str, int]], int, int]:
+        """(reports per category in words, most first; open; closed)."""
+        by_cat: dict[str, int] = {}
+        for i in self.incidents:
+            name = word("kategori", i.kategori or "lainnya", lang)
+            by_cat[name] = by_cat.get(name, 0) + 1
+        closed = sum(1 for i in self.incidents if i.proses in CLOSED)
+        ranked = sorted(by_cat.items(), key=lambda kv: (-kv[1], kv[0]))
+        return ranked, len(self.incidents) - closed, closed
+
+    def kerawanan_counts(self) -> list[tuple[str, int]]:
+        """Assessed TPS per kerawanan category, and those never assessed (key belum_dinilai):
+        each TPS counted once (the plan itself counts an unassessed TPS as kurang rawan)."""
+        rows = self.plan.kecamatan
+        out = [(c, sum(r.dinilai.get(c, 0) for r in rows)) for c in CATEGORIES]
+        return [*out, ("belum_dinilai", sum(r.belum_dinilai for r in rows))]
+
+    def personnel(self) -> list[tuple[str, int, int | None]]:
+        """(polisi | linmas, needed by the plan, available or None when not filled in)."""
+        total, available = self.plan.total, self.plan.available
+        return [
+            ("polisi", total.polisi, available.polisi),
+            ("linmas", total.linmas, available.linmas),
+        ]

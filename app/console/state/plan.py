@@ -10,10 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.console.state.base import Loadable
+from app.console.state.clusters import Cluster, Spot, cluster
 from app.console.strings import t
 from core.review import DeploymentPlan, IncidentRow, TpsCollection
 
 CATEGORIES = ("kurang_rawan", "rawan", "sangat_rawan", "khusus")
+UNASSESSED = "belum_dinilai"  # its own colour: never drawn as "kurang rawan"
+LEGEND = (UNASSESSED, *CATEGORIES)
 COVERAGE = ("cov_0", "cov_1", "cov_2", "cov_3")
 
 
@@ -30,6 +33,13 @@ class Point:
     category: str
     sources: int
     status: str
+    assessed: bool = True
+
+    @property
+    def shown(self) -> str:
+        """The legend key on the map: an unassessed TPS is not "kurang rawan" (a 9xx TPS is
+        special by its number, assessed or not)."""
+        return self.category if self.assessed or self.category == "khusus" else UNASSESSED
 
 
 def points_of(geojson: TpsCollection) -> list[Point]:
@@ -37,7 +47,9 @@ def points_of(geojson: TpsCollection) -> list[Point]:
     for f in geojson.features:
         lon, lat = f.geometry.coordinates
         p = f.properties
-        out.append(Point(p.tps, lat, lon, p.kecamatan, p.category, p.sources, p.status))
+        out.append(
+            Point(p.tps, lat, lon, p.kecamatan, p.category, p.sources, p.status_code, p.assessed)
+        )
     return out
 
 
@@ -77,6 +89,11 @@ class PlanModel(Loadable):
     linmas_text: str = ""
     saved_path: str = ""
     loaded: int = 0
+    zoom: int = 10  # whole zoom steps: the clusters are regrouped when it changes
+
+    def available(self) -> tuple[int | None, int | None]:
+        """(police, linmas) typed as available; None where the box is blank (unknown)."""
+        return self._available()
 
     def _available(self) -> tuple[int | None, int | None]:
         def num(text: str) -> int | None:
@@ -114,7 +131,19 @@ class PlanModel(Loadable):
         """Markers per legend key, for the legend."""
         if self.colour_by == "coverage":
             return dict(Counter(coverage_key(p.sources) for p in self.points))
-        return dict(Counter(p.category for p in self.points))
+        return dict(Counter(p.shown for p in self.points))
+
+    def set_zoom(self, zoom: float) -> None:
+        if round(zoom) != self.zoom:
+            self.zoom = round(zoom)
+
+    def clusters(self) -> list[Cluster]:
+        """The TPS markers at the current zoom, grouped where they would pile up."""
+        if self.colour_by == "coverage":
+            spots = [Spot(p.lat, p.lon, coverage_key(p.sources)) for p in self.points]
+        else:
+            spots = [Spot(p.lat, p.lon, p.shown) for p in self.points]
+        return cluster(spots, self.zoom)
 
     def kecamatan_labels(self) -> list[tuple[str, float, float, int]]:
         """(name, lat, lon, TPS count) at the middle of each kecamatan's TPS points."""

@@ -3,12 +3,12 @@ report is corrected only as a new version with a reason (state/correction.py).""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, get_args
 
 import flet as ft
 
+from app.ui.clock import clock_text
 from app.ui.state.badge import Badge, badge
 from app.ui.state.correction import Correctable
 from app.ui.state.evidence import Evidence
@@ -24,7 +24,12 @@ REQUIRED = ("kategori", "waktu", "uraian")
 
 
 def now_text() -> str:
-    return time.strftime("%Y-%m-%d %H:%M")
+    return clock_text()  # with its zone (WIB/WITA/WIT): a report is read across zones
+
+
+def default_jenis(role: str) -> str:
+    """What this role files: a PTPS finds (temuan); others report (laporan)."""
+    return "temuan" if role == "ptps" else "laporan"
 
 
 @ft.observable
@@ -45,13 +50,15 @@ class IncidentForm(Correctable):
         self.evidence.shas = [str(s) for s in self.values.get("bukti") or []]
 
     @classmethod
-    def load(cls, services: Services, record_id: str, tps: str, reporter: str) -> IncidentForm:
+    def load(
+        cls, services: Services, record_id: str, tps: str, reporter: str, role: str = ""
+    ) -> IncidentForm:
         rec = services.store.record(record_id)
         if rec is not None:
             form = cls(services, record_id, rec.tps, dict(rec.fields), rec.status)
             form.resume_correction()
             return form
-        start = {"jenis": "laporan", "waktu": now_text(), "pelapor_nama": reporter}
+        start = {"jenis": default_jenis(role), "waktu": now_text(), "pelapor_nama": reporter}
         return cls(services, record_id, tps, {**start, "tingkat": "sedang"})
 
     def badge(self) -> Badge:
@@ -92,11 +99,15 @@ class IncidentForm(Correctable):
         self.missing = []
         super().set_reason(text)
 
-    def finalize(self) -> bool:
+    def ready(self) -> bool:
+        """Everything required is there (else `missing` names it, for the screen to show)."""
         self.missing = [k for k in REQUIRED if not self.values.get(k)]
         if self.reason_missing():
             self.missing.append("reason")
-        if self.missing:
+        return not self.missing
+
+    def finalize(self) -> bool:
+        if not self.ready():
             return False
         self.save_final()
         return True

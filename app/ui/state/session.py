@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import flet as ft
 
@@ -42,6 +42,23 @@ class Session:
     def enrolled(self, identity: Identity) -> None:
         self.identity = identity
         self.tab, self.screen = 0, "root"
+
+    def sign_out(self) -> bool:
+        """Leave this phone (to enrol again or as another role); False while data waits."""
+        if not self.services.store.forget_identity():
+            return False
+        self.identity = None
+        self.tab, self.screen, self.tps_id = 0, "root", ""
+        return True
+
+    def set_server(self, url: str) -> bool:
+        """A new address for the same server account (e.g. the server moved)."""
+        url = url.strip().rstrip("/")
+        if self.identity is None or not url.startswith(("http://", "https://")):
+            return False
+        self.identity = replace(self.identity, server_url=url)
+        self.services.store.set_identity(self.identity)
+        return True
 
     def go_tab(self, index: int) -> None:
         self.tab = index

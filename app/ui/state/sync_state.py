@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ from app.sync.uploads import UploadProgress
 from app.ui.state.badge import Badge, badge
 
 SENT_SHOWN = 20
+LAST_OK_KEY = "last_sync_ok"
 
 log = logging.getLogger(__name__)
 _FAILED = {
@@ -71,6 +73,7 @@ class SyncStatus:
     photo_bytes_sent: int = 0
     photo_bytes_total: int = 0
     photo_waiting: tuple[str, ...] = ()
+    drafts: int = 0
 
     def __post_init__(self) -> None:
         self._upload_task: asyncio.Task[None] | None = None
@@ -79,7 +82,11 @@ class SyncStatus:
         """Re-read the counts the strip shows (call after every save)."""
         self.pending = self.store.pending_records()
         self.failed = len(self.store.records(sync_state="failed"))
-        self.conflicts = sum(1 for r in self.store.records() if r.conflicts)
+        records = self.store.records()
+        self.conflicts = sum(1 for r in records if r.conflicts)
+        me = self.store.identity()
+        mine = [r for r in records if me is not None and r.author == me.user_id]
+        self.drafts = sum(1 for r in mine if r.sync_state == "draft")
         self._read_photos()
 
     def _read_photos(self) -> None:
@@ -119,6 +126,11 @@ class SyncStatus:
     def badge(self, record_id: str) -> Badge:
         return badge(self.store.record(record_id))
 
+    def last_ok(self) -> float | None:
+        """When a sync last went through (epoch seconds), kept across restarts."""
+        raw = self.store.meta(LAST_OK_KEY)
+        return float(raw) if raw else None
+
     def error(self, lang: str) -> str:
         return self.error_en if lang == "en" else self.error_id
 
@@ -134,6 +146,7 @@ class SyncStatus:
         try:
             await asyncio.to_thread(self.runner, self.store, progress)
             self.online, self.error_id, self.error_en = True, "", ""
+            self.store.set_meta(LAST_OK_KEY, str(time.time()))
             self._start_upload()
         except Offline as exc:
             self.online, self.error_id, self.error_en = False, exc.message, exc.message_en
@@ -184,11 +197,17 @@ class SyncStatus:
         for _ in range(rounds):
             self.refresh()
             fresh = self.pending > last_pending and self.online is not False
+            fresh = fresh or self._just_enrolled()
             if waited >= interval_s or fresh:
                 await self.sync_now()
                 waited, last_pending = 0.0, self.pending
             await asyncio.sleep(tick_s)
             waited += tick_s
+
+    def _just_enrolled(self) -> bool:
+        """Enrolled since the last attempt: sync now, not after the interval (the strip must
+        not say "not connected" right after the server answered the enrolment)."""
+        return self.online is None and not self.error_id and self.store.identity() is not None
 
 
 @dataclass(frozen=True)

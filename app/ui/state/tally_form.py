@@ -19,7 +19,7 @@ from app.ui.state.correction import Correctable
 from app.ui.state.evidence import Evidence
 from app.ui.state.services import Services
 from core.records import BALLOT_ROWS, COLUMNS, VOTER_ROWS
-from core.tally_checks import Finding, blocking, check_tally, computed
+from core.tally_checks import Finding, blocking, check_tally, computed, vote_total
 
 NUMBER_FIELDS = (
     *(f"{row}_{c}" for row in VOTER_ROWS for c in COLUMNS),
@@ -34,6 +34,23 @@ NUMBER_FIELDS = (
 def parse_count(text: str) -> int | None:
     digits = "".join(ch for ch in text if ch.isdigit())[:3]
     return int(digits) if digits else None
+
+
+def va_slip(f: dict[str, Any]) -> bool:
+    """V.A disagrees with IV while V.C = IV + V.B: V.A is the likely slip, V.C is right."""
+    sah, tidak, total = f.get("suara_sah"), f.get("suara_tidak_sah"), f.get("suara_total")
+    if not all(isinstance(v, int) for v in (sah, tidak, total)) or not f.get("suara"):
+        return False
+    votes = vote_total(f)
+    return sah != votes and total == votes + tidak  # type: ignore[operator]
+
+
+def one_slip_one_error(findings: list[Finding], f: dict[str, Any]) -> list[Finding]:
+    """One wrong number, one error: when V.A is the likely slip, V.C's identity (which only
+    repeats it and blames V.C) is not shown."""
+    if va_slip(f):
+        return [x for x in findings if x.rule != "vc_sum"]
+    return findings
 
 
 def _find(services: Services, tps: str, ballot: str) -> LocalRecord | None:
@@ -104,13 +121,28 @@ class TallyForm(Correctable):
         return out
 
     def findings(self, final: bool = False) -> list[Finding]:
-        return check_tally(self.fields(), self.services.election, final=final)
+        f = self.fields()
+        return one_slip_one_error(check_tally(f, self.services.election, final=final), f)
 
     def blockers(self) -> list[Finding]:
         return [*blocking(self.findings(final=True), self.alasan), *self.reason_missing()]
 
     def computed(self) -> dict[str, int]:
-        return computed(self.fields())
+        f = self.fields()
+        out = computed(f)
+        if va_slip(f):  # V.C agrees with IV + V.B: no hint that invites changing it
+            out.pop("suara_total", None)
+        if not self.votes:  # nothing typed in IV yet: "computed: 0" would only confuse
+            out.pop("suara_sah", None)
+        return out
+
+    def progress(self) -> tuple[int, int]:
+        """(boxes filled, boxes on this ballot's form) for the progress line."""
+        keys = self.services.election.ballot(self.ballot).vote_keys()
+        top = [k for k in keys if "." not in k]  # a party's candidates are optional
+        filled = sum(1 for k in NUMBER_FIELDS if k in self.values)
+        filled += sum(1 for k in top if k in self.votes)
+        return filled, len(NUMBER_FIELDS) + len(top)
 
     def badge(self) -> Badge:
         return badge(self.services.store.record(self.record_id))

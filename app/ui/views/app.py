@@ -45,7 +45,7 @@ def _screen(session: Session, sync: SyncStatus, live: SyncHandle) -> ft.Control:
         return SyncScreen(session, sync)
     if session.tab == 3:
         return MeScreen(session)
-    return TpsPickScreen(session)
+    return TpsPickScreen(session, sync)
 
 
 def _nav(session: Session) -> ft.NavigationBar:

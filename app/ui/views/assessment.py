@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from app.ui.components import finding_text, header, keep, section, use_model
+from app.ui.components import finding_text, footer, form_screen, header, keep, section, use_model
 from app.ui.i18n import t
 from app.ui.state.assessment_form import AssessmentForm
 from app.ui.state.correction import REASON_NEEDED
@@ -42,7 +42,7 @@ def _indicator(form: AssessmentForm, ind: Indicator, lang: str) -> list[ft.Contr
     if yes or ind.code in form.catatan:
         rows.append(
             ft.TextField(
-                label=t(lang, "note", code=ind.code),
+                label=t(lang, "optional", label=t(lang, "note", code=ind.code)),
                 value=form.catatan.get(ind.code, ""),
                 dense=True,
                 read_only=not form.editable,
@@ -81,19 +81,27 @@ def AssessmentScreen(session: Session, live: SyncHandle) -> ft.Control:
             border_radius=8,
         ),
     )
+    # The result again beside Final: ticking an item low on the list shows its effect there.
+    now = ft.Semantics(
+        identifier="kerawanan-live",
+        content=ft.Text(f"{t(lang, 'category')}: {name} · {why}", weight=ft.FontWeight.W_600),
+    )
     refused = [REASON_NEEDED.message(lang)] if form.refused and form.reason_missing() else []
+    body = keep(
+        LiveChip(live.sync, lang, form.record_id, "assessment-chip"),
+        final_note(form, lang),
+        verdict,
+        *groups,
+        reason_field(form, lang),
+    )
+    foot = footer(
+        now,
+        *(finding_text(m, "error", lang) for m in refused),
+        ft.Row([final_button(form, lang, form.finalize)]),
+    )
     return ft.Column(
-        keep(
-            header(t(lang, "assessment"), session.back, lang),
-            LiveChip(live.sync, lang, form.record_id, "assessment-chip"),
-            final_note(form, lang),
-            verdict,
-            *groups,
-            reason_field(form, lang),
-            *(finding_text(m, "error", lang) for m in refused),
-            ft.Row([final_button(form, lang, form.finalize)]),
-        ),
-        scroll=ft.ScrollMode.AUTO,
+        [header(t(lang, "assessment"), session.back, lang), form_screen(body, foot)],
         expand=True,
+        spacing=4,
         horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
     )

@@ -72,8 +72,12 @@ def EnrolScreen(session: Session) -> ft.Control:
                 QrEnrol(form, lang),
                 ft.Row(
                     [
-                        ft.TextButton("Bahasa Indonesia", on_click=lambda: session.set_lang("id")),
-                        ft.TextButton("English", on_click=lambda: session.set_lang("en")),
+                        ft.TextButton(
+                            "Bahasa Indonesia", height=48, on_click=lambda: session.set_lang("id")
+                        ),
+                        ft.TextButton(
+                            "English", height=48, on_click=lambda: session.set_lang("en")
+                        ),
                     ]
                 ),
             ),

@@ -23,18 +23,25 @@ def strip_text(sync: SyncStatus, lang: str) -> tuple[str, str]:
         text, color = t(lang, key, n=sync.pending or sync.photos_pending), "#424242"
     elif sync.pending:
         text, color = t(lang, "st_waiting", n=sync.pending), "#8d6e00"
-    elif sync.photos_pending and sync.uploading:
-        sent, total = human_bytes(sync.photo_bytes_sent), human_bytes(sync.photo_bytes_total)
-        text, color = t(lang, "st_photos_sending", sent=sent, total=total), "#0d47a1"
-    elif sync.photos_pending:
-        text, color = t(lang, "st_photos_waiting", n=sync.photos_pending), "#8d6e00"
-    elif sync.online is None:
-        text, color = t(lang, "st_unknown"), "#424242"
     else:
-        text, color = t(lang, "st_all_sent"), "#1b5e20"
+        text, color = _settled(sync, lang)
     if failed:
         text, color = f"{text} - {failed}", "#b71c1c"
     return text, color
+
+
+def _settled(sync: SyncStatus, lang: str) -> tuple[str, str]:
+    """No record waits: photos on their way, not connected yet, drafts, or all sent."""
+    if sync.photos_pending and sync.uploading:
+        sent, total = human_bytes(sync.photo_bytes_sent), human_bytes(sync.photo_bytes_total)
+        return t(lang, "st_photos_sending", sent=sent, total=total), "#0d47a1"
+    if sync.photos_pending:
+        return t(lang, "st_photos_waiting", n=sync.photos_pending), "#8d6e00"
+    if sync.online is None:
+        return t(lang, "st_unknown"), "#424242"
+    if sync.drafts:  # nothing waits, but not everything is final: not green
+        return t(lang, "st_all_sent_drafts", n=sync.drafts), "#8d6e00"
+    return t(lang, "st_all_sent"), "#1b5e20"
 
 
 @ft.component

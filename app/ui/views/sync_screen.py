@@ -6,6 +6,7 @@ from functools import partial
 
 import flet as ft
 
+from app.ui.clock import clock_text
 from app.ui.components import header, keep, section
 from app.ui.i18n import t
 from app.ui.state.session import Session
@@ -20,6 +21,14 @@ def _progress(sync: SyncStatus) -> ft.Control | None:
         return None
     value = sync.done / sync.total if sync.phase == "push" and sync.total else None
     return ft.ProgressBar(value=value, bar_height=8)
+
+
+def _last_sent(sync: SyncStatus, lang: str) -> ft.Control:
+    when = sync.last_ok()
+    text = (
+        t(lang, "last_sent_never") if when is None else t(lang, "last_sent", when=clock_text(when))
+    )
+    return ft.Semantics(identifier="last-sent", content=ft.Text(text, size=14))
 
 
 @ft.component
@@ -45,6 +54,7 @@ def SyncScreen(session: Session, sync: SyncStatus) -> ft.Control:
             ft.Semantics(
                 identifier="sync-summary", content=ft.Text(strip_text(sync, lang)[0], size=16)
             ),
+            _last_sent(sync, lang),
             _progress(sync),
             ft.Text(sync.error(lang), color=ft.Colors.RED_900) if sync.error(lang) else None,
             ft.FilledButton(

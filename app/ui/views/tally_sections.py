@@ -74,21 +74,37 @@ def voters(form: TallyForm, lang: str, bad: set[str]) -> list[ft.Control]:
     return [legend, *(_lpj_row(form, row, lang, bad) for row in VOTER_ROWS)]
 
 
+def _wide(form: TallyForm, name: str, lang: str, bad: set[str]) -> ft.Control:
+    """A box as wide as the card: its long label fits on one line on a phone."""
+    field = number_field(
+        f"{LABELS[name]} {t(lang, name)}",
+        form.values.get(name),
+        form.setter(name),
+        enabled=form.editable,
+        error=name in bad,
+        expand=True,
+    )
+    return ft.Row([field])
+
+
 def ballots(form: TallyForm, lang: str, bad: set[str]) -> list[ft.Control]:
-    return [
-        number_field(
-            f"{LABELS[name]} {t(lang, name)}",
-            form.values.get(name),
-            form.setter(name),
-            enabled=form.editable,
-            error=name in bad,
-        )
-        for name in BALLOT_ROWS
-    ]
+    return [_wide(form, name, lang, bad) for name in BALLOT_ROWS]
 
 
 def disability(form: TallyForm, lang: str, bad: set[str]) -> list[ft.Control]:
     return [_lpj_row(form, "disabilitas", lang, bad)]
+
+
+def _named_vote(form: TallyForm, no: int, name: str, bad: set[str]) -> ft.Control:
+    """A candidate's box: the long name on its own line above, the box labelled "IV.n" (a long
+    label would wrap over the typed number on a phone)."""
+    return ft.Column(
+        [
+            ft.Text(f"IV.{no} {name}", weight=ft.FontWeight.W_600),
+            _vote_field(form, str(no), f"IV.{no}", bad),
+        ],
+        spacing=4,
+    )
 
 
 def _vote_field(form: TallyForm, key: str, label: str, bad: set[str]) -> ft.Control:
@@ -110,9 +126,9 @@ def votes(
     toggle: Callable[[int], None],
 ) -> list[ft.Control]:
     if ballot.kind == "pasangan":
-        return [_vote_field(form, str(c.no), f"IV.{c.no} {c.nama}", bad) for c in ballot.pasangan]
+        return [_named_vote(form, c.no, c.nama, bad) for c in ballot.pasangan]
     if ballot.kind == "perseorangan":
-        return [_vote_field(form, str(c.no), f"IV.{c.no} {c.nama}", bad) for c in ballot.calon]
+        return [_named_vote(form, c.no, c.nama, bad) for c in ballot.calon]
     out: list[ft.Control] = []
     for p in ballot.partai:
         total = party_total(form.fields(), p.no)
@@ -141,15 +157,7 @@ def votes(
 def totals(form: TallyForm, lang: str, bad: set[str]) -> list[ft.Control]:
     out: list[ft.Control] = []
     for name in ("suara_sah", "suara_tidak_sah", "suara_total"):
-        out.append(
-            number_field(
-                f"{LABELS[name]} {t(lang, name)}",
-                form.values.get(name),
-                form.setter(name),
-                enabled=form.editable,
-                error=name in bad,
-            )
-        )
+        out.append(_wide(form, name, lang, bad))
         if name != "suara_tidak_sah":
             out.append(_computed_hint(form, name, lang))
     return out
@@ -178,5 +186,7 @@ def with_findings(
 ) -> ft.Control:
     mine = [f for f in findings if home_section(f) == key]
     return ft.Semantics(
-        identifier=f"sec-{key}", content=section(title, [*body, findings_text(mine, lang)])
+        key=ft.ScrollKey(f"sec-{key}"),  # type: ignore[call-arg]
+        identifier=f"sec-{key}",
+        content=section(title, [*body, findings_text(mine, lang)]),
     )

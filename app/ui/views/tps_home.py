@@ -9,14 +9,17 @@ from functools import partial
 
 import flet as ft
 
+from app.store import LocalRecord
 from app.ui.components import header, keep, outside_scope, section, state_chip
 from app.ui.i18n import t
 from app.ui.state.badge import badge
 from app.ui.state.session import Session
 from app.ui.state.sync_state import SyncHandle
 from app.ui.state.tally_form import TallyForm
+from app.ui.state.tps_overview import author_of, category
 from app.ui.views.location import LocationCard
 from app.ui.views.record_row import LiveChip
+from core.kerawanan import CATEGORY_NAMES
 
 
 def _ballots(session: Session, live: SyncHandle, writes: bool) -> list[ft.Control]:
@@ -40,17 +43,36 @@ def _ballots(session: Session, live: SyncHandle, writes: bool) -> list[ft.Contro
     return out
 
 
+def _by(session: Session, rec: LocalRecord) -> str:
+    """Who made a record that is not mine (read-only here)."""
+    me = session.identity.user_id if session.identity else ""
+    if rec.author == me:
+        return ""
+    who = author_of(rec, me) or t(session.lang, "other_user")
+    return t(session.lang, "by_other", who=who)
+
+
 def _incidents(session: Session, writes: bool) -> list[ft.Control]:
+    """Every report at this TPS the phone holds: mine open for editing, others' read-only."""
     lang = session.lang
-    recs = session.services.store.records(kind="incident", tps=session.tps_id, mine=True)
-    rows: list[ft.Control] = [
-        ft.ListTile(
-            title=ft.Text(t(lang, f"cat_{r.fields.get('kategori') or 'lainnya'}")),
-            subtitle=state_chip(lang, badge(r)),
-            on_click=partial(session.open_incident, r.id) if writes else None,
+    recs = session.services.store.records(kind="incident", tps=session.tps_id)
+    rows: list[ft.Control] = []
+    for r in recs:
+        by = _by(session, r)
+        title = t(lang, f"cat_{r.fields.get('kategori') or 'lainnya'}")
+        jenis = t(lang, str(r.fields.get("jenis") or "laporan"))
+        rows.append(
+            ft.Semantics(
+                identifier=f"incident-{r.id}",
+                content=ft.ListTile(
+                    title=ft.Text(f"{jenis}: {title}"),
+                    subtitle=ft.Column(
+                        keep(state_chip(lang, badge(r)), ft.Text(by) if by else None), spacing=2
+                    ),
+                    on_click=partial(session.open_incident, r.id) if writes and not by else None,
+                ),
+            )
         )
-        for r in recs
-    ]
     if not rows:
         rows.append(ft.Text(t(lang, "no_incidents")))
     if writes:
@@ -62,16 +84,40 @@ def _incidents(session: Session, writes: bool) -> list[ft.Control]:
     return rows
 
 
-def _assessment(session: Session) -> ft.Control | None:
-    if not session.can("assessment"):
-        return None
+def _others_assessments(session: Session) -> list[ft.Control]:
+    lang, services = session.lang, session.services
+    out: list[ft.Control] = []
+    for rec in services.store.records(kind="assessment", tps=session.tps_id):
+        by = _by(session, rec)
+        if not by or rec.status != "final":
+            continue
+        name = CATEGORY_NAMES[category(services, rec)][1 if lang == "en" else 0]
+        out.append(
+            ft.Semantics(
+                identifier=f"assessment-{rec.id}",
+                content=ft.Text(
+                    f"{t(lang, 'category')}: {name} · {by}", weight=ft.FontWeight.W_600
+                ),
+            )
+        )
+    return out
+
+
+def _assessment(session: Session, writes: bool) -> ft.Control | None:
     lang = session.lang
-    mine = session.services.store.records(kind="assessment", tps=session.tps_id, mine=True)
-    chip = state_chip(lang, badge(mine[0] if mine else None))
-    button = ft.OutlinedButton(
-        t(lang, "open_assessment"), icon=ft.Icons.SHIELD, on_click=session.open_assessment
-    )
-    return section(t(lang, "assessment"), [chip, button])
+    others = _others_assessments(session)
+    mine: list[ft.Control] = []
+    if writes and session.can("assessment"):
+        own = session.services.store.records(kind="assessment", tps=session.tps_id, mine=True)
+        mine = [
+            state_chip(lang, badge(own[0] if own else None)),
+            ft.OutlinedButton(
+                t(lang, "open_assessment"), icon=ft.Icons.SHIELD, on_click=session.open_assessment
+            ),
+        ]
+    if not mine and not others:
+        return None
+    return section(t(lang, "assessment"), [*others, *mine])
 
 
 @ft.component
@@ -90,7 +136,7 @@ def TpsHomeScreen(session: Session, live: SyncHandle) -> ft.Control:
             None if writes else outside_scope(lang),
             section(t(lang, "ballots"), _ballots(session, live, writes)),
             section(t(lang, "incidents_here"), _incidents(session, writes)),
-            _assessment(session) if writes else None,
+            _assessment(session, writes),
             LocationCard(session, live) if writes else None,
         ),
         scroll=ft.ScrollMode.AUTO,

@@ -183,7 +183,8 @@ def test_dashboard_and_geojson_for_another_ballot(world: World):
     assert path.name.startswith("tps-dpr_ri")
     features = json.loads(path.read_text())["features"]
     mine = next(f["properties"] for f in features if f["properties"]["tps"] == TPS)
-    assert (mine["ballot"], mine["status"], mine["sources"]) == ("dpr_ri", "agree", 2)
+    assert (mine["ballot"], mine["status_code"], mine["sources"]) == ("dpr_ri", "agree", 2)
+    assert mine["status"] == "Sumber sepakat"
 
 
 def test_plan_has_21_kecamatan_and_csv_reads_back(world: World):
