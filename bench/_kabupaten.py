@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core import signing
 from core.election import Election
 from core.hlc import pack
 from core.protocol import Op, PushRequest
@@ -42,6 +43,9 @@ class Seeded:
     records: int
 
 
+KEYS: dict[str, bytes] = {}  # device id -> private key of the seeded devices
+
+
 @dataclass
 class _Seeder:
     store: SqliteStore
@@ -53,8 +57,11 @@ class _Seeder:
     def who(self, key: str, role: str, scope: str, party: int | None = None) -> str:
         if key not in self.principals:
             user = accounts.create_user(self.store, key, role, [scope], party)
-            device, _ = accounts.add_device(self.store, user.id, key, T0)
+            private = signing.new_private_key()  # seeded devices sign like phones
+            public = signing.public_key_of(private)
+            device, _ = accounts.add_device(self.store, user.id, key, T0, public)
             self.principals[key] = Principal(device, user)
+            KEYS[device.id] = private
         return key
 
     def add(self, key: str, rid: str, kind: str, tps: str, fields: dict[str, Any]) -> None:
@@ -136,8 +143,9 @@ def seed(db: Path, n: int, ballots: list[str], rng_seed: int = 15) -> Seeded:
     runtime = Runtime(settings, lambda: store)
     for key, records in s.work.items():
         who = s.principals[key]
-        for ops in _ops(who.device.id, records):
-            request = PushRequest(device_id=who.device.id, ops=ops)
+        for n, ops in enumerate(_ops(who.device.id, records), start=1):
+            signed = signing.sign_batch(KEYS[who.device.id], who.device.id, n, ops)
+            request = PushRequest(device_id=who.device.id, ops=ops, batch=signed)
             results = exchange.push(store, runtime.clock, who, request).results
             assert all(r.status != "rejected" for r in results), results[:2]
     catch_up(store, election)  # the server's worker is idle while the bench pulls

@@ -32,6 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from app.store import Identity  # noqa: E402
 from app.sync import Offline  # noqa: E402
+from core import signing  # noqa: E402
+from core.ledger import is_op  # noqa: E402
 from core.protocol import Op  # noqa: E402
 from core.registry import build  # noqa: E402
 from sync_server.admin import accounts  # noqa: E402
@@ -87,7 +89,7 @@ class Killer:
         self.server.stop()
 
 
-def _prepare(root: Path) -> dict[str, tuple[Identity, str]]:
+def _prepare(root: Path) -> dict[str, tuple[Identity, str, bytes]]:
     """Server database with its region, users and one device per phone (before it starts)."""
     store = SqliteStore(root / "server.db")
     try:
@@ -99,9 +101,12 @@ def _prepare(root: Path) -> dict[str, tuple[Identity, str]]:
             users.setdefault(u, accounts.create_user(store, f"chaos {u}", role, scope).id)
         out = {}
         for name, u, role in PHONES:
-            device, token = accounts.add_device(store, users[u], name, wall_ms())
+            key = signing.new_private_key()  # the phone's signing key (written at its boot)
+            public = signing.public_key_of(key)
+            device, token = accounts.add_device(store, users[u], name, wall_ms(), public)
             scope_t = ("35.17",) if role == "supervisor" else (TPS,)
-            out[name] = (Identity("", device.id, token, users[u], name, role, None, scope_t), u)
+            ident = Identity("", device.id, token, users[u], name, role, None, scope_t)
+            out[name] = (ident, u, key)
         return out
     finally:
         store.close()
@@ -110,7 +115,7 @@ def _prepare(root: Path) -> dict[str, tuple[Identity, str]]:
 def _log(db: Path) -> list[dict[str, object]]:
     store = SqliteStore(db)
     try:
-        return [e.entry for e in store.log_entries()]
+        return [e.entry for e in store.log_entries() if is_op(e.entry)]  # not signed batches
     finally:
         store.close()
 
@@ -132,15 +137,16 @@ class Season:
         killer = Killer(self.root / "server.db", random.Random(self.seed * 13), proxies)
         phones: dict[str, Phone] = {}
         try:
-            for name, (ident, _) in ids.items():
+            for name, (ident, _, key) in ids.items():
                 proxy = Proxy(killer.server.port, cuts=sorted(rng.sample(range(1, 400_000), 4)))
                 proxies.append(proxy)
                 net = Net(httpx.HTTPTransport(), random.Random(self.seed * 31 + len(phones)),
                           self.sent)  # fmt: skip
                 skew = rng.choice([0, 0, 3 * DAY, -3 * DAY])
                 path = self.root / f"{name}.db"
-                phones[name] = Phone(name, path, ident, net, skew, [wall_ms()], url=proxy.url)
-            owners = {name: u for name, (_, u) in ids.items()}
+                phones[name] = Phone(name, path, ident, net, skew, [wall_ms()], url=proxy.url,
+                                     key=key)  # fmt: skip
+            owners = {name: u for name, (_, u, _) in ids.items()}
             for _ in range(self.steps):
                 self._step(rng, phones, owners)
             killer.armed = False

@@ -8,7 +8,9 @@ Prints records/s for both, measured in the same run on the same machine, their r
 (target >= 50%), bytes on the wire per tally (target < 1 KB compressed), and the latency of
 each push (p50, p99, max; target p99 < 1 s at n >= 30,000) with the server's reconciliation
 worker running as in production. A push answered 503 (busy) is retried after its Retry-After
-and counted; any other error stops the run.
+and counted; any other error stops the run. Every push is signed as a phone signs it (one
+Ed25519 signature over the batch manifest, core/signing.py) and the server verifies it before
+applying; the phone-side signing cost per batch is printed.
 
 The baseline writes, with plain executemany, the same rows the server stores for each tally
 (record, change-log entry, op receipt, photo reference) into the server's own schema; a bare
@@ -38,8 +40,9 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._server import ROOT, backend_cluster, serving
+from core import signing
 from core.hlc import pack
-from core.protocol import PushRequest
+from core.protocol import Op, PushRequest
 from core.registry import build
 from sync_server.admin import accounts
 from sync_server.settings import Settings
@@ -90,11 +93,15 @@ def make_ops(n: int, device_id: str, tps_ids: list[str]) -> list[dict[str, Any]]
 Rows = tuple[list[tuple[Any, ...]], ...]
 
 
-def batch_rows(part: list[dict[str, Any]], first: int, device_id: str) -> Rows:
-    """What the server stores for these tallies: records (fields and stamps as JSON), change-log
-    entries, op receipts and photo references. JSON encoding (stdlib) is part of the timed work,
-    as it is for the server; the log's hashes are constants (chaining is the server's work)."""
-    records, log, receipts = [], [], []
+def batch_rows(
+    part: list[dict[str, Any]], first: int, device_id: str, manifest: dict[str, Any]
+) -> Rows:
+    """What the server stores for these tallies: records (fields and stamps as JSON), the
+    batch's signed manifest and the ops' change-log entries, op receipts and photo references.
+    JSON encoding (stdlib) is part of the timed work, as it is for the server; the log's hashes
+    are constants and no signature is checked (chaining and verifying are the server's work)."""
+    records, receipts = [], []
+    log = [(first + 10**9, json.dumps(manifest), "0" * 64, "0" * 64)]
     refs: list[tuple[Any, ...]] = []
     for n, o in enumerate(part, start=first):
         f = o["fields"]
@@ -102,8 +109,8 @@ def batch_rows(part: list[dict[str, Any]], first: int, device_id: str) -> Rows:
         records.append((o["record_id"], o["kind"], o["tps"], "u", "ptps", None,
                         json.dumps(f), json.dumps(stamps), n))  # fmt: skip
         entry = {"seq": n, "record_id": o["record_id"], "kind": o["kind"], "tps": o["tps"],
-                 "device_id": device_id, "op_id": o["op_id"], "fields": f,
-                 "hlc": o["hlc"]}  # fmt: skip
+                 "device_id": device_id, "op_id": o["op_id"], "fields": f, "hlc": o["hlc"],
+                 "op_seq": o["seq"], "base": o["base"], "index": n - first}  # fmt: skip
         log.append((n, json.dumps(entry), "0" * 64, "0" * 64))
         receipts.append((device_id, o["op_id"], o["seq"], o["record_id"], "applied"))
         refs.extend((h, o["record_id"], o["kind"], o["tps"]) for h in f["photos"])
@@ -119,7 +126,9 @@ INSERTS = (
 )
 
 
-def raw_same_rows(db: Path, ops: list[dict[str, Any]], device_id: str, batch: int) -> float:
+def raw_same_rows(
+    db: Path, ops: list[dict[str, Any]], device_id: str, batch: int, manifests: list[Any]
+) -> float:
     """The baseline: with plain executemany, the rows the server stores for these tallies, in
     a copy of its own schema (same indexes and triggers), same pragmas, one transaction per
     batch."""
@@ -127,8 +136,8 @@ def raw_same_rows(db: Path, ops: list[dict[str, Any]], device_id: str, batch: in
     conn.execute("pragma journal_mode = wal")
     conn.execute("pragma synchronous = full")
     start = time.perf_counter()
-    for i in range(0, len(ops), batch):
-        rows = batch_rows(ops[i : i + batch], i + 1, device_id)
+    for k, i in enumerate(range(0, len(ops), batch)):
+        rows = batch_rows(ops[i : i + batch], i + 1, device_id, manifests[k])
         conn.execute("begin")
         for sql, part in zip(INSERTS, rows, strict=True):
             conn.executemany(sql, part)
@@ -160,7 +169,7 @@ def raw_one_table(path: Path, ops: list[dict[str, Any]], batch: int) -> float:
     return elapsed
 
 
-def setup_server_db(settings: Settings) -> tuple[str, str, list[str], str]:
+def setup_server_db(settings: Settings, key: bytes) -> tuple[str, str, list[str], str]:
     opener = StoreOpener(settings)  # migrates
     store = opener()
     with open(ROOT / "assets/data/jombang_wilayah.csv", newline="", encoding="utf-8") as f:
@@ -168,7 +177,7 @@ def setup_server_db(settings: Settings) -> tuple[str, str, list[str], str]:
     store.replace_region(registry)
     now = int(time.time() * 1000)
     user = accounts.create_user(store, "bench ptps", "ptps", ["35.17"])
-    device, token = accounts.add_device(store, user.id, "bench", now)
+    device, token = accounts.add_device(store, user.id, "bench", now, signing.public_key_of(key))
     boss = accounts.create_user(store, "bench supervisor", "supervisor", ["35.17"])
     _, boss_token = accounts.add_device(store, boss.id, "bench console", now)
     store.close()
@@ -176,14 +185,22 @@ def setup_server_db(settings: Settings) -> tuple[str, str, list[str], str]:
     return device.id, token, [t.id for t in registry.tps], boss_token
 
 
-def encode(device_id: str, ops: list[dict[str, Any]], batch: int) -> list[bytes]:
-    """The request bodies, as phones send them (JSON, gzip); encoded on the phones, so before
-    the clock starts."""
-    bodies = []
-    for i in range(0, len(ops), batch):
-        body = PushRequest.model_validate({"device_id": device_id, "ops": ops[i : i + batch]})
+def encode(
+    key: bytes, device_id: str, ops: list[dict[str, Any]], batch: int
+) -> tuple[list[bytes], list[dict[str, Any]], float]:
+    """The request bodies, as phones send them (signed, JSON, gzip); encoded on the phones, so
+    before the server's clock starts. Returns them, their manifests (for the baseline) and the
+    seconds spent signing (each op's canonical bytes hashed, one signature per batch)."""
+    bodies, manifests, signing_s = [], [], 0.0
+    for k, i in enumerate(range(0, len(ops), batch)):
+        part = [Op.model_validate(o) for o in ops[i : i + batch]]
+        start = time.perf_counter()
+        signed = signing.sign_batch(key, device_id, k + 1, part)
+        signing_s += time.perf_counter() - start
+        body = PushRequest(device_id=device_id, ops=part, batch=signed)
         bodies.append(gzip.compress(body.model_dump_json().encode(), mtime=0))
-    return bodies
+        manifests.append({"kind": "signed_batch", **signed.model_dump(mode="json")})
+    return bodies, manifests, signing_s
 
 
 def http_push(url: str, token: str, bodies: list[bytes]) -> tuple[float, list[float], int]:
@@ -235,17 +252,19 @@ def one_round(
     tmp.mkdir()
     db, raw_db = tmp / "server.db", tmp / "raw.db"
     url = cluster.new_database() if cluster else None
-    device_id, token, tps_ids, boss = setup_server_db(Settings(db_path=db, database_url=url))
+    key = signing.new_private_key()
+    settings = Settings(db_path=db, database_url=url)
+    device_id, token, tps_ids, boss = setup_server_db(settings, key)
     ops = make_ops(n, device_id, tps_ids)
+    bodies, manifests, signing_s = encode(key, device_id, ops, batch)
     if cluster is None:
         shutil.copy(db, raw_db)  # the same schema, still empty of records
-        raw_s = raw_same_rows(raw_db, ops, device_id, batch)
+        raw_s = raw_same_rows(raw_db, ops, device_id, batch, manifests)
     else:  # a second database with the same schema
         raw_url = cluster.new_database()
         StoreOpener(Settings(database_url=raw_url)).close()
-        raw_s = raw_same_rows_pg(raw_url, ops, device_id, batch)
+        raw_s = raw_same_rows_pg(raw_url, ops, device_id, batch, manifests)
     floor_s = raw_one_table(tmp / "floor.db", ops, batch)
-    bodies = encode(device_id, ops, batch)
     with serving(db, database_url=url) as (server, _):
         http_s, latencies, busy = http_push(server, token, bodies)
         recon_s = caught_up(server, boss, recon_timeout)
@@ -259,17 +278,20 @@ def one_round(
         "http": n / http_s,
         "recon_s": recon_s,
         "sent": sum(len(b) for b in bodies) / n,
-        "single": len(encode(device_id, ops[:1], 1)[0]),
+        "single": len(encode(key, device_id, ops[:1], 1)[0][0]),
+        "sign_ms": signing_s * 1000 / len(bodies),
     }
 
 
-def raw_same_rows_pg(url: str, ops: list[dict[str, Any]], device_id: str, batch: int) -> float:
+def raw_same_rows_pg(
+    url: str, ops: list[dict[str, Any]], device_id: str, batch: int, manifests: list[Any]
+) -> float:
     """The PostgreSQL baseline: the same rows with psycopg's executemany, one transaction per
     batch, into the server's schema."""
     with psycopg.connect(url, autocommit=True) as conn:
         start = time.perf_counter()
-        for i in range(0, len(ops), batch):
-            rows = batch_rows(ops[i : i + batch], i + 1, device_id)
+        for k, i in enumerate(range(0, len(ops), batch)):
+            rows = batch_rows(ops[i : i + batch], i + 1, device_id, manifests[k])
             with conn.transaction(), conn.cursor() as cur:
                 for sql, part in zip(INSERTS, rows, strict=True):
                     cur.executemany(sql.replace("?", "%s"), part)
@@ -295,7 +317,8 @@ def main() -> None:
           f"rounds: {args.rounds} (median round shown)")  # fmt: skip
     print(f"raw executemany, same rows  : {mid['raw']:10.0f} records/s  (record, log entry, "
           "op receipt, photo ref; server schema)")  # fmt: skip
-    print(f"HTTP push (real server)     : {mid['http']:10.0f} records/s")
+    print(f"HTTP push (real server)     : {mid['http']:10.0f} records/s  (signed batches, "
+          "verified before applying)")  # fmt: skip
     print(f"ratio HTTP / raw            : {mid['http'] / mid['raw']:10.1%}   (target >= 50%; "
           f"rounds: {', '.join(f'{x:.0%}' for x in ratios)})")  # fmt: skip
     print(f"for reference, 1 bare row   : {mid['floor']:10.0f} records/s  "

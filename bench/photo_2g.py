@@ -23,10 +23,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.store import Identity, open_store
+from app.store.keys import key_path, write_key
 from app.store.photos import add_photo, upload_queue
 from app.sync import Offline, SyncClient
 from app.sync.uploads import UploadProgress, upload_photos
 from bench._server import running_server
+from core import signing
 from core.registry import build
 from sync_server.admin import accounts
 from sync_server.settings import wall_ms
@@ -48,20 +50,22 @@ REGION = [
 BALLOTS = ("ppwp", "dpr", "dpd", "dprd_prov", "dprd_kab")
 
 
-def _server_db(db: Path) -> tuple[str, str, str]:
+def _server_db(db: Path) -> tuple[str, str, str, bytes]:
     store = SqliteStore(db)
     store.migrate()
     store.replace_region(build(REGION))
     user = accounts.create_user(store, "Saksi bench", "saksi", [TPS], 1)
-    device, token = accounts.add_device(store, user.id, "hp", wall_ms())
+    key = signing.new_private_key()  # the phone's signing key
+    device, token = accounts.add_device(store, user.id, "hp", wall_ms(), signing.public_key_of(key))
     store.close()
-    return device.id, token, user.id
+    return device.id, token, user.id, key
 
 
-def _phone(path: Path, ident: tuple[str, str, str], scale: float, seed: int) -> list[str]:
+def _phone(path: Path, ident: tuple[str, str, str, bytes], scale: float, seed: int) -> list[str]:
     """A day at one TPS: 5 tallies with a C.Hasil photo each, 1 incident with 3 photos."""
     store = open_store(path)
-    device_id, token, user_id = ident
+    device_id, token, user_id, key = ident
+    write_key(key_path(store), key)
     store.set_identity(Identity("", device_id, token, user_id, "Saksi", "saksi", 1, (TPS,)))
     w, h = max(64, int(4000 * scale)), max(48, int(3000 * scale))
     shas = []

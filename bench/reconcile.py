@@ -25,8 +25,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from core import signing
 from core.hlc import pack
-from core.protocol import PushRequest
+from core.protocol import Op, PushRequest
 from core.registry import build
 from sync_server.admin import accounts
 from sync_server.auth import Principal
@@ -65,11 +66,24 @@ def tally(votes1: int = 99) -> dict[str, Any]:
             "suara_total": sah + 2}  # fmt: skip
 
 
+KEYS: dict[str, bytes] = {}  # device id -> the bench device's private key
+
+
+def signed(who: Principal, ops: list[dict[str, Any]], batch: int) -> PushRequest:
+    """A push as a phone signs it (core/signing.py)."""
+    models = [Op.model_validate(o) for o in ops]
+    key = KEYS[who.device.id]
+    return PushRequest(device_id=who.device.id, ops=models,
+                       batch=signing.sign_batch(key, who.device.id, batch, models))  # fmt: skip
+
+
 def principals(store: SqliteStore, n_sources: int) -> list[Principal]:
     out = []
     for role, party in (*SOURCES[:n_sources], ("saksi", 2)):
         user = accounts.create_user(store, f"bench {role} {party}", role, ["35"], party)
-        device, _ = accounts.add_device(store, user.id, "bench", T0)
+        key = signing.new_private_key()
+        device, _ = accounts.add_device(store, user.id, "bench", T0, signing.public_key_of(key))
+        KEYS[device.id] = key
         out.append(Principal(device, user))
     return out
 
@@ -108,7 +122,7 @@ def _template(store: SqliteStore, who: list[Principal], tps: str) -> dict[str, l
     for k, p in enumerate(who):
         op = {"op_id": "t0", "seq": 1, "record_id": f"{k}-{tps}", "kind": "tally", "tps": tps,
               "fields": tally(), "hlc": pack(T0, k)}  # fmt: skip
-        exchange.push(store, rt.clock, p, PushRequest(device_id=p.device.id, ops=[op]))
+        exchange.push(store, rt.clock, p, signed(p, [op], 1))
     reconcile.catch_up(store, reconcile.load_election(ELECTION))
     out: dict[str, list[Any]] = {}
     for table in ("records", "recon_snapshot", "recon_state", "recon_value", "changelog"):
@@ -157,10 +171,10 @@ def measure(path: Path, tps_ids: list[str], who: Principal, n: int, seed: int) -
             op = {"op_id": f"b{i}", "seq": i + 1, "record_id": f"new-{tps}", "kind": "tally",
                   "tps": tps, "fields": fields, "hlc": pack(T0, 100 + i)}  # fmt: skip
             start = time.perf_counter()
-            exchange.push(store, rt.clock, who, PushRequest(device_id=who.device.id, ops=[op]))
+            exchange.push(store, rt.clock, who, signed(who, [op], i + 1))
             pushes.append(time.perf_counter() - start)
             start = time.perf_counter()
-            assert reconcile.catch_up(store, election) == 1
+            assert reconcile.catch_up(store, election) == 2  # the signed batch, its op
             spent.append(time.perf_counter() - start)
     finally:
         store.close()

@@ -5,7 +5,9 @@ Epoch: GET  /v1/sync/epoch?epoch=N -> EpochState; POST /v1/sync/epoch -> EpochSt
 Pull:  GET  /v1/sync/pull?since=N&limit=M -> PullResponse
 Enrol: POST /v1/enrol  EnrolRequest -> EnrolResponse (the only endpoint without a token)
 Blobs: POST /v1/blobs BlobCreate -> BlobStatus; HEAD/PATCH /v1/blobs/{sha256} for offset, chunks
-Every error body is an ErrorBody.
+Keys:  POST /v1/device/key KeyRotation -> DeviceKeyOut (a device replaces its signing key)
+Checkpoint: GET /v1/checkpoint -> Checkpoint (the latest signed head of the change log)
+Every error body is an ErrorBody. Signatures and canonical bytes: core/signing.py.
 """
 
 from __future__ import annotations
@@ -74,6 +76,28 @@ class Op(_Wire):
     base: dict[str, StampWire | None] = {}
 
 
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+B64 = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class BatchManifest(_Wire):
+    """What a device vouches for in one push: the SHA-256 of each op's canonical bytes, in order.
+
+    Named by (device_id, batch); `batch` counts up on the device. When device epochs land, the
+    epoch is part of `device_id`'s identity, so the key stays (device, batch)."""
+
+    v: Literal[1] = 1
+    device_id: Id
+    batch: Annotated[int, Field(ge=1)]
+    key_id: Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")]
+    ops: Annotated[list[Sha256], Field(max_length=MAX_OPS_PER_PUSH)]
+
+
+class SignedBatch(_Wire):
+    manifest: BatchManifest
+    signature: B64  # Ed25519 over BATCH_CONTEXT + canonical manifest (core/signing.py)
+
+
 def op_hash(op: Op) -> str:
     """SHA-256 of an op's content: one op id names one content for ever (sync-design)."""
     data = op.model_dump(mode="json")
@@ -87,6 +111,8 @@ class PushRequest(_Wire):
     # The device's seq namespace: a phone restored from an old copy starts a new one.
     epoch: Annotated[int, Field(ge=0)] = 0
     ops: Annotated[list[Op], Field(max_length=MAX_OPS_PER_PUSH)]
+    # Required by the server; optional here so that a missing one is refused in words.
+    batch: SignedBatch | None = None
 
 
 # duplicate: this op id was applied before with this content; reused: with other content
@@ -140,12 +166,40 @@ class RecordOut(_Wire):
         return [hlc, device, {k: None if v is None else list(v) for k, v in exceptions.items()}]
 
 
+class Checkpoint(_Wire):
+    """The server's signed statement "my change log's entry `log_id` has hash `hash`" at a time.
+
+    Short enough to print or read out (core/checkpoint.py has its text form). A log that does
+    not extend a checkpoint someone holds was truncated or rewritten."""
+
+    v: Literal[1] = 1
+    server_key: B64  # the server's Ed25519 public key
+    log_id: Annotated[int, Field(ge=0)]  # the id of the last change-log entry covered
+    hash: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    time_ms: Annotated[int, Field(ge=0)]
+    signature: str = ""  # Ed25519 over CHECKPOINT_CONTEXT + the other fields, canonical
+
+
+class OpProof(_Wire):
+    """One op exactly as its device signed it, and where it sits in which signed batch."""
+
+    op: Op
+    device_id: str
+    batch: int
+    index: int
+    log_id: int
+
+
 class PullResponse(_Wire):
     protocol: int = PROTOCOL_VERSION
     records: list[RecordOut]
     next: int
     more: bool
     server_hlc: int
+    checkpoint: Checkpoint | None = None  # the latest; devices keep every one they pull
+    # Only with ?proofs=true: the signed ops behind this page's records, and their batches.
+    proofs: dict[str, list[OpProof]] = {}
+    batches: list[SignedBatch] = []
 
 
 class ConflictOut(_Wire):
@@ -169,6 +223,8 @@ class ErrorBody(_Wire):
 class EnrolRequest(_Wire):
     code: Annotated[str, Field(min_length=4, max_length=64)]
     device_name: Annotated[str, Field(max_length=100)] = ""
+    # The device's Ed25519 public key (core/signing.py); the private key never leaves it.
+    public_key: B64 | None = None
 
 
 class Me(_Wire):
@@ -183,6 +239,34 @@ class EnrolResponse(_Wire):
     device_id: str
     token: str
     me: Me
+    server_key: str = ""  # the server's checkpoint key, kept by the device
+
+
+class KeyRotation(_Wire):
+    """A device's new public key, signed by its current key (ROTATE_CONTEXT)."""
+
+    public_key: B64
+    signature: B64
+
+
+class DeviceKeyDoc(_Wire):
+    """A device key over its life, as an evidence bundle and verify-log see it."""
+
+    device_id: str
+    user_id: str = ""
+    key_id: str
+    public_key: str
+    from_ms: int  # registered (enrolment or rotation)
+    until_ms: int | None = None  # replaced by a newer key
+    enrolled_ms: int = 0
+    revoked_ms: int | None = None  # the device was revoked
+
+
+class DeviceKeyOut(_Wire):
+    device_id: str
+    key_id: str
+    public_key: str
+    from_ms: int
 
 
 class BlobCreate(_Wire):

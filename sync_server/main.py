@@ -126,10 +126,12 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         runtime.recon_worker.start()
+        runtime.checkpoints.start()
         try:
             yield
         finally:
             runtime.recon_worker.stop()
+            runtime.checkpoints.stop()
             runtime.pool.close()
             if opener is not None:
                 opener.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Annotated, cast
 
 from fastapi import Depends, Request
@@ -20,6 +21,7 @@ from sync_server.settings import Settings
 from sync_server.store.base import Store, StoreBusy
 from sync_server.store.busy import is_busy
 from sync_server.store.pool import StorePool
+from sync_server.sync.checkpoints import CheckpointTimer, load_or_create_key
 
 
 @dataclass
@@ -32,12 +34,21 @@ class Runtime:
     key: bytes = field(init=False)  # enrolment codes are stored as HMACs under it
     recon_worker: ReconWorker = field(init=False)
     pool: StorePool = field(init=False)
+    checkpoints: CheckpointTimer = field(init=False)
 
     def __post_init__(self) -> None:
         self.clock = ServerClock(self.settings.now_ms)
         self.key = server_key(self.settings)
         self.recon_worker = ReconWorker(self.open_store, self.settings.election_file)
         self.pool = StorePool(self.open_store, self.keep_idle)
+        self.checkpoints = CheckpointTimer(self.open_store, lambda: self.server_key,
+                                           self.settings.now_ms,
+                                           self.settings.checkpoint_interval_s)  # fmt: skip
+
+    @cached_property
+    def server_key(self) -> bytes:
+        """Signs checkpoints (sync_server/sync/checkpoints.py); read or made on first use."""
+        return load_or_create_key(self.settings.key_path())
 
 
 def get_runtime(request: Request) -> Runtime:

@@ -50,8 +50,16 @@ class Settings(BaseSettings):
     # Photos: the largest accepted file, and how long an unfinished upload is kept.
     max_blob_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     blob_upload_ttl_hours: float = Field(default=24, gt=0)
+    # The server's Ed25519 key for signed checkpoints (created 0600 on first start; bawaan:
+    # beside the database as server-key.b64) and how often the log head is signed (0 = only on
+    # demand, `pantau-server checkpoint`).
+    server_key_path: Path | None = None
+    checkpoint_interval_s: float = Field(default=300, ge=0)
     max_open_uploads_per_device: int = Field(default=50, ge=1)
     # Only for fault tests: hold the push transaction open this long so a test can kill -9.
     test_push_delay_ms: int = Field(default=0, ge=0)
     # The wall clock; tests inject a fake one. Not meant to come from the environment.
     now_ms: Callable[[], int] = Field(default=wall_ms, exclude=True)
+
+    def key_path(self) -> Path:
+        return self.server_key_path or self.db_path.with_name("server-key.b64")

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from app.store import Store
+from core.ledger import is_op
 from core.protocol import Op
 
 Field = tuple[Any, tuple[int, str]]  # value, stamp
@@ -58,6 +59,8 @@ def check_conflicts(log: Iterable[dict[str, Any]], ops: Mapping[str, Op]) -> int
     state: dict[str, dict[str, Field]] = {}
     checked = 0
     for entry in log:
+        if not is_op(entry):  # a signed batch's manifest, a resolution: not a push entry
+            continue
         record = state.setdefault(entry["record_id"], {})
         stamp = (int(entry["hlc"]), str(entry["device_id"]))
         op = ops.get(str(entry.get("op_id", "")))
@@ -135,7 +138,7 @@ def gone_unheld(
     held = {
         (e["record_id"], e.get("device_hlc", e["hlc"]), json.dumps(e["fields"], sort_keys=True))
         for e in log
-        if e.get("device_id") == store.device_id
+        if e.get("device_id") == store.device_id and is_op(e)
     }
     lost, confirmed = [], []
     for op_id, op in before.items():

@@ -16,7 +16,9 @@ import httpx
 from fastapi.testclient import TestClient
 
 from app.store import Identity, Store, open_store
+from app.store.keys import key_path, write_key
 from app.sync import SyncClient, SyncError
+from core import signing
 from core.protocol import Op, PushRequest
 from core.registry import build
 from sync_server.admin import accounts
@@ -100,6 +102,7 @@ class Phone:
     now: list[int]
     crash_next: bool = False
     url: str = "http://server"
+    key: bytes = b""  # the device's signing key, written beside its database at boot
     store: Store = field(init=False)
     client: SyncClient = field(init=False)
 
@@ -111,6 +114,8 @@ class Phone:
         self.store = open_store(self.path, now_ms=lambda: self.now[0] + self.skew)
         if self.store.identity() is None:
             self.store.set_identity(self.identity)
+        if self.key:
+            write_key(key_path(self.store), self.key)
         self.client = SyncClient(self.store, self.url, self.identity.token,
                                  transport=self.net, attempts=2, sleep=lambda _s: None,
                                  batch_size=batch_size)  # fmt: skip
@@ -189,11 +194,13 @@ class World:
     def phone(self, name: str, user_id: str, role: str, skew: int, rng: random.Random,
               sent: dict[str, Op]) -> Phone:  # fmt: skip
         with contextlib.closing(self.server()) as s:
-            device, token = accounts.add_device(s, user_id, name, self.now[0])
+            key = signing.new_private_key()
+            public = signing.public_key_of(key)
+            device, token = accounts.add_device(s, user_id, name, self.now[0], public)
         scope = ("35.17",) if role == "supervisor" else (TPS,)
         ident = Identity("http://server", device.id, token, user_id, name, role, None, scope)
         net = Net(self.client._transport, rng, sent)
-        return Phone(name, self.root / f"{name}.db", ident, net, skew, self.now)
+        return Phone(name, self.root / f"{name}.db", ident, net, skew, self.now, key=key)
 
     def close(self) -> None:
         self.client.__exit__(None, None, None)

@@ -12,6 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from app.store import server_copy
+from app.store.keys import keep_checkpoint
 from app.store.rows import LocalState, StateRow, read_states, write_meta
 from app.store.store import Store, op_id
 from core.merge import Versioned, merge, write
@@ -143,7 +144,8 @@ def cursor(store: Store) -> int:
 
 
 def apply_pull(store: Store, page: PullResponse) -> None:
-    """Adopt the server's records and store the new cursor in the same transaction.
+    """Adopt the server's records and store the new cursor in the same transaction (with the
+    page's checkpoint, when the server's key signed it).
 
     The server holds every acknowledged write, so for a field with nothing of ours still in
     the outbox its value and stamp are the truth (this also undoes our own stamps that it
@@ -167,6 +169,9 @@ def apply_pull(store: Store, page: PullResponse) -> None:
         store.clock.observe(page.server_hlc)
         write_meta(db.conn, {"cursor": str(page.next)})
         _save_hlc(store)
+        if page.checkpoint is not None:
+            identity = store.identity()
+            keep_checkpoint(store, page.checkpoint, identity.server_key if identity else None)
 
 
 def _pulled(db: Database, rec: RecordOut, mine: LocalState | None) -> StateRow:

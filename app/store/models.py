@@ -21,6 +21,7 @@ class Identity:
     role: str
     party: int | None = None
     scope: tuple[str, ...] = ()
+    server_key: str = ""  # the server's checkpoint key, learnt at enrolment
     server_cert: str = ""  # the pinned certificate (PEM) of an https server; "" = system CAs
 
 

@@ -163,3 +163,13 @@ def m005_refusals_and_server_copy(db: Database) -> None:
     )
     db.execute("delete from outbox where state = 'failed'")
     db.table("server_copy").create({"record_id": str, "fields": str, "stamps": str}, pk="record_id")
+
+
+@migrations()
+def m006_checkpoints(db: Database) -> None:
+    """Signed checkpoints of the server's change log, as pulled (app/store/keys.py)."""
+    db.table("checkpoints").create(
+        {"log_id": int, "v": int, "server_key": str, "hash": str, "time_ms": int,
+         "signature": str},
+        pk="log_id",
+    )  # fmt: skip

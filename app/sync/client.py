@@ -27,6 +27,7 @@ from app.store.exchange import (
     save_conflicts,
     start_epoch,
 )
+from app.store.keys import load_key, sign_ops
 from app.sync.api import RETRY_STATUS, Api, AuthError, Offline, SyncError, refusal
 from app.sync.tls import verify_for
 from core.protocol import (
@@ -152,9 +153,24 @@ class SyncClient:
             if progress:
                 progress(Progress("push", min(done, total), total))
 
+    def _signing_key(self) -> bytes:
+        key = load_key(self.store)
+        if key is None:
+            raise SyncError(
+                "HP ini belum punya kunci tanda tangan, jadi kiriman akan ditolak. Data aman di "
+                "HP ini; daftarkan ulang perangkat dengan kode baru dari admin.",
+                "This phone has no signing key, so its pushes would be refused. Data is safe "
+                "here; enrol the device again with a new code from your admin.",
+                "no_device_key",
+            )
+        return key
+
     def _push(self, ops: list[Op]) -> PushResponse | None:
         """One batch; None when the server says this phone's epoch is no longer its newest."""
-        body = PushRequest(device_id=self.store.device_id, epoch=self.store.epoch, ops=ops)
+        batch = sign_ops(self.store, self._signing_key(), ops)  # one signature per batch
+        body = PushRequest(
+            device_id=self.store.device_id, epoch=self.store.epoch, ops=ops, batch=batch
+        )
         try:
             raw = self.call("POST", "/v1/sync/push", **_gzip_json(body.model_dump_json()))
         except SyncError as exc:

@@ -10,6 +10,7 @@ from core.errors import DomainError
 from core.protocol import EnrolResponse, Me
 from core.registry import Registry, build
 from core.wilayah import parse_tps, region_level
+from sync_server.admin import device_keys
 from sync_server.auth import hash_code, hash_secret, new_enrol_code, new_token
 from sync_server.store.base import Store
 from sync_server.store.models import ROLES, Device, EnrolCode, Role, User
@@ -91,11 +92,17 @@ def issue_enrol_code(
     return code
 
 
-def add_device(store: Store, user_id: str, name: str, now_ms: int) -> tuple[Device, str]:
-    """Create a device and its token directly (CLI, tests); returns (device, plain token)."""
+def add_device(
+    store: Store, user_id: str, name: str, now_ms: int, public_key: str | None = None
+) -> tuple[Device, str]:
+    """Create a device and its token directly (CLI, tests); returns (device, plain token).
+    Its pushes are accepted only once `public_key` (its signing key) is registered."""
     token = new_token()
     device = Device(f"d-{secrets.token_hex(6)}", user_id, name, now_ms)
-    store.add_device(device, hash_secret(token))
+    with store.transaction():
+        store.add_device(device, hash_secret(token))
+        if public_key is not None:
+            device_keys.register(store, device.id, public_key, now_ms)
     return device, token
 
 
@@ -111,8 +118,17 @@ def code_open(store: Store, code: str, now_ms: int, *, key: bytes) -> bool:
     return found is not None and found.used_ms is None and now_ms <= found.expires_ms
 
 
-def enrol(store: Store, code: str, device_name: str, now_ms: int, *, key: bytes) -> EnrolResponse:
-    """Exchange a one-time code for a device token; raise DomainError when it cannot be used."""
+def enrol(
+    store: Store,
+    code: str,
+    device_name: str,
+    now_ms: int,
+    *,
+    key: bytes,
+    public_key: str | None = None,
+) -> EnrolResponse:
+    """Exchange a one-time code and the device's public key for a device token; raise
+    DomainError when it cannot be used."""
     code_hash = hash_code(key, code)
     with store.transaction():
         found = store.get_enrol_code(code_hash)
@@ -136,7 +152,13 @@ def enrol(store: Store, code: str, device_name: str, now_ms: int, *, key: bytes)
             )
         user = store.get_user(found.user_id)
         assert user is not None  # enrol_codes.user_id is a foreign key
-        device, token = add_device(store, user.id, device_name, now_ms)
+        if public_key is None:  # checked after the code: a wrong code is a wrong code
+            raise _invalid(
+                "public_key_missing",
+                "Aplikasi ini belum mengirim kunci perangkat; perbarui aplikasi lalu daftar lagi",
+                "This app sent no device key; update the app and enrol again",
+            )
+        device, token = add_device(store, user.id, device_name, now_ms, public_key)
         store.use_enrol_code(code_hash, now_ms, device.id)
     return EnrolResponse(device_id=device.id, token=token, me=me(user))
 

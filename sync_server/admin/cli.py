@@ -14,15 +14,21 @@ from typing import Annotated
 import psycopg
 import typer
 
+from core import signing
+from core.checkpoint import parse as parse_checkpoints
+from core.checkpoint import to_text as checkpoint_text
 from core.enrolment import check_server_url, with_pin
 from core.errors import DomainError
+from core.protocol import Checkpoint
 from sync_server.admin import accounts, demo, enrol_qr, serve_cli
 from sync_server.review import official, recap
 from sync_server.secret import server_key
 from sync_server.settings import Settings
 from sync_server.store.base import Store
 from sync_server.store.opener import StoreOpener
-from sync_server.sync.chain import verify_chain
+from sync_server.sync import audit
+from sync_server.sync import checkpoints as checkpoints_mod
+from sync_server.sync.checkpoints import load_or_create_key
 from sync_server.tls import fingerprint
 
 cli = typer.Typer(
@@ -213,14 +219,66 @@ def list_users(db: DbOption = None) -> None:
             typer.echo(f"{u.id}\t{u.role}\t{party}\t{','.join(u.scope)}\t{u.name}")
 
 
+def _server_public_key(settings: Settings) -> str | None:
+    path = settings.key_path()
+    if not path.is_file():
+        return None
+    return signing.public_key_of(load_or_create_key(path))
+
+
+def _read_checkpoints(path: Path) -> list[Checkpoint]:
+    try:
+        return parse_checkpoints(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise _fail(f"berkas checkpoint {path} tidak terbaca ({exc})") from None
+
+
 @cli.command("verify-log")
-def verify_log(db: DbOption = None) -> None:
-    """Periksa rantai hash log perubahan; gagal bila ada entri yang diubah atau dihapus."""
+def verify_log(
+    db: DbOption = None,
+    checkpoints: Annotated[
+        Path | None,
+        typer.Option("--checkpoints", help="Berkas checkpoint yang dipegang HP/publik (teks/JSON)"),
+    ] = None,
+) -> None:
+    """Periksa log: rantai hash, tanda tangan tiap batch dan op, tabel data dibanding log, dan
+    bahwa log masih memperpanjang tiap checkpoint yang diberikan."""
+    settings = Settings()
+    held = _read_checkpoints(checkpoints) if checkpoints else []
     with _store(db) as store:
-        bad = verify_chain(store.log_entries())
-    if bad is not None:
-        raise _fail(f"log perubahan rusak mulai entri {bad}; laporkan kepada admin")
-    typer.echo("Log perubahan utuh.")
+        report = audit.verify(store, held, _server_public_key(settings))
+    for finding in report.findings[:50]:
+        typer.echo(f"GAGAL/FAILED {finding.where}: {finding.id} / {finding.en}", err=True)
+    if report.findings:
+        raise _fail(f"{len(report.findings)} masalah di log perubahan; laporkan kepada admin")
+    if report.legacy_ops:
+        typer.echo(f"Catatan: {report.legacy_ops} op tanpa tanda tangan, dicatat sebelum "
+                   f"tanda tangan dimulai (s.d. entri {report.unsigned_until}).")  # fmt: skip
+    typer.echo(
+        f"Log perubahan utuh / change log intact: {report.entries} entri, "
+        f"{report.signed_ops} op bertanda tangan perangkat, {report.server_ops} op ditulis "
+        f"server, {report.records} data sama dengan log, {report.checkpoints} checkpoint "
+        "diperpanjang."
+    )
+
+
+@cli.command()
+def checkpoint(
+    db: DbOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Tambahkan juga ke berkas ini (teks)")
+    ] = None,
+) -> None:
+    """Tandatangani kepala log sekarang dan cetak checkpoint-nya (untuk dicetak/diumumkan)."""
+    settings = Settings()
+    key = load_or_create_key(settings.key_path())
+    with _store(db) as store:
+        cp = checkpoints_mod.make(store, key, settings.now_ms())
+    text = checkpoint_text(cp)
+    typer.echo(text, nl=False)
+    if out is not None:
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(text)
 
 
 @cli.command("gc-tombstones")

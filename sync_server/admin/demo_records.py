@@ -1,6 +1,8 @@
 """Demo records for `seed-demo`: tallies from several sources, assessments, TPS positions and
 incidents across the region, pushed through the real push path so that reconciliation, flags
-and the change log are built exactly as in the field. Everything is labelled demo.
+and the change log are built exactly as in the field: each demo device gets its own key and
+signs its batches (the private keys live in memory while seeding, then are gone, like a phone
+that was wiped). Everything is labelled demo.
 
 Deterministic (one seed): a few tallies carry a misread digit (99 -> 44) in one source, and
 two carry Sirekap-style impossible totals (948 votes at a TPS of about 300 voters). The tallies
@@ -15,6 +17,7 @@ import zlib
 from collections.abc import Iterator
 from typing import Any
 
+from core import signing
 from core.election import Ballot, Election
 from core.hlc import pack
 from core.protocol import Op, PushRequest
@@ -36,10 +39,16 @@ PHOTO_TPS = 4  # TPS whose demo tallies carry a photo (the 4th has the misread d
 CATEGORIES = ("politik_uang", "kampanye_di_luar_jadwal", "netralitas", "intimidasi", "logistik")
 
 
-def _principal(store: Store, role: str, party: int | None, now_ms: int) -> Principal:
+def _principal(
+    store: Store, role: str, party: int | None, now_ms: int, keys: dict[str, bytes]
+) -> Principal:
+    """A demo device with its own signing key, held in memory only while seeding."""
     label = {"saksi": f"Saksi partai {party}", "ptps": "PTPS", "polisi": "Polisi"}[role]
     user = accounts.create_user(store, f"{DEMO} {label} (data contoh)", role, ["35.17"], party)
-    device, _ = accounts.add_device(store, user.id, "data contoh", now_ms)
+    key = signing.new_private_key()
+    public = signing.public_key_of(key)
+    device, _ = accounts.add_device(store, user.id, "data contoh", now_ms, public)
+    keys[device.id] = key
     return Principal(device, user)
 
 
@@ -117,8 +126,9 @@ def seed_records(
     """Push demo records for `n_tps` TPS; returns how many records were written. Photos go
     to `settings.blob_dir`, as uploads do."""
     rng = random.Random(2024)
-    who = {src: _principal(store, src[0], src[1], now_ms) for src in SOURCES}
-    police = _principal(store, "polisi", None, now_ms)
+    keys: dict[str, bytes] = {}
+    who = {src: _principal(store, src[0], src[1], now_ms, keys) for src in SOURCES}
+    police = _principal(store, "polisi", None, now_ms, keys)
     work: dict[Principal, Work] = {p: [] for p in [*who.values(), police]}
     sample = rng.sample(tps, min(n_tps, len(tps)))
     ppwp = election.ballot("ppwp")
@@ -149,8 +159,10 @@ def seed_records(
     written = 0
     start_ms = now_ms - DAY_SPAN_MS
     for principal, records in work.items():
-        for ops in _ops(principal, records, start_ms):
-            request = PushRequest(device_id=principal.device.id, ops=ops)
+        device_id = principal.device.id
+        for batch, ops in enumerate(_ops(principal, records, start_ms), start=1):
+            signed = signing.sign_batch(keys[device_id], device_id, batch, ops)
+            request = PushRequest(device_id=device_id, ops=ops, batch=signed)
             results = exchange.push(store, clock, principal, request, election=election).results
             written += sum(r.status != "rejected" for r in results)
     return written

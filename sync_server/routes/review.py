@@ -22,6 +22,7 @@ from sync_server.review import evidence, exports, planning, reads, recap, resolu
 from sync_server.review.incidents import incident_rows
 from sync_server.review.reconcile import load_election
 from sync_server.runtime import RuntimeDep, StoreDep
+from sync_server.sync import checkpoints
 from sync_server.sync.scope import in_scope
 
 router = APIRouter(prefix="/v1/review", tags=["review"])
@@ -212,7 +213,8 @@ def export_table(
 @router.get("/evidence/tps/{tps}", responses=download("application/zip"))
 def evidence_tps(who: Reviewer, store: StoreDep, runtime: RuntimeDep, tps: str) -> Response:
     reads.require_tps(store, who, tps)
-    data = evidence.for_tps(store, tps, runtime.settings.blob_dir)
+    checkpoint = checkpoints.make(store, runtime.server_key, runtime.clock.wall())
+    data = evidence.for_tps(store, tps, runtime.settings.blob_dir, checkpoint)
     return _download(data, "application/zip", f"bukti-tps-{tps}.zip")
 
 
@@ -224,5 +226,6 @@ def evidence_incident(
     if record is None or record.kind != "incident" or not in_scope(who.user, record.tps):
         raise ApiError(404, "unknown_incident", f"Kejadian {record_id} tidak ada di wilayah Anda",
                        f"No incident {record_id} in your area")  # fmt: skip
-    data = evidence.for_incident(store, record, runtime.settings.blob_dir)
+    checkpoint = checkpoints.make(store, runtime.server_key, runtime.clock.wall())
+    data = evidence.for_incident(store, record, runtime.settings.blob_dir, checkpoint)
     return _download(data, "application/zip", f"bukti-kejadian-{record_id}.zip")

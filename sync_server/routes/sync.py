@@ -137,10 +137,12 @@ def pull(
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500,
     protocol: Annotated[int, Header(alias=PROTOCOL_HEADER, ge=0)] = 1,
     accept_encoding: Annotated[str, Header()] = "",
+    proofs: bool = False,
 ) -> Response:
     """A page in the shape the client announced (no header: protocol 1, per-field stamps),
-    compressed as sync_server/sync/encoding.py chose."""
-    page = exchange.pull(store, runtime.clock, who, since, limit, protocol)
+    compressed as sync_server/sync/encoding.py chose; with `proofs=true`, the signed ops and
+    batches behind its records."""
+    page = exchange.pull(store, runtime.clock, who, since, limit, protocol, proofs)
     return encoding.json_response(page.model_dump_json().encode(), accept_encoding)
 
 

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from core.merge import Conflict
 from core.registry import Registry
 from sync_server.store.blob_base import BlobStore
+from sync_server.store.evidence_base import EvidenceStore
 from sync_server.store.models import (
     ConflictRow,
     Device,
@@ -143,3 +144,6 @@ class Store(Protocol):
 
     # photo blobs and which records cite them (sync_server/store/blob_base.py)
     def blobs(self) -> BlobStore: ...
+
+    # device keys, signed batches and checkpoints (sync_server/store/evidence_base.py)
+    def evidence(self) -> EvidenceStore: ...

@@ -73,6 +73,7 @@ from sync_server.sync.chain import GENESIS, canonical, chained_hash
 
 if TYPE_CHECKING:
     from sync_server.store.pg_blobs import PgBlobStore
+    from sync_server.store.pg_evidence import PgEvidenceStore
     from sync_server.store.pg_recon import PgReconStore
 
 log = logging.getLogger(__name__)
@@ -450,3 +451,8 @@ class PgStore:
         from sync_server.store.pg_blobs import PgBlobStore
 
         return PgBlobStore(self)
+
+    def evidence(self) -> PgEvidenceStore:
+        from sync_server.store.pg_evidence import PgEvidenceStore
+
+        return PgEvidenceStore(self)

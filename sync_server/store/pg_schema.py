@@ -114,6 +114,20 @@ MIGRATIONS: list[tuple[str, str]] = [
             PRIMARY KEY (sha256, twin));
         """,
     ),
+    (
+        "m007_signatures",
+        """
+        CREATE TABLE device_keys (device_id text, key_id text, public_key text NOT NULL,
+            from_ms bigint NOT NULL, until_ms bigint, added bigserial,
+            PRIMARY KEY (device_id, key_id));
+        CREATE TABLE checkpoints (log_id bigint PRIMARY KEY, hash text NOT NULL,
+            time_ms bigint NOT NULL, server_key text NOT NULL, signature text NOT NULL);
+        CREATE INDEX changelog_batch ON changelog (((entry::jsonb) ->> 'batch_of'));
+        INSERT INTO meta (key, value)
+            SELECT 'unsigned_until_log', coalesce(max(id), 0)::text FROM changelog
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+        """,
+    ),
 ]
 
 MIGRATE_LOCK = 0x70616E74  # advisory lock key held while migrating ("pant")

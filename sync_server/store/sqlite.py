@@ -36,6 +36,7 @@ from sync_server.sync.chain import GENESIS, canonical, chained_hash
 
 if TYPE_CHECKING:
     from sync_server.store.blob_sqlite import SqliteBlobStore
+    from sync_server.store.evidence_sqlite import SqliteEvidenceStore
     from sync_server.store.reconcile_sqlite import SqliteReconStore
 
 BUSY_TIMEOUT_MS = 10_000
@@ -423,6 +424,12 @@ class SqliteStore:
         from sync_server.store.blob_sqlite import SqliteBlobStore
 
         return SqliteBlobStore(self.db)
+
+    # device keys, signed batches, checkpoints
+    def evidence(self) -> SqliteEvidenceStore:
+        from sync_server.store.evidence_sqlite import SqliteEvidenceStore
+
+        return SqliteEvidenceStore(self.db)
 
 
 def _conflict(row: dict[str, Any]) -> ConflictRow:

@@ -271,3 +271,25 @@ def m013_photo_prints(db: Database) -> None:
         {"sha256": str, "twin": str, "distance": int}, pk=("sha256", "twin"),
         not_null={"distance"},
     )  # fmt: skip
+
+
+@migrations()
+def m014_signatures(db: Database) -> None:
+    """Device signing keys over time (rotation, revocation), signed checkpoints of the log
+    head, and an index to find the signed batch an op entry cites (core/signing.py)."""
+    db.table("device_keys").create(
+        {"device_id": str, "key_id": str, "public_key": str, "from_ms": int, "until_ms": int},
+        pk=("device_id", "key_id"),
+        not_null={"public_key", "from_ms"},
+    )
+    db.table("checkpoints").create(
+        {"log_id": int, "hash": str, "time_ms": int, "server_key": str, "signature": str},
+        pk="log_id",
+        not_null={"hash", "time_ms", "server_key", "signature"},
+    )
+    db.execute("CREATE INDEX changelog_batch ON changelog (json_extract(entry, '$.batch_of'))")
+    # Entries logged before signing began carry no signature; verify-log counts them apart.
+    db.execute(
+        "INSERT OR REPLACE INTO meta (key, value) "
+        "SELECT 'unsigned_until_log', coalesce(max(id), 0) FROM changelog"
+    )

@@ -4,14 +4,14 @@ their text is also `canonical(entry)`; an entry read without its text is checked
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from typing import Any
 
+from core.ledger import GENESIS, chained_hash
 from sync_server.store.models import LogEntry
 
-GENESIS = "0" * 64
+__all__ = ["GENESIS", "canonical", "chained_hash", "entry_hash", "verify_chain"]
 
 
 # One encoder for every call: json.dumps builds a new one per call when given options.
@@ -24,11 +24,6 @@ def canonical(value: Any) -> str:
 
 def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
     return chained_hash(prev_hash, canonical(entry))
-
-
-def chained_hash(prev_hash: str, text: str) -> str:
-    """The hash of an entry given as the JSON text the log stores."""
-    return hashlib.sha256((prev_hash + text).encode()).hexdigest()
 
 
 def verify_chain(entries: Iterable[LogEntry]) -> int | None:

@@ -25,6 +25,7 @@ from core.protocol import (
     PushRequest,
     PushResponse,
     RecordOut,
+    SignedBatch,
     op_hash,
 )
 from core.records import validate_fields
@@ -38,6 +39,7 @@ from sync_server.clock import ServerClock
 from sync_server.errors import forbidden
 from sync_server.store.base import Store
 from sync_server.store.models import OpRow, PushWrites, StoredRecord
+from sync_server.sync import batches
 from sync_server.sync.epochs import check_epoch, namespace
 from sync_server.sync.scope import check_visible, check_write, read_filter
 
@@ -60,6 +62,7 @@ class _Batch:
     conflicts: list[tuple[str, merge.Conflict, int]] = field(default_factory=list)
     cites: dict[str, StoredRecord] = field(default_factory=dict)
     election: Election | None = None  # to know a final form's vote lines
+    signed: SignedBatch | None = None  # None: written by the server on a user's behalf
 
     def writes(self) -> PushWrites:
         records = sorted(self.written.values(), key=lambda r: r.seq)
@@ -131,7 +134,7 @@ def _stamp_hlc(b: _Batch, op: Op) -> tuple[int, bool]:
     return op.hlc, False
 
 
-def _apply(b: _Batch, op: Op) -> OpResult:
+def _apply(b: _Batch, op: Op, index: int = 0) -> OpResult:
     existing = _check_op(b, op)
     user, device_id = b.who.user, b.who.device.id
     hlc, clamped = _stamp_hlc(b, op)
@@ -159,7 +162,14 @@ def _apply(b: _Batch, op: Op) -> OpResult:
         "fields": op.fields,
         "hlc": hlc,
         "conflicts": [c.field for c in found],
+        # what the device signed, so the op can be rebuilt and checked (core/ledger.py)
+        "op_seq": op.seq,
+        "base": {k: None if v is None else [v[0], v[1]] for k, v in op.base.items()},
     }
+    if b.signed is None:
+        entry["via"] = "server"
+    else:
+        entry.update(batch=b.signed.manifest.batch, index=index)
     if clamped:
         entry.update(note="clock_clamped", device_hlc=op.hlc)
     b.log.append(entry)
@@ -188,13 +198,13 @@ def _result(op: Op, found: list[merge.Conflict], clamped: bool) -> OpResult:
     return OpResult(op_id=op.op_id, status="applied")
 
 
-def _answer(b: _Batch, op: Op) -> OpResult:
+def _answer(b: _Batch, index: int, op: Op) -> OpResult:
     content = op_hash(op)
     prior = b.answered.get(op.op_id)
     if prior is not None:
         return _answer_again(op, prior, content)
     try:
-        result = _apply(b, op)
+        result = _apply(b, op, index)
     except DomainError as exc:
         result = OpResult(
             op_id=op.op_id,
@@ -243,7 +253,8 @@ def push(
 
     Everything the batch needs is read with a few queries, the ops are applied in memory in
     order, and what they wrote is saved at once (`Store.save_push`). Reconciliation is not run
-    here: it reads the change log afterwards (`reconcile.catch_up`).
+    here: it reads the change log afterwards (`reconcile.catch_up`). The batch's signature is
+    checked first (`batches.check`); nothing of a refused batch is applied.
     """
     if request.device_id != who.device.id:
         raise forbidden(
@@ -251,11 +262,15 @@ def push(
             "device_id does not match this device's token",
             code="device_mismatch",
         )
+    signed = batches.check(store, who, request)
     with store.transaction():
         check_epoch(store, who, request.epoch)
         space = namespace(who.device.id, request.epoch)
         b = _batch(store, clock, who, request.ops, space, election)
-        results = [_answer(b, op) for op in request.ops]
+        b.signed = signed
+        results = [_answer(b, i, op) for i, op in enumerate(request.ops)]
+        if b.log:  # the manifest and signature, logged once before the ops they carried
+            b.log.insert(0, batches.entry(signed, who, clock.wall(), clock.now()))
         _save(b)
         acked = store.advance_acked_seq(b.namespace)
         _hold(hold_ms)
@@ -266,7 +281,9 @@ def apply_for(
     store: Store, clock: ServerClock, who: Principal, op: Op, election: Election | None = None
 ) -> OpResult:
     """One op the server writes on a user's behalf (a console decision): the same checks, merge
-    and change log as a push, without a device receipt. Raises DomainError when refused."""
+    and change log as a push, without a device receipt or signature; its log entry says
+    `via: "server"` so a verifier counts it apart from device-signed ops. Raises DomainError
+    when refused."""
     with store.transaction():
         b = _batch(store, clock, who, [op], election=election)
         result = _apply(b, op)
@@ -321,20 +338,31 @@ def record_out(record: StoredRecord, *, packed: bool = False) -> RecordOut:
 
 
 def pull(
-    store: Store, clock: ServerClock, who: Principal, since: int, limit: int, protocol: int = 1
+    store: Store,
+    clock: ServerClock,
+    who: Principal,
+    since: int,
+    limit: int,
+    protocol: int = 1,
+    proofs: bool = False,
 ) -> PullResponse:
     """Records the caller may read that changed after `since`, in server-seq order, in the
-    shape of the protocol version the client announced."""
+    shape of the protocol version the client announced, with the latest signed checkpoint;
+    with `proofs`, the signed ops and batches behind them too."""
     store.note_pulled(who.device.id, since)
     rows = store.records_since(since, limit + 1, read_filter(who.user))
     page = rows[:limit]
     packed = protocol >= PACKED_STAMPS_SINCE
+    signed, carriers = batches.proofs(store, page) if proofs else ({}, [])
     return PullResponse(
         protocol=min(protocol, PROTOCOL_VERSION),
         records=[record_out(r, packed=packed) for r in page],
         next=page[-1].seq if page else since,
         more=len(rows) > limit,
         server_hlc=clock.now(),
+        checkpoint=store.evidence().latest_checkpoint(),
+        proofs=signed,
+        batches=carriers,
     )
 
 

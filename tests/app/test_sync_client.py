@@ -10,6 +10,7 @@ import pytest
 
 from app.store import Identity, open_store
 from app.store.exchange import next_batch
+from app.store.keys import create_key
 from app.sync import AuthError, Offline, SyncClient
 from app.sync.api import MAX_RETRY_AFTER_S
 from app.sync.client import Progress
@@ -21,6 +22,7 @@ TPS = "3517012001001"
 def store(tmp_path):
     s = open_store(tmp_path / "device.db")
     s.set_identity(Identity("http://test", "dev-1", "tok", "u-1", "Siti", "saksi", 1, (TPS,)))
+    create_key(s)
     return s
 
 
@@ -54,7 +56,10 @@ def empty_pull(_request):
 
 
 def echo_push(request, reject=()):
-    body = json.loads(request.content)
+    raw = request.content
+    if request.headers.get("content-encoding") == "gzip":
+        raw = gzip.decompress(raw)
+    body = json.loads(raw)
     results = [
         {
             "op_id": op["op_id"],

@@ -7,9 +7,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.store import Identity, open_store
+from app.store.keys import key_path, write_key
 from app.store.photos import add_photo, mark_sent, photo, photo_progress
 from app.sync import SyncClient
 from app.sync.uploads import UploadProgress, sync_and_upload, upload_photos
+from core import signing
 from core.registry import build
 from sync_server.admin import accounts
 from sync_server.blobs.uploads import blob_path
@@ -62,8 +64,9 @@ def server(tmp_path):
     tokens = []
     for name in ("a", "b"):
         user = accounts.create_user(s, f"Saksi {name}", "saksi", [TPS], 1)
-        device, token = accounts.add_device(s, user.id, "hp", T0)
-        tokens.append((device.id, token, user.id))
+        key = signing.new_private_key()
+        device, token = accounts.add_device(s, user.id, "hp", T0, signing.public_key_of(key))
+        tokens.append((device.id, token, user.id, key))
     s.close()
     with TestClient(app) as tc:
         yield settings, tc._transport, tokens
@@ -71,8 +74,9 @@ def server(tmp_path):
 
 def phone(tmp_path, server, who=0, name="device.db"):
     _settings, transport, tokens = server
-    device_id, token, user_id = tokens[who]
+    device_id, token, user_id, key = tokens[who]
     store = open_store(tmp_path / f"{who}-{name}")
+    write_key(key_path(store), key)
     if store.identity() is None:
         store.set_identity(Identity("http://t", device_id, token, user_id, "S", "saksi", 1, (TPS,)))
     wire = Wire(transport)

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
+from core import signing
 from core.registry import build
 from sync_server.admin import accounts
 from sync_server.settings import wall_ms
@@ -66,8 +67,11 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
     made = []
     for role, party in (("ptps", None), ("polisi", None), ("saksi", 1), ("supervisor", None)):
         user = accounts.create_user(store, f"Uji {role}", role, ["35.17"], party)
-        device, token = accounts.add_device(store, user.id, role, wall_ms())
-        made.append((role, device.id, token, user.id))
+        key = signing.new_private_key()
+        device, token = accounts.add_device(
+            store, user.id, role, wall_ms(), signing.public_key_of(key)
+        )
+        made.append((role, device.id, token, user.id, key))
     store.close()
     port = free_port()
     env = {**os.environ, "PANTAU_DB_PATH": str(db), "PANTAU_BLOB_DIR": str(tmp_path / "blobs"),
@@ -80,7 +84,7 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
     http = httpx.Client(base_url=url, timeout=30)
     try:
         _wait(http, proc)
-        devices = {role: Device(http, d, tok, u) for role, d, tok, u in made}  # type: ignore[arg-type]
+        devices = {role: Device(http, d, tok, u, k) for role, d, tok, u, k in made}  # type: ignore[arg-type]
         yield Stack(url, db, devices, http)
     finally:
         http.close()

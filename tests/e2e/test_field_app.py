@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from core import signing
 from tests.e2e.conftest import Stack, api, cli, server_records, user_id
 from tests.e2e.ui import (
     WAIT,
@@ -38,7 +39,9 @@ def saksi_code(stack: Stack) -> str:
 def supervisor_records(stack: Stack) -> list[dict[str, Any]]:
     if "token" not in stack.extra:
         code = next(c for n, c in stack.codes.items() if "Supervisor" in n)
-        got = api(stack.server_url, "POST", "/v1/enrol", {"code": code, "device_name": "test"})
+        key = signing.public_key_of(signing.new_private_key())  # a reader, but enrolled with a key
+        body = {"code": code, "device_name": "test", "public_key": key}
+        got = api(stack.server_url, "POST", "/v1/enrol", body)
         stack.extra["token"] = got["token"]
     return server_records(stack.server_url, stack.extra["token"], user_id(stack.db, "Saksi PKB"))
 

@@ -17,9 +17,11 @@ import httpx
 import pytest
 
 from app.store import Identity, open_store
+from app.store.keys import key_path, write_key
 from app.store.photos import add_photo, photo, upload_queue
 from app.sync import Offline, SyncClient
 from app.sync.uploads import upload_photos
+from core import signing
 from core.registry import build
 from sync_server.admin import accounts
 from sync_server.blobs.uploads import blob_path, partial_path
@@ -35,15 +37,17 @@ CHUNK = 64 * 1024
 CUTS = 4
 
 
-def _server_db(db: Path) -> dict[str, tuple[str, str, str]]:
+def _server_db(db: Path) -> dict[str, tuple[str, str, str, bytes]]:
     store = SqliteStore(db)
     store.migrate()
     store.replace_region(build(REGION_ROWS))
     tokens = {}
     for name, tps in (("author", TPS), ("outsider", TPS_GUDO)):
         user = accounts.create_user(store, name, "saksi", [tps], 1)
-        device, token = accounts.add_device(store, user.id, "hp", wall_ms())
-        tokens[name] = (device.id, token, user.id)
+        key = signing.new_private_key()
+        public = signing.public_key_of(key)
+        device, token = accounts.add_device(store, user.id, "hp", wall_ms(), public)
+        tokens[name] = (device.id, token, user.id, key)
     store.close()
     return tokens
 
@@ -65,11 +69,12 @@ def test_upload_survives_cuts_kill9_and_app_restart(tmp_path, monkeypatch, seed)
     monkeypatch.setenv("PANTAU_BLOB_DIR", str(blobs))
     db = tmp_path / "server.db"
     tokens = _server_db(db)
-    device_id, token, user_id = tokens["author"]
+    device_id, token, user_id, key = tokens["author"]
     originals = [form_photo(2400, 1800, seed=31), form_photo(2400, 1800, seed=32)]
 
     phone_db = tmp_path / "phone.db"
     store = open_store(phone_db)
+    write_key(key_path(store), key)
     store.set_identity(Identity("", device_id, token, user_id, "Siti", "saksi", 1, (TPS,)))
     shas = [add_photo(store, o) for o in originals]
     store.save("t1", "tally", TPS, {"photos": [shas[0]]})

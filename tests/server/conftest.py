@@ -11,8 +11,11 @@ from typing import Any, cast
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
+from core import signing
 from core.hlc import pack
+from core.protocol import Op
 from core.registry import build
 from sync_server.admin import accounts
 from sync_server.main import create_app
@@ -117,13 +120,17 @@ def store(client: TestClient, settings: Settings) -> Iterator[Store]:
 class Device:
     """An enrolled device as a test sees it: ids, token, and a way to build its ops."""
 
-    def __init__(self, client: TestClient, device_id: str, token: str, user_id: str) -> None:
+    def __init__(
+        self, client: TestClient, device_id: str, token: str, user_id: str, key: bytes
+    ) -> None:
         self.client = client
         self.id = device_id
         self.token = token
         self.user_id = user_id
+        self.key = key  # the device's Ed25519 private key (its public key is registered)
         self.headers = {"Authorization": f"Bearer {token}"}
         self._seq = itertools.count(1)
+        self._batch = itertools.count(1)
 
     def op(
         self,
@@ -148,13 +155,30 @@ class Device:
             "base": base or {},
         }
 
+    def body(self, *ops: dict[str, Any], device_id: str | None = None) -> dict[str, Any]:
+        """A push body signed by this device's key, as the app sends it."""
+        return signed_body(self.key, device_id or self.id, next(self._batch), list(ops))
+
     def push(self, *ops: dict[str, Any], device_id: str | None = None) -> Any:
-        body = {"device_id": device_id or self.id, "ops": list(ops)}
+        body = self.body(*ops, device_id=device_id)
         return self.client.post("/v1/sync/push", json=body, headers=self.headers)
 
     def pull(self, since: int = 0, limit: int = 500) -> Any:
         params = {"since": since, "limit": limit}
         return self.client.get("/v1/sync/pull", params=params, headers=self.headers)
+
+
+def signed_body(
+    key: bytes, device_id: str, batch: int, ops: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A push body whose batch manifest is signed with `key` (core/signing.py); a body that
+    is not a valid push (the bad-input tests) goes unsigned, as the server refuses its shape
+    before it looks at a signature."""
+    try:
+        signed = signing.sign_batch(key, device_id, batch, [Op.model_validate(o) for o in ops])
+    except ValidationError:
+        return {"device_id": device_id, "ops": ops}
+    return {"device_id": device_id, "ops": ops, "batch": signed.model_dump(mode="json")}
 
 
 MakeDevice = Callable[..., Device]
@@ -176,8 +200,10 @@ def make_device(client: TestClient, settings: Settings, wall: FakeWall) -> MakeD
                     party = 1
                 user = accounts.create_user(s, f"Uji {role}", role, scope or [TPS], party)
                 user_id = user.id
-            device, token = accounts.add_device(s, user_id, f"hp {role}", wall())
-        return Device(client, device.id, token, user_id)
+            key = signing.new_private_key()
+            public = signing.public_key_of(key)
+            device, token = accounts.add_device(s, user_id, f"hp {role}", wall(), public)
+        return Device(client, device.id, token, user_id, key)
 
     return make
 

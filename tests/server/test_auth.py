@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core import signing
 from sync_server.admin import accounts
 from sync_server.auth import CODE_ALPHABET, hash_secret
 from sync_server.secret import server_key
@@ -77,12 +78,21 @@ def test_an_enrolment_code_works_once(client, store, wall, settings):
     raw = code.replace("-", "")
     assert len(raw) == 20
     assert set(raw) <= set(CODE_ALPHABET)
+    no_key = client.post("/v1/enrol", json={"code": code})
+    assert no_key.status_code == 422
+    assert no_key.json()["code"] == "public_key_missing"
+    public = signing.public_key_of(signing.new_private_key())
     res = client.post("/v1/enrol", json={"code": code.lower().replace("-", " "),
-                                         "device_name": "HP Siti"})  # fmt: skip
-    assert res.status_code == 200, res.text
+                                         "device_name": "HP Siti", "public_key": public})  # fmt: skip
+    assert res.status_code == 200, res.text  # the code survived the refused attempt
     body = res.json()
     assert body["me"]["user_id"] == user.id
     assert body["me"]["party"] == 1
+    [key] = store.evidence().keys(body["device_id"])  # the device's public key is registered
+    assert key.public_key == public
+    assert key.until_ms is None
+    signing_key = client.app.state.runtime.server_key  # the device keeps it for checkpoints
+    assert body["server_key"] == signing.public_key_of(signing_key)
     me = client.get("/v1/me", headers={"Authorization": f"Bearer {body['token']}"})
     assert me.status_code == 200
     again = client.post("/v1/enrol", json={"code": code})

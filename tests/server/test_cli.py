@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from core import signing
 from sync_server.admin import accounts
 from sync_server.admin.cli import cli
 from sync_server.secret import server_key
@@ -86,7 +87,9 @@ def test_users_codes_devices_and_revocation(db: Path):
     assert code[4] == "-"
     assert user_id in ok("list-users", "--db", db)
     store = SqliteStore(db)
-    response = accounts.enrol(store, code, "hp", now_ms=0, key=server_key(Settings(db_path=db)))
+    public = signing.public_key_of(signing.new_private_key())
+    key = server_key(Settings(db_path=db))
+    response = accounts.enrol(store, code, "hp", now_ms=0, key=key, public_key=public)
     store.close()
     listed = ok("list-devices", "--db", db)
     assert response.device_id in listed

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core import signing
 from sync_server.admin import accounts
 from sync_server.secret import server_key
 from sync_server.settings import Settings
@@ -23,7 +24,8 @@ def test_open_codes_leaves_out_used_ones(tmp_path: Path):
     store = SqliteStore(db)
     try:
         key = server_key(Settings(db_path=db))  # issue 11: codes are HMACs under the server key
-        accounts.enrol(store, used, "hp", 1_700_000_000_000, key=key)
+        public = signing.public_key_of(signing.new_private_key())
+        accounts.enrol(store, used, "hp", 1_700_000_000_000, key=key, public_key=public)
     finally:
         store.close()
     assert ok("open-codes", codes_file, "--db", db).splitlines() == lines[1:]

@@ -44,7 +44,7 @@ def test_a_push_that_cannot_get_the_lock_is_503_with_retry_after(
     phone = make_device("ptps")
     quick = settings.model_copy(update={"db_lock_timeout_ms": 200})
     with TestClient(create_app(quick)) as http:
-        phone = Device(http, phone.id, phone.token, phone.user_id)
+        phone = Device(http, phone.id, phone.token, phone.user_id, phone.key)
         op = phone.op("r1", {"suara_sah": 1})
         with store.transaction():  # another writer holds the lock past the timeout
             store.server_seq()
@@ -65,7 +65,7 @@ def test_a_single_write_outside_a_transaction_that_waits_too_long_is_503(
     phone = make_device("ptps")
     quick = settings.model_copy(update={"db_lock_timeout_ms": 200})
     with TestClient(create_app(quick)) as http:
-        phone = Device(http, phone.id, phone.token, phone.user_id)
+        phone = Device(http, phone.id, phone.token, phone.user_id, phone.key)
         with store.transaction():  # another writer holds the device's row (SQLite: the file)
             store.note_pulled(phone.id, 5)
             busy = phone.pull(since=7)  # a pull notes how far the device has read: a write

@@ -10,13 +10,14 @@ from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core import signing
 from core.hlc import pack
 from core.registry import build
 from sync_server.admin import accounts
 from sync_server.main import create_app
 from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
-from tests.server.conftest import REGION_ROWS, T0, TPS
+from tests.server.conftest import REGION_ROWS, T0, TPS, signed_body
 
 N = 8
 # Each op writes one field of one of two records; later seqs carry later stamps.
@@ -33,12 +34,13 @@ def final_state(deliveries: list[list[int]]) -> tuple[Any, int]:
         store = SqliteStore(Path(tmp) / "s.db")
         store.replace_region(build(REGION_ROWS))
         user = accounts.create_user(store, "P", "ptps", [TPS])
-        device, token = accounts.add_device(store, user.id, "hp", T0)
+        key = signing.new_private_key()
+        device, token = accounts.add_device(store, user.id, "hp", T0, signing.public_key_of(key))
         headers = {"Authorization": f"Bearer {token}"}
         acked = 0
         with TestClient(app) as client:
-            for chunk in deliveries:
-                body = {"device_id": device.id, "ops": [OPS[i] for i in chunk]}
+            for n, chunk in enumerate(deliveries, start=1):
+                body = signed_body(key, device.id, n, [OPS[i] for i in chunk])
                 acked = client.post("/v1/sync/push", json=body, headers=headers).json()["acked_seq"]
             records = client.get("/v1/sync/pull", headers=headers).json()["records"]
         store.close()

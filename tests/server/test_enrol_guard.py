@@ -13,6 +13,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from core import signing
 from sync_server.admin import accounts
 from sync_server.auth import CODE_BITS, normalize_code
 from sync_server.guard import EnrolGuard, Failures, Window, client_address
@@ -22,6 +23,8 @@ from sync_server.settings import Settings
 from sync_server.store.sqlite import SqliteStore
 from tests.server.conftest import TPS, runtime_of
 from tests.server.test_kill9 import Server
+
+PUBLIC = signing.public_key_of(signing.new_private_key())  # a device's key (issue 12)
 
 
 def issue(settings: Settings, now: int) -> str:
@@ -58,7 +61,7 @@ def test_codes_carry_at_least_64_bits_and_are_stored_with_a_keyed_hash(client, s
     assert row["code_hash"] != hashlib.sha256(normalize_code(code).encode()).hexdigest()
     key_file = secret_path(settings)
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
-    assert client.post("/v1/enrol", json={"code": code}).status_code == 200
+    assert client.post("/v1/enrol", json={"code": code, "public_key": PUBLIC}).status_code == 200
 
 
 def test_a_valid_code_passes_a_locked_shared_address(client, settings, wall):
@@ -67,7 +70,7 @@ def test_a_valid_code_passes_a_locked_shared_address(client, settings, wall):
         assert client.post("/v1/enrol", json={"code": wrong(i)}).status_code == 401
     assert client.post("/v1/enrol", json={"code": wrong(99)}).status_code == 429  # too soon
     wall.ms += 3_000
-    assert client.post("/v1/enrol", json={"code": good}).status_code == 200
+    assert client.post("/v1/enrol", json={"code": good, "public_key": PUBLIC}).status_code == 200
 
 
 def test_wrong_guesses_at_one_code_lock_that_code(client, settings, wall):

@@ -13,7 +13,7 @@ def _post(device, raw: bytes):
 
 def test_a_gzipped_push_is_applied(make_device, store):
     phone = make_device("saksi")
-    body = {"device_id": phone.id, "ops": [phone.op("r1", {"dpt_l": 120, "catatan": "x" * 600})]}
+    body = phone.body(phone.op("r1", {"dpt_l": 120, "catatan": "x" * 600}))
     response = _post(phone, gzip.compress(json.dumps(body).encode()))
     assert response.status_code == 200
     assert response.json()["results"][0]["status"] == "applied"

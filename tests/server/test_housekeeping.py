@@ -2,6 +2,7 @@
 
 from fastapi.testclient import TestClient
 
+from core import signing
 from core.hlc import pack, wall_ms
 from sync_server.admin import accounts
 from sync_server.main import create_app
@@ -71,4 +72,5 @@ def test_wrong_enrolment_codes_are_rate_limited(client, settings, wall):
     assert blocked.status_code == 429
     assert "tunggu" in blocked.json()["message"]
     wall.ms += 3_000  # issue 11: a valid code still gets through a locked (shared) address
-    assert client.post("/v1/enrol", json={"code": good}).status_code == 200
+    public = signing.public_key_of(signing.new_private_key())
+    assert client.post("/v1/enrol", json={"code": good, "public_key": public}).status_code == 200

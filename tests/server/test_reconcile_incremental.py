@@ -10,8 +10,9 @@ from typing import Any
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from core import signing
 from core.hlc import pack
-from core.protocol import PushRequest
+from core.protocol import Op, PushRequest
 from core.registry import build
 from sync_server.admin import accounts
 from sync_server.auth import Principal
@@ -66,6 +67,9 @@ step = st.one_of(
 )
 
 
+KEYS: dict[str, bytes] = {}  # device id -> its private key (devices are made per example)
+
+
 def _setup(path: Path) -> tuple[SqliteStore, Runtime, list[Principal]]:
     cfg = Settings(db_path=path, now_ms=lambda: T0 + 3_600_000)
     store = SqliteStore(path)
@@ -74,7 +78,9 @@ def _setup(path: Path) -> tuple[SqliteStore, Runtime, list[Principal]]:
     who = []
     for role, party in ACTORS:
         user = accounts.create_user(store, role, role, ["35.17"], party)
-        device, _ = accounts.add_device(store, user.id, role, T0)
+        key = signing.new_private_key()
+        device, _ = accounts.add_device(store, user.id, role, T0, signing.public_key_of(key))
+        KEYS[device.id] = key
         who.append(Principal(device, user))
     return store, Runtime(cfg, lambda: SqliteStore(path)), who
 
@@ -88,7 +94,9 @@ def _push(store: SqliteStore, rt: Runtime, who: Principal, rid: str, tps: str, k
         fields = {**COMPLETE, **fields, "suara": votes}
     op = {"op_id": f"o{seq}", "seq": seq, "record_id": rid, "kind": kind, "tps": tps,
           "fields": fields, "hlc": hlc}  # fmt: skip
-    req = PushRequest(device_id=who.device.id, ops=[op])
+    ops = [Op.model_validate(op)]
+    signed = signing.sign_batch(KEYS[who.device.id], who.device.id, seq, ops)
+    req = PushRequest(device_id=who.device.id, ops=ops, batch=signed)
     [result] = exchange.push(store, rt.clock, who, req).results
     # every generated step is a valid write, except an empty tally (nothing to write) and
     # the undelete of a final that was deleted before it was ever complete

@@ -27,8 +27,8 @@ def test_concurrent_pushers_and_a_puller_see_every_row_once(
     reader = make_device("supervisor", scope=["35.17"])
     slow = settings.model_copy(update={"test_push_delay_ms": 30})  # a window between numbering
     with TestClient(create_app(slow)) as http:  # and commit, where a later pusher could pass
-        phones = [Device(http, p.id, p.token, p.user_id) for p in phones]
-        reader = Device(http, reader.id, reader.token, reader.user_id)
+        phones = [Device(http, p.id, p.token, p.user_id, p.key) for p in phones]
+        reader = Device(http, reader.id, reader.token, reader.user_id, reader.key)
         done = threading.Event()
         seen: list[tuple[int, str]] = []
 
