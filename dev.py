@@ -154,7 +154,7 @@ def test() -> None:
     ensure_chromium()
     run(PY, "-m", "ruff", "check", ".")
     run(PY, "-m", "ruff", "format", "--check", ".")
-    run(PY, "-m", "mypy", "core", "app", "sync_server", "tests", "bench")
+    run(PY, "-m", "mypy", "core", "app", "sync_server", "tests", "bench", "verifier")
     # A missing Chromium or PostgreSQL fails, not skips.
     env = {**os.environ, "PANTAU_REQUIRE_BROWSER": "1", "PANTAU_REQUIRE_POSTGRES": "1"}
     run(PY, "-m", "pytest", "-p", "no:cacheprovider", *sys.argv[2:], env=env)
