@@ -310,11 +310,11 @@ def test_incident_flow_and_conflict_resolution(stack: ConsoleStack, page: Page):
     expect(page.get_by_text(re.compile("isian tempat.*Depan balai desa")).first).to_be_visible()
     shot(page, "10-conflicts")
     [open_conflict] = review(stack, "conflicts")
-    incoming = open_conflict["incoming_value"]  # whichever phone synced second
-    page.get_by_role("button", name="Pakai nilai masuk").first.click()  # no reason yet
+    current = open_conflict["current_value"]  # a report is its author's words: the supervisor
+    page.get_by_role("button", name="Pakai nilai sekarang").first.click()  # keeps one; no reason
     expect(ident(page, "console-error")).to_contain_text("Tulis alasan penyelesaian konflik")
     fill(page, "Alasan penyelesaian (wajib)", "Dikonfirmasi ke Kapolsek lewat radio")
-    page.get_by_role("button", name="Pakai nilai masuk").first.click()
+    page.get_by_role("button", name="Pakai nilai sekarang").first.click()
     expect(page.get_by_text("Tidak ada konflik terbuka.")).to_be_visible(timeout=WAIT)
     page.get_by_role("switch", name="Tampilkan yang sudah selesai").click()
     done = page.locator('[flt-semantics-identifier^="conflict-resolved-"]').first
@@ -322,7 +322,7 @@ def test_incident_flow_and_conflict_resolution(stack: ConsoleStack, page: Page):
     expect(page.get_by_text(re.compile(f"^Diselesaikan oleh {re.escape(NAMES['supervisor'])}"
                                        r" · .* WIB · perangkat "))).to_be_visible()  # fmt: skip
     expect(page.get_by_text("Alasan: Dikonfirmasi ke Kapolsek lewat radio")).to_be_visible()
-    expect(page.get_by_text(f"Dipakai: {incoming} (nilai masuk)", exact=True)).to_be_visible()
+    expect(page.get_by_text(f"Dipakai: {current} (nilai sekarang)", exact=True)).to_be_visible()
     shot(page, "10b-conflict-resolved")
     rail(page, "Insiden")  # the incident's history tells the resolution too
     ident(page, "incident-i-uang").click()
