@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import flet as ft
 
-from app.ui.i18n import t
+from app.i18n import t
 from app.ui.state.badge import Badge
 
 T = TypeVar("T")

@@ -322,7 +322,9 @@ def test_incident_flow_and_conflict_resolution(stack: ConsoleStack, page: Page):
     expect(page.get_by_text(re.compile(f"^Diselesaikan oleh {re.escape(NAMES['supervisor'])}"
                                        r" · .* WIB · perangkat "))).to_be_visible()  # fmt: skip
     expect(page.get_by_text("Alasan: Dikonfirmasi ke Kapolsek lewat radio")).to_be_visible()
-    expect(page.get_by_text(f"Dipakai: {current} (nilai sekarang)", exact=True)).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(f"^Dipakai: {re.escape(current)} \\(nilai sekarang\\)"))
+    ).to_be_visible()
     shot(page, "10b-conflict-resolved")
     rail(page, "Insiden")  # the incident's history tells the resolution too
     ident(page, "incident-i-uang").click()
@@ -336,7 +338,7 @@ def test_incident_flow_and_conflict_resolution(stack: ConsoleStack, page: Page):
     shot(page, "10c-incident-history")
     [row] = review(stack, "conflicts?include_resolved=true")
     assert row["resolution"]["alasan"] == "Dikonfirmasi ke Kapolsek lewat radio"
-    assert row["value_now"] == incoming
+    assert row["value_now"] == current
     assert row["resolution"]["user_name"] == NAMES["supervisor"]
 
 

@@ -69,7 +69,7 @@ def test_a_re_encoded_crop_at_another_tps_is_flagged_with_both_photos(make_devic
         assert flag["photos"] == [mine, theirs]
         assert flag["severity"] == 3
         assert "lembar yang sama" in flag["message_id"]
-        assert not state.counts or not state.values
+        assert not state.counted or not state.values
 
 
 def test_two_sheets_of_the_same_form_at_two_tps_are_not_flagged(make_device, store):

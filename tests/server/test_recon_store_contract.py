@@ -7,7 +7,7 @@ from typing import Any
 
 from core.merge import Conflict
 from core.registry import build
-from sync_server.review.flags import is_decided, is_open
+from sync_server.review.flags import is_counted, is_decided, is_open
 from sync_server.store.base import Store
 from sync_server.store.models import Device, ReadFilter, StoredRecord, User
 from sync_server.store.recon_base import KeyState, Official, PhotoUse, QueueFilter, Snapshot
@@ -29,7 +29,8 @@ def state(
     values = values or {}
     doc: dict[str, Any] = {"tps": tps, "ballot": ballot, "values": values, "teks": "ñ"}
     return KeyState(tps, ballot, status, severity, 2, rules, doc, values,
-                    is_open(status, rules), is_decided(status, severity, rules))  # fmt: skip
+                    is_open(status, rules), is_decided(status, severity, rules),
+                    counted=is_counted(status, severity, rules))  # fmt: skip
 
 
 STATES = [

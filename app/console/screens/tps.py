@@ -20,7 +20,6 @@ from app.console.screens.widgets import (
 from app.console.state.comparison import ComparisonModel, majority
 from app.console.state.console import Models
 from app.console.strings import pick, t
-from app.ui.components import keep
 from core.review import FieldComparison, Flag, SourceTally, TpsComparison
 
 DIFF_BG = ft.Colors.RED_50
@@ -309,11 +308,15 @@ def TpsScreen(m: Models, c: ComparisonModel, lang: str) -> ft.Control:
         spacing=8,
     )
     grid = ft.Column(
-        keep(
-            _thumbs(c, d, lang),
-            ft.Row([_table(c, d, lang)], scroll=ft.ScrollMode.AUTO),
-            _findings(c, lang),
-        ),
+        [
+            x
+            for x in (
+                _thumbs(c, d, lang),
+                ft.Row([_table(c, d, lang)], scroll=ft.ScrollMode.AUTO),
+                _findings(c, lang),
+            )
+            if x is not None
+        ],
         scroll=ft.ScrollMode.AUTO,
         expand=True,
     )

@@ -9,7 +9,7 @@ import flet as ft
 
 from app.console.state.base import Loadable
 from app.console.strings import t
-from app.ui.field_labels import field_label
+from app.field_labels import field_label
 from core.election import Election
 from core.review import HistoryEntry
 

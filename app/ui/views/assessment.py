@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import flet as ft
 
+from app.i18n import t
 from app.ui.components import finding_text, footer, form_screen, header, keep, section, use_model
-from app.ui.i18n import t
 from app.ui.state.assessment_form import AssessmentForm
 from app.ui.state.correction import REASON_NEEDED
 from app.ui.state.session import Session

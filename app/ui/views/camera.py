@@ -15,8 +15,8 @@ from typing import Any
 import flet as ft
 import flet_camera as fc
 
+from app.i18n import t
 from app.ui.components import keep
-from app.ui.i18n import t
 
 log = logging.getLogger(__name__)
 

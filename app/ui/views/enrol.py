@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import flet as ft
 
+from app.i18n import t
 from app.ui.components import keep, use_model
-from app.ui.i18n import t
 from app.ui.state.enrol_form import EnrolForm
 from app.ui.state.session import Session
 from app.ui.views.enrol_qr import QrEnrol

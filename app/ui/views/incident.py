@@ -6,9 +6,9 @@ from typing import Any
 
 import flet as ft
 
+from app.i18n import t
 from app.ui.components import footer, form_screen, header, keep, outside_scope, section, use_model
 from app.ui.gps import current_position, use_geolocator
-from app.ui.i18n import t
 from app.ui.state.incident_form import CATEGORIES, LEVELS, REQUIRED, IncidentForm
 from app.ui.state.session import Session
 from app.ui.state.sync_state import SyncHandle

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import flet as ft
 
+from app.i18n import t
 from app.ui.components import keep, section, use_model
 from app.ui.gps import current_position, use_geolocator
-from app.ui.i18n import t
 from app.ui.state.location_form import LocationForm
 from app.ui.state.session import Session
 from app.ui.state.sync_state import SyncHandle

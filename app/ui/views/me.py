@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import flet as ft
 
+from app.i18n import t
 from app.ui.components import header, keep, section
-from app.ui.i18n import t
 from app.ui.state.session import Session
 
 SHOWN_TPS = 5

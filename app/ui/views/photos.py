@@ -13,8 +13,8 @@ from pathlib import Path
 
 import flet as ft
 
+from app.i18n import t
 from app.ui.components import keep
-from app.ui.i18n import t
 from app.ui.state.evidence import Evidence, thumbnail
 from app.ui.views.camera import CameraPanel
 

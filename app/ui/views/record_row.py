@@ -7,10 +7,10 @@ from typing import Any
 
 import flet as ft
 
+from app.i18n import t
 from app.store import LocalRecord
 from app.store.regions import RegionIndex
 from app.ui.components import state_chip
-from app.ui.i18n import t
 from app.ui.state.badge import badge
 from app.ui.state.sync_state import SyncStatus
 

@@ -6,8 +6,8 @@ from functools import partial
 
 import flet as ft
 
+from app.i18n import t
 from app.ui.components import header
-from app.ui.i18n import t
 from app.ui.state.session import Session
 from app.ui.state.sync_state import SyncStatus
 from app.ui.views.record_row import record_row

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import flet as ft
 
+from app.i18n import t
 from app.ui.components import human_bytes
-from app.ui.i18n import t
 from app.ui.state.sync_state import SyncStatus
 
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import flet as ft
 
+from app.field_labels import field_label
+from app.i18n import t
 from app.store.regions import RegionIndex
 from app.ui.components import human_bytes, keep, section
-from app.ui.field_labels import field_label
-from app.ui.i18n import t
 from app.ui.state.sync_state import SyncStatus
 from app.ui.views.record_row import record_title
 

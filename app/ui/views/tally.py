@@ -8,9 +8,9 @@ from typing import Any, cast
 
 import flet as ft
 
+from app.field_labels import field_label
+from app.i18n import t
 from app.ui.components import footer, form_screen, header, keep, section, use_model
-from app.ui.field_labels import field_label
-from app.ui.i18n import t
 from app.ui.state.session import Session
 from app.ui.state.sync_state import SyncHandle
 from app.ui.state.tally_form import TallyForm

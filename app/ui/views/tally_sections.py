@@ -7,8 +7,8 @@ from functools import partial
 
 import flet as ft
 
+from app.i18n import t
 from app.ui.components import number_field, section
-from app.ui.i18n import t
 from app.ui.state.tally_form import TallyForm
 from core.election import Ballot
 from core.records import BALLOT_ROWS, COLUMNS, VOTER_ROWS

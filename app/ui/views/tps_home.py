@@ -9,9 +9,9 @@ from functools import partial
 
 import flet as ft
 
+from app.i18n import t
 from app.store import LocalRecord
 from app.ui.components import header, keep, outside_scope, section, state_chip
-from app.ui.i18n import t
 from app.ui.state.badge import badge
 from app.ui.state.session import Session
 from app.ui.state.sync_state import SyncHandle

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import flet as ft
 
+from app.i18n import t
 from app.ui.components import use_model
-from app.ui.i18n import t
 from app.ui.state.session import Session
 from app.ui.state.sync_state import SyncStatus
 from app.ui.state.tps_overview import summary

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from app.ui.field_labels import field_label
+from app.field_labels import field_label
 from app.ui.state.services import Services
 from app.ui.state.sync_state import SyncStatus
 from app.ui.views.sync_details import conflict_section

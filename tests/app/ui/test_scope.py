@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from app.ui.i18n import t
+from app.i18n import t
 from app.ui.state.roles import in_scope
 from app.ui.state.services import Services
 from app.ui.state.session import Session

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from app.i18n import S, t
 from app.store import open_store
 from app.sync import Offline, Progress
-from app.ui.i18n import S, t
 from app.ui.state.assessment_form import AssessmentForm
 from app.ui.state.badge import badge
 from app.ui.state.incident_form import IncidentForm

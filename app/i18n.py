@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.ui.i18n_more import MORE
+from app.i18n_more import MORE
 from app.words import lookup
 from core.words import WORDS
 

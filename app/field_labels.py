@@ -4,7 +4,7 @@ the app's strings."""
 
 from __future__ import annotations
 
-from app.ui.i18n import S, t
+from app.i18n import S, t
 from core.records import COLUMNS
 from core.tally_checks import LABELS, ROW_LABELS
 
