@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -318,7 +318,11 @@ def owner_only(path: str | Path) -> None:
     same mode), or tighten one made before."""
     if str(path) == ":memory:":
         return
-    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    # Never open (and close) a descriptor on an existing database: closing any descriptor of a
+    # file drops every POSIX lock this process holds on it, so another connection's lock would
+    # vanish and SQLite could corrupt the file. A new file is created empty, with its mode.
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
     os.chmod(path, 0o600)
 
 

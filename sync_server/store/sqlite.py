@@ -7,7 +7,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,7 +56,11 @@ def _owner_only(path: Path | str) -> None:
     """Mode 0600 (SQLite gives its -wal and -shm files the same mode)."""
     if str(path) == ":memory:":
         return
-    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    # Never open (and close) a descriptor on an existing database: closing any descriptor of a
+    # file drops every POSIX lock this process holds on it, so another connection's lock would
+    # vanish and SQLite could corrupt the file. A new file is created empty, with its mode.
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
     os.chmod(path, 0o600)
 
 

@@ -32,6 +32,7 @@ from sync_server.settings import Settings, wall_ms
 from sync_server.store.sqlite import SqliteStore
 from tests.photos import form_photo
 from tests.server.conftest import REGION_ROWS, TPS
+from tests.server.recon_helpers import VOTES, form
 from tests.server.test_kill9 import ROOT, Server
 
 pytestmark = pytest.mark.e2e
@@ -65,8 +66,8 @@ def test_a_bundle_from_a_real_server_verifies_offline(tmp_path: Path, monkeypatc
         me = enrol(phone, server.url, saksi_code, "HP Siti")
         assert stat.S_IMODE(key_path(phone).stat().st_mode) == 0o600
         sha = add_photo(phone, form_photo(1200, 900, seed=7))
-        phone.save("t1", "tally", TPS, {"tps": TPS, "ballot": "ppwp", "dpt_l": 120,
-                                        "photos": [sha], "status": "final"})  # fmt: skip
+        # a complete final form (the server refuses an incomplete one)
+        phone.save("t1", "tally", TPS, {**form(VOTES), "tps": TPS, "photos": [sha]})
         client = SyncClient(phone, server.url, me.token)
         sync_and_upload(client)
         new_key_id = rotate_key(

@@ -7,6 +7,7 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.store.store import open_store
@@ -59,3 +60,28 @@ def test_docs_and_schema_need_a_setting(settings: Settings):
     on = settings.model_copy(update={"api_docs": True})
     with TestClient(create_app(on)) as c:
         assert c.get("/openapi.json").status_code == 200
+
+
+def test_opening_another_connection_never_opens_a_descriptor_on_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Closing any descriptor of a file drops every POSIX lock this process holds on it, so
+    another connection's SQLite lock would vanish (the way a pool under load corrupted the
+    file). Making an existing database owner-only is a chmod, never an open."""
+    db = tmp_path / "server.db"
+    SqliteStore(db).close()
+    opened: list[str] = []
+    real_open = os.open
+
+    def watch(path: object, *args: object, **kwargs: object) -> int:
+        fd = real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+        opened.append(str(path))  # a descriptor was opened (an O_EXCL refusal opens none)
+        return fd
+
+    monkeypatch.setattr(os, "open", watch)
+    SqliteStore(db).close()
+    open_store(tmp_path / "phone.db").db.close()
+    open_store(tmp_path / "phone.db").db.close()
+    assert str(db) not in opened
+    assert opened.count(str(tmp_path / "phone.db")) <= 1  # only to create it
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600

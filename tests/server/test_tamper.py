@@ -265,7 +265,7 @@ def test_ops_logged_before_signing_began_are_counted_apart(tmp_path: Path):
     """A server upgraded mid-season: its older entries carry no signature. verify-log counts
     them (up to the entry where signing began) instead of failing; newer unsigned ops fail."""
     store = SqliteStore(tmp_path / "old.db")
-    migrations.apply(store.db, stop_before="m010_signatures")
+    migrations.apply(store.db, stop_before="m014_signatures")
     old = {"seq": 1, "record_id": "r1", "kind": "tally", "tps": TPS, "device_id": "d-old",
            "user_id": "u-old", "op_id": "d-old:1", "fields": {"dpt_l": 1}, "hlc": 2**40,
            "conflicts": []}  # fmt: skip

@@ -14,12 +14,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from core import signing
 from core.hlc import pack
 from core.registry import build
 from sync_server.admin import accounts
 from sync_server.settings import Settings, wall_ms
 from tests.pg_cluster import Cluster, free_port
-from tests.server.conftest import REGION_ROWS, TPS, opened
+from tests.server.conftest import REGION_ROWS, TPS, opened, signed_body
 from tests.server.recon_helpers import VOTES, form
 
 pytestmark = pytest.mark.e2e
@@ -44,7 +45,10 @@ def test_two_workers_on_postgresql(pg: Cluster, tmp_path: Path):
         store.replace_region(build(REGION_ROWS))
         ptps = accounts.create_user(store, "PTPS uji", "ptps", [TPS])
         boss = accounts.create_user(store, "Supervisor uji", "supervisor", ["35.17"])
-        phone, token = accounts.add_device(store, ptps.id, "hp", wall_ms())
+        key = signing.new_private_key()
+        phone, token = accounts.add_device(
+            store, ptps.id, "hp", wall_ms(), signing.public_key_of(key)
+        )
         _, boss_token = accounts.add_device(store, boss.id, "laptop", wall_ms())
     port = free_port()
     # PANTAU_DB_PATH: unused on PostgreSQL, but the server's secret key file goes beside it
@@ -63,8 +67,8 @@ def test_two_workers_on_postgresql(pg: Cluster, tmp_path: Path):
         for n in range(1, 7):  # several requests: both processes get some
             op = {"op_id": f"{phone.id}:{n}", "seq": n, "record_id": f"t{n}", "kind": "tally",
                   "tps": TPS, "fields": form(VOTES), "hlc": pack(wall_ms(), n)}  # fmt: skip
-            res = httpx.post(f"{url}/v1/sync/push", json={"device_id": phone.id, "ops": [op]},
-                             headers=me, timeout=30)  # fmt: skip
+            body = signed_body(key, phone.id, n, [op])
+            res = httpx.post(f"{url}/v1/sync/push", json=body, headers=me, timeout=30)
             assert res.status_code == 200, res.text
             assert res.json()["acked_seq"] == n
         pulled = httpx.get(f"{url}/v1/sync/pull", headers=me, timeout=30).json()
@@ -81,4 +85,5 @@ def test_two_workers_on_postgresql(pg: Cluster, tmp_path: Path):
             proc.kill()
             proc.wait(timeout=10)
     with opened(settings) as store:  # reconciliation read every entry, each exactly once
-        assert store.recon().cursor() == 6
+        # six pushes of one op: each logged its signed manifest, then the op
+        assert store.recon().cursor() == 2 * 6 == max(e.id for e in store.log_entries())
