@@ -38,17 +38,17 @@ def open_app(browser: Browser, url: str) -> Page:
 def _type(page: Page, box: Locator, value: str | int) -> None:
     """Focus, fill, and check the field shows it: Flutter web now and then drops a fill that
     Playwright injects (the field stays empty and Python never hears of it), so retry."""
-    for attempt in range(4):  # bounded
+    for attempt in range(6):  # bounded; a loaded machine paints late
         box.focus()  # by the element, not by coordinates a scroll may have moved
         try:
             expect(box).to_be_focused(timeout=2000)
             page.keyboard.press("Control+A")
             page.keyboard.type(str(value), delay=20)
-            expect(box).to_have_value(str(value), timeout=1500)
+            expect(box).to_have_value(str(value), timeout=3000)
             page.wait_for_timeout(150)
             return
         except AssertionError:
-            if attempt == 3:
+            if attempt == 5:
                 raise
 
 
