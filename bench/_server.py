@@ -82,6 +82,8 @@ def serving(
     """Start `sync_server.admin.cli serve` on 127.0.0.1 (on PostgreSQL when `database_url`
     is given, else on the SQLite file `db`); yield its URL and PID; stop it by that PID."""
     port = port or free_port()
+    # PANTAU_BENCH_LOG=FILE: the server's log (appended) for looking into a stall
+    log = open(os.environ["PANTAU_BENCH_LOG"], "ab") if os.environ.get("PANTAU_BENCH_LOG") else None  # noqa: SIM115
     # PANTAU_DB_PATH even on PostgreSQL: the server's secret key file sits beside it
     env = {**os.environ, "PANTAU_BLOB_DIR": str(db.parent / "blobs"), "PANTAU_DB_PATH": str(db)}
     where = ["--db", str(db)]
@@ -103,7 +105,7 @@ def serving(
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log or subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     PIDS[url] = proc.pid
@@ -125,3 +127,5 @@ def serving(
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+        if log:
+            log.close()

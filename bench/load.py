@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._server import backend_cluster, server_rss, serving
 from bench.ingest import tally
+from core import signing
+from core.election import Election
 from core.hlc import pack
+from core.protocol import Op
 from sync_server.admin import accounts
 from sync_server.secret import server_key
 from sync_server.settings import Settings, wall_ms
@@ -39,7 +43,8 @@ from sync_server.store.opener import StoreOpener
 from tests.pg_cluster import Cluster
 
 BALLOTS = ("ppwp", "dpr_ri", "dpd_ri", "dprd_prov", "dprd_kab")
-Stats = dict[str, list[float]]
+Stats = dict[str, list[Any]]
+ELECTION = Election.model_validate_json(Settings().election_file.read_text())
 
 
 def prepare(settings: Settings, n: int) -> list[tuple[str, str]]:
@@ -66,7 +71,7 @@ def prepare(settings: Settings, n: int) -> list[tuple[str, str]]:
 def election_day(device_id: str, tps: str, rng: random.Random) -> dict[str, Any]:
     now = wall_ms()
     fields: list[tuple[str, dict[str, Any]]] = [
-        ("tally", {**tally(rng, tps), "ballot": b}) for b in BALLOTS
+        ("tally", _ballot_form(tally(rng, tps), b)) for b in BALLOTS
     ]
     fields += [
         ("incident", {"jenis": "laporan", "uraian": f"kejadian {k}", "tps": tps}) for k in (1, 2)
@@ -85,6 +90,13 @@ def election_day(device_id: str, tps: str, rng: random.Random) -> dict[str, Any]
         for n, (kind, f) in enumerate(fields, start=1)
     ]
     return {"device_id": device_id, "ops": ops}
+
+
+def _ballot_form(t: dict[str, Any], ballot: str) -> dict[str, Any]:
+    """The PPWP form as `ballot`'s: every vote line of that ballot present (the server refuses
+    an incomplete final form), the extra ones zero so the sums still hold."""
+    keys = ELECTION.ballot(ballot).vote_keys()
+    return {**t, "ballot": ballot, "suara": {k: t["suara"].get(k, 0) for k in keys}}
 
 
 async def timed(http: httpx.AsyncClient, stats: Stats, kind: str, **req: Any) -> httpx.Response:
@@ -108,24 +120,23 @@ async def timed(http: httpx.AsyncClient, stats: Stats, kind: str, **req: Any) ->
 
 
 async def phone(http: httpx.AsyncClient, code: str, tps: str, stats: Stats, seed: int) -> None:
-    res = await timed(
-        http,
-        stats,
-        "enrol",
-        method="POST",
-        url="/v1/enrol",
-        json={"code": code, "device_name": "beban"},
-    )
+    key = signing.new_private_key()  # each phone signs its batches (core/signing.py)
+    enrol = {"code": code, "device_name": "beban", "public_key": signing.public_key_of(key)}
+    res = await timed(http, stats, "enrol", method="POST", url="/v1/enrol", json=enrol)
     if res.status_code != 200:
         return
     device_id, token = res.json()["device_id"], res.json()["token"]
     me = {"Authorization": f"Bearer {token}"}
     body = election_day(device_id, tps, random.Random(seed))
+    ops = [Op.model_validate(op) for op in body["ops"]]
+    body["batch"] = signing.sign_batch(key, device_id, 1, ops).model_dump(mode="json")
     res = await timed(
         http, stats, "push", method="POST", url="/v1/sync/push", json=body, headers=me
     )
-    if res.status_code == 200 and any(r["status"] != "applied" for r in res.json()["results"]):
-        stats.setdefault("errors", []).append(res.status_code)
+    if res.status_code == 200:
+        for r in res.json()["results"]:
+            if r["status"] != "applied":  # every op of a fresh phone must apply
+                stats.setdefault("errors", []).append(f"{r['status']}:{r.get('code')}")
     await timed(http, stats, "pull", method="GET", url="/v1/sync/pull", headers=me)
 
 
@@ -177,7 +188,8 @@ def report(name: str, r: dict[str, Any], base: dict[str, Any], devices: int) -> 
     s = r["stats"]
     print(
         f"{name:12s} {r['rps']:7.0f} req/s ({r['rps'] / base['rps']:.2f}x baseline), "
-        f"{devices * 8 / r['elapsed']:6.0f} records/s, errors {len(s.get('errors', []))}, "
+        f"{devices * 8 / r['elapsed']:6.0f} records/s, errors {len(s.get('errors', []))} "
+        f"{dict(Counter(s.get('errors', [])))}, "
         f"timeouts {len(s.get('timeouts', []))}, 503 retried {len(s.get('busy', []))}, "
         f"server RSS {r['rss'] / 2**20:.0f} MiB"
     )

@@ -121,7 +121,12 @@ def create_app(
     opener = None
     if open_store is None:
         open_store = opener = StoreOpener(settings)
-    runtime = Runtime(settings, open_store, opener.keep_idle if opener else 8)
+    runtime = Runtime(
+        settings,
+        open_store,
+        opener.keep_idle if opener else 8,
+        opener.request_slots if opener else settings.db_pool_size,
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

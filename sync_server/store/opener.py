@@ -18,6 +18,7 @@ class StoreOpener:
         self.url = settings.database_url
         self.path = settings.db_path
         self.timeout_ms = settings.db_lock_timeout_ms
+        self.pool_size = settings.db_pool_size
         self._pool = None
         if self.url:
             self._pool = open_pool(self.url, settings.db_pool_size, self.timeout_ms)
@@ -34,6 +35,13 @@ class StoreOpener:
         """Stores worth keeping open between requests: SQLite's save a checkpoint each;
         PostgreSQL's pool already keeps the connections."""
         return 0 if self._pool is not None else 8
+
+    @property
+    def request_slots(self) -> int:
+        """Requests that may hold a store at once (sync_server/gate.py): on PostgreSQL the
+        pool's connections less two for the reconciliation worker and the checkpoint timer."""
+        size = self.pool_size
+        return max(1, size - 2) if self._pool is not None else size
 
     @property
     def backend(self) -> str:
