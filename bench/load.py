@@ -105,8 +105,11 @@ async def timed(http: httpx.AsyncClient, stats: Stats, kind: str, **req: Any) ->
         try:
             res = await http.request(**req)
         except httpx.TimeoutException:  # counted as an error, the run goes on
-            stats.setdefault("errors", []).append(0)
+            stats.setdefault("errors", []).append("timeout")
             stats.setdefault("timeouts", []).append(time.perf_counter() - start)
+            raise
+        except httpx.TransportError as exc:  # a dropped connection: an error, the run goes on
+            stats.setdefault("errors", []).append(type(exc).__name__)
             raise
         if res.status_code != 503:
             stats.setdefault(kind, []).append(time.perf_counter() - start)
@@ -143,12 +146,14 @@ async def phone(http: httpx.AsyncClient, code: str, tps: str, stats: Stats, seed
 async def crowd(url: str, devices: list[tuple[str, str]], concurrency: int) -> Stats:
     stats: Stats = {}
     gate = asyncio.Semaphore(concurrency)
-    limits = httpx.Limits(max_connections=concurrency)
+    # idle connections closed before uvicorn's 5 s keep-alive closes them: else a request sent
+    # on a connection the server is closing fails with ReadError (a client-side race)
+    limits = httpx.Limits(max_connections=concurrency, keepalive_expiry=2)
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
 
         async def one(k: int, code: str, tps: str) -> None:
             async with gate:
-                with contextlib.suppress(httpx.TimeoutException):  # counted in `timed`
+                with contextlib.suppress(httpx.TransportError):  # counted in `timed`
                     await phone(http, code, tps, stats, k)
 
         await asyncio.gather(*(one(k, c, t) for k, (c, t) in enumerate(devices)))

@@ -3,7 +3,7 @@
 Selected by `PANTAU_DATABASE_URL=postgresql://...` (sync_server/store/open.py). Same contract
 as the SQLite store (tests/server/backends.py runs every contract suite on both).
 
-## The server sequence: commit-ordered by a counter row
+## The server sequence: numbered in commit order, under a lock held only at the end
 
 Pulls page by `seq > since`, so a seq must never become visible after a higher one has been
 read. SQLite gives that for free (one writer at a time). On PostgreSQL two transactions can
@@ -11,22 +11,36 @@ run at once, and numbers drawn from a `SEQUENCE` are handed out at draw time, no
 time: a push that drew 101..300 and commits after one that drew 301..500 would appear *behind*
 a puller that already read 500, which would then skip it for ever.
 
-The scheme: one row, `server_seq(id = 1)`. A writing transaction reads it with
-`SELECT ... FOR UPDATE` before it numbers anything (`server_seq()` inside `transaction()`,
-`put_record`, `_append_logs`), and writes the new top back before it commits. The row lock
-is held until commit or rollback, so a second writer waits at that SELECT and, under READ
-COMMITTED, then reads the value the first one committed: numbers are handed out in commit
-order, every number once, with no gaps from rolled-back work. The change log's hash chain
-needs the same total order (each entry names the previous hash), and takes the same lock.
-What it costs: writers serialise from the moment they number their batch until they commit
-(one push's writes, a few ms), as with SQLite; reads, pulls and reconciliation reads never
-take it. Proven by tests/server/test_pg_sequence.py (concurrent pushers, one puller: every
-row delivered once, none skipped).
+The scheme: one counter row, `server_seq(id = 1)`, locked (`SELECT ... FOR UPDATE`) only for
+the last step of a writing transaction, and held until its commit:
+
+1. A push reads the committed top without a lock (`server_seq()`; the store remembers the
+   value) and numbers its batch after it *provisionally*, in memory, while it reads records,
+   merges and checks signatures: that is most of a push, and pushes run it side by side.
+2. `save_push` writes the op receipts, then locks the counter row. If other writers committed
+   since step 1, the top moved by `shift`: every number of the batch (records, conflicts,
+   change-log entries) moves up by `shift` before anything numbered is written
+   (`rows.shifted`). Then records, conflicts and the change log go in, the new top is written
+   back, and the transaction commits, which releases the lock.
+
+A second writer waits at that lock and, under READ COMMITTED, then reads the top the first one
+committed: numbers become visible in commit order, every number once, no gaps from
+rolled-back work. The change log's hash chain needs the same total order (each entry names the
+previous hash) and is built inside the same step; `put_record` and `append_log` take the lock
+the same way, at their end. Reads, pulls and reconciliation never take it.
+
+Numbering late needs one more guard, which the early lock gave for free: two pushes merging
+into the same record must not both read its old state. Inside a transaction `get_record(s)`
+takes a transaction-scoped advisory lock per record id (sorted, so two batches cannot
+deadlock), and `get_ops` one per device namespace (a retried batch waits for its first try).
+What it costs: writers serialise only for the numbered writes and the commit (measured with
+bench/load.py, 1 vs 2 workers). Proven by tests/server/test_sequence_order.py (concurrent
+pushers, one puller: every row delivered once, none skipped; a batch numbered before another
+commits is shifted, never overwritten).
 
 Why not a visibility horizon (pull only below the oldest in-flight transaction's number):
 it needs every reader to know the writers in flight (txid snapshots, or a table of them),
-and a stuck transaction stalls every pull; the counter row is simple and its cost is the
-one SQLite already pays.
+and a stuck transaction stalls every pull; the counter row is simple.
 """
 
 from __future__ import annotations
@@ -67,6 +81,7 @@ from sync_server.store.pg_rows import (
     log_entry,
     op_row,
     record_row,
+    shifted,
 )
 from sync_server.store.sqlite_rows import json_text, record_of
 from sync_server.sync.chain import GENESIS, canonical, chained_hash
@@ -77,6 +92,7 @@ if TYPE_CHECKING:
     from sync_server.store.pg_recon import PgReconStore
 
 log = logging.getLogger(__name__)
+RECORD_LOCK, NAMESPACE_LOCK = 0x7265, 0x6E73  # advisory key spaces ("re", "ns"), per transaction
 
 
 class PgStore:
@@ -89,6 +105,7 @@ class PgStore:
         except PoolTimeout as exc:  # every connection busy for the pool's timeout: contention
             raise StoreBusy(str(exc)) from exc
         self._depth = 0
+        self._seen: int | None = None  # the top server_seq() read in this transaction
 
     def migrate(self) -> None:
         pg_schema.migrate(self.conn)
@@ -106,7 +123,7 @@ class PgStore:
         if self._depth:
             yield
             return
-        self._depth = 1
+        self._depth, self._seen = 1, None
         try:
             with self.conn.transaction():
                 yield
@@ -228,6 +245,7 @@ class PgStore:
         return OpRow(**row) if row else None
 
     def get_ops(self, device_id: str, op_ids: Sequence[str]) -> dict[str, OpRow]:
+        self._hold_keys(NAMESPACE_LOCK, [device_id])  # a retried batch waits for its first try
         rows = self.q(
             "SELECT * FROM ops WHERE device_id = %s AND op_id = ANY(%s)",
             [device_id, list(dict.fromkeys(op_ids))],
@@ -277,18 +295,37 @@ class PgStore:
 
     # records
     def get_record(self, record_id: str) -> StoredRecord | None:
+        self._hold_keys(RECORD_LOCK, [record_id])
         row = self.one("SELECT * FROM records WHERE id = %s", [record_id])
         return record_of(row) if row else None
 
     def get_records(self, record_ids: Sequence[str]) -> dict[str, StoredRecord]:
+        self._hold_keys(RECORD_LOCK, record_ids)
         rows = self.q("SELECT * FROM records WHERE id = ANY(%s)", [list(dict.fromkeys(record_ids))])
         return {r["id"]: record_of(r) for r in rows}
 
+    def _hold_keys(self, space: int, names: Sequence[str]) -> None:
+        """Inside a transaction: lock each name (advisory, until commit), in one sorted order
+        (the module docstring: numbering late needs it)."""
+        if self._depth and names:
+            self.one(
+                "SELECT count(pg_advisory_xact_lock(%s, k)) AS n FROM (SELECT DISTINCT "
+                "hashtext(x) AS k FROM unnest(%s::text[]) AS x ORDER BY k) AS keys",
+                [space, list(names)],
+            )
+
     def server_seq(self) -> int:
-        """The last seq handed out; inside a transaction it takes the counter row's lock (the
-        module docstring: numbers are handed out in commit order)."""
-        lock = " FOR UPDATE" if self._depth else ""
-        row = self.one(f"SELECT value FROM server_seq WHERE id = 1{lock}")
+        """The last seq committed (no lock: the module docstring); inside a transaction the
+        store remembers it, so `save_push` knows how far to shift a batch numbered after it."""
+        row = self.one("SELECT value FROM server_seq WHERE id = 1")
+        top = int(row["value"]) if row else 0
+        if self._depth and self._seen is None:
+            self._seen = top
+        return top
+
+    def _lock_seq(self) -> int:
+        """Take the counter row's lock (until commit) and read the top: the last step only."""
+        row = self.one("SELECT value FROM server_seq WHERE id = 1 FOR UPDATE")
         return int(row["value"]) if row else 0
 
     def _set_seq(self, seq: int) -> None:
@@ -296,18 +333,23 @@ class PgStore:
 
     def save_push(self, writes: PushWrites) -> None:
         with self.transaction():
-            self.server_seq()  # the caller numbered the batch under this lock already
-            self.many(RECORD_SQL, [record_row(r) for r in writes.records])
-            if writes.records:
-                self._set_seq(writes.server_seq)
-            for record_id, conflict, seq in writes.conflicts:
+            self.many(OP_SQL, [op_row(op) for op in writes.ops])  # device seqs: never shifted
+            if not (writes.records or writes.log or writes.conflicts):
+                return
+            top = self._lock_seq()
+            w = shifted(writes, top - self._seen if self._seen is not None else 0)
+            self.many(RECORD_SQL, [record_row(r) for r in w.records])
+            if w.records:
+                self._set_seq(w.server_seq)
+            for record_id, conflict, seq in w.conflicts:
                 self.add_conflict(record_id, conflict, seq)
-            self._append_logs(writes.log)
-            self.many(OP_SQL, [op_row(op) for op in writes.ops])
+            self._append_logs(w.log)
+            self._seen = w.server_seq  # a second save in this transaction numbers after it
 
     def put_record(self, record: StoredRecord) -> int:
         with self.transaction():
-            seq = self.server_seq() + 1
+            self._hold_keys(RECORD_LOCK, [record.id])  # the record's lock first, then the
+            seq = self._lock_seq() + 1  # counter's, in the order a push takes them
             self._set_seq(seq)
             self.many(REPLACE_SQL, [record_row(record, seq)])
         return seq
@@ -361,7 +403,7 @@ class PgStore:
         if not entries:
             return []
         with self.transaction():
-            self.server_seq()
+            self._lock_seq()
             last = self.one("SELECT id, hash FROM changelog ORDER BY id DESC LIMIT 1")
             last_id, prev = (last["id"], last["hash"]) if last else (0, GENESIS)
             rows, out = [], []

@@ -4,6 +4,7 @@ pool, how a ReadFilter becomes SQL, and how rows are written and read back."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import psycopg
@@ -11,7 +12,14 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from core.merge import Conflict
-from sync_server.store.models import ConflictRow, LogEntry, OpRow, ReadFilter, StoredRecord
+from sync_server.store.models import (
+    ConflictRow,
+    LogEntry,
+    OpRow,
+    PushWrites,
+    ReadFilter,
+    StoredRecord,
+)
 from sync_server.store.sqlite_rows import json_text, stamp
 
 Row = dict[str, Any]
@@ -104,3 +112,17 @@ def conflict_of(row: Row) -> ConflictRow:
         stamp(json.loads(row["incoming_stamp"])),
     )
     return ConflictRow(row["id"], row["record_id"], conflict, row["seq"], bool(row["resolved"]))
+
+
+def shifted(writes: PushWrites, shift: int) -> PushWrites:
+    """A batch numbered `shift` too low (others committed after it read the top) moved up:
+    records, conflicts, change-log entries and the top (pg.py: the server sequence)."""
+    if not shift:
+        return writes
+    return PushWrites(
+        records=[replace(r, seq=r.seq + shift) for r in writes.records],
+        server_seq=writes.server_seq + shift,
+        log=[{**e, "seq": e["seq"] + shift} if "seq" in e else e for e in writes.log],
+        ops=writes.ops,
+        conflicts=[(rid, c, seq + shift) for rid, c, seq in writes.conflicts],
+    )
