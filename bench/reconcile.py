@@ -1,13 +1,14 @@
 """Reconciliation benchmark: time per incoming tally at Jombang size and at 100x (a province).
 
-    python bench/reconcile.py [--n 300] [--scale 100] [--sources 3]
+    python bench/reconcile.py [--n 300] [--scale 100] [--sources 3] [--backend postgres]
 
 Both databases are pre-filled with direct bulk inserts (tallies, change log, reconciliation
 rows, as an election night would leave them); then `--n` new tallies from one more source are
 pushed one per transaction through `exchange.push` (checks, merge, log, commit), each
 followed by `reconcile.catch_up` reading it from the log, and both are timed. Prints the time
 per tally for both sizes, for the push and for reconciliation, and the ratio big / small
-(target <= 1.5: work per tally does not grow with the table).
+(target <= 1.5: work per tally does not grow with the table). `--backend postgres` fills and
+measures a durable throwaway PostgreSQL cluster instead (bench/_recon_pg.py).
 """
 
 from __future__ import annotations
@@ -20,11 +21,15 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import _recon_pg
+from bench._server import backend_cluster
 from core import signing
 from core.hlc import pack
 from core.protocol import Op, PushRequest
@@ -34,6 +39,7 @@ from sync_server.auth import Principal
 from sync_server.review import reconcile
 from sync_server.runtime import Runtime
 from sync_server.settings import Settings
+from sync_server.store.base import Store
 from sync_server.store.sqlite import SqliteStore
 from sync_server.sync import exchange
 
@@ -42,6 +48,7 @@ WILAYAH = ROOT / "assets/data/jombang_wilayah.csv"
 ELECTION = ROOT / "assets/elections/pemilu2024.json"
 SOURCES = (("ptps", None), ("polisi", None), ("saksi", 1), ("saksi", 3), ("saksi", 4))
 T0 = 1_707_890_400_000
+OpenStore = Callable[[], Store]
 
 
 def region(copies: int) -> list[dict[str, str]]:
@@ -77,7 +84,7 @@ def signed(who: Principal, ops: list[dict[str, Any]], batch: int) -> PushRequest
                        batch=signing.sign_batch(key, who.device.id, batch, models))  # fmt: skip
 
 
-def principals(store: SqliteStore, n_sources: int) -> list[Principal]:
+def principals(store: Store, n_sources: int) -> list[Principal]:
     out = []
     for role, party in (*SOURCES[:n_sources], ("saksi", 2)):
         user = accounts.create_user(store, f"bench {role} {party}", role, ["35"], party)
@@ -116,14 +123,19 @@ def fill(path: Path, copies: int, n_sources: int) -> tuple[list[str], Principal]
     return tps_ids, who[-1]
 
 
-def _template(store: SqliteStore, who: list[Principal], tps: str) -> dict[str, list[Any]]:
-    """Push the first TPS for real, then copy every row it produced as a template."""
+def _push_template(store: Store, who: list[Principal], tps: str) -> None:
+    """Push the first TPS for real (one final tally per source) and reconcile it."""
     rt = Runtime(Settings(db_path=Path(":memory:"), election_file=ELECTION), lambda: store)
     for k, p in enumerate(who):
         op = {"op_id": "t0", "seq": 1, "record_id": f"{k}-{tps}", "kind": "tally", "tps": tps,
               "fields": tally(), "hlc": pack(T0, k)}  # fmt: skip
         exchange.push(store, rt.clock, p, signed(p, [op], 1))
     reconcile.catch_up(store, reconcile.load_election(ELECTION))
+
+
+def _template(store: SqliteStore, who: list[Principal], tps: str) -> dict[str, list[Any]]:
+    """Push the first TPS for real, then copy every row it produced as a template."""
+    _push_template(store, who, tps)
     out: dict[str, list[Any]] = {}
     for table in ("records", "recon_snapshot", "recon_state", "recon_value", "changelog"):
         rows = store.db.execute(f"SELECT * FROM {table}").fetchall()
@@ -155,10 +167,25 @@ def _insert_chunk(conn: Any, template: dict[str, list[Any]], chunk: list[str], s
     return seq
 
 
-def measure(path: Path, tps_ids: list[str], who: Principal, n: int, seed: int) -> dict[str, float]:
+def fill_pg(url: str, copies: int, n_sources: int) -> tuple[list[str], Principal, OpenStore]:
+    """`fill` on PostgreSQL (bench/_recon_pg.py); also returns how to open the database."""
+    open_store = _recon_pg.opener(url)
+    store = open_store()
+    store.migrate()
+    registry = build(region(copies))
+    store.replace_region(registry)
+    who = principals(store, n_sources)
+    _recon_pg.fill(store, registry, lambda s, tps: _push_template(s, who[:n_sources], tps))
+    store.close()
+    return [t.id for t in registry.tps], who[-1], open_store
+
+
+def measure(
+    open_store: OpenStore, path: Path, tps_ids: list[str], who: Principal, n: int, seed: int
+) -> dict[str, float]:
     """Push `n` new tallies (one per transaction) from one more source, each followed by the
     reconciliation catch-up that reads it from the log; ms per tally for each."""
-    store = SqliteStore(path)
+    store = open_store()
     rt = Runtime(Settings(db_path=path, election_file=ELECTION), lambda: store)
     election = reconcile.load_election(ELECTION)
     assert reconcile.catch_up(store, election) == 0  # the prebuilt rows are up to date
@@ -183,21 +210,40 @@ def measure(path: Path, tps_ids: list[str], who: Principal, n: int, seed: int) -
             "reconcile_ms": statistics.median(spent[warm]) * 1000}  # fmt: skip
 
 
+def _size(open_store: OpenStore, path: Path) -> int:
+    """Bytes on disk: the SQLite file, or the PostgreSQL database."""
+    if path.exists():
+        return path.stat().st_size
+    store = open_store()
+    try:
+        row = store.one("SELECT pg_database_size(current_database()) AS n")  # type: ignore[attr-defined]
+        return int(row["n"]) if row else 0
+    finally:
+        store.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=300, help="tallies pushed per size")
     parser.add_argument("--scale", type=int, default=100, help="big size = scale x Jombang")
     parser.add_argument("--sources", type=int, default=3, help="sources already in per TPS")
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args()
     results = {}
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, backend_cluster(args.backend) as cluster:
+        print(f"backend: {args.backend}", flush=True)
         for name, copies in (("kabupaten", 1), ("provinsi", args.scale)):
             start = time.perf_counter()
             path = Path(tmp) / f"{name}.db"
-            tps_ids, who = fill(path, copies, args.sources)
+            if cluster is None:
+                tps_ids, who = fill(path, copies, args.sources)
+                open_store: OpenStore = partial(SqliteStore, path)
+            else:
+                url = cluster.new_database()
+                tps_ids, who, open_store = fill_pg(url, copies, args.sources)
             filled = time.perf_counter() - start
-            results[name] = measure(path, tps_ids, who, args.n, seed=copies)
-            size_mb = path.stat().st_size / 1e6
+            results[name] = measure(open_store, path, tps_ids, who, args.n, seed=copies)
+            size_mb = _size(open_store, path) / 1e6
             r = results[name]
             print(
                 f"{name:10s} {len(tps_ids):>8,} TPS  {len(tps_ids) * args.sources:>9,} tallies  "

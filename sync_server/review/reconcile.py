@@ -150,7 +150,7 @@ def replay(rs: ReconStore, entry: dict[str, Any]) -> set[Key]:
     v = merge.apply(current, entry["fields"], stamp)[0]
     record = StoredRecord(rid, entry["kind"], entry["tps"], "", "", None, dict(v.fields),
                           dict(v.stamps))  # fmt: skip
-    return track(rs, record)
+    return _track(rs, record, snap)
 
 
 def recompute_all(store: Store, election_file: Path | None = None) -> int:
@@ -193,7 +193,11 @@ def _change(record: StoredRecord, before: dict[str, Any]) -> dict[str, Any] | No
 
 def track(rs: ReconStore, record: StoredRecord) -> set[Key]:
     """Update the record's snapshot and photo uses; return the TPS-ballots to recompute."""
-    snap = rs.get_snapshot(record.id)
+    return _track(rs, record, rs.get_snapshot(record.id))
+
+
+def _track(rs: ReconStore, record: StoredRecord, snap: Snapshot | None) -> set[Key]:
+    """`track` with the record's snapshot already read (replay reads it once for both)."""
     ballot = _ballot(record.fields)
     changes = list(snap.changes) if snap else []
     if snap is not None and snap.final and record.kind == "tally":
@@ -209,9 +213,9 @@ def track(rs: ReconStore, record: StoredRecord) -> set[Key]:
         now = _photos(record.fields, name)
         hashes = sorted(set(_photos(snap.fields, name) if snap else []) | set(now))
         hashes = sorted({*hashes, *(t.twin for t in rs.photo_twins(hashes))})
-        before = rs.photo_uses(hashes)
         rs.set_photos(record.id, record.tps, ballot, now)
-        keys |= {(u.tps, u.ballot) for u in [*before, *rs.photo_uses(hashes)]}
+        # the uses after are those before, less this record's, plus its own (record.tps, ballot)
+        keys |= {(u.tps, u.ballot) for u in rs.photo_uses(hashes)}
     return {k for k in keys if k[1]}  # an incident has no ballot: only tallies are recomputed
 
 
@@ -256,14 +260,16 @@ def gather(
 
 def _reuses(rs: ReconStore, tps: str, tallies: list[StoredRecord]) -> list[Reuse]:
     """Photos of these tallies cited at another TPS: the same file, or another file of the same
-    sheet (the same camera original, or alike by fingerprint: sync_server.blobs.similar)."""
+    sheet (the same camera original, or alike by fingerprint: sync_server.blobs.similar).
+    Two queries for all the tallies (PostgreSQL pays a round trip per query)."""
+    mine_of = {r.id: _photos(r.fields) for r in tallies}
+    every = sorted({h for hashes in mine_of.values() for h in hashes})
+    twins = rs.photo_twins(every)
+    uses = rs.photo_uses(sorted({*every, *(t.twin for t in twins)}))
     out = []
     for r in tallies:
         source = source_of(r.author_role, r.author_party) or r.author_role
-        mine = _photos(r.fields)
-        twins = rs.photo_twins(mine)
-        uses = rs.photo_uses(sorted({*mine, *(t.twin for t in twins)}))
-        for sha in mine:
+        for sha in mine_of[r.id]:
             others = sorted({u.tps for u in uses if u.sha256 == sha and u.tps != tps})
             if others:
                 out.append(Reuse(sha, source, tuple(others)))

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -92,6 +92,7 @@ if TYPE_CHECKING:
     from sync_server.store.pg_recon import PgReconStore
 
 log = logging.getLogger(__name__)
+Params = Sequence[Any] | Mapping[str, Any]  # positional %s, or named %(name)s
 RECORD_LOCK, NAMESPACE_LOCK = 0x7265, 0x6E73  # advisory key spaces ("re", "ns"), per transaction
 
 
@@ -154,13 +155,13 @@ class PgStore:
         finally:
             self.one("SELECT pg_advisory_unlock(%s)", [key])
 
-    def q(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+    def q(self, sql: str, params: Params = ()) -> list[Row]:
         return self.conn.execute(sql, params).fetchall()
 
-    def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+    def one(self, sql: str, params: Params = ()) -> Row | None:
         return self.conn.execute(sql, params).fetchone()
 
-    def run(self, sql: str, params: Sequence[Any] = ()) -> int:
+    def run(self, sql: str, params: Params = ()) -> int:
         return self.conn.execute(sql, params).rowcount
 
     def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:

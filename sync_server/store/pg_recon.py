@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.registry import Tps
 from sync_server.store.models import LogEntry, ReadFilter, StoredRecord
-from sync_server.store.pg_rows import Row, filter_sql
+from sync_server.store.pg_rows import filter_sql
 from sync_server.store.recon_base import (
     LEVEL_DIGITS,
     KeyState,
@@ -20,6 +20,16 @@ from sync_server.store.recon_base import (
     Snapshot,
     Twin,
 )
+from sync_server.store.recon_rows import (
+    SNAPSHOT_COLUMNS,
+    STATE_COLUMNS,
+    rules_of,
+    scope_sql,
+    snapshot_of,
+    snapshot_row,
+    state_of,
+    state_row,
+)
 from sync_server.store.sqlite_rows import record_of
 from sync_server.sync.chain import canonical
 
@@ -30,42 +40,46 @@ _DERIVED = ("recon_snapshot", "recon_photo", "recon_state", "recon_value")
 
 
 def _scope_sql(read: ReadFilter, column: str) -> tuple[str, list[Any]]:
-    """Only the TPS prefixes of a filter count here: these rows have no author."""
-    if not read.tps_prefixes:
-        return "false", []
-    sql = " OR ".join(f"left({column}, %s) = %s" for _ in read.tps_prefixes)
-    return f"({sql})", [x for p in read.tps_prefixes for x in (len(p), p)]
+    return scope_sql(read, column, "left({c}, %s) = %s")
 
 
-def _state(row: Row) -> KeyState:
-    rules = tuple(r for r in row["rules"].split(",") if r)
-    doc = json.loads(row["doc"])
-    return KeyState(
-        row["tps"],
-        row["ballot"],
-        row["status"],
-        row["severity"],
-        row["n_sources"],
-        rules,
-        doc,
-        dict(doc.get("values", {})),
-        bool(row["is_open"]),
-        bool(row["is_decided"]),
-        counted=bool(row["is_counted"]),
-        n_single=int(row["n_single"]),
+def _upsert(table: str, columns: tuple[str, ...], key: str) -> str:
+    """INSERT ... ON CONFLICT (key) DO UPDATE every other column, with %(name)s parameters."""
+    names = ", ".join(columns)
+    values = ", ".join(f"%({c})s" for c in columns)
+    keys = {k.strip() for k in key.split(",")}
+    update = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys)
+    return (
+        f"INSERT INTO {table} ({names}) VALUES ({values}) "
+        f"ON CONFLICT ({key}) DO UPDATE SET {update}"
     )
 
 
-def _snapshot(row: Row) -> Snapshot:
-    return Snapshot(
-        row["record_id"],
-        row["tps"],
-        row["ballot"] or "",
-        bool(row["final"]),
-        json.loads(row["fields"]),
-        json.loads(row["changes"]),
-        {k: (int(v[0]), str(v[1])) for k, v in json.loads(row["stamps"] or "{}").items()},
-    )
+SNAPSHOT_SQL = _upsert("recon_snapshot", SNAPSHOT_COLUMNS, "record_id")
+# one round trip for a TPS-ballot: its row, and its values replaced (stale keys deleted)
+STATE_SQL = (
+    f"WITH state AS ({_upsert('recon_state', STATE_COLUMNS, 'tps, ballot')}), "
+    "gone AS (DELETE FROM recon_value WHERE tps = %(tps)s AND ballot = %(ballot)s "
+    "AND NOT (key = ANY(%(keys)s::text[]))) "
+    "INSERT INTO recon_value (tps, ballot, key, value) SELECT %(tps)s, %(ballot)s, k, v "
+    "FROM unnest(%(keys)s::text[], %(values)s::bigint[]) AS x(k, v) "
+    "ON CONFLICT (tps, ballot, key) DO UPDATE SET value = excluded.value"
+)
+PHOTOS_SQL = (
+    "WITH gone AS (DELETE FROM recon_photo WHERE record_id = %(record_id)s "
+    "AND NOT (sha256 = ANY(%(hashes)s::text[]))) "
+    "INSERT INTO recon_photo (sha256, record_id, tps, ballot) "
+    "SELECT h, %(record_id)s, %(tps)s, %(ballot)s FROM unnest(%(hashes)s::text[]) AS h "
+    "ON CONFLICT (sha256, record_id) DO UPDATE SET tps = excluded.tps, ballot = excluded.ballot"
+)
+TWINS_SQL = (
+    "SELECT a.sha256 AS sha256, b.sha256 AS twin, 'original' AS via, 0 AS distance "
+    "FROM blobs a JOIN blobs b ON b.sha256 != a.sha256 "
+    "AND (b.original_sha256 = a.original_sha256 OR b.sha256 = a.original_sha256 "
+    "OR b.original_sha256 = a.sha256) WHERE a.sha256 = ANY(%(h)s::text[]) "
+    "UNION ALL SELECT sha256, twin, 'similar', distance FROM photo_twin "
+    "WHERE sha256 = ANY(%(h)s::text[])"
+)
 
 
 class PgReconStore:
@@ -102,37 +116,18 @@ class PgReconStore:
     # tally snapshots and photo uses
     def get_snapshot(self, record_id: str) -> Snapshot | None:
         row = self.s.one("SELECT * FROM recon_snapshot WHERE record_id = %s", [record_id])
-        return _snapshot(row) if row else None
+        return snapshot_of(row) if row else None
 
     def put_snapshot(self, snap: Snapshot) -> None:
-        stamps = canonical({k: list(v) for k, v in snap.stamps.items()})
-        self.s.run(
-            "INSERT INTO recon_snapshot (record_id, tps, ballot, final, fields, changes, stamps) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (record_id) DO UPDATE SET "
-            "tps = excluded.tps, ballot = excluded.ballot, final = excluded.final, "
-            "fields = excluded.fields, changes = excluded.changes, stamps = excluded.stamps",
-            [
-                snap.record_id,
-                snap.tps,
-                snap.ballot,
-                int(snap.final),
-                canonical(snap.fields),
-                canonical(snap.changes),
-                stamps,
-            ],
-        )
+        self.s.run(SNAPSHOT_SQL, snapshot_row(snap))
 
     def snapshots_at(self, tps: str) -> list[Snapshot]:
         rows = self.s.q("SELECT * FROM recon_snapshot WHERE tps = %s ORDER BY record_id", [tps])
-        return [_snapshot(r) for r in rows]
+        return [snapshot_of(r) for r in rows]
 
     def set_photos(self, record_id: str, tps: str, ballot: str, hashes: list[str]) -> None:
-        self.s.run("DELETE FROM recon_photo WHERE record_id = %s", [record_id])
-        self.s.many(
-            "INSERT INTO recon_photo (sha256, record_id, tps, ballot) "
-            "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
-            [(h, record_id, tps, ballot) for h in hashes],
-        )
+        row = {"record_id": record_id, "tps": tps, "ballot": ballot, "hashes": list(hashes)}
+        self.s.run(PHOTOS_SQL, row)
 
     def photo_uses(self, hashes: list[str]) -> list[PhotoUse]:
         if not hashes:
@@ -146,36 +141,9 @@ class PgReconStore:
 
     # one row per TPS-ballot
     def put_state(self, state: KeyState) -> None:
-        self.s.run(
-            "INSERT INTO recon_state (tps, ballot, status, severity, n_sources, rules, doc, "
-            "is_open, is_decided, is_counted, n_single) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (tps, ballot) DO UPDATE SET status = excluded.status, "
-            "severity = excluded.severity, n_sources = excluded.n_sources, "
-            "rules = excluded.rules, doc = excluded.doc, is_open = excluded.is_open, "
-            "is_decided = excluded.is_decided, is_counted = excluded.is_counted, "
-            "n_single = excluded.n_single",
-            [
-                state.tps,
-                state.ballot,
-                state.status,
-                state.severity,
-                state.n_sources,
-                "," + ",".join(state.rules) + ",",
-                canonical(state.doc),
-                int(state.open),
-                int(state.decided),
-                int(state.counted),
-                state.n_single,
-            ],
-        )
-        self.s.run(
-            "DELETE FROM recon_value WHERE tps = %s AND ballot = %s", [state.tps, state.ballot]
-        )
-        self.s.many(
-            "INSERT INTO recon_value (tps, ballot, key, value) VALUES (%s, %s, %s, %s)",
-            [(state.tps, state.ballot, k, v) for k, v in state.values.items()],
-        )
+        keys = list(state.values)
+        row = {**state_row(state), "keys": keys, "values": [state.values[k] for k in keys]}
+        self.s.run(STATE_SQL, row)
 
     def delete_state(self, tps: str, ballot: str) -> None:
         for table in ("recon_state", "recon_value"):
@@ -183,7 +151,7 @@ class PgReconStore:
 
     def get_state(self, tps: str, ballot: str) -> KeyState | None:
         row = self.s.one("SELECT * FROM recon_state WHERE tps = %s AND ballot = %s", [tps, ballot])
-        return _state(row) if row else None
+        return state_of(row) if row else None
 
     def _where(self, where: QueueFilter) -> tuple[str, list[Any]]:
         sql, params = _scope_sql(where.read, "s.tps")
@@ -205,7 +173,7 @@ class PgReconStore:
             sql += " AND s.is_open = 1"
         order = "s.severity DESC, s.status = 'conflict' DESC, s.tps, s.ballot"
         rows = self.s.q(f"SELECT s.* FROM recon_state s WHERE {sql} ORDER BY {order}", params)
-        return [_state(r) for r in rows]
+        return [state_of(r) for r in rows]
 
     def state_counts(self, where: QueueFilter) -> list[tuple[str, bool, tuple[str, ...], int]]:
         sql, params = self._where(where)
@@ -214,7 +182,7 @@ class PgReconStore:
             f"WHERE {sql} GROUP BY s.status, s.is_open, s.rules"
         )
         return [
-            (r["status"], bool(r["is_open"]), tuple(x for x in r["rules"].split(",") if x), r["n"])
+            (r["status"], bool(r["is_open"]), rules_of(r["rules"]), r["n"])
             for r in self.s.q(query, params)
         ]
 
@@ -245,18 +213,11 @@ class PgReconStore:
     def photo_twins(self, hashes: list[str]) -> list[Twin]:
         if not hashes:
             return []
-        original = (
-            "SELECT a.sha256 AS sha256, b.sha256 AS twin FROM blobs a JOIN blobs b "
-            "ON b.sha256 != a.sha256 AND (b.original_sha256 = a.original_sha256 "
-            "OR b.sha256 = a.original_sha256 OR b.original_sha256 = a.sha256) "
-            "WHERE a.sha256 = ANY(%s)"
-        )
-        similar = "SELECT sha256, twin, distance FROM photo_twin WHERE sha256 = ANY(%s)"
-        out = {(r["sha256"], r["twin"]): Twin(r["sha256"], r["twin"], "original")
-               for r in self.s.q(original, [list(hashes)])}  # fmt: skip
-        for r in self.s.q(similar, [list(hashes)]):
-            out.setdefault((r["sha256"], r["twin"]),
-                           Twin(r["sha256"], r["twin"], "similar", r["distance"]))  # fmt: skip
+        out: dict[tuple[str, str], Twin] = {}
+        for r in self.s.q(TWINS_SQL, {"h": list(hashes)}):
+            key = (r["sha256"], r["twin"])
+            if r["via"] == "original" or key not in out:  # the same original outranks alike
+                out[key] = Twin(r["sha256"], r["twin"], r["via"], int(r["distance"]))
         return [out[k] for k in sorted(out)]
 
     # recapitulation figures (D.Hasil)

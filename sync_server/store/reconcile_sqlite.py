@@ -21,6 +21,14 @@ from sync_server.store.recon_base import (
     Snapshot,
     Twin,
 )
+from sync_server.store.recon_rows import (
+    rules_of,
+    scope_sql,
+    snapshot_of,
+    snapshot_row,
+    state_of,
+    state_row,
+)
 from sync_server.store.sqlite_rows import filter_sql, record_of
 from sync_server.sync.chain import canonical
 
@@ -29,21 +37,7 @@ _COUNTS = "s.is_counted = 1"  # KeyState.counted, over recon_state `s`
 
 
 def _scope_sql(read: ReadFilter, column: str) -> tuple[str, list[Any]]:
-    """Only the TPS prefixes of a filter count here: these rows have no author."""
-    if not read.tps_prefixes:
-        return "0", []
-    sql = " OR ".join(f"substr({column}, 1, ?) = ?" for _ in read.tps_prefixes)
-    return f"({sql})", [x for p in read.tps_prefixes for x in (len(p), p)]
-
-
-def _state(row: dict[str, Any]) -> KeyState:
-    rules = tuple(r for r in row["rules"].split(",") if r)
-    doc = json.loads(row["doc"])
-    return KeyState(
-        row["tps"], row["ballot"], row["status"], row["severity"], row["n_sources"], rules, doc,
-        dict(doc.get("values", {})), bool(row["is_open"]), bool(row["is_decided"]),
-        bool(row["is_counted"]), int(row["n_single"]),
-    )  # fmt: skip
+    return scope_sql(read, column, "substr({c}, 1, ?) = ?")
 
 
 class SqliteReconStore:
@@ -72,21 +66,14 @@ class SqliteReconStore:
     # tally snapshots and photo uses
     def get_snapshot(self, record_id: str) -> Snapshot | None:
         rows = self._rows("SELECT * FROM recon_snapshot WHERE record_id = ?", [record_id])
-        return _snapshot(rows[0]) if rows else None
+        return snapshot_of(rows[0]) if rows else None
 
     def put_snapshot(self, snap: Snapshot) -> None:
-        row = {
-            **snap.__dict__,
-            "final": int(snap.final),
-            "fields": canonical(snap.fields),
-            "changes": canonical(snap.changes),
-            "stamps": canonical({k: list(v) for k, v in snap.stamps.items()}),
-        }
-        sql.upsert(self.db, "recon_snapshot", row, "record_id")
+        sql.upsert(self.db, "recon_snapshot", snapshot_row(snap), "record_id")
 
     def snapshots_at(self, tps: str) -> list[Snapshot]:
         rows = self._rows("SELECT * FROM recon_snapshot WHERE tps = ? ORDER BY record_id", [tps])
-        return [_snapshot(r) for r in rows]
+        return [snapshot_of(r) for r in rows]
 
     def set_photos(self, record_id: str, tps: str, ballot: str, hashes: list[str]) -> None:
         self.db.execute("DELETE FROM recon_photo WHERE record_id = ?", [record_id])
@@ -120,20 +107,7 @@ class SqliteReconStore:
 
     # one row per TPS-ballot
     def put_state(self, state: KeyState) -> None:
-        row = {
-            "tps": state.tps,
-            "ballot": state.ballot,
-            "status": state.status,
-            "severity": state.severity,
-            "n_sources": state.n_sources,
-            "rules": "," + ",".join(state.rules) + ",",
-            "doc": canonical(state.doc),
-            "is_open": int(state.open),
-            "is_decided": int(state.decided),
-            "is_counted": int(state.counted),
-            "n_single": state.n_single,
-        }
-        sql.upsert(self.db, "recon_state", row, ("tps", "ballot"))
+        sql.upsert(self.db, "recon_state", state_row(state), ("tps", "ballot"))
         self.db.execute(
             "DELETE FROM recon_value WHERE tps = ? AND ballot = ?", [state.tps, state.ballot]
         )
@@ -147,7 +121,7 @@ class SqliteReconStore:
 
     def get_state(self, tps: str, ballot: str) -> KeyState | None:
         rows = self._rows("SELECT * FROM recon_state WHERE tps = ? AND ballot = ?", [tps, ballot])
-        return _state(rows[0]) if rows else None
+        return state_of(rows[0]) if rows else None
 
     def _where(self, where: QueueFilter) -> tuple[str, list[Any]]:
         sql, params = _scope_sql(where.read, "s.tps")
@@ -171,7 +145,7 @@ class SqliteReconStore:
             sql += " AND s.is_open = 1"
         order = "s.severity DESC, s.status = 'conflict' DESC, s.tps, s.ballot"
         rows = self._rows(f"SELECT s.* FROM recon_state s WHERE {sql} ORDER BY {order}", params)
-        return [_state(r) for r in rows]
+        return [state_of(r) for r in rows]
 
     def state_counts(self, where: QueueFilter) -> list[tuple[str, bool, tuple[str, ...], int]]:
         sql, params = self._where(where)
@@ -180,7 +154,7 @@ class SqliteReconStore:
             f"WHERE {sql} GROUP BY s.status, s.is_open, s.rules"
         )
         return [
-            (r["status"], bool(r["open"]), tuple(x for x in r["rules"].split(",") if x), r["n"])
+            (r["status"], bool(r["open"]), rules_of(r["rules"]), r["n"])
             for r in self._rows(query, params)
         ]
 
@@ -295,11 +269,3 @@ class SqliteReconStore:
     def get_tps(self, tps: str) -> Tps | None:
         rows = self._rows("SELECT * FROM tps WHERE id = ?", [tps])
         return Tps(**rows[0]) if rows else None
-
-
-def _snapshot(row: dict[str, Any]) -> Snapshot:
-    return Snapshot(
-        row["record_id"], row["tps"], row["ballot"] or "", bool(row["final"]),
-        json.loads(row["fields"]), json.loads(row["changes"]),
-        {k: (int(v[0]), str(v[1])) for k, v in json.loads(row["stamps"] or "{}").items()},
-    )  # fmt: skip

@@ -10,7 +10,15 @@ from core.registry import build
 from sync_server.review.flags import is_counted, is_decided, is_open
 from sync_server.store.base import Store
 from sync_server.store.models import Device, ReadFilter, StoredRecord, User
-from sync_server.store.recon_base import KeyState, Official, PhotoUse, QueueFilter, Snapshot
+from sync_server.store.blob_base import BlobRow
+from sync_server.store.recon_base import (
+    KeyState,
+    Official,
+    PhotoUse,
+    QueueFilter,
+    Snapshot,
+    Twin,
+)
 from tests.server.conftest import REGION_ROWS, TPS, TPS_2, TPS_GUDO
 from tests.server.test_store_contract import rec
 
@@ -85,6 +93,20 @@ def test_photo_uses_are_replaced_per_record(fresh: Store):
                                      PhotoUse(B, "r1", TPS, "ppwp")]  # fmt: skip
     assert rs.photo_uses([]) == []
     assert rs.photo_uses(["c" * 64]) == []
+
+
+def test_photo_twins_by_original_and_by_likeness(fresh: Store):
+    """A re-encoded copy of the same camera original is an `original` twin (either way round,
+    or two copies of one original); a look-alike by fingerprint is `similar`; when both hold,
+    `original` wins."""
+    C, O = "c" * 64, "0" * 64
+    blobs = fresh.blobs()
+    for sha, original in ((A, O), (B, O), (O, None), (C, None)):
+        blobs.put_blob(BlobRow(sha, 100, "image/jpeg", "d1", 1, 10, True, original))
+    blobs.put_twins(A, [(C, 3), (B, 1)])
+    twins = fresh.recon().photo_twins([A])
+    assert twins == [Twin(A, O, "original"), Twin(A, B, "original"), Twin(A, C, "similar", 3)]
+    assert fresh.recon().photo_twins([]) == []
 
 
 def test_states_round_trip_replace_and_delete(fresh: Store):
