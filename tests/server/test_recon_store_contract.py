@@ -9,8 +9,8 @@ from core.merge import Conflict
 from core.registry import build
 from sync_server.review.flags import is_counted, is_decided, is_open
 from sync_server.store.base import Store
-from sync_server.store.models import Device, ReadFilter, StoredRecord, User
 from sync_server.store.blob_base import BlobRow
+from sync_server.store.models import Device, ReadFilter, StoredRecord, User
 from sync_server.store.recon_base import (
     KeyState,
     Official,
