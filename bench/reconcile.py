@@ -66,11 +66,22 @@ def region(copies: int) -> list[dict[str, str]]:
 
 
 def tally(votes1: int = 99) -> dict[str, Any]:
+    """A complete, consistent final PPWP form (the server refuses an incomplete final one);
+    no photos: copied to every TPS they would all be one reused sheet."""
     votes = {"1": votes1, "2": 120, "3": 50}
     sah = sum(votes.values())
-    return {"ballot": "ppwp", "status": "final", "dpt_l": 150, "dpt_p": 150, "dpt_j": 300,
-            "suara": votes, "suara_sah": sah, "suara_tidak_sah": 2,
-            "suara_total": sah + 2}  # fmt: skip
+    voters = sah + 2
+    t: dict[str, Any] = {"ballot": "ppwp", "status": "final", "dpt_l": 150, "dpt_p": 150,
+                         "dpt_j": 300}  # fmt: skip
+    t.update(pemilih_dpt_l=voters // 2, pemilih_dpt_p=voters - voters // 2, pemilih_dpt_j=voters)
+    for row in ("pemilih_dptb", "pemilih_dpk"):
+        t.update({f"{row}_l": 0, f"{row}_p": 0, f"{row}_j": 0})
+    t.update(pengguna_hak_pilih_l=voters // 2, pengguna_hak_pilih_p=voters - voters // 2,
+             pengguna_hak_pilih_j=voters)  # fmt: skip
+    t.update(ss_diterima=306, ss_digunakan=voters, ss_rusak=0, ss_sisa=306 - voters)
+    t.update(disabilitas_l=1, disabilitas_p=0, disabilitas_j=1)
+    t.update(suara=votes, suara_sah=sah, suara_tidak_sah=2, suara_total=voters)
+    return t
 
 
 KEYS: dict[str, bytes] = {}  # device id -> the bench device's private key
@@ -129,7 +140,8 @@ def _push_template(store: Store, who: list[Principal], tps: str) -> None:
     for k, p in enumerate(who):
         op = {"op_id": "t0", "seq": 1, "record_id": f"{k}-{tps}", "kind": "tally", "tps": tps,
               "fields": tally(), "hlc": pack(T0, k)}  # fmt: skip
-        exchange.push(store, rt.clock, p, signed(p, [op], 1))
+        res = exchange.push(store, rt.clock, p, signed(p, [op], 1))
+        assert res.results[0].status == "applied", res.results[0].reason_en
     reconcile.catch_up(store, reconcile.load_election(ELECTION))
 
 
@@ -198,7 +210,8 @@ def measure(
             op = {"op_id": f"b{i}", "seq": i + 1, "record_id": f"new-{tps}", "kind": "tally",
                   "tps": tps, "fields": fields, "hlc": pack(T0, 100 + i)}  # fmt: skip
             start = time.perf_counter()
-            exchange.push(store, rt.clock, who, signed(who, [op], i + 1))
+            res = exchange.push(store, rt.clock, who, signed(who, [op], i + 1))
+            assert res.results[0].status == "applied", res.results[0].reason_en
             pushes.append(time.perf_counter() - start)
             start = time.perf_counter()
             assert reconcile.catch_up(store, election) == 2  # the signed batch, its op
