@@ -53,8 +53,8 @@ def running_server(db: Path, port: int | None = None) -> Iterator[str]:
         yield url
 
 
-def server_rss(pid: int) -> int:
-    """Resident bytes of a process and its children (uvicorn's workers)."""
+def _tree(pid: int) -> list[int]:
+    """A process and its descendants (uvicorn's workers)."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -62,16 +62,35 @@ def server_rss(pid: int) -> int:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    total, todo = 0, [pid]
+    out, todo = [], [pid]
     while todo:
         p = todo.pop()
+        out.append(p)
         todo += children.get(p, [])
+    return out
+
+
+def server_rss(pid: int) -> int:
+    """Resident bytes of a process and its children (uvicorn's workers)."""
+    total = 0
+    for p in _tree(pid):
         try:
             status = Path(f"/proc/{p}/status").read_text()
         except OSError:
             continue
         total += sum(int(line.split()[1]) * 1024 for line in status.splitlines()
                      if line.startswith("VmRSS:"))  # fmt: skip
+    return total
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds used so far by a process and its live children."""
+    total = 0.0
+    for p in _tree(pid):
+        try:
+            total += cpu_seconds(p)
+        except OSError:
+            continue
     return total
 
 

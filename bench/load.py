@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import random
 import sys
 import tempfile
@@ -30,7 +31,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import backend_cluster, server_rss, serving
+from bench._server import backend_cluster, server_rss, serving, tree_cpu_seconds
 from bench.ingest import tally
 from core import signing
 from core.election import Election
@@ -170,13 +171,16 @@ def run_config(
         peak, stop = [0], threading.Event()
         sampler = threading.Thread(target=_sample, args=(pid, peak, stop), daemon=True)
         sampler.start()
-        start = time.perf_counter()
+        start, cpu0, mine0 = time.perf_counter(), tree_cpu_seconds(pid), time.process_time()
         stats = asyncio.run(crowd(server, devices, args.concurrency))
         elapsed = time.perf_counter() - start
+        cpu, mine = tree_cpu_seconds(pid) - cpu0, time.process_time() - mine0
         stop.set()
         sampler.join(5)
     requests = sum(len(stats.get(k, [])) for k in ("enrol", "push", "pull"))
-    return {"stats": stats, "elapsed": elapsed, "rps": requests / elapsed, "rss": peak[0]}
+    return {"stats": stats, "elapsed": elapsed, "rps": requests / elapsed, "rss": peak[0],
+            "cpu_ms": cpu * 1000 / max(requests, 1), "client_cpu": mine / elapsed,
+            "load": os.getloadavg()[0]}  # fmt: skip
 
 
 def _sample(pid: int, peak: list[int], stop: threading.Event) -> None:
@@ -197,6 +201,11 @@ def report(name: str, r: dict[str, Any], base: dict[str, Any], devices: int) -> 
         f"{dict(Counter(s.get('errors', [])))}, "
         f"timeouts {len(s.get('timeouts', []))}, 503 retried {len(s.get('busy', []))}, "
         f"server RSS {r['rss'] / 2**20:.0f} MiB"
+    )
+    print(
+        f"    server CPU {r['cpu_ms']:.1f} ms/request ({r['cpu_ms'] * r['rps'] / 1000:.2f} cores), "
+        f"this client {r['client_cpu']:.2f} cores, machine load {r['load']:.1f} "
+        f"({os.cpu_count()} cores)"
     )
     for kind in ("enrol", "push", "pull"):
         v = s.get(kind, [])
