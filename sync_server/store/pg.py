@@ -20,7 +20,7 @@ the last step of a writing transaction, and held until its commit:
 2. `save_push` writes the op receipts, then locks the counter row. If other writers committed
    since step 1, the top moved by `shift`: every number of the batch (records, conflicts,
    change-log entries) moves up by `shift` before anything numbered is written
-   (`rows.shifted`). Then records, conflicts and the change log go in, the new top is written
+   (`pg_rows.shifted`). Then records, conflicts and the change log go in, the new top is written
    back, and the transaction commits, which releases the lock.
 
 A second writer waits at that lock and, under READ COMMITTED, then reads the top the first one
