@@ -49,6 +49,8 @@ def fill(
         store.run("UPDATE meta SET value = %s WHERE key = 'recon_cursor'", [str(log_id)])
         store.run("UPDATE meta SET value = %s WHERE key = 'recon_rules'", [reconcile.RULES_VERSION])
     store.run("ANALYZE")
+    # write the bulk load's dirty pages out now, not while the measured pushes wait on fsync
+    store.run("CHECKPOINT")
 
 
 def _copy_chunk(

@@ -5,7 +5,8 @@
 Both databases are pre-filled with direct bulk inserts (tallies, change log, reconciliation
 rows, as an election night would leave them); then `--n` new tallies from one more source are
 pushed one per transaction through `exchange.push` (checks, merge, log, commit), each
-followed by `reconcile.catch_up` reading it from the log, and both are timed. Prints the time
+followed by `reconcile.catch_up` reading it from the log, and both are timed; the two sizes
+take turns, tally by tally, so the noise of a shared machine falls on both alike. Prints the time
 per tally for both sizes, for the push and for reconciliation, and the ratio big / small
 (target <= 1.5: work per tally does not grow with the table). `--backend postgres` fills and
 measures a durable throwaway PostgreSQL cluster instead (bench/_recon_pg.py).
@@ -192,35 +193,39 @@ def fill_pg(url: str, copies: int, n_sources: int) -> tuple[list[str], Principal
     return [t.id for t in registry.tps], who[-1], open_store
 
 
-def measure(
-    open_store: OpenStore, path: Path, tps_ids: list[str], who: Principal, n: int, seed: int
-) -> dict[str, float]:
-    """Push `n` new tallies (one per transaction) from one more source, each followed by the
-    reconciliation catch-up that reads it from the log; ms per tally for each."""
-    store = open_store()
-    rt = Runtime(Settings(db_path=path, election_file=ELECTION), lambda: store)
-    election = reconcile.load_election(ELECTION)
-    assert reconcile.catch_up(store, election) == 0  # the prebuilt rows are up to date
-    rng = random.Random(seed)
-    spent: list[float] = []
-    pushes = []
-    try:
-        for i, tps in enumerate(rng.sample(tps_ids, n)):
-            fields = tally(44 if i % 3 == 0 else 99)  # a third of them disagree: a conflict
-            op = {"op_id": f"b{i}", "seq": i + 1, "record_id": f"new-{tps}", "kind": "tally",
-                  "tps": tps, "fields": fields, "hlc": pack(T0, 100 + i)}  # fmt: skip
-            start = time.perf_counter()
-            res = exchange.push(store, rt.clock, who, signed(who, [op], i + 1))
-            assert res.results[0].status == "applied", res.results[0].reason_en
-            pushes.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            assert reconcile.catch_up(store, election) == 2  # the signed batch, its op
-            spent.append(time.perf_counter() - start)
-    finally:
-        store.close()
-    warm = slice(min(20, n // 5), None)  # skip the first pushes: caches warming up
-    return {"push_ms": statistics.median(pushes[warm]) * 1000,
-            "reconcile_ms": statistics.median(spent[warm]) * 1000}  # fmt: skip
+class Meter:
+    """Pushes new tallies (one per transaction) from one more source into one database, each
+    followed by the reconciliation catch-up that reads it from the log; times both."""
+
+    def __init__(
+        self, open_store: OpenStore, path: Path, tps_ids: list[str], who: Principal, n: int
+    ) -> None:
+        self.store = open_store()
+        self.rt = Runtime(Settings(db_path=path, election_file=ELECTION), lambda: self.store)
+        self.election = reconcile.load_election(ELECTION)
+        assert reconcile.catch_up(self.store, self.election) == 0  # prebuilt rows up to date
+        self.who, self.tps = who, random.Random(len(tps_ids)).sample(tps_ids, n)
+        self.pushes: list[float] = []
+        self.spent: list[float] = []
+
+    def step(self, i: int) -> None:
+        tps = self.tps[i]
+        fields = tally(44 if i % 3 == 0 else 99)  # a third of them disagree: a conflict
+        op = {"op_id": f"b{i}", "seq": i + 1, "record_id": f"new-{tps}", "kind": "tally",
+              "tps": tps, "fields": fields, "hlc": pack(T0, 100 + i)}  # fmt: skip
+        start = time.perf_counter()
+        res = exchange.push(self.store, self.rt.clock, self.who, signed(self.who, [op], i + 1))
+        assert res.results[0].status == "applied", res.results[0].reason_en
+        self.pushes.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        assert reconcile.catch_up(self.store, self.election) == 2  # the signed batch, its op
+        self.spent.append(time.perf_counter() - start)
+
+    def result(self) -> dict[str, float]:
+        self.store.close()
+        warm = slice(min(20, len(self.pushes) // 5), None)  # skip the first: caches warming
+        return {"push_ms": statistics.median(self.pushes[warm]) * 1000,
+                "reconcile_ms": statistics.median(self.spent[warm]) * 1000}  # fmt: skip
 
 
 def _size(open_store: OpenStore, path: Path) -> int:
@@ -242,9 +247,10 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=3, help="sources already in per TPS")
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args()
-    results = {}
+    results, sizes = {}, {}
     with tempfile.TemporaryDirectory() as tmp, backend_cluster(args.backend) as cluster:
         print(f"backend: {args.backend}", flush=True)
+        meters = {}
         for name, copies in (("kabupaten", 1), ("provinsi", args.scale)):
             start = time.perf_counter()
             path = Path(tmp) / f"{name}.db"
@@ -252,15 +258,19 @@ def main() -> None:
                 tps_ids, who = fill(path, copies, args.sources)
                 open_store: OpenStore = partial(SqliteStore, path)
             else:
-                url = cluster.new_database()
-                tps_ids, who, open_store = fill_pg(url, copies, args.sources)
-            filled = time.perf_counter() - start
-            results[name] = measure(open_store, path, tps_ids, who, args.n, seed=copies)
-            size_mb = _size(open_store, path) / 1e6
-            r = results[name]
+                tps_ids, who, open_store = fill_pg(cluster.new_database(), copies, args.sources)
+            sizes[name] = (len(tps_ids), _size(open_store, path), time.perf_counter() - start)
+            meters[name] = Meter(open_store, path, tps_ids, who, args.n)
+        # both sizes measured turn about, so a busy moment of a shared machine hits both alike
+        for i in range(args.n):
+            for meter in meters.values():
+                meter.step(i)
+        for name, meter in meters.items():
+            r = results[name] = meter.result()
+            n_tps, size, filled = sizes[name]
             print(
-                f"{name:10s} {len(tps_ids):>8,} TPS  {len(tps_ids) * args.sources:>9,} tallies  "
-                f"db {size_mb:,.0f} MB (filled in {filled:.0f} s)  per incoming tally: "
+                f"{name:10s} {n_tps:>8,} TPS  {n_tps * args.sources:>9,} tallies  "
+                f"db {size / 1e6:,.0f} MB (filled in {filled:.0f} s)  per incoming tally: "
                 f"push {r['push_ms']:.2f} ms, reconcile {r['reconcile_ms']:.2f} ms",
                 flush=True,
             )
