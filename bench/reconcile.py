@@ -137,7 +137,8 @@ def fill(path: Path, copies: int, n_sources: int) -> tuple[list[str], Principal]
 
 def _push_template(store: Store, who: list[Principal], tps: str) -> None:
     """Push the first TPS for real (one final tally per source) and reconcile it."""
-    rt = Runtime(Settings(db_path=Path(":memory:"), election_file=ELECTION), lambda: store)
+    with tempfile.TemporaryDirectory() as tmp:  # the server's key files go there, not in cwd
+        rt = Runtime(Settings(db_path=Path(tmp) / "t.db", election_file=ELECTION), lambda: store)
     for k, p in enumerate(who):
         op = {"op_id": "t0", "seq": 1, "record_id": f"{k}-{tps}", "kind": "tally", "tps": tps,
               "fields": tally(), "hlc": pack(T0, k)}  # fmt: skip
