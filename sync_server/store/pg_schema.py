@@ -138,6 +138,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX blobs_device_open ON blobs (device_id, complete);
         """,
     ),
+    (
+        "m009_enrol_failures",
+        """
+        CREATE TABLE enrol_failures (selector text NOT NULL, at_ms bigint NOT NULL);
+        CREATE INDEX enrol_failures_selector ON enrol_failures (selector, at_ms);
+        CREATE INDEX enrol_failures_at ON enrol_failures (at_ms);
+        """,
+    ),
 ]
 
 MIGRATE_LOCK = 0x70616E74  # advisory lock key held while migrating ("pant")

@@ -303,3 +303,11 @@ def m015_blob_uploads_per_device(db: Database) -> None:
     db.execute("UPDATE blobs SET device_id = '' WHERE device_id IS NULL")
     db.table("blobs").transform(pk=("sha256", "device_id"), not_null={"device_id"})
     db.table("blobs").create_index(["device_id", "complete"])
+
+
+@migrations()
+def m016_enrol_failures(db: Database) -> None:
+    """Wrong guesses per enrolment code selector, shared by every server process (issue 11)."""
+    db.execute("CREATE TABLE enrol_failures (selector TEXT NOT NULL, at_ms INTEGER NOT NULL)")
+    db.execute("CREATE INDEX enrol_failures_selector ON enrol_failures (selector, at_ms)")
+    db.execute("CREATE INDEX enrol_failures_at ON enrol_failures (at_ms)")
