@@ -27,8 +27,8 @@ OLD = [
 
 def _expect_both_devices(store: Any) -> None:
     blobs = store.blobs()
-    assert blobs.uploads(A) == [BlobRow(*OLD[0][:6], True, None)]  # type: ignore[arg-type]
-    assert blobs.get_upload("b" * 64, "d2") == BlobRow(*OLD[1][:6], False, "c" * 64)  # type: ignore[arg-type]
+    assert blobs.uploads(A) == [BlobRow(*OLD[0][:6], True, None)]
+    assert blobs.get_upload("b" * 64, "d2") == BlobRow(*OLD[1][:6], False, "c" * 64)
     blobs.put_blob(BlobRow(A, 100, "image/jpeg", "d9", 5, 5, False))  # a second device's upload
     assert [b.device_id for b in blobs.uploads(A)] == ["d1", "d9"]
     assert blobs.open_uploads("d9") == 1
@@ -59,7 +59,7 @@ def test_postgres_blobs_written_before_the_migration_survive_it(
         for name, sql in pg_schema.MIGRATIONS:
             if name == "m008_blob_uploads_per_device":
                 break
-            conn.execute(sql)  # type: ignore[arg-type]
+            conn.execute(sql)
             conn.execute("INSERT INTO migrations (name) VALUES (%s)", [name])
         for row in OLD:
             conn.execute("INSERT INTO blobs VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", list(row))

@@ -71,11 +71,13 @@ def patch(device: Device, offset: int, chunk: bytes, sha: str = SHA) -> httpx.Re
 
 
 def read(device: Device, sha: str = SHA) -> httpx.Response:
-    return device.client.get(f"/v1/blobs/{sha}/content", headers=device.headers)
+    res: httpx.Response = device.client.get(f"/v1/blobs/{sha}/content", headers=device.headers)
+    return res
 
 
 def status(device: Device, sha: str = SHA) -> httpx.Response:
-    return device.client.get(f"/v1/blobs/{sha}", headers=device.headers)
+    res: httpx.Response = device.client.get(f"/v1/blobs/{sha}", headers=device.headers)
+    return res
 
 
 def nothing_said(res: httpx.Response, sha: str) -> dict[str, object]:
