@@ -16,8 +16,8 @@ _BY_SHA = "SELECT c.sha256 AS key, 'sha256' AS via, c.* FROM blob_refs c"
 _BY_ORIGINAL = (
     "SELECT b.original_sha256 AS key, 'original' AS via, c.* "
     "FROM blobs b JOIN blob_refs c ON c.sha256 = b.sha256 "
-    "WHERE b.original_sha256 IS NOT NULL AND b.original_sha256 != c.sha256"
-)
+    "WHERE b.original_sha256 IS NOT NULL AND b.original_sha256 != c.sha256 AND b.complete = 1"
+)  # only an uploader who sent the bytes says which original they came from
 
 
 class SqliteBlobStore:

@@ -114,9 +114,11 @@ def test_reuse_by_file_and_by_original(fresh):
     blobs.set_refs("r3", "incident", TPS_2, [A, B])
     [same] = blobs.reuse()
     assert (same.key, same.via, same.tps) == (A, "sha256", (TPS, TPS_2))
-    blobs.put_blob(blob(B, original=O))
-    blobs.put_blob(blob(A, original=O))
+    blobs.put_blob(blob(B, original=O, complete=True))
+    blobs.put_blob(blob(A, original=O, device="d2"))  # unfinished: its claim does not count
     blobs.set_refs("r3", "incident", TPS_2, [B])
+    assert blobs.reuse([B]) == []
+    blobs.put_blob(blob(A, original=O, complete=True))
     [by_original] = blobs.reuse([B])
     assert (by_original.key, by_original.via) == (O, "original")
     assert {c.record_id for c in by_original.cites} == {"r1", "r2", "r3"}

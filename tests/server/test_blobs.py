@@ -243,6 +243,9 @@ def test_same_original_reencoded_at_two_tps_is_reported(make_device, store):
     b.push(b.op("tb", {"bukti": [other_sha]}, kind="incident", tps=TPS_2))
     create(a, PHOTO, original_sha256=original)
     create(b, other, original_sha256=original)
+    assert uploads.photo_reuse(store, [other_sha]) == []  # claims count once the bytes came
+    upload(a, PHOTO)
+    upload(b, other)
     [found] = uploads.photo_reuse(store, [other_sha])
     assert found.key == original
     assert found.via == "original"
