@@ -5,6 +5,8 @@
     PATCH /v1/blobs/{sha}      append a chunk at Upload-Offset
     GET   /v1/blobs/{sha}/content   the photo, to users who may read a record citing it
 
+What records cite lives in `cites.py` (re-exported here for the push path).
+
 Layout under `settings.blob_dir`: `<sha[:2]>/<sha>` for complete files, `.partial/<device>/<sha>`
 for each device's upload under way. An upload is its device's: no device can see, reset or spoil
 another's, nor learn that another device has a photo or is sending it. The partial file's
@@ -20,9 +22,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from dataclasses import replace
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from starlette.concurrency import run_in_threadpool
 
@@ -30,6 +32,7 @@ from core.protocol import BlobCreate, BlobStatus
 from sync_server.auth import Principal
 from sync_server.blobs import twins
 from sync_server.blobs.access import ours, visible
+from sync_server.blobs.cites import PHOTO_FIELDS, cite_photos, photo_hashes, photo_reuse
 from sync_server.blobs.files import (
     CONTENT_TYPES,
     blob_path,
@@ -42,11 +45,17 @@ from sync_server.blobs.files import (
 from sync_server.errors import ApiError
 from sync_server.settings import Settings
 from sync_server.store.base import Store
-from sync_server.store.blob_base import BlobRow, Cites, PhotoReuse
-from sync_server.store.models import StoredRecord
+from sync_server.store.blob_base import BlobRow
 
-PHOTO_FIELDS = ("photos", "bukti")
-__all__ = ["blob_path", "partial_path"]  # where the files are, for callers of this module
+# where the files are, and what records cite, for callers of this module
+__all__ = [
+    "PHOTO_FIELDS",
+    "blob_path",
+    "cite_photos",
+    "partial_path",
+    "photo_hashes",
+    "photo_reuse",
+]
 
 
 def _status(blob: BlobRow, offset: int) -> BlobStatus:
@@ -288,31 +297,3 @@ def expire_uploads(store: Store, settings: Settings) -> int:
         store.blobs().delete_upload(blob.sha256, blob.device_id)
         dropped += 1
     return dropped
-
-
-def photo_hashes(fields: dict[str, Any]) -> list[str]:
-    """The photo hashes a record's fields cite (none once it is deleted)."""
-    if fields.get("deleted"):
-        return []
-    found: list[str] = []
-    for name in PHOTO_FIELDS:
-        for value in fields.get(name) or ():
-            if isinstance(value, str) and value not in found:
-                found.append(value)
-    return found
-
-
-def cite_photos(store: Store, records: Iterable[StoredRecord]) -> None:
-    """Inside a push: keep `blob_refs` equal to the photos these records now cite."""
-    cites = [Cites(r.id, r.kind, r.tps, tuple(photo_hashes(r.fields))) for r in records]
-    if cites:
-        store.blobs().set_refs_many(cites)
-
-
-def photo_reuse(store: Store, sha256s: list[str] | None = None) -> list[PhotoReuse]:
-    """Photos cited by records of more than one TPS (same file or same original).
-
-    With `sha256s` (e.g. one incoming tally's photos) only those are looked at, so the work is
-    proportional to their cites, not to the whole table. For the review queue.
-    """
-    return store.blobs().reuse(sha256s)
