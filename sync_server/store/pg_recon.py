@@ -76,7 +76,9 @@ TWINS_SQL = (
     "SELECT a.sha256 AS sha256, b.sha256 AS twin, 'original' AS via, 0 AS distance "
     "FROM blobs a JOIN blobs b ON b.sha256 != a.sha256 "
     "AND (b.original_sha256 = a.original_sha256 OR b.sha256 = a.original_sha256 "
-    "OR b.original_sha256 = a.sha256) WHERE a.sha256 = ANY(%(h)s::text[]) "
+    "OR b.original_sha256 = a.sha256) "
+    "AND a.complete = 1 AND b.complete = 1 "  # claims of those who sent the bytes
+    "WHERE a.sha256 = ANY(%(h)s::text[]) "
     "UNION ALL SELECT sha256, twin, 'similar', distance FROM photo_twin "
     "WHERE sha256 = ANY(%(h)s::text[])"
 )
