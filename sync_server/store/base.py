@@ -24,6 +24,7 @@ from sync_server.store.models import (
     PushWrites,
     ReadFilter,
     StoredRecord,
+    WireRow,
     User,
 )
 from sync_server.store.recon_base import ReconStore
@@ -102,6 +103,9 @@ class Store(Protocol):
 
     def records_since(self, since: int, limit: int, read: ReadFilter) -> list[StoredRecord]:
         """Readable records with seq > since, in seq order, at most `limit`."""
+
+    def wire_since(self, since: int, limit: int, read: ReadFilter) -> list[WireRow]:
+        """The same records with their JSON columns as stored text (what a pull sends)."""
 
     def count_records(self) -> int: ...
     def server_seq(self) -> int: ...

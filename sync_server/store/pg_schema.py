@@ -128,6 +128,10 @@ MIGRATIONS: list[tuple[str, str]] = [
             ON CONFLICT (key) DO UPDATE SET value = excluded.value;
         """,
     ),
+    (  # a pull sends stamps as stored; rows written before stay NULL and are packed on read
+        "m008_packed_stamps",
+        "ALTER TABLE records ADD COLUMN packed text;",
+    ),
 ]
 
 MIGRATE_LOCK = 0x70616E74  # advisory lock key held while migrating ("pant")

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic_core import from_json, to_json
 
+from core.stamps import pack
 from sync_server.store.models import ReadFilter, StoredRecord
 
 IN_CHUNK = 500  # ids per `IN (...)` query, well under SQLite's variable limit
@@ -33,6 +34,19 @@ def record_of(row: dict[str, Any]) -> StoredRecord:
         stamps=stamps,
         seq=row["seq"],
     )
+
+
+def packed_text(record: StoredRecord) -> str:
+    """The record's stamps in their wire form (core/stamps.py), kept beside the per-field map
+    so a pull sends them as stored."""
+    return json_text(pack(record.fields, record.stamps))
+
+
+# A pull's columns: the packed stamps, or the per-field map only where they were not kept yet
+WIRE_COLUMNS = (
+    "r.id, r.kind, r.tps, r.author, r.fields, r.packed, "
+    "CASE WHEN r.packed IS NULL THEN r.stamps END AS stamps, r.seq"
+)
 
 
 def filter_sql(read: ReadFilter, alias: str) -> tuple[str, list[Any]]:

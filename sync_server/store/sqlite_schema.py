@@ -293,3 +293,10 @@ def m014_signatures(db: Database) -> None:
         "INSERT OR REPLACE INTO meta (key, value) "
         "SELECT 'unsigned_until_log', coalesce(max(id), 0) FROM changelog"
     )
+
+
+@migrations()
+def m015_packed_stamps(db: Database) -> None:
+    """Each record's stamps also in their wire form (core/stamps.py), so a pull sends them as
+    stored. Rows written before are left NULL: a pull packs those as it reads them."""
+    db.table("records").add_column("packed", str)
