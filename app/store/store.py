@@ -350,7 +350,9 @@ def open_store(path: str | Path, *, now_ms: Callable[[], int] | None = None) -> 
     conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
     db = Database(conn)
     db.execute("pragma journal_mode = wal")
-    db.execute("pragma synchronous = full")  # the phone may die at any moment
+    # FULL: each save fsyncs the WAL, so it survives the battery dying, not only an app crash
+    # (NORMAL would lose the last saves on power loss); README "Sync", bench/save_latency.py
+    db.execute("pragma synchronous = full")
     db.execute("pragma busy_timeout = 5000")
     migrations.apply(db)
     wall = now_ms or (lambda: int(time.time() * 1000))

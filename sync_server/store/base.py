@@ -24,8 +24,8 @@ from sync_server.store.models import (
     PushWrites,
     ReadFilter,
     StoredRecord,
-    WireRow,
     User,
+    WireRow,
 )
 from sync_server.store.recon_base import ReconStore
 

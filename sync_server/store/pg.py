@@ -320,7 +320,10 @@ class PgStore:
 
     def wire_since(self, since: int, limit: int, read: ReadFilter) -> list[WireRow]:
         where, params = filter_sql(read, "r")
-        sql = f"SELECT {WIRE_COLUMNS} FROM records r WHERE r.seq > %s AND {where} ORDER BY r.seq LIMIT %s"
+        sql = (
+            f"SELECT {WIRE_COLUMNS} FROM records r WHERE r.seq > %s AND {where} "
+            "ORDER BY r.seq LIMIT %s"
+        )
         return [WireRow(**r) for r in self.q(sql, [since, *params, limit])]
 
     def count_records(self) -> int:

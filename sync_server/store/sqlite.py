@@ -317,7 +317,10 @@ class SqliteStore:
 
     def wire_since(self, since: int, limit: int, read: ReadFilter) -> list[WireRow]:
         where, params = filter_sql(read, "r")
-        sql = f"SELECT {WIRE_COLUMNS} FROM records r WHERE r.seq > ? AND {where} ORDER BY r.seq LIMIT ?"
+        sql = (
+            f"SELECT {WIRE_COLUMNS} FROM records r WHERE r.seq > ? AND {where} "
+            "ORDER BY r.seq LIMIT ?"
+        )
         return [WireRow(*row) for row in self.db.execute(sql, [since, *params, limit])]
 
     def count_records(self) -> int:
