@@ -7,7 +7,8 @@ real server process on loopback, and times `SyncClient.sync_once()` on a fresh d
 kabupaten supervisor, a kecamatan supervisor, a PTPS and a saksi phone. Beside each, measured
 in the same run on the same rows:
 
-- time: a SQLite-to-SQLite copy of the same rows (server file -> device schema, executemany);
+- time: a SQLite-to-SQLite copy of the same rows (server file, stamps as the server keeps them
+  packed -> device schema, executemany);
   wall time (median of --rounds) and CPU time of both processes, which a loaded shared machine
   disturbs less;
 - wire: bytes the server actually sent (compressed bodies, all pages), against gzip -9 of the
@@ -160,22 +161,25 @@ def before_pull(url: str, token: str, folder: Path, rev: str) -> Pull | None:
     return Pull(got["seconds"], 0, 0, got["records"], db_size(path))
 
 
-def same_rows(server_db: Path, user: User) -> list[tuple[Any, ...]]:
+def same_rows(server_db: Path, user: User, stamps: str = "stamps") -> list[tuple[Any, ...]]:
+    """The rows `user` may read; `stamps="packed"` takes the packed stamps the server keeps
+    beside the per-field map (what the device stores)."""
     where, params = filter_sql(read_filter(user), "r")
     conn = sqlite3.connect(server_db)
-    sql = f"select id, kind, tps, author, fields, stamps, seq from records r where {where}"
+    sql = f"select id, kind, tps, author, fields, {stamps}, seq from records r where {where}"
     rows = conn.execute(sql + " order by seq", params).fetchall()
     conn.close()
     return rows
 
 
 def copy_seconds(server_db: Path, user: User, path: Path) -> tuple[float, float]:
-    """The floor: read the same rows from the server's file, write them into a fresh device
-    database (its real schema and pragmas) with one executemany, one transaction.
+    """The floor: read the same rows from the server's file (stamps already packed), write
+    them into a fresh device database (its real schema and pragmas) with one executemany, one
+    transaction.
     Returns wall and CPU seconds."""
     open_store(path).db.conn.close()
     start, cpu0 = time.perf_counter(), time.process_time()
-    rows = same_rows(server_db, user)
+    rows = same_rows(server_db, user, "packed")
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("pragma synchronous = full")
     conn.execute("begin")
