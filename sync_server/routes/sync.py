@@ -14,6 +14,7 @@ from core.protocol import (
     MAX_PULL_LIMIT,
     PACKED_STAMPS_SINCE,
     PROTOCOL_HEADER,
+    PULL_FIELDS_V1,
     SQL_INT_MAX,
     ConflictOut,
     EpochState,
@@ -140,14 +141,16 @@ def pull(
     accept_encoding: Annotated[str, Header()] = "",
     proofs: bool = False,
 ) -> Response:
-    """A page in the shape the client announced (no header: protocol 1, per-field stamps),
+    """A page in the shape the client announced (no header: protocol 1, per-field stamps and
+    only the keys protocol 1 had),
     compressed as sync_server/sync/encoding.py chose; with `proofs=true`, the signed ops and
     batches behind its records. Packed pages are written from the stored text (pull_wire)."""
     if protocol >= PACKED_STAMPS_SINCE and not proofs:
         body = pull_wire.page(store, runtime.clock, who, since, limit, protocol)
         return encoding.json_response(body, accept_encoding)
     page = exchange.pull(store, runtime.clock, who, since, limit, protocol, proofs)
-    return encoding.json_response(page.model_dump_json().encode(), accept_encoding)
+    shape = PULL_FIELDS_V1 if protocol < PACKED_STAMPS_SINCE and not proofs else None
+    return encoding.json_response(page.model_dump_json(include=shape).encode(), accept_encoding)
 
 
 @router.get("/v1/conflicts")

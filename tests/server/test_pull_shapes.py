@@ -4,7 +4,7 @@ chose: protocol 1 (or no header) gets per-field stamps, protocol 2 packed ones."
 import pytest
 
 from core.merge import DELETED
-from core.protocol import PROTOCOL_HEADER, PullResponse
+from core.protocol import PROTOCOL_HEADER, PULL_FIELDS_V1, PullResponse
 from core.stamps import pack, unpack
 from sync_server.store.base import Store
 from sync_server.store.pg import PgStore
@@ -37,6 +37,8 @@ def test_an_old_client_gets_per_field_stamps(corrected, protocol):
     body = _pull(corrected, protocol).json()
     stamps = body["records"][0]["stamps"]
     assert body["protocol"] == 1
+    # only the keys protocol 1 had: a client built for it forbids any other (no checkpoint)
+    assert set(body) == PULL_FIELDS_V1 == {"protocol", "records", "next", "more", "server_hlc"}
     assert set(stamps) == {"dpt_l", "dpt_p", "status", "alasan"}
     assert stamps["dpt_l"] == stamps["alasan"] != stamps["dpt_p"]
 
