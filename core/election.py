@@ -109,10 +109,11 @@ class Election(_Strict):
     deployment_pattern: dict[Category, Pattern]
 
     def ballot(self, code: str) -> Ballot:
-        for ballot in self.ballots:
-            if ballot.code == code:
-                return ballot
-        raise KeyError(code)
+        return self._by_code[code]  # KeyError for a ballot this election does not hold
 
     def ballot_codes(self) -> list[str]:
-        return [b.code for b in self.ballots]
+        return list(self._by_code)
+
+    @cached_property
+    def _by_code(self) -> dict[str, Ballot]:  # frozen: worked out once (the push path asks)
+        return {b.code: b for b in self.ballots}

@@ -61,8 +61,8 @@ def merge(a: Versioned, b: Versioned) -> Versioned:
     """Field by field, keep the value with the greater stamp."""
     fields = dict(a.fields)
     stamps = dict(a.stamps)
-    if not stamps:  # a new record: everything of b (the usual push)
-        fields.update((name, b.fields.get(name)) for name in b.stamps)
+    if not stamps and b.fields.keys() == b.stamps.keys():  # a new record (the usual push)
+        fields.update(b.fields)
         return Versioned(fields, dict(b.stamps))
     for name, b_stamp in b.stamps.items():
         b_value = b.fields.get(name)

@@ -29,7 +29,7 @@ RECORDS = '"records":[]'
 def record_json(row: WireRow) -> str:
     """One record as `RecordOut` with packed stamps, from its stored text."""
     packed = row.packed
-    if packed is None:  # written before m015 / m008: pack the per-field map now
+    if packed is None:  # written before m017 / m010: pack the per-field map now
         per_field = {k: (v[0], v[1]) for k, v in from_json(row.stamps or "{}").items()}
         packed = json_text(pack(from_json(row.fields), per_field))
     return (

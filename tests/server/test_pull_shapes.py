@@ -117,7 +117,7 @@ def _forget_packed(store: Store) -> None:
 
 
 @pytest.mark.every_backend
-@pytest.mark.parametrize("stored", ["packed", "before m015"])
+@pytest.mark.parametrize("stored", ["packed", "before m017"])
 def test_a_packed_page_is_written_from_the_stored_text(corrected, store, stored):
     """Protocol 2 pages come from the stored text (sync_server/sync/pull_wire.py): the same
     records, stamps, cursors and paging as the protocol 1 pages the model writes, for plain
