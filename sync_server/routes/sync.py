@@ -149,7 +149,7 @@ def pull(
         body = pull_wire.page(store, runtime.clock, who, since, limit, protocol)
         return encoding.json_response(body, accept_encoding)
     page = exchange.pull(store, runtime.clock, who, since, limit, protocol, proofs)
-    shape = PULL_FIELDS_V1 if protocol < PACKED_STAMPS_SINCE and not proofs else None
+    shape = set(PULL_FIELDS_V1) if protocol < PACKED_STAMPS_SINCE and not proofs else None
     return encoding.json_response(page.model_dump_json(include=shape).encode(), accept_encoding)
 
 
