@@ -20,7 +20,7 @@ from sync_server.store.models import (
     ReadFilter,
     StoredRecord,
 )
-from sync_server.store.sqlite_rows import json_text, stamp
+from sync_server.store.sqlite_rows import json_text, packed_text, stamp
 
 Row = dict[str, Any]
 Conn = psycopg.Connection[Row]
@@ -67,9 +67,10 @@ OP_SQL = (
     "content_hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
 RECORD_SQL = (
-    "INSERT INTO records (id, kind, tps, author, author_role, author_party, fields, stamps, seq) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET "
-    "fields = excluded.fields, stamps = excluded.stamps, seq = excluded.seq"
+    "INSERT INTO records (id, kind, tps, author, author_role, author_party, fields, stamps, "
+    "packed, seq) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE "
+    "SET fields = excluded.fields, stamps = excluded.stamps, packed = excluded.packed, "
+    "seq = excluded.seq"
 )
 
 REPLACE_SQL = RECORD_SQL.replace(
@@ -95,6 +96,7 @@ def record_row(record: StoredRecord, seq: int | None = None) -> tuple[Any, ...]:
         record.author_party,
         json_text(record.fields),
         json_text(record.stamps),
+        packed_text(record),
         record.seq if seq is None else seq,
     )
 
