@@ -150,7 +150,9 @@ def police_sees_them(stack: Stack, browser: object) -> None:
         shot(page, "w08-police-tps-list", badges)
         ident(page, f"mytps-{TPS}").click()
         expect(page.get_by_text(re.compile("Temuan: Politik uang"))).to_be_visible(timeout=WAIT)
-        expect(page.get_by_text(re.compile("Tingkat kerawanan: Rawan · oleh"))).to_be_visible()
+        ptps = re.escape("oleh Pengawas TPS (PTPS) · [DEMO] PTPS 001 Jantiganggong")
+        expect(page.get_by_text(re.compile(f"Tingkat kerawanan: Rawan · {ptps}"))).to_be_visible()
+        expect(page.get_by_text(re.compile(f"^{ptps}$")).first).to_be_visible()  # the report's
         shot(page, "w09-police-tps-home", page.get_by_text(re.compile("Temuan: Politik uang")))
         tab(page, "Saya")
         expect(ident(page, "me-assigned")).to_contain_text("dan 2 lainnya", timeout=WAIT)

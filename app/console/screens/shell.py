@@ -95,6 +95,7 @@ def Shell(m: Models, nav: Nav) -> ft.Control:
             ft.Text(who, size=13, color=ft.Colors.ON_SURFACE_VARIANT),
         ],
         alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
+        wrap=True,  # at phone width the name goes under the title, whole
     )
     content = ft.Container(
         ft.Column([top, ft.Container(_body(m, nav), expand=True)], spacing=4, expand=True),

@@ -83,7 +83,7 @@ def photo_dialog(c: ComparisonModel, lang: str) -> ft.AlertDialog | None:
         else ft.Text(t(lang, "photo_loading") if c.loading else c.error(lang))
     )
     return ft.AlertDialog(
-        title=ft.Text(t(lang, "photo_title", sha=c.photo_sha[:12])),
+        title=ft.Text(t(lang, "photo_title", source=c.photo_source(lang), sha=c.photo_sha[:12])),
         content=body,
         actions=[ft.TextButton(t(lang, "close"), on_click=c.close_photo)],
         on_dismiss=lambda _: c.close_photo(),

@@ -55,12 +55,19 @@ def severity_chip(severity: int, lang: str) -> ft.Control:
 
 
 def header(title: str, lang: str, on_reload: Callable[[], Any] | None = None) -> ft.Control:
-    items: list[ft.Control] = [ft.Text(title, size=22, weight=ft.FontWeight.BOLD, expand=True)]
+    """The screen's title and its reload button; at phone width the button goes under the
+    title, so a long name wraps between words, not inside one."""
+    items: list[ft.Control] = [ft.Text(title, size=22, weight=ft.FontWeight.BOLD)]
     if on_reload is not None:
         items.append(
             ft.OutlinedButton(t(lang, "reload"), icon=ft.Icons.REFRESH, on_click=on_reload)
         )
-    return ft.Row(items, vertical_alignment=ft.CrossAxisAlignment.CENTER)
+    return ft.Row(
+        items,
+        wrap=True,
+        alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
+        vertical_alignment=ft.CrossAxisAlignment.CENTER,
+    )
 
 
 def count_card(label: str, value: Any, ident: str, color: str = ft.Colors.INDIGO_800) -> ft.Control:
