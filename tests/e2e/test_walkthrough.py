@@ -144,7 +144,8 @@ def police_sees_them(stack: Stack, browser: object) -> None:
         expect(page.get_by_text(re.compile("Temuan: Politik uang"))).to_be_visible(timeout=ui.WAIT)
         ptps = re.escape("oleh Pengawas TPS (PTPS) · [DEMO] PTPS 001 Jantiganggong")
         expect(page.get_by_text(re.compile(f"Tingkat kerawanan: Rawan · {ptps}"))).to_be_visible()
-        expect(page.get_by_text(re.compile(f"^{ptps}$")).first).to_be_visible()  # the report's
+        report = page.locator('[flt-semantics-identifier^="incident-"]').first
+        expect(report).to_contain_text(re.compile(f"Temuan: Politik uang.*{ptps}", re.S))
         ui.shot(page, "w09-police-tps-home", page.get_by_text(re.compile("Temuan: Politik uang")))
         ui.tab(page, "Saya")
         expect(ui.ident(page, "me-assigned")).to_contain_text("dan 2 lainnya", timeout=ui.WAIT)
