@@ -146,6 +146,8 @@ def police_sees_them(stack: Stack, browser: object) -> None:
         expect(page.get_by_text(re.compile(f"Tingkat kerawanan: Rawan · {ptps}"))).to_be_visible()
         report = page.locator('[flt-semantics-identifier^="incident-"]').first
         expect(report).to_contain_text(re.compile(f"Temuan: Politik uang.*{ptps}", re.S))
+        assessed = page.get_by_text(re.compile("Tingkat kerawanan: Rawan"))
+        ui.shot(page, "w09b-police-tps-assessment", assessed, scroll=700)
         ui.shot(page, "w09-police-tps-home", page.get_by_text(re.compile("Temuan: Politik uang")))
         ui.tab(page, "Saya")
         expect(ui.ident(page, "me-assigned")).to_contain_text("dan 2 lainnya", timeout=ui.WAIT)
