@@ -193,7 +193,10 @@ def encode(
     seconds spent signing (each op's canonical bytes hashed, one signature per batch)."""
     bodies, manifests, signing_s = [], [], 0.0
     for k, i in enumerate(range(0, len(ops), batch)):
-        part = [Op.model_validate(o) for o in ops[i : i + batch]]
+        part = [
+            Op.model_validate({**o, "fields": signing.in_canonical_order(o["fields"])})
+            for o in ops[i : i + batch]
+        ]  # as a phone sends them (app/store/exchange.py)
         start = time.perf_counter()
         signed = signing.sign_batch(key, device_id, k + 1, part)
         signing_s += time.perf_counter() - start

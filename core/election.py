@@ -5,6 +5,7 @@ Loaded from a JSON file (`assets/elections/*.json`); nothing here is specific to
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -42,15 +43,19 @@ class Ballot(_Strict):
 
     def vote_keys(self) -> list[str]:
         """Keys of `suara` in form order: `"2"` a pair/candidate, `"1"` + `"1.3"` a party."""
+        return list(self._vote_keys)
+
+    @cached_property
+    def _vote_keys(self) -> tuple[str, ...]:  # a ballot is frozen: worked out once (push path)
         if self.kind == "pasangan":
-            return [str(c.no) for c in self.pasangan]
+            return tuple(str(c.no) for c in self.pasangan)
         if self.kind == "perseorangan":
-            return [str(c.no) for c in self.calon]
+            return tuple(str(c.no) for c in self.calon)
         keys = []
         for party in self.partai:
             keys.append(str(party.no))
             keys.extend(f"{party.no}.{c.no}" for c in party.caleg)
-        return keys
+        return tuple(keys)
 
 
 class Indicator(_Strict):
@@ -104,10 +109,11 @@ class Election(_Strict):
     deployment_pattern: dict[Category, Pattern]
 
     def ballot(self, code: str) -> Ballot:
-        for ballot in self.ballots:
-            if ballot.code == code:
-                return ballot
-        raise KeyError(code)
+        return self._by_code[code]  # KeyError for a ballot this election does not hold
 
     def ballot_codes(self) -> list[str]:
-        return [b.code for b in self.ballots]
+        return list(self._by_code)
+
+    @cached_property
+    def _by_code(self) -> dict[str, Ballot]:  # frozen: worked out once (the push path asks)
+        return {b.code: b for b in self.ballots}

@@ -61,6 +61,9 @@ def merge(a: Versioned, b: Versioned) -> Versioned:
     """Field by field, keep the value with the greater stamp."""
     fields = dict(a.fields)
     stamps = dict(a.stamps)
+    if not stamps and b.fields.keys() == b.stamps.keys():  # a new record (the usual push)
+        fields.update(b.fields)
+        return Versioned(fields, dict(b.stamps))
     for name, b_stamp in b.stamps.items():
         b_value = b.fields.get(name)
         if name not in stamps or _wins(b_value, b_stamp, fields.get(name), stamps[name]):

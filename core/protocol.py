@@ -12,8 +12,6 @@ Every error body is an ErrorBody. Signatures and canonical bytes: core/signing.p
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -37,16 +35,15 @@ SQL_INT_MAX = 2**63 - 1  # the largest integer a database column holds
 
 
 def _shallow(value: dict[str, Any]) -> dict[str, Any]:
-    """Refuse values nested deeper than MAX_DEPTH (walked without recursion)."""
+    """Refuse values nested deeper than MAX_DEPTH (walked without recursion; only containers
+    are queued, so a flat C.Hasil costs one pass over its values)."""
     todo: list[tuple[Any, int]] = [(value, 1)]
     while todo:
         item, depth = todo.pop()
-        if depth > MAX_DEPTH:
+        values = item.values() if isinstance(item, dict) else item
+        if depth >= MAX_DEPTH and values:  # its values would sit deeper than the limit
             raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
-        if isinstance(item, dict):
-            todo.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            todo.extend((v, depth + 1) for v in item)
+        todo.extend((v, depth + 1) for v in values if isinstance(v, (dict, list)))
     return value
 
 
@@ -96,13 +93,6 @@ class BatchManifest(_Wire):
 class SignedBatch(_Wire):
     manifest: BatchManifest
     signature: B64  # Ed25519 over BATCH_CONTEXT + canonical manifest (core/signing.py)
-
-
-def op_hash(op: Op) -> str:
-    """SHA-256 of an op's content: one op id names one content for ever (sync-design)."""
-    data = op.model_dump(mode="json")
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class PushRequest(_Wire):

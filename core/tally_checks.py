@@ -201,7 +201,7 @@ def required_votes(ballot: Ballot | None) -> list[str]:
 
 def _missing(t: Mapping[str, Any], ballot: Ballot | None) -> Finding | None:
     votes = t.get("suara") or {}
-    empty = [f for f in REQUIRED if _num(t, f) is None]
+    empty = [f for f in REQUIRED if type(t.get(f)) is not int]  # as _num: a bool is no number
     empty += [f"suara.{k}" for k in required_votes(ballot) if not isinstance(votes.get(k), int)]
     if not empty:
         return None

@@ -105,7 +105,8 @@ def within(tps: str, region: str) -> bool:
     """True when TPS `tps` lies in the region with dotted code `region` (or is that TPS)."""
     if region == tps:
         return True
-    if not _TPS.match(tps):
+    try:
+        desa = parse_tps(tps).desa  # cached: a push asks this for every op
+    except DomainError:
         return False
-    desa = parse_tps(tps).desa
     return desa == region or desa.startswith(region + ".")

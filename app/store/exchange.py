@@ -17,6 +17,7 @@ from app.store.rows import LocalState, StateRow, read_states, write_meta
 from app.store.store import Store, op_id
 from core.merge import Versioned, merge, write
 from core.protocol import ConflictOut, Op, OpResult, PullResponse, PushResponse, RecordOut
+from core.signing import in_canonical_order
 from core.stamps import top_hlc
 
 
@@ -36,9 +37,10 @@ def next_batch(store: Store, limit: int) -> list[Op]:
             record_id=r["record_id"],
             kind=r["kind"],
             tps=r["tps"],
-            fields=json.loads(r["fields"]),
+            # keys in canonical order: the server checks the signed digest faster (core/signing)
+            fields=in_canonical_order(json.loads(r["fields"])),
             hlc=r["hlc"],
-            base={k: tuple(v) if v else None for k, v in json.loads(r["base"]).items()},
+            base={k: tuple(v) if v else None for k, v in sorted(json.loads(r["base"]).items())},
         )
         for r in rows
     ]

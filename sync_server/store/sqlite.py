@@ -42,6 +42,10 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 10_000
 _LOCKS: dict[tuple[str, str], threading.Lock] = {}  # SqliteStore.exclusive
 _LOCKS_GUARD = threading.Lock()
+_OPS_INSERT = (  # the columns of OpRow, in its order
+    "INSERT INTO ops (device_id, op_id, seq, record_id, status, code, reason, reason_en, "
+    "content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def _record_row(record: StoredRecord, seq: int | None = None) -> tuple[Any, ...]:
@@ -275,7 +279,9 @@ class SqliteStore:
             for record_id, conflict, seq in writes.conflicts:
                 self.add_conflict(record_id, conflict, seq)
             self._append_logs(writes.log)
-            sql.insert_many(self.db, "ops", (op.__dict__ for op in writes.ops))
+            self.db.conn.executemany(
+                _OPS_INSERT, [tuple(op.__dict__.values()) for op in writes.ops]
+            )
 
     def server_seq(self) -> int:
         row = sql.one(self.db, "SELECT value FROM meta WHERE key = 'server_seq'")

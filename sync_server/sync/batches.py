@@ -57,7 +57,7 @@ def _check_ops(batch: SignedBatch, request: PushRequest) -> None:
                       f"{len(request.ops)}; kirim lagi", f"The manifest lists {len(digests)} "
                       f"ops, the push carries {len(request.ops)}")  # fmt: skip
     for i, (op, digest) in enumerate(zip(request.ops, digests, strict=True)):
-        if signing.op_digest(op) != digest:
+        if not signing.op_matches(op, digest):
             raise _refuse("batch_ops_mismatch",
                           f"Perubahan {op.op_id} (urutan {i + 1}) tidak sama dengan yang "
                           "ditandatangani perangkat; kirim lagi", f"Op {op.op_id} (position "

@@ -26,9 +26,9 @@ from core.protocol import (
     PushResponse,
     RecordOut,
     SignedBatch,
-    op_hash,
 )
 from core.records import validate_fields
+from core.signing import op_digest
 from core.stamps import pack as pack_stamps
 from core.tally_checks import label, missing_fields
 from core.wilayah import parse_tps
@@ -200,7 +200,9 @@ def _result(op: Op, found: list[merge.Conflict], clamped: bool) -> OpResult:
 
 
 def _answer(b: _Batch, index: int, op: Op) -> OpResult:
-    content = op_hash(op)
+    # The signed manifest already names each op's SHA-256 (checked equal in batches.check):
+    # one hash per op on the push path.
+    content = b.signed.manifest.ops[index] if b.signed else op_digest(op)
     prior = b.answered.get(op.op_id)
     if prior is not None:
         return _answer_again(op, prior, content)

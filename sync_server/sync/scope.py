@@ -11,6 +11,7 @@ Which field each role may write is one table, FIELD_RULES: (kind, field) -> Fiel
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from core.errors import DomainError
@@ -75,6 +76,12 @@ def may_write(role: str, kind: str, name: str, own: bool) -> bool:
     return rule is not None and role in (rule.own if own else rule.others)
 
 
+@cache
+def writable(role: str, kind: str, own: bool) -> frozenset[str]:
+    """The fields of `kind` a role may write (FIELD_RULES read once per role, kind and owner)."""
+    return frozenset(f for k, f in FIELD_RULES if k == kind and may_write(role, kind, f, own))
+
+
 def _denied(message_id: str, message_en: str) -> DomainError:
     return DomainError("forbidden", message_id, message_en)
 
@@ -104,7 +111,7 @@ def check_write(
             f"Role {user.role} may not create records of kind '{kind}'",
         )
     own = existing is None or existing.author == user.id
-    refused = sorted(f for f in fields if not may_write(user.role, kind, f, own))
+    refused = sorted(fields - writable(user.role, kind, own))
     if not refused:
         return
     names = ", ".join(refused)
@@ -113,7 +120,7 @@ def check_write(
             f"Isian {names} hanya boleh diubah oleh supervisor",
             f"Only a supervisor may change: {names}",
         )
-    if any(may_write(user.role, kind, f, own=False) for f in KINDS[kind].model_fields):
+    if writable(user.role, kind, False):
         allowed = ", ".join(sorted(WORKFLOW.get(kind, ())))
         raise _denied(
             f"Pada data milik orang lain Anda hanya boleh mengubah {allowed} (bukan: {names})",
