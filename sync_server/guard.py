@@ -1,10 +1,13 @@
-"""Wrong enrolment codes, counted per client address and per code, in bounded memory.
+"""Wrong enrolment codes, counted per client address (in this process's memory) and per code
+(in the database, shared by every server process and kept across restarts).
 
-A full table evicts (expired entries first, then the oldest unlocked one); it is never cleared,
-so spraying addresses cannot unlock a locked one. A locked address may still try one code every
-`locked_interval_ms`, so a valid code from a shared address (a police post behind one NAT)
-gets through while guessing from there stays slow. A code (named by its public selector) that
-collected too many wrong guesses is locked for good: the admin issues a new one.
+Per address, a full table evicts (expired entries first, then the oldest unlocked one); it is
+never cleared, so spraying addresses cannot unlock a locked one. These counters are per process:
+with `serve --workers N` a guesser gets up to N times the attempts per address, and a restart
+forgets them. A locked address may still try one code every `locked_interval_ms`, so a valid
+code from a shared address (a police post behind one NAT) gets through while guessing from there
+stays slow. A code (named by its public selector) with `code_limit` wrong guesses within
+`code_window_ms` is locked, whichever worker counted them: the admin issues a new one.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import ipaddress
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+
+from sync_server.store.base import Store
 
 
 @dataclass(frozen=True)
@@ -65,11 +70,12 @@ class EnrolGuard:
     def __init__(
         self,
         per_address: Window = Window(10, 10 * 60_000, 100_000),
-        per_code: Window = Window(5, 7 * 24 * 3_600_000, 100_000),
+        code_limit: int = 5,
+        code_window_ms: int = 7 * 24 * 3_600_000,
         locked_interval_ms: int = 3_000,
     ) -> None:
-        self.addresses = Failures(per_address)
-        self.codes = Failures(per_code)
+        self.addresses = Failures(per_address)  # this process's memory
+        self.code_limit, self.code_window_ms = code_limit, code_window_ms  # in the database
         self.locked_interval_ms = locked_interval_ms
         self._last_try: OrderedDict[str, int] = OrderedDict()
         self._lock = threading.Lock()
@@ -91,12 +97,14 @@ class EnrolGuard:
         while len(self._last_try) > self.addresses.w.capacity:
             self._last_try.popitem(last=False)
 
-    def code_locked(self, selector: str, now_ms: int) -> bool:
-        return self.codes.locked(selector, now_ms)
+    def code_locked(self, store: Store, selector: str, now_ms: int) -> bool:
+        since = now_ms - self.code_window_ms
+        return store.code_failures(selector, since) >= self.code_limit
 
-    def failed(self, client: str, selector: str, now_ms: int) -> None:
+    def failed(self, store: Store, client: str, selector: str, now_ms: int) -> None:
         self.addresses.fail(client, now_ms)
-        self.codes.fail(selector, now_ms)
+        with store.transaction():
+            store.add_code_failure(selector, now_ms, now_ms - self.code_window_ms)
         if self.addresses.locked(client, now_ms):
             with self._lock:
                 self._tried(client, now_ms)

@@ -6,7 +6,8 @@
 The server's offset is the only resume point: a chunk whose connection dropped is never sent
 again blindly; the uploader asks how much arrived and goes on from there, so at most the bytes
 lost in flight are sent twice. An app restart resumes the same way (the queue is the `photos`
-table); a photo the server already has is answered "complete" at create and never sent.
+table); a photo this user's device already sent is answered "complete" at create and never
+sent again (another user's copy does not count: the server never says it has one).
 
 Requests that may be retried whole (create, offset) go through `SyncClient.call`, the one
 place where an unreachable server becomes `Offline`. A chunk is sent once (`_patch`): after a

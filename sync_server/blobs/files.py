@@ -1,8 +1,9 @@
 """Blob files on disk: where they live, the per-upload lock, writing a chunk as it arrives.
 
-`<blob_dir>/<sha[:2]>/<sha>` holds complete files; `<blob_dir>/.partial/<sha>` an upload under
-way, whose length is its offset. A writer holds an exclusive `flock` on the partial file (it
-is released when the file closes, even when the process is killed).
+`<blob_dir>/<sha[:2]>/<sha>` holds complete files; `<blob_dir>/.partial/<device>/<sha>` one
+device's upload under way, whose length is its offset (each device writes only its own). A
+writer holds an exclusive `flock` on the partial file (it is released when the file closes,
+even when the process is killed).
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ def blob_path(settings: Settings, sha256: str) -> Path:
     return settings.blob_dir / sha256[:2] / sha256
 
 
-def partial_path(settings: Settings, sha256: str) -> Path:
-    return settings.blob_dir / ".partial" / sha256
+def partial_path(settings: Settings, sha256: str, device_id: str) -> Path:
+    return settings.blob_dir / ".partial" / device_id / sha256
 
 
 def busy() -> ApiError:

@@ -5,30 +5,37 @@
     PATCH /v1/blobs/{sha}      append a chunk at Upload-Offset
     GET   /v1/blobs/{sha}/content   the photo, to users who may read a record citing it
 
-Layout under `settings.blob_dir`: `<sha[:2]>/<sha>` for complete files, `.partial/<sha>` for
-uploads under way. The partial file's length *is* the offset, so a server killed mid-chunk
-resumes from what reached the disk; bytes of a dropped chunk that arrived are kept. A writer
-holds an exclusive `flock` on the partial file, so a retried chunk cannot interleave with one
-still draining. The whole file's hash is checked before the rename that makes it complete; a
-mismatch discards the upload.
+What records cite lives in `cites.py` (re-exported here for the push path).
+
+Layout under `settings.blob_dir`: `<sha[:2]>/<sha>` for complete files, `.partial/<device>/<sha>`
+for each device's upload under way. An upload is its device's: no device can see, reset or spoil
+another's, nor learn that another device has a photo or is sending it. The partial file's
+length *is* the offset, so a server killed mid-chunk resumes from what reached the disk; bytes
+of a dropped chunk that arrived are kept. A writer holds an exclusive `flock` on the partial
+file, so a retried chunk cannot interleave with one still draining. The whole file's hash is
+checked before the link that makes it complete; a mismatch discards that device's upload. A
+second device sending the same verified bytes becomes an uploader too; the stored file is not
+rewritten.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import AsyncIterator, Iterable
-from typing import Any, BinaryIO
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from typing import BinaryIO
 
 from starlette.concurrency import run_in_threadpool
 
 from core.protocol import BlobCreate, BlobStatus
 from sync_server.auth import Principal
 from sync_server.blobs import twins
-from sync_server.blobs.access import visible
+from sync_server.blobs.access import ours, visible
+from sync_server.blobs.cites import PHOTO_FIELDS, cite_photos, photo_hashes, photo_reuse
 from sync_server.blobs.files import (
     CONTENT_TYPES,
     blob_path,
-    busy,
     drain,
     file_sha256,
     locked,
@@ -38,11 +45,17 @@ from sync_server.blobs.files import (
 from sync_server.errors import ApiError
 from sync_server.settings import Settings
 from sync_server.store.base import Store
-from sync_server.store.blob_base import BlobRow, Cites, PhotoReuse
-from sync_server.store.models import StoredRecord
+from sync_server.store.blob_base import BlobRow
 
-PHOTO_FIELDS = ("photos", "bukti")
-__all__ = ["blob_path", "partial_path"]  # where the files are, for callers of this module
+# where the files are, and what records cite, for callers of this module
+__all__ = [
+    "PHOTO_FIELDS",
+    "blob_path",
+    "cite_photos",
+    "partial_path",
+    "photo_hashes",
+    "photo_reuse",
+]
 
 
 def _status(blob: BlobRow, offset: int) -> BlobStatus:
@@ -59,34 +72,65 @@ def _not_found(sha256: str) -> ApiError:
 
 
 def _touch(store: Store, settings: Settings, blob: BlobRow) -> BlobRow:
-    fresh = BlobRow(**{**blob.__dict__, "updated_ms": settings.now_ms()})
+    fresh = replace(blob, updated_ms=settings.now_ms())
     store.blobs().put_blob(fresh)
     return fresh
 
 
-def _settle(store: Store, settings: Settings, sha256: str) -> tuple[BlobRow, int] | None:
-    """The upload as the disk says it is: the final file wins, then the partial file's length."""
-    blob = store.blobs().get_blob(sha256)
+def _settle(
+    store: Store, settings: Settings, sha256: str, device_id: str
+) -> tuple[BlobRow, int] | None:
+    """This device's upload as the disk says it is: complete while the final file is there,
+    else the partial file's length (a lost file starts this upload again from zero)."""
+    blob = store.blobs().get_upload(sha256, device_id)
     if blob is None:
         return None
-    final = blob_path(settings, sha256)
-    if final.exists():
-        if not blob.complete:
-            blob = BlobRow(**{**blob.__dict__, "complete": True})
-            store.blobs().put_blob(blob)
+    part = partial_path(settings, sha256, device_id)
+    if blob.complete and blob_path(settings, sha256).exists():
         return blob, blob.size
-    part = partial_path(settings, sha256)
-    if blob.complete or not part.exists():  # file lost: start this upload again from zero
-        blob = BlobRow(**{**blob.__dict__, "complete": False})
-        store.blobs().put_blob(blob)
-        part.parent.mkdir(parents=True, exist_ok=True)
-        part.touch()
-        return blob, 0
-    return blob, part.stat().st_size
+    if not blob.complete and part.exists():
+        return blob, part.stat().st_size
+    blob = replace(blob, complete=False)
+    store.blobs().put_blob(blob)
+    part.parent.mkdir(parents=True, exist_ok=True)
+    part.touch()
+    return blob, 0
 
 
 def create(store: Store, settings: Settings, who: Principal, body: BlobCreate) -> BlobStatus:
-    """Start an upload, or say how far one is (complete: 'already have it')."""
+    """Start this device's upload, or say how far it is.
+
+    `complete` ("already have it") only when this device's user uploaded these bytes: anyone
+    else sends them (proving they hold them) into a partial file of their own, so nothing says
+    whether another device has the photo or is sending it.
+    """
+    _acceptable(settings, body)
+    expire_uploads(store, settings)
+    found = _settle(store, settings, body.sha256, who.device.id)
+    if found is None and ours(store, settings, who, body.sha256):  # the size said is the caller's
+        return BlobStatus(sha256=body.sha256, size=body.size, offset=body.size, complete=True)
+    if found and (found[0].complete or found[0].size == body.size):
+        return _status(_touch(store, settings, found[0]), found[1])
+    if (
+        not found
+        and store.blobs().open_uploads(who.device.id) >= settings.max_open_uploads_per_device
+    ):
+        raise _too_many_open(settings.max_open_uploads_per_device)
+    now = settings.now_ms()
+    blob = BlobRow(
+        body.sha256, body.size, body.content_type, who.device.id, now, now, False,
+        body.original_sha256,
+    )  # fmt: skip
+    store.blobs().put_blob(blob)
+    part = partial_path(settings, body.sha256, who.device.id)
+    part.parent.mkdir(parents=True, exist_ok=True)
+    part.touch()
+    with locked(part) as f:  # a new size (or a new upload): start from zero
+        f.truncate(0)
+    return _status(blob, 0)
+
+
+def _acceptable(settings: Settings, body: BlobCreate) -> None:
     if body.content_type not in CONTENT_TYPES:
         raise ApiError(
             415,
@@ -102,31 +146,6 @@ def create(store: Store, settings: Settings, who: Principal, body: BlobCreate) -
             f"Foto {body.size // 1024} KB melebihi batas {limit // 1024} KB; perkecil foto",
             f"Photo of {body.size // 1024} KB is over the {limit // 1024} KB limit",
         )
-    expire_uploads(store, settings)
-    found = _settle(store, settings, body.sha256)
-    if found and found[0].complete:  # already have it; the size said is the caller's own
-        return BlobStatus(sha256=body.sha256, size=body.size, offset=body.size, complete=True)
-    if found and found[0].device_id != who.device.id:
-        raise busy()  # another device's upload: never reset or spoil it
-    if found and found[0].size == body.size:
-        return _status(_touch(store, settings, found[0]), found[1])
-    if (
-        not found
-        and store.blobs().open_uploads(who.device.id) >= settings.max_open_uploads_per_device
-    ):
-        raise _too_many_open(settings.max_open_uploads_per_device)
-    now = settings.now_ms()
-    blob = BlobRow(
-        body.sha256, body.size, body.content_type, who.device.id, now, now, False,
-        body.original_sha256,
-    )  # fmt: skip
-    store.blobs().put_blob(blob)
-    part = partial_path(settings, body.sha256)
-    part.parent.mkdir(parents=True, exist_ok=True)
-    part.touch()
-    with locked(part) as f:  # a new size (or a new upload): start from zero
-        f.truncate(0)
-    return _status(blob, 0)
 
 
 def _too_many_open(limit: int) -> ApiError:
@@ -139,16 +158,23 @@ def _too_many_open(limit: int) -> ApiError:
     )
 
 
-def status(store: Store, settings: Settings, who: Principal, sha256: str) -> BlobStatus:
-    """The offset to send from, after any writer still draining a dropped chunk has finished.
-
-    Anyone else gets the same 404 as for a photo that does not exist (no existence, no size)."""
-    found = _settle(store, settings, sha256)
-    if found is None or not visible(store, who, found[0]):
+def _seen(store: Store, settings: Settings, who: Principal, sha256: str) -> BlobStatus:
+    """Without an upload of its own the caller sees a complete photo it may read, or else the
+    same 404 as for a photo that does not exist (no existence, no size)."""
+    photo = visible(store, settings, who, sha256)
+    if photo is None:
         raise _not_found(sha256)
+    return _status(photo, photo.size)
+
+
+def status(store: Store, settings: Settings, who: Principal, sha256: str) -> BlobStatus:
+    """The offset to send from, after any writer still draining a dropped chunk has finished."""
+    found = _settle(store, settings, sha256, who.device.id)
+    if found is None:
+        return _seen(store, settings, who, sha256)
     blob, offset = found
     if not blob.complete:
-        with locked(partial_path(settings, sha256)) as f:
+        with locked(partial_path(settings, sha256, who.device.id)) as f:
             offset = os.fstat(f.fileno()).st_size
     return _status(blob, offset)
 
@@ -169,7 +195,7 @@ async def append(
     blob = await run_in_threadpool(_appendable, store, settings, who, sha256, offset, length)
     if blob.complete:
         return _status(blob, blob.size)
-    async with locked_async(partial_path(settings, sha256)) as f:
+    async with locked_async(partial_path(settings, sha256, blob.device_id)) as f:
         have = os.fstat(f.fileno()).st_size
         if have != offset:
             raise ApiError(
@@ -194,9 +220,11 @@ async def append(
 def _appendable(
     store: Store, settings: Settings, who: Principal, sha256: str, offset: int, length: int | None
 ) -> BlobRow:
-    found = _settle(store, settings, sha256)
-    if found is None or not visible(store, who, found[0]):
-        raise _not_found(sha256)
+    """This device's own upload; a chunk for anyone else's goes nowhere."""
+    found = _settle(store, settings, sha256, who.device.id)
+    if found is None:
+        seen = _seen(store, settings, who, sha256)
+        return BlobRow(sha256, seen.size, "", who.device.id, 0, 0, True)
     blob = found[0]
     if not blob.complete and length is not None and offset + length > blob.size:
         raise _past_end(blob)
@@ -212,34 +240,43 @@ def _past_end(blob: BlobRow) -> ApiError:
     )
 
 
+def _refuse(store: Store, settings: Settings, blob: BlobRow, error: ApiError) -> ApiError:
+    """Discard this device's upload (its partial file and its row); nobody else's is touched."""
+    partial_path(settings, blob.sha256, blob.device_id).unlink(missing_ok=True)
+    store.blobs().delete_upload(blob.sha256, blob.device_id)
+    return error
+
+
 def _complete(store: Store, settings: Settings, blob: BlobRow, f: BinaryIO) -> BlobStatus:
     digest, head = file_sha256(f)
-    part = partial_path(settings, blob.sha256)
     if digest != blob.sha256:
-        part.unlink(missing_ok=True)
-        store.blobs().delete_blob(blob.sha256)
-        raise ApiError(
+        raise _refuse(store, settings, blob, ApiError(
             422,
             "hash_mismatch",
             "Foto yang diterima rusak di jalan (sidik SHA-256 tidak cocok) dan sudah dibuang; "
             "kirim ulang dari awal",
             "The received photo does not match its SHA-256 and was discarded; send it again",
-        )
+        ))  # fmt: skip
     if not head.startswith(CONTENT_TYPES[blob.content_type]):
-        part.unlink(missing_ok=True)
-        store.blobs().delete_blob(blob.sha256)
-        raise ApiError(
+        raise _refuse(store, settings, blob, ApiError(
             415,
             "not_a_photo",
             f"Isi berkas bukan {blob.content_type}; kirim foto JPEG atau PNG",
             f"The file content is not {blob.content_type}",
-        )
-    final = blob_path(settings, blob.sha256)
+        ))  # fmt: skip
+    part, final = (
+        partial_path(settings, blob.sha256, blob.device_id),
+        blob_path(settings, blob.sha256),
+    )
     final.parent.mkdir(parents=True, exist_ok=True)
     os.fsync(f.fileno())
-    os.replace(part, final)  # the rename is the moment it becomes complete
-    blob = BlobRow(**{**blob.__dict__, "complete": True})
+    # The link is the moment the photo exists. If another device sent these bytes first, the
+    # stored file stays as it is (same verified bytes) and this device is an uploader too.
+    with contextlib.suppress(FileExistsError):
+        os.link(part, final)
+    blob = replace(blob, complete=True)
     store.blobs().put_blob(blob)
+    part.unlink(missing_ok=True)
     twins.index_photo(store, settings, blob.sha256, final)
     return _status(blob, blob.size)
 
@@ -249,7 +286,7 @@ def expire_uploads(store: Store, settings: Settings) -> int:
     before = settings.now_ms() - int(settings.blob_upload_ttl_hours * 3_600_000)
     dropped = 0
     for blob in store.blobs().stale_uploads(before):
-        part = partial_path(settings, blob.sha256)
+        part = partial_path(settings, blob.sha256, blob.device_id)
         try:
             with locked(part, wait_s=0):
                 part.unlink(missing_ok=True)
@@ -257,34 +294,6 @@ def expire_uploads(store: Store, settings: Settings) -> int:
             pass
         except ApiError:  # a writer is on it right now: not stale after all
             continue
-        store.blobs().delete_blob(blob.sha256)
+        store.blobs().delete_upload(blob.sha256, blob.device_id)
         dropped += 1
     return dropped
-
-
-def photo_hashes(fields: dict[str, Any]) -> list[str]:
-    """The photo hashes a record's fields cite (none once it is deleted)."""
-    if fields.get("deleted"):
-        return []
-    found: list[str] = []
-    for name in PHOTO_FIELDS:
-        for value in fields.get(name) or ():
-            if isinstance(value, str) and value not in found:
-                found.append(value)
-    return found
-
-
-def cite_photos(store: Store, records: Iterable[StoredRecord]) -> None:
-    """Inside a push: keep `blob_refs` equal to the photos these records now cite."""
-    cites = [Cites(r.id, r.kind, r.tps, tuple(photo_hashes(r.fields))) for r in records]
-    if cites:
-        store.blobs().set_refs_many(cites)
-
-
-def photo_reuse(store: Store, sha256s: list[str] | None = None) -> list[PhotoReuse]:
-    """Photos cited by records of more than one TPS (same file or same original).
-
-    With `sha256s` (e.g. one incoming tally's photos) only those are looked at, so the work is
-    proportional to their cites, not to the whole table. For the review queue.
-    """
-    return store.blobs().reuse(sha256s)

@@ -23,7 +23,7 @@ from typing import Any
 
 from core.ledger import is_op
 from core.protocol import Checkpoint
-from sync_server.blobs.access import uploader
+from sync_server.blobs.access import uploaders
 from sync_server.review.reads import history
 from sync_server.store.base import Store
 from sync_server.store.models import StoredRecord
@@ -100,7 +100,7 @@ def bundle(
     missing = []
     authors = {r.author for r in records}
     for sha in _cited(records):  # a hash cited by someone who never uploaded it opens nothing
-        data = _photo_file(blob_dir, sha) if uploader(store, sha) in authors else None
+        data = _photo_file(blob_dir, sha) if uploaders(store, sha) & authors else None
         if data is None:
             missing.append(sha)
         else:

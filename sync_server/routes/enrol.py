@@ -47,7 +47,7 @@ def enrol(
     selector, now, guard = code_selector(body.code), runtime.clock.wall(), runtime.enrol_guard
     if not guard.may_try(client, now):
         raise _rate_limited()
-    if guard.code_locked(selector, now):
+    if guard.code_locked(store, selector, now):
         raise _code_locked()
     try:
         got = accounts.enrol(
@@ -56,7 +56,7 @@ def enrol(
     except DomainError as exc:
         if exc.code in ("public_key_missing", "public_key_invalid"):
             raise ApiError.from_domain(422, exc) from None
-        guard.failed(client, selector, now)
+        guard.failed(store, client, selector, now)
         raise ApiError.from_domain(401, exc) from None
     return got.model_copy(update={"server_key": signing.public_key_of(runtime.server_key)})
 

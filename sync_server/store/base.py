@@ -66,6 +66,13 @@ class Store(Protocol):
     def use_enrol_code(self, code_hash: str, at_ms: int, device_id: str) -> bool:
         """Mark a code used; False when it was already used (it is single-use)."""
 
+    def add_code_failure(self, selector: str, at_ms: int, forget_before_ms: int) -> None:
+        """Count one wrong guess at the code named by `selector` (its public part); forget
+        every guess older than `forget_before_ms` (shared by all server processes)."""
+
+    def code_failures(self, selector: str, since_ms: int) -> int:
+        """Wrong guesses at this selector since `since_ms`."""
+
     # ops answered per device
     def get_op(self, device_id: str, op_id: str) -> OpRow | None: ...
     def get_ops(self, device_id: str, op_ids: Sequence[str]) -> dict[str, OpRow]:

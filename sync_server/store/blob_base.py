@@ -1,7 +1,9 @@
 """The storage interface of photo blobs, reached as `store.blobs()`.
 
-Only metadata lives in the database (declared size and type, who created the upload, whether
-it is complete); the bytes live on disk under `settings.blob_dir` (see sync_server.blobs.uploads).
+Only metadata lives in the database: one row per (photo hash, device) upload (declared size and
+type, when, whether that device's bytes arrived and matched the hash), so an upload belongs to
+the device that opened it and a photo may have several uploaders. The bytes live on disk under
+`settings.blob_dir` (see sync_server.blobs.uploads).
 `blob_refs` says which record cites which photo; it is kept up to date inside each push and
 answers "may this user see this photo?" and "is this photo used at two TPS?".
 """
@@ -17,6 +19,8 @@ from sync_server.store.models import ReadFilter
 
 @dataclass(frozen=True)
 class BlobRow:
+    """One device's upload of one photo (key: sha256, device_id)."""
+
     sha256: str
     size: int
     content_type: str
@@ -61,11 +65,16 @@ class Cites:
 
 
 class BlobStore(Protocol):
-    def get_blob(self, sha256: str) -> BlobRow | None: ...
-    def put_blob(self, blob: BlobRow) -> None:
-        """Insert or replace the metadata of one blob."""
+    def get_upload(self, sha256: str, device_id: str) -> BlobRow | None:
+        """One device's upload of this photo."""
 
-    def delete_blob(self, sha256: str) -> None: ...
+    def uploads(self, sha256: str) -> list[BlobRow]:
+        """Every device's upload of this photo, oldest first."""
+
+    def put_blob(self, blob: BlobRow) -> None:
+        """Insert or replace one device's upload (keyed by sha256 and device_id)."""
+
+    def delete_upload(self, sha256: str, device_id: str) -> None: ...
     def stale_uploads(self, before_ms: int, limit: int = 1000) -> list[BlobRow]:
         """Incomplete uploads not touched since `before_ms`, oldest first."""
 
@@ -79,8 +88,8 @@ class BlobStore(Protocol):
         """True when a record the filter can read cites this photo."""
 
     def readable_upload(self, sha256: str, read: ReadFilter) -> bool:
-        """True when a record the filter can read, made by the user whose device uploaded the
-        photo, cites it: citing someone else's hash opens nothing."""
+        """True when a record the filter can read, made by a user one of whose devices completed
+        an upload of the photo, cites it: citing someone else's hash opens nothing."""
 
     def open_uploads(self, device_id: str) -> int:
         """How many unfinished uploads this device opened."""

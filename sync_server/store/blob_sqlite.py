@@ -16,8 +16,8 @@ _BY_SHA = "SELECT c.sha256 AS key, 'sha256' AS via, c.* FROM blob_refs c"
 _BY_ORIGINAL = (
     "SELECT b.original_sha256 AS key, 'original' AS via, c.* "
     "FROM blobs b JOIN blob_refs c ON c.sha256 = b.sha256 "
-    "WHERE b.original_sha256 IS NOT NULL AND b.original_sha256 != c.sha256"
-)
+    "WHERE b.original_sha256 IS NOT NULL AND b.original_sha256 != c.sha256 AND b.complete = 1"
+)  # only an uploader who sent the bytes says which original they came from
 
 
 class SqliteBlobStore:
@@ -29,16 +29,21 @@ class SqliteBlobStore:
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur]
 
-    def get_blob(self, sha256: str) -> BlobRow | None:
-        rows = self._rows("SELECT * FROM blobs WHERE sha256 = ?", [sha256])
+    def get_upload(self, sha256: str, device_id: str) -> BlobRow | None:
+        sql = "SELECT * FROM blobs WHERE sha256 = ? AND device_id = ?"
+        rows = self._rows(sql, [sha256, device_id])
         return _blob(rows[0]) if rows else None
+
+    def uploads(self, sha256: str) -> list[BlobRow]:
+        sql = "SELECT * FROM blobs WHERE sha256 = ? ORDER BY created_ms, device_id"
+        return [_blob(r) for r in self._rows(sql, [sha256])]
 
     def put_blob(self, blob: BlobRow) -> None:
         row = {**blob.__dict__, "complete": int(blob.complete)}
-        self.db.table("blobs").upsert(row, pk="sha256")
+        self.db.table("blobs").upsert(row, pk=("sha256", "device_id"))
 
-    def delete_blob(self, sha256: str) -> None:
-        self.db.execute("DELETE FROM blobs WHERE sha256 = ?", [sha256])
+    def delete_upload(self, sha256: str, device_id: str) -> None:
+        self.db.execute("DELETE FROM blobs WHERE sha256 = ? AND device_id = ?", [sha256, device_id])
 
     def stale_uploads(self, before_ms: int, limit: int = 1000) -> list[BlobRow]:
         sql = (
@@ -72,7 +77,8 @@ class SqliteBlobStore:
         where, params = filter_sql(read, "r")
         sql = (  # only a record whose author uploaded the photo opens it
             "SELECT 1 FROM blob_refs c JOIN records r ON r.id = c.record_id "
-            "JOIN blobs b ON b.sha256 = c.sha256 JOIN devices d ON d.id = b.device_id "
+            "JOIN blobs b ON b.sha256 = c.sha256 AND b.complete = 1 "
+            "JOIN devices d ON d.id = b.device_id "
             f"WHERE c.sha256 = ? AND r.author = d.user_id AND {where} LIMIT 1"
         )
         return bool(self.db.execute(sql, [sha256, *params]).fetchall())
@@ -87,9 +93,7 @@ class SqliteBlobStore:
         else:  # only the keys these hashes touch: work proportional to their cites
             keys = set(hashes)
             for h in hashes:
-                blob = self.get_blob(h)
-                if blob and blob.original_sha256:
-                    keys.add(blob.original_sha256)
+                keys.update(b.original_sha256 for b in self.uploads(h) if b.original_sha256)
             marks = ", ".join("?" for _ in keys) or "NULL"
             sql = f"{_BY_SHA} WHERE c.sha256 IN ({marks}) UNION "
             sql += f"{_BY_ORIGINAL} AND b.original_sha256 IN ({marks})"

@@ -222,6 +222,15 @@ class PgStore:
         )
         return self.run(sql, [at_ms, device_id, code_hash]) == 1
 
+    def add_code_failure(self, selector: str, at_ms: int, forget_before_ms: int) -> None:
+        self.run("DELETE FROM enrol_failures WHERE at_ms < %s", [forget_before_ms])
+        self.run("INSERT INTO enrol_failures (selector, at_ms) VALUES (%s, %s)", [selector, at_ms])
+
+    def code_failures(self, selector: str, since_ms: int) -> int:
+        sql = "SELECT count(*) AS n FROM enrol_failures WHERE selector = %s AND at_ms >= %s"
+        row = self.one(sql, [selector, since_ms])
+        return int(row["n"]) if row else 0
+
     # ops answered per device
     def get_op(self, device_id: str, op_id: str) -> OpRow | None:
         row = self.one("SELECT * FROM ops WHERE device_id = %s AND op_id = %s", [device_id, op_id])

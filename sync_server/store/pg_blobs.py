@@ -18,8 +18,8 @@ _BY_SHA = "SELECT c.sha256 AS key, 'sha256' AS via, c.* FROM blob_refs c"
 _BY_ORIGINAL = (
     "SELECT b.original_sha256 AS key, 'original' AS via, c.* "
     "FROM blobs b JOIN blob_refs c ON c.sha256 = b.sha256 "
-    "WHERE b.original_sha256 IS NOT NULL AND b.original_sha256 != c.sha256"
-)
+    "WHERE b.original_sha256 IS NOT NULL AND b.original_sha256 != c.sha256 AND b.complete = 1"
+)  # only an uploader who sent the bytes says which original they came from
 _COLUMNS = (
     "sha256, size, content_type, device_id, created_ms, updated_ms, complete, original_sha256"
 )
@@ -42,15 +42,21 @@ class PgBlobStore:
     def __init__(self, store: PgStore) -> None:
         self.s = store
 
-    def get_blob(self, sha256: str) -> BlobRow | None:
-        row = self.s.one(f"SELECT {_COLUMNS} FROM blobs WHERE sha256 = %s", [sha256])
+    def get_upload(self, sha256: str, device_id: str) -> BlobRow | None:
+        sql = f"SELECT {_COLUMNS} FROM blobs WHERE sha256 = %s AND device_id = %s"
+        row = self.s.one(sql, [sha256, device_id])
         return _blob(row) if row else None
 
+    def uploads(self, sha256: str) -> list[BlobRow]:
+        sql = f"SELECT {_COLUMNS} FROM blobs WHERE sha256 = %s ORDER BY created_ms, device_id"
+        return [_blob(r) for r in self.s.q(sql, [sha256])]
+
     def put_blob(self, blob: BlobRow) -> None:
-        sets = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS.split(", ")[1:])
+        keys = ("sha256", "device_id")
+        sets = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS.split(", ") if c not in keys)
         self.s.run(
             f"INSERT INTO blobs ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-            f"ON CONFLICT (sha256) DO UPDATE SET {sets}",
+            f"ON CONFLICT (sha256, device_id) DO UPDATE SET {sets}",
             [
                 blob.sha256,
                 blob.size,
@@ -63,8 +69,8 @@ class PgBlobStore:
             ],
         )
 
-    def delete_blob(self, sha256: str) -> None:
-        self.s.run("DELETE FROM blobs WHERE sha256 = %s", [sha256])
+    def delete_upload(self, sha256: str, device_id: str) -> None:
+        self.s.run("DELETE FROM blobs WHERE sha256 = %s AND device_id = %s", [sha256, device_id])
 
     def stale_uploads(self, before_ms: int, limit: int = 1000) -> list[BlobRow]:
         rows = self.s.q(
@@ -100,7 +106,8 @@ class PgBlobStore:
         where, params = filter_sql(read, "r")
         sql = (  # only a record whose author uploaded the photo opens it
             "SELECT 1 AS x FROM blob_refs c JOIN records r ON r.id = c.record_id "
-            "JOIN blobs b ON b.sha256 = c.sha256 JOIN devices d ON d.id = b.device_id "
+            "JOIN blobs b ON b.sha256 = c.sha256 AND b.complete = 1 "
+            "JOIN devices d ON d.id = b.device_id "
             f"WHERE c.sha256 = %s AND r.author = d.user_id AND {where} LIMIT 1"
         )
         return bool(self.s.q(sql, [sha256, *params]))
@@ -133,9 +140,7 @@ class PgBlobStore:
         else:  # only the keys these hashes touch: work proportional to their cites
             keys = set(hashes)
             for h in hashes:
-                blob = self.get_blob(h)
-                if blob and blob.original_sha256:
-                    keys.add(blob.original_sha256)
+                keys.update(b.original_sha256 for b in self.uploads(h) if b.original_sha256)
             sql = f"{_BY_SHA} WHERE c.sha256 = ANY(%s) UNION "
             sql += f"{_BY_ORIGINAL} AND b.original_sha256 = ANY(%s)"
             rows = self.s.q(sql, [sorted(keys), sorted(keys)])

@@ -249,6 +249,7 @@ class PgReconStore:
             "SELECT a.sha256 AS sha256, b.sha256 AS twin FROM blobs a JOIN blobs b "
             "ON b.sha256 != a.sha256 AND (b.original_sha256 = a.original_sha256 "
             "OR b.sha256 = a.original_sha256 OR b.original_sha256 = a.sha256) "
+            "AND a.complete = 1 AND b.complete = 1 "  # claims of those who sent the bytes
             "WHERE a.sha256 = ANY(%s)"
         )
         similar = "SELECT sha256, twin, distance FROM photo_twin WHERE sha256 = ANY(%s)"

@@ -128,6 +128,24 @@ MIGRATIONS: list[tuple[str, str]] = [
             ON CONFLICT (key) DO UPDATE SET value = excluded.value;
         """,
     ),
+    (
+        "m008_blob_uploads_per_device",
+        """
+        UPDATE blobs SET device_id = '' WHERE device_id IS NULL;
+        ALTER TABLE blobs DROP CONSTRAINT blobs_pkey;
+        ALTER TABLE blobs ALTER COLUMN device_id SET NOT NULL;
+        ALTER TABLE blobs ADD PRIMARY KEY (sha256, device_id);
+        CREATE INDEX blobs_device_open ON blobs (device_id, complete);
+        """,
+    ),
+    (
+        "m009_enrol_failures",
+        """
+        CREATE TABLE enrol_failures (selector text NOT NULL, at_ms bigint NOT NULL);
+        CREATE INDEX enrol_failures_selector ON enrol_failures (selector, at_ms);
+        CREATE INDEX enrol_failures_at ON enrol_failures (at_ms);
+        """,
+    ),
 ]
 
 MIGRATE_LOCK = 0x70616E74  # advisory lock key held while migrating ("pant")

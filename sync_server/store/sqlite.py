@@ -192,6 +192,15 @@ class SqliteStore:
         )
         return cur.rowcount == 1
 
+    def add_code_failure(self, selector: str, at_ms: int, forget_before_ms: int) -> None:
+        self.db.execute("DELETE FROM enrol_failures WHERE at_ms < ?", [forget_before_ms])
+        self.db.execute("INSERT INTO enrol_failures (selector, at_ms) VALUES (?, ?)",
+                        [selector, at_ms])  # fmt: skip
+
+    def code_failures(self, selector: str, since_ms: int) -> int:
+        sql_ = "SELECT count(*) FROM enrol_failures WHERE selector = ? AND at_ms >= ?"
+        return int(self.db.execute(sql_, [selector, since_ms]).fetchone()[0])
+
     # ops answered per device
     def get_op(self, device_id: str, op_id: str) -> OpRow | None:
         row = sql.one(self.db, "SELECT * FROM ops WHERE device_id = ? AND op_id = ?",

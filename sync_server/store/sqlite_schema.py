@@ -293,3 +293,21 @@ def m014_signatures(db: Database) -> None:
         "INSERT OR REPLACE INTO meta (key, value) "
         "SELECT 'unsigned_until_log', coalesce(max(id), 0) FROM changelog"
     )
+
+
+@migrations()
+def m015_blob_uploads_per_device(db: Database) -> None:
+    """One row per (photo, device) upload: an upload belongs to the device that opened it, and
+    a photo may have several uploaders (issue 11). Unfinished uploads restart from zero (their
+    partial files now live per device)."""
+    db.execute("UPDATE blobs SET device_id = '' WHERE device_id IS NULL")
+    db.table("blobs").transform(pk=("sha256", "device_id"), not_null={"device_id"})
+    db.table("blobs").create_index(["device_id", "complete"])
+
+
+@migrations()
+def m016_enrol_failures(db: Database) -> None:
+    """Wrong guesses per enrolment code selector, shared by every server process (issue 11)."""
+    db.execute("CREATE TABLE enrol_failures (selector TEXT NOT NULL, at_ms INTEGER NOT NULL)")
+    db.execute("CREATE INDEX enrol_failures_selector ON enrol_failures (selector, at_ms)")
+    db.execute("CREATE INDEX enrol_failures_at ON enrol_failures (at_ms)")

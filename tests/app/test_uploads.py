@@ -108,7 +108,9 @@ def test_records_first_then_photos_complete_on_the_server(tmp_path, server):
     assert progress.bytes_sent == progress.bytes_total
 
 
-def test_a_hash_the_server_has_is_not_sent_again(tmp_path, server):
+def test_a_hash_the_server_has_is_sent_again_by_another_user_then_not_again(tmp_path, server):
+    """Another user's phone is never told "already have it" (that would say the photo exists):
+    it sends the bytes itself, once; then the server has them from this phone too."""
     original = form_photo(900, 700, seed=23)
     first, c1, _ = phone(tmp_path, server, 0)
     sha = add_photo(first, original)
@@ -118,13 +120,19 @@ def test_a_hash_the_server_has_is_not_sent_again(tmp_path, server):
     assert add_photo(second, original) == sha  # same original, same encoding, same hash
     second.save("t2", "tally", TPS, {"photos": [sha]})
     _, report = sync_and_upload(c2)
-    assert report.already_had == [sha]
-    assert report.bytes_sent == 0
-    assert wire.sent("PATCH") == 0
+    assert report.already_had == []
+    assert report.uploaded == [sha]
+    assert wire.sent("PATCH") == photo(second, sha).size
     assert photo(second, sha).state == "complete"
     again = upload_photos(c2)
     assert again.already_had == []
     assert again.uploaded == []
+    third, c3, wire3 = phone(tmp_path, server, 1, name="again.db")  # the same phone, reset
+    assert add_photo(third, original) == sha
+    third.save("t3", "tally", TPS, {"photos": [sha]})
+    _, report = sync_and_upload(c3)
+    assert report.already_had == [sha]  # this device sent these bytes before
+    assert wire3.sent("PATCH") == 0
 
 
 def test_dropped_chunks_resume_from_the_server_offset(tmp_path, server):

@@ -94,7 +94,7 @@ def test_upload_survives_cuts_kill9_and_app_restart(tmp_path, monkeypatch, seed)
     killed = threading.Event()
     try:
         client = SyncClient(store, proxy.url, token, backoff_s=0.05)
-        part = partial_path(settings, second)
+        part = partial_path(settings, second, device_id)
         watcher = threading.Thread(
             target=_kill_mid_chunk, args=(server, part, CHUNK + CHUNK // 2, killed)
         )

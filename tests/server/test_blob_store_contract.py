@@ -10,19 +10,43 @@ from tests.server.test_store_contract import rec
 A, B, O = "a" * 64, "b" * 64, "0" * 64
 
 
-def blob(sha: str, updated: int = 10, complete: bool = False, original: str | None = None):
-    return BlobRow(sha, 100, "image/jpeg", "d1", 1, updated, complete, original)
+def blob(
+    sha: str,
+    updated: int = 10,
+    complete: bool = False,
+    original: str | None = None,
+    device: str = "d1",
+    created: int = 1,
+) -> BlobRow:
+    return BlobRow(sha, 100, "image/jpeg", device, created, updated, complete, original)
 
 
 def test_blob_rows_round_trip_and_replace(fresh):
     blobs = fresh.blobs()
-    assert blobs.get_blob(A) is None
+    assert blobs.get_upload(A, "d1") is None
     blobs.put_blob(blob(A, original=O))
-    assert blobs.get_blob(A) == blob(A, original=O)
+    assert blobs.get_upload(A, "d1") == blob(A, original=O)
     blobs.put_blob(blob(A, updated=20, complete=True))
-    assert blobs.get_blob(A) == blob(A, updated=20, complete=True)
-    blobs.delete_blob(A)
-    assert blobs.get_blob(A) is None
+    assert blobs.get_upload(A, "d1") == blob(A, updated=20, complete=True)
+    assert blobs.uploads(A) == [blob(A, updated=20, complete=True)]
+    blobs.delete_upload(A, "d1")
+    assert blobs.get_upload(A, "d1") is None
+    assert blobs.uploads(A) == []
+
+
+def test_an_upload_is_its_devices_own_row(fresh):
+    """Two devices' uploads of one photo live side by side; each changes only its own."""
+    blobs = fresh.blobs()
+    blobs.put_blob(blob(A, complete=True, device="d1", created=5))
+    blobs.put_blob(blob(A, updated=3, device="d2", created=2))
+    assert [b.device_id for b in blobs.uploads(A)] == ["d2", "d1"]  # oldest first
+    blobs.put_blob(blob(A, updated=30, device="d2", created=2))
+    assert blobs.get_upload(A, "d1") == blob(A, complete=True, device="d1", created=5)
+    assert blobs.open_uploads("d2") == 1
+    assert blobs.open_uploads("d1") == 0
+    assert [(b.sha256, b.device_id) for b in blobs.stale_uploads(40)] == [(A, "d2")]
+    blobs.delete_upload(A, "d2")
+    assert blobs.uploads(A) == [blob(A, complete=True, device="d1", created=5)]
 
 
 def test_stale_uploads_are_incomplete_and_old_oldest_first(fresh):
@@ -62,6 +86,26 @@ def test_readable_upload_needs_the_citing_author_to_be_the_uploader(fresh):
     assert not fresh.blobs().readable_upload(A, ReadFilter((TPS,), author="u2"))
 
 
+def test_readable_upload_opens_through_any_uploader_whose_upload_is_complete(fresh):
+    """u2 cites A, which u1 uploaded: closed while u2's own upload is unfinished, open once
+    u2's device has sent the bytes too."""
+    from sync_server.store.models import Device, User
+
+    for user, device in (("u1", "d1"), ("u2", "d2")):
+        fresh.add_user(User(user, user, "saksi", 1, (TPS,)))
+        fresh.add_device(Device(device, user, "hp", 0), f"h{device}")
+    fresh.put_record(rec("r2", TPS, author="u2", role="saksi"))
+    fresh.blobs().set_refs("r2", "tally", TPS, [A])
+    fresh.blobs().put_blob(blob(A, complete=True, device="d1"))
+    only_u2 = ReadFilter((TPS,), author="u2")
+    assert not fresh.blobs().readable_upload(A, only_u2)
+    fresh.blobs().put_blob(blob(A, device="d2"))  # u2's upload, half done
+    assert not fresh.blobs().readable_upload(A, only_u2)
+    fresh.blobs().put_blob(blob(A, complete=True, device="d2"))
+    assert fresh.blobs().readable_upload(A, only_u2)
+    assert not fresh.blobs().readable_upload(A, ReadFilter((TPS,), author="u1"))
+
+
 def test_reuse_by_file_and_by_original(fresh):
     blobs = fresh.blobs()
     blobs.set_refs("r1", "tally", TPS, [A])
@@ -70,9 +114,11 @@ def test_reuse_by_file_and_by_original(fresh):
     blobs.set_refs("r3", "incident", TPS_2, [A, B])
     [same] = blobs.reuse()
     assert (same.key, same.via, same.tps) == (A, "sha256", (TPS, TPS_2))
-    blobs.put_blob(blob(B, original=O))
-    blobs.put_blob(blob(A, original=O))
+    blobs.put_blob(blob(B, original=O, complete=True))
+    blobs.put_blob(blob(A, original=O, device="d2"))  # unfinished: its claim does not count
     blobs.set_refs("r3", "incident", TPS_2, [B])
+    assert blobs.reuse([B]) == []
+    blobs.put_blob(blob(A, original=O, complete=True))
     [by_original] = blobs.reuse([B])
     assert (by_original.key, by_original.via) == (O, "original")
     assert {c.record_id for c in by_original.cites} == {"r1", "r2", "r3"}

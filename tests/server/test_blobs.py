@@ -51,15 +51,21 @@ def test_chunked_upload_completes_and_is_stored_by_hash(make_device, settings):
     assert done.json()["complete"] is True
     stored = blob_path(settings, SHA).read_bytes()
     assert hashlib.sha256(stored).hexdigest() == SHA
-    assert not partial_path(settings, SHA).exists()
+    assert not partial_path(settings, SHA, dev.id).exists()
 
 
-def test_existing_hash_is_already_there(make_device):
-    upload(make_device())
-    again = create(make_device(user_id=None))
-    assert again.status_code == 200
-    assert again.json()["complete"] is True
-    assert again.json()["offset"] == len(PHOTO)
+def test_existing_hash_is_already_there_for_its_uploaders_user(make_device):
+    first = make_device()
+    upload(first)
+    for dev in (first, make_device(user_id=first.user_id)):  # the same user's second phone too
+        again = create(dev)
+        assert again.status_code == 200
+        assert again.json()["complete"] is True
+        assert again.json()["offset"] == len(PHOTO)
+    stranger = create(make_device())  # another user sends the bytes itself
+    assert stranger.status_code == 201
+    assert stranger.json()["complete"] is False
+    assert stranger.json()["offset"] == 0
 
 
 def test_wrong_offset_is_refused_with_the_reason(make_device):
@@ -84,7 +90,7 @@ def test_tampered_chunk_is_detected_and_discarded(make_device, settings):
     assert "SHA-256" in r.json()["message"]
     assert r.json()["message_en"]
     assert not blob_path(settings, SHA).exists()
-    assert not partial_path(settings, SHA).exists()
+    assert not partial_path(settings, SHA, dev.id).exists()
     assert dev.client.get(f"/v1/blobs/{SHA}", headers=dev.headers).status_code == 404
     assert create(dev).json()["offset"] == 0  # a clean restart is possible
 
@@ -152,7 +158,7 @@ def test_stale_partial_uploads_expire_on_access(make_device, settings, wall):
     wall.ms += int(settings.blob_upload_ttl_hours * 3_600_000) + 1
     other = form_photo(64, 64, seed=12)
     create(dev, other)  # any create cleans up
-    assert not partial_path(settings, SHA).exists()
+    assert not partial_path(settings, SHA, dev.id).exists()
     assert dev.client.get(f"/v1/blobs/{SHA}", headers=dev.headers).status_code == 404
 
 
@@ -172,7 +178,7 @@ def test_cli_expires_uploads(make_device, settings, monkeypatch):
     out = CliRunner().invoke(cli, ["expire-uploads", "--db", str(settings.db_path)])
     assert out.exit_code == 0
     assert out.output.startswith("1 ")
-    assert not partial_path(settings, SHA).exists()
+    assert not partial_path(settings, SHA, dev.id).exists()
 
 
 def test_content_only_for_users_whose_scope_covers_a_citing_record(make_device):
@@ -237,6 +243,9 @@ def test_same_original_reencoded_at_two_tps_is_reported(make_device, store):
     b.push(b.op("tb", {"bukti": [other_sha]}, kind="incident", tps=TPS_2))
     create(a, PHOTO, original_sha256=original)
     create(b, other, original_sha256=original)
+    assert uploads.photo_reuse(store, [other_sha]) == []  # claims count once the bytes came
+    upload(a, PHOTO)
+    upload(b, other)
     [found] = uploads.photo_reuse(store, [other_sha])
     assert found.key == original
     assert found.via == "original"

@@ -142,8 +142,7 @@ def demo_photos_of(store: SqliteStore, blobs: Path) -> dict[str, str]:
             data = (blobs / sha[:2] / sha).read_bytes()
             assert hashlib.sha256(data).hexdigest() == sha
             assert data[:3] == b"\xff\xd8\xff"
-            blob = store.blobs().get_blob(sha)
-            assert blob is not None
+            [blob] = store.blobs().uploads(sha)
             assert blob.complete
             assert blob.size == len(data)
             found[row[0]] = sha

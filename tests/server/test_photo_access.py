@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
+from sync_server.blobs.files import partial_path
 from tests.photos import form_photo
 from tests.server.conftest import MakeDevice
 from tests.server.test_blobs import create, patch, upload
 
+pytestmark = pytest.mark.every_backend  # SQLite and PostgreSQL
 PHOTO = form_photo(320, 240, seed=5)
 SHA = hashlib.sha256(PHOTO).hexdigest()
 
@@ -33,19 +37,23 @@ def test_citing_someone_elses_hash_does_not_open_their_photo(make_device: MakeDe
     assert boss.client.get(f"/v1/blobs/{SHA}/content", headers=boss.headers).status_code == 200
 
 
-def test_another_device_cannot_reset_or_spoil_an_upload(make_device: MakeDevice):
+def test_another_device_cannot_reset_or_spoil_an_upload(make_device: MakeDevice, settings):
     owner, other = make_device("ptps"), make_device("ptps")
     assert create(owner, PHOTO).status_code == 201
     half = len(PHOTO) // 2
     assert patch(owner, 0, PHOTO[:half], SHA).json()["offset"] == half
-    body = {"sha256": SHA, "size": len(PHOTO) + 7, "content_type": "image/jpeg"}
-    reset = other.client.post("/v1/blobs", json=body, headers=other.headers)
-    assert reset.status_code == 409
-    spoil = patch(other, half, b"\x00" * 100, SHA)
+    spoil = patch(other, half, b"\x00" * 100, SHA)  # no upload of its own: goes nowhere
     assert spoil.status_code == 404
     assert spoil.json()["code"] == "upload_not_found"
+    body = {"sha256": SHA, "size": len(PHOTO) + 7, "content_type": "image/jpeg"}
+    own = other.client.post("/v1/blobs", json=body, headers=other.headers)
+    assert own.status_code == 201  # its own upload (another size), not a reset of the owner's
+    assert own.json()["offset"] == 0
+    assert patch(other, 0, b"\x00" * 100, SHA).json()["offset"] == 100
+    assert partial_path(settings, SHA, owner.id).stat().st_size == half
     done = patch(owner, half, PHOTO[half:], SHA)
     assert done.json()["complete"] is True
+    assert other.client.get(f"/v1/blobs/{SHA}", headers=other.headers).json()["offset"] == 100
 
 
 def test_status_of_someone_elses_upload_looks_like_no_upload(make_device: MakeDevice):
@@ -64,12 +72,24 @@ def test_status_of_someone_elses_upload_looks_like_no_upload(make_device: MakeDe
     assert other.client.get(f"/v1/blobs/{SHA}", headers=other.headers).status_code == 404
 
 
-def test_already_have_it_does_not_reveal_the_size(make_device: MakeDevice):
+def test_a_complete_photo_is_not_said_to_another_user(make_device: MakeDevice):
     owner, other = make_device("ptps"), make_device("saksi", party=2)
     upload(owner, PHOTO)
     body = {"sha256": SHA, "size": 1234, "content_type": "image/jpeg"}
-    res = other.client.post("/v1/blobs", json=body, headers=other.headers).json()
-    assert res["size"] == 1234
+    res = other.client.post("/v1/blobs", json=body, headers=other.headers)
+    assert res.status_code == 201
+    assert res.json() == {"sha256": SHA, "size": 1234, "offset": 0, "complete": False}
+
+
+def test_a_reader_sees_a_complete_photo_without_uploading(make_device: MakeDevice):
+    """Status says "complete" to whoever may read the photo (it opens for them anyway)."""
+    owner = make_device("ptps", scope=["35.17"])
+    upload(owner, PHOTO)
+    cite(owner, "t-owner")
+    boss = make_device("supervisor", scope=["35.17"])
+    seen = boss.client.get(f"/v1/blobs/{SHA}", headers=boss.headers)
+    assert seen.json() == {"sha256": SHA, "size": len(PHOTO), "offset": len(PHOTO),
+                           "complete": True}  # fmt: skip
 
 
 def test_open_uploads_are_limited_per_device(make_device: MakeDevice, settings, client):

@@ -256,3 +256,17 @@ def _second(store: Store) -> Store:
         return PgStore(store.pool)
     assert isinstance(store, SqliteStore)
     return SqliteStore(store.path)
+
+
+def test_wrong_enrolment_guesses_are_counted_per_selector_and_forgotten_when_old(fresh: Store):
+    with fresh.transaction():
+        for at in (10, 20, 30):
+            fresh.add_code_failure("ABCD", at, forget_before_ms=0)
+        fresh.add_code_failure("WXYZ", 30, forget_before_ms=0)
+    assert fresh.code_failures("ABCD", since_ms=0) == 3
+    assert fresh.code_failures("ABCD", since_ms=20) == 2
+    assert fresh.code_failures("QQQQ", since_ms=0) == 0
+    with fresh.transaction():
+        fresh.add_code_failure("WXYZ", 40, forget_before_ms=25)  # older guesses are dropped
+    assert fresh.code_failures("ABCD", since_ms=0) == 1
+    assert fresh.code_failures("WXYZ", since_ms=0) == 2
