@@ -201,6 +201,12 @@ def test_comparison_order_history_words_and_photos(console: ConsoleStack, page: 
     for source in ("PTPS", "Saksi PKB (1)"):  # every source's page, the misread one's too
         expect(page.get_by_role("img", name=f"Foto C.Hasil {source}")).to_be_visible(timeout=WAIT)
     both(page, "w16-demo-photos")
+    pair = '[flt-semantics-identifier^="compare-"]:not([flt-semantics-identifier="compare-table"])'
+    page.locator(pair).first.click()  # a photo_reused flag's button
+    expect(ident(page, "photo-pair")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text(re.compile(r"^TPS lain · [0-9a-f]{12}$"))).to_be_visible()
+    both(page, "w16b-photo-pair")
+    page.get_by_role("button", name="Tutup").click()
 
 
 def test_dashboard_words_incidents_kerawanan_personnel(page: Page) -> None:
