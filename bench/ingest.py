@@ -96,18 +96,20 @@ Rows = tuple[list[tuple[Any, ...]], ...]
 def batch_rows(
     part: list[dict[str, Any]], first: int, device_id: str, manifest: dict[str, Any]
 ) -> Rows:
-    """What the server stores for these tallies: records (fields and stamps as JSON), the
-    batch's signed manifest and the ops' change-log entries, op receipts and photo references.
-    JSON encoding (stdlib) is part of the timed work, as it is for the server; the log's hashes
-    are constants and no signature is checked (chaining and verifying are the server's work)."""
+    """What the server stores for these tallies: records (fields, stamps and packed stamps as
+    JSON), the batch's signed manifest and the ops' change-log entries, op receipts and photo
+    references. JSON encoding (stdlib) is part of the timed work, as it is for the server; the
+    log's hashes are constants and no signature is checked (chaining and verifying are the
+    server's work)."""
     records, receipts = [], []
     log = [(first + 10**9, json.dumps(manifest), "0" * 64, "0" * 64)]
     refs: list[tuple[Any, ...]] = []
     for n, o in enumerate(part, start=first):
         f = o["fields"]
         stamps = {k: [o["hlc"], device_id] for k in f}
+        packed = [o["hlc"], device_id]  # core/stamps.py: one write, one stamp for every field
         records.append((o["record_id"], o["kind"], o["tps"], "u", "ptps", None,
-                        json.dumps(f), json.dumps(stamps), n))  # fmt: skip
+                        json.dumps(f), json.dumps(stamps), json.dumps(packed), n))  # fmt: skip
         entry = {"seq": n, "record_id": o["record_id"], "kind": o["kind"], "tps": o["tps"],
                  "device_id": device_id, "op_id": o["op_id"], "fields": f, "hlc": o["hlc"],
                  "op_seq": o["seq"], "base": o["base"], "index": n - first}  # fmt: skip
@@ -118,8 +120,8 @@ def batch_rows(
 
 
 INSERTS = (
-    "insert into records (id, kind, tps, author, author_role, author_party, fields, stamps, seq)"
-    " values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "insert into records (id, kind, tps, author, author_role, author_party, fields, stamps,"
+    " packed, seq) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "insert into changelog (id, entry, prev_hash, hash) values (?, ?, ?, ?)",
     "insert into ops (device_id, op_id, seq, record_id, status) values (?, ?, ?, ?, ?)",
     "insert into blob_refs (sha256, record_id, kind, tps) values (?, ?, ?, ?)",

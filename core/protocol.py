@@ -27,6 +27,9 @@ PROTOCOL_HEADER = "X-Pantau-Protocol"  # a client announces the version it speak
 # From this version on a pull page carries packed stamps (core/stamps.py); a client that
 # announces less, or nothing, gets the per-field map it was built for.
 PACKED_STAMPS_SINCE = 2
+# What a protocol-1 pull page holds: clients built for it forbid any other key, so the
+# checkpoint and proofs added later go only to protocol 2 (or to a request for proofs).
+PULL_FIELDS_V1 = frozenset({"protocol", "records", "next", "more", "server_hlc"})
 MAX_OPS_PER_PUSH = 500
 MAX_PULL_LIMIT = 1000
 

@@ -154,9 +154,10 @@ def apply_pull(store: Store, page: PullResponse) -> None:
     clamped for being far in the future). Fields with an op still queued keep the local
     write, merged last-writer-wins, until the server has answered for them. A local draft
     stays a draft: its values are sent when it is shared, never marked sent by a pull.
-    The page is read with one query per table and written with one `executemany`.
+    The page is read with one query per table and written with one `executemany`, and
+    committed without an fsync: the server still holds it (`Store.transaction`).
     """
-    with store.transaction() as db:
+    with store.transaction(durable=False) as db:
         local = read_states(db.conn, [rec.id for rec in page.records])
         rows: dict[bool, list[StateRow]] = {True: [], False: []}  # by shared
         for rec in page.records:

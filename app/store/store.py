@@ -308,9 +308,21 @@ class Store:
         return {k: v for (fields,) in rows for k, v in json.loads(fields).items()}
 
     @contextmanager
-    def transaction(self) -> Iterator[Database]:
-        with self._lock, self.db.atomic() as db:
-            yield db
+    def transaction(self, *, durable: bool = True) -> Iterator[Database]:
+        """One transaction under the store's lock. `durable=False` commits without the fsync
+        (synchronous=NORMAL for this commit only): for what the server still holds, such as
+        a pulled page and its cursor. WAL keeps it atomic; power loss can only roll it back
+        whole, and the next pull fetches it again. The person's own saves stay FULL."""
+        with self._lock:
+            relax = not durable and not self.db.conn.in_transaction
+            if relax:
+                self.db.execute("pragma synchronous = normal")
+            try:
+                with self.db.atomic() as db:
+                    yield db
+            finally:
+                if relax:
+                    self.db.execute("pragma synchronous = full")
 
 
 def owner_only(path: str | Path) -> None:
@@ -350,7 +362,9 @@ def open_store(path: str | Path, *, now_ms: Callable[[], int] | None = None) -> 
     conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
     db = Database(conn)
     db.execute("pragma journal_mode = wal")
-    db.execute("pragma synchronous = full")  # the phone may die at any moment
+    # FULL: each save fsyncs the WAL, so it survives the battery dying, not only an app crash
+    # (NORMAL would lose the last saves on power loss); README "Sync", bench/save_latency.py
+    db.execute("pragma synchronous = full")
     db.execute("pragma busy_timeout = 5000")
     migrations.apply(db)
     wall = now_ms or (lambda: int(time.time() * 1000))

@@ -12,7 +12,9 @@ from pydantic import ValidationError
 
 from core.protocol import (
     MAX_PULL_LIMIT,
+    PACKED_STAMPS_SINCE,
     PROTOCOL_HEADER,
+    PULL_FIELDS_V1,
     SQL_INT_MAX,
     ConflictOut,
     EpochState,
@@ -25,7 +27,7 @@ from sync_server.errors import ApiError
 from sync_server.openapi import PUSH_BODY
 from sync_server.review.reconcile import load_election
 from sync_server.runtime import RuntimeDep, StoreDep
-from sync_server.sync import encoding, epochs, exchange
+from sync_server.sync import encoding, epochs, exchange, pull_wire
 
 router = APIRouter()
 
@@ -139,11 +141,16 @@ def pull(
     accept_encoding: Annotated[str, Header()] = "",
     proofs: bool = False,
 ) -> Response:
-    """A page in the shape the client announced (no header: protocol 1, per-field stamps),
+    """A page in the shape the client announced (no header: protocol 1, per-field stamps and
+    only the keys protocol 1 had),
     compressed as sync_server/sync/encoding.py chose; with `proofs=true`, the signed ops and
-    batches behind its records."""
+    batches behind its records. Packed pages are written from the stored text (pull_wire)."""
+    if protocol >= PACKED_STAMPS_SINCE and not proofs:
+        body = pull_wire.page(store, runtime.clock, who, since, limit, protocol)
+        return encoding.json_response(body, accept_encoding)
     page = exchange.pull(store, runtime.clock, who, since, limit, protocol, proofs)
-    return encoding.json_response(page.model_dump_json().encode(), accept_encoding)
+    shape = set(PULL_FIELDS_V1) if protocol < PACKED_STAMPS_SINCE and not proofs else None
+    return encoding.json_response(page.model_dump_json(include=shape).encode(), accept_encoding)
 
 
 @router.get("/v1/conflicts")

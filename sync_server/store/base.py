@@ -25,6 +25,7 @@ from sync_server.store.models import (
     ReadFilter,
     StoredRecord,
     User,
+    WireRow,
 )
 from sync_server.store.recon_base import ReconStore
 
@@ -109,6 +110,9 @@ class Store(Protocol):
 
     def records_since(self, since: int, limit: int, read: ReadFilter) -> list[StoredRecord]:
         """Readable records with seq > since, in seq order, at most `limit`."""
+
+    def wire_since(self, since: int, limit: int, read: ReadFilter) -> list[WireRow]:
+        """The same records with their JSON columns as stored text (what a pull sends)."""
 
     def count_records(self) -> int: ...
     def server_seq(self) -> int: ...

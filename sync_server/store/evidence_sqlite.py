@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from core.protocol import Checkpoint
 from sync_server.store.evidence_base import DeviceKey
 from sync_server.store.models import LogEntry, StoredRecord
-from sync_server.store.sqlite_rows import record_of
+from sync_server.store.sqlite_rows import served_record
 from sync_server.sync.chain import GENESIS
 
 _CP = "SELECT log_id, hash, time_ms, server_key, signature FROM checkpoints"
@@ -74,4 +74,4 @@ class SqliteEvidenceStore:
 
     def all_records(self) -> Iterator[StoredRecord]:
         for row in self.db.table("records").rows_where(order_by="seq"):
-            yield record_of(row)
+            yield served_record(row)

@@ -61,6 +61,22 @@ class StoredRecord:
 
 
 @dataclass(frozen=True)
+class WireRow:
+    """A record as a pull sends it, its JSON columns left as stored text: `packed` is the
+    wire form of its stamps (core/stamps.py), None in a row written before it was kept, when
+    `stamps` (the per-field map) is read instead."""
+
+    id: str
+    kind: str
+    tps: str
+    author: str
+    fields: str
+    packed: str | None
+    stamps: str | None
+    seq: int
+
+
+@dataclass(frozen=True)
 class OpRow:
     """An op the server has answered; kept so a retry gets the same answer.
 

@@ -55,6 +55,7 @@ from sync_server.store.models import (
     ReadFilter,
     StoredRecord,
     User,
+    WireRow,
 )
 from sync_server.store.pg_rows import (
     OP_SQL,
@@ -68,7 +69,7 @@ from sync_server.store.pg_rows import (
     op_row,
     record_row,
 )
-from sync_server.store.sqlite_rows import json_text, record_of
+from sync_server.store.sqlite_rows import WIRE_COLUMNS, json_text, record_of
 from sync_server.sync.chain import GENESIS, canonical, chained_hash
 
 if TYPE_CHECKING:
@@ -325,6 +326,14 @@ class PgStore:
         where, params = filter_sql(read, "r")
         sql = f"SELECT r.* FROM records r WHERE r.seq > %s AND {where} ORDER BY r.seq LIMIT %s"
         return [record_of(r) for r in self.q(sql, [since, *params, limit])]
+
+    def wire_since(self, since: int, limit: int, read: ReadFilter) -> list[WireRow]:
+        where, params = filter_sql(read, "r")
+        sql = (
+            f"SELECT {WIRE_COLUMNS} FROM records r WHERE r.seq > %s AND {where} "
+            "ORDER BY r.seq LIMIT %s"
+        )
+        return [WireRow(**r) for r in self.q(sql, [since, *params, limit])]
 
     def count_records(self) -> int:
         row = self.one("SELECT count(*) AS n FROM records")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from core.protocol import Checkpoint
 from sync_server.store.evidence_base import DeviceKey
 from sync_server.store.models import LogEntry, StoredRecord
-from sync_server.store.sqlite_rows import record_of
+from sync_server.store.sqlite_rows import served_record
 from sync_server.sync.chain import GENESIS
 
 if TYPE_CHECKING:
@@ -83,4 +83,4 @@ class PgEvidenceStore:
 
     def all_records(self) -> Iterator[StoredRecord]:
         for row in self.s.q("SELECT * FROM records ORDER BY seq", []):
-            yield record_of(row)
+            yield served_record(row)

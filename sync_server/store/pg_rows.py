@@ -12,7 +12,7 @@ from psycopg_pool import ConnectionPool
 
 from core.merge import Conflict
 from sync_server.store.models import ConflictRow, LogEntry, OpRow, ReadFilter, StoredRecord
-from sync_server.store.sqlite_rows import json_text, stamp
+from sync_server.store.sqlite_rows import json_text, packed_text, stamp
 
 Row = dict[str, Any]
 Conn = psycopg.Connection[Row]
@@ -59,9 +59,10 @@ OP_SQL = (
     "content_hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
 RECORD_SQL = (
-    "INSERT INTO records (id, kind, tps, author, author_role, author_party, fields, stamps, seq) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET "
-    "fields = excluded.fields, stamps = excluded.stamps, seq = excluded.seq"
+    "INSERT INTO records (id, kind, tps, author, author_role, author_party, fields, stamps, "
+    "packed, seq) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE "
+    "SET fields = excluded.fields, stamps = excluded.stamps, packed = excluded.packed, "
+    "seq = excluded.seq"
 )
 
 REPLACE_SQL = RECORD_SQL.replace(
@@ -87,6 +88,7 @@ def record_row(record: StoredRecord, seq: int | None = None) -> tuple[Any, ...]:
         record.author_party,
         json_text(record.fields),
         json_text(record.stamps),
+        packed_text(record),
         record.seq if seq is None else seq,
     )
 

@@ -146,6 +146,10 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX enrol_failures_at ON enrol_failures (at_ms);
         """,
     ),
+    (  # a pull sends stamps as stored; rows written before stay NULL and are packed on read
+        "m010_packed_stamps",
+        "ALTER TABLE records ADD COLUMN packed text;",
+    ),
 ]
 
 MIGRATE_LOCK = 0x70616E74  # advisory lock key held while migrating ("pant")

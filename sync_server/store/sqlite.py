@@ -29,8 +29,17 @@ from sync_server.store.models import (
     ReadFilter,
     StoredRecord,
     User,
+    WireRow,
 )
-from sync_server.store.sqlite_rows import chunks, filter_sql, json_text, record_of, stamp
+from sync_server.store.sqlite_rows import (
+    WIRE_COLUMNS,
+    chunks,
+    filter_sql,
+    json_text,
+    packed_text,
+    record_of,
+    stamp,
+)
 from sync_server.store.sqlite_schema import migrations
 from sync_server.sync.chain import GENESIS, canonical, chained_hash
 
@@ -52,7 +61,7 @@ def _record_row(record: StoredRecord, seq: int | None = None) -> tuple[Any, ...]
     return (
         record.id, record.kind, record.tps, record.author, record.author_role,
         record.author_party, json_text(record.fields), json_text(record.stamps),
-        record.seq if seq is None else seq,
+        packed_text(record), record.seq if seq is None else seq,
     )  # fmt: skip
 
 
@@ -277,8 +286,9 @@ class SqliteStore:
         with self.transaction():
             self.db.conn.executemany(
                 "INSERT INTO records (id, kind, tps, author, author_role, author_party, fields, "
-                "stamps, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-                "fields = excluded.fields, stamps = excluded.stamps, seq = excluded.seq",
+                "stamps, packed, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO "
+                "UPDATE SET fields = excluded.fields, stamps = excluded.stamps, "
+                "packed = excluded.packed, seq = excluded.seq",
                 [_record_row(r) for r in writes.records],
             )
             if writes.records:
@@ -302,7 +312,7 @@ class SqliteStore:
             sql.upsert(self.db, "meta", {"key": "server_seq", "value": seq}, "key")
             self.db.execute(
                 "INSERT OR REPLACE INTO records (id, kind, tps, author, author_role, "
-                "author_party, fields, stamps, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "author_party, fields, stamps, packed, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 _record_row(record, seq),
             )
         return seq
@@ -313,6 +323,14 @@ class SqliteStore:
         cur = self.db.execute(sql, [since, *params, limit])
         names = [d[0] for d in cur.description]
         return [record_of(dict(zip(names, row, strict=True))) for row in cur]
+
+    def wire_since(self, since: int, limit: int, read: ReadFilter) -> list[WireRow]:
+        where, params = filter_sql(read, "r")
+        sql = (
+            f"SELECT {WIRE_COLUMNS} FROM records r WHERE r.seq > ? AND {where} "
+            "ORDER BY r.seq LIMIT ?"
+        )
+        return [WireRow(*row) for row in self.db.execute(sql, [since, *params, limit])]
 
     def count_records(self) -> int:
         return self._t("records").count

@@ -4,10 +4,12 @@ one place for how a record row reads back and how a ReadFilter becomes SQL."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from pydantic_core import from_json, to_json
 
+from core.stamps import pack, unpack
 from sync_server.store.models import ReadFilter, StoredRecord
 
 IN_CHUNK = 500  # ids per `IN (...)` query, well under SQLite's variable limit
@@ -33,6 +35,30 @@ def record_of(row: dict[str, Any]) -> StoredRecord:
         stamps=stamps,
         seq=row["seq"],
     )
+
+
+def packed_text(record: StoredRecord) -> str:
+    """The record's stamps in their wire form (core/stamps.py), kept beside the per-field map
+    so a pull sends them as stored."""
+    return json_text(pack(record.fields, record.stamps))
+
+
+def served_record(row: dict[str, Any]) -> StoredRecord:
+    """A `records` row as pulls see it, for verify-log: when its packed stamps (what a pull
+    sends) say other than its per-field map, the packed ones, so the difference from the
+    log is found whichever column was edited."""
+    record = record_of(row)
+    if row.get("packed") is None:
+        return record
+    served = unpack(record.fields, from_json(row["packed"]))
+    return record if served == record.stamps else replace(record, stamps=served)
+
+
+# A pull's columns: the packed stamps, or the per-field map only where they were not kept yet
+WIRE_COLUMNS = (
+    "r.id, r.kind, r.tps, r.author, r.fields, r.packed, "
+    "CASE WHEN r.packed IS NULL THEN r.stamps END AS stamps, r.seq"
+)
 
 
 def filter_sql(read: ReadFilter, alias: str) -> tuple[str, list[Any]]:

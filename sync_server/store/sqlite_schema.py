@@ -311,3 +311,10 @@ def m016_enrol_failures(db: Database) -> None:
     db.execute("CREATE TABLE enrol_failures (selector TEXT NOT NULL, at_ms INTEGER NOT NULL)")
     db.execute("CREATE INDEX enrol_failures_selector ON enrol_failures (selector, at_ms)")
     db.execute("CREATE INDEX enrol_failures_at ON enrol_failures (at_ms)")
+
+
+@migrations()
+def m017_packed_stamps(db: Database) -> None:
+    """Each record's stamps also in their wire form (core/stamps.py), so a pull sends them as
+    stored. Rows written before are left NULL: a pull packs those as it reads them."""
+    db.table("records").add_column("packed", str)

@@ -163,9 +163,11 @@ class Device:
         body = self.body(*ops, device_id=device_id)
         return self.client.post("/v1/sync/push", json=body, headers=self.headers)
 
-    def pull(self, since: int = 0, limit: int = 500) -> Any:
+    def pull(self, since: int = 0, limit: int = 500, headers: dict[str, str] | None = None) -> Any:
         params = {"since": since, "limit": limit}
-        return self.client.get("/v1/sync/pull", params=params, headers=self.headers)
+        return self.client.get(
+            "/v1/sync/pull", params=params, headers={**self.headers, **(headers or {})}
+        )
 
 
 def signed_body(

@@ -7,7 +7,7 @@ from typing import Any
 from core import signing
 from core.hlc import pack
 from core.ledger import is_batch, op_of
-from core.protocol import Op, SignedBatch
+from core.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, Op, SignedBatch
 from sync_server.sync import audit, checkpoints
 from tests.server.conftest import T0, TPS, TPS_2, MakeDevice, signed_body
 from tests.server.recon_helpers import send
@@ -114,9 +114,10 @@ def test_pull_delivers_checkpoint_and_on_request_the_signed_ops(
     phone = make_device("ptps")
     phone.push(phone.op("r1", {"dpt_l": 1}), phone.op("r2", {"dpt_l": 2}, tps=TPS))
     phone.push(phone.op("r1", {"dpt_p": 3}))
-    assert phone.pull().json()["checkpoint"] is None  # none signed yet
+    current = {PROTOCOL_HEADER: str(PROTOCOL_VERSION)}  # protocol 1 pages have no checkpoint
+    assert phone.pull(headers=current).json()["checkpoint"] is None  # none signed yet
     cp = checkpoints.make(store, client.app.state.runtime.server_key, wall())
-    page = phone.pull().json()
+    page = phone.pull(headers=current).json()
     assert page["checkpoint"] == cp.model_dump()
     assert page["proofs"] == {}
     page = phone.client.get(

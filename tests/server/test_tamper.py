@@ -104,6 +104,13 @@ def test_an_edited_record_row_is_found(world, store):
     assert codes == [("record_edited", "data r1")]
 
 
+def test_edited_packed_stamps_are_found(world, store):
+    """A pull sends records.packed as stored (sync_server/sync/pull_wire.py): an edit there
+    is found like an edit of the per-field map."""
+    store.db.execute("UPDATE records SET packed = '[1,\"evil-device\"]' WHERE id = 'r1'")
+    assert _verify(store, world) == [("record_edited", "data r1")]
+
+
 def test_an_edited_entry_with_a_recomputed_chain_is_found(world, store):
     def edit(entries: Entries) -> Entries:
         _op_at(entries, "r1")["fields"]["dpt_l"] = 999
@@ -270,9 +277,9 @@ def test_ops_logged_before_signing_began_are_counted_apart(tmp_path: Path):
            "user_id": "u-old", "op_id": "d-old:1", "fields": {"dpt_l": 1}, "hlc": 2**40,
            "conflicts": []}  # fmt: skip
     store.append_log(old)
+    store.migrate()  # its record row is written as today's server writes it (records.packed)
     store.put_record(StoredRecord("r1", "tally", TPS, "u-old", "ptps", None, {"dpt_l": 1},
                                   {"dpt_l": (2**40, "d-old")}))  # fmt: skip
-    store.migrate()
     report = audit.verify(store, [], None)
     assert report.findings == []
     assert report.legacy_ops == 1
