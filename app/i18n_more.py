@@ -37,6 +37,7 @@ MORE: dict[str, tuple[str, str]] = {
     "save": ("Simpan", "Save"),
     "by_other": ("oleh {who}", "by {who}"),
     "other_user": ("pengguna lain", "another user"),
+    "pembuat": ("Dibuat oleh", "Made by"),
     "you": ("Anda", "you"),
     "others_assessments": ("Penilaian di TPS ini", "Assessments at this TPS"),
     "no_assessment": ("Belum dinilai", "Not assessed yet"),

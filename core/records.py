@@ -59,6 +59,27 @@ class _Fields(BaseModel):
     deleted: bool | None = None
 
 
+Role = Literal["saksi", "ptps", "polisi", "supervisor", "admin"]
+
+
+class Pembuat(BaseModel):
+    """Who made a record, as the author's phone writes it at creation (the server accepts it
+    only when it is that user's own role, name and party): a reader sees who made it."""
+
+    model_config = ConfigDict(extra="forbid")
+    peran: Role
+    nama: Short
+    partai: Annotated[int, Field(ge=1, le=999, strict=True)] | None = None
+
+
+def pembuat(role: str, name: str, party: int | None) -> dict[str, Any]:
+    """The `pembuat` field for a user (no `partai` when the user has none)."""
+    card: dict[str, Any] = {"peran": role, "nama": name}
+    if party is not None:
+        card["partai"] = party
+    return card
+
+
 class Tally(_Fields):
     """One C.Hasil for one ballot of one TPS, by one source (its author)."""
 
@@ -153,6 +174,7 @@ class Incident(_Fields):
     ditugaskan: Short | None = None
     komentar: Annotated[list[Text], Field(max_length=200)] | None = None
     alasan: Text | None = None  # why a final report was corrected
+    pembuat: Pembuat | None = None
 
 
 class Assessment(_Fields):
@@ -164,6 +186,7 @@ class Assessment(_Fields):
     catatan: Annotated[dict[str, Text], Field(max_length=100)] | None = None
     status: Status | None = None
     alasan: Text | None = None  # why a final assessment was corrected
+    pembuat: Pembuat | None = None
 
 
 class Location(_Fields):

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
+from app.i18n import S as APP
 from app.words import lookup
+from core.records import Severity
+from core.words import WORDS
 
 S: dict[str, tuple[str, str]] = {
     # shell
     "title": ("Konsol Supervisor", "Supervisor console"),
     "nav_queue": ("Antrean", "Queue"),
-    "nav_tps": ("TPS", "TPS"),
     "nav_incidents": ("Insiden", "Incidents"),
-    "nav_conflicts": ("Konflik", "Conflicts"),
     "nav_map": ("Peta", "Map"),
     "nav_dashboard": ("Dasbor", "Dashboard"),
     "nav_exports": ("Ekspor", "Exports"),
@@ -20,7 +21,6 @@ S: dict[str, tuple[str, str]] = {
     "reload": ("Muat ulang", "Reload"),
     "loading": ("Memuat…", "Loading…"),
     "close": ("Tutup", "Close"),
-    "cancel": ("Batal", "Cancel"),
     "all": ("Semua", "All"),
     "none": ("-", "-"),
     # errors: say what to do
@@ -53,9 +53,6 @@ S: dict[str, tuple[str, str]] = {
         "Isi alamat server dan kode pendaftaran supervisor dari admin.",
         "Fill in the server address and the supervisor enrolment code from your admin.",
     ),
-    "enrol_server": ("Alamat server", "Server address"),
-    "enrol_code": ("Kode pendaftaran", "Enrolment code"),
-    "enrol_submit": ("Daftar", "Enrol"),
     "enrol_need_code": ("Ketik kode pendaftaran dari admin.", "Type the enrolment code."),
     "enrol_field_role": (
         "Perangkat ini terdaftar sebagai {role}: konsol hanya untuk supervisor dan admin. "
@@ -73,10 +70,7 @@ S: dict[str, tuple[str, str]] = {
     "count_partial": ("Sebagian satu sumber", "Partly one source"),
     "count_incidents": ("Insiden terbuka", "Open incidents"),
     "count_overdue": ("Lewat tenggat", "Overdue"),
-    "f_kecamatan": ("Kecamatan", "District"),
     "f_ballot": ("Surat suara", "Ballot"),
-    "f_flag": ("Tanda", "Flag"),
-    "f_status": ("Status", "Status"),
     "queue_range": ("Menampilkan {first}–{last} dari {total}", "Showing {first}–{last} of {total}"),
     "page_first": ("Halaman pertama", "First page"),
     "page_prev": ("Halaman sebelumnya", "Previous page"),
@@ -84,17 +78,12 @@ S: dict[str, tuple[str, str]] = {
     "page_last": ("Halaman terakhir", "Last page"),
     "page_size": ("Baris per halaman", "Rows per page"),
     "col_severity": ("Tingkat", "Severity"),
-    "col_tps": ("TPS", "TPS"),
     "col_ballot": ("Surat suara", "Ballot"),
-    "col_status": ("Status", "Status"),
     "col_flag": ("Tanda utama", "Top flag"),
     "col_sources": ("Sumber", "Sources"),
     "open": ("Buka", "Open"),
     "queue_empty": ("Tidak ada yang perlu diputuskan.", "Nothing needs a decision."),
     "type_incident": ("Insiden", "Incident"),
-    "sev_3": ("Tinggi", "High"),
-    "sev_2": ("Sedang", "Medium"),
-    "sev_1": ("Rendah", "Low"),
     "sev_0": ("-", "-"),
     # tps comparison
     "tps_title": ("Perbandingan sumber", "Source comparison"),
@@ -108,12 +97,12 @@ S: dict[str, tuple[str, str]] = {
     "decision": ("Keputusan", "Decision"),
     "state_agree": ("sama", "agree"),
     "state_conflict": ("BEDA", "DIFFERS"),
-    "state_single": ("satu sumber", "one source"),
     "state_verified": ("diverifikasi", "verified"),
     "state_disputed": ("BEDA dari verifikasi", "DIFFERS from verified"),
     "photo": ("Foto", "Photo"),
     "no_photo": ("tanpa foto", "no photo"),
-    "photo_title": ("Foto {sha}", "Photo {sha}"),
+    "photo_title": ("Foto {source} · {sha}", "Photo {source} · {sha}"),
+    "photo_not_here": ("foto belum ada di server", "photo not on the server yet"),
     "photo_loading": ("Mengambil foto…", "Fetching the photo…"),
     "flags": ("Tanda", "Flags"),
     "no_flags": ("Tidak ada tanda.", "No flags."),
@@ -153,18 +142,6 @@ S: dict[str, tuple[str, str]] = {
     "inc_forward_to": ("Teruskan ke", "Forward to"),
     "inc_saved": ("Perubahan insiden terkirim.", "Incident change sent."),
     "inc_pick": ("Pilih insiden di daftar.", "Pick an incident in the list."),
-    "inc_comments": ("Komentar", "Comments"),
-    "proses_diterima": ("Diterima", "Received"),
-    "proses_registrasi": ("Registrasi", "Register"),
-    "proses_tidak_diregistrasi": ("Tidak diregistrasi", "Not registered"),
-    "proses_kajian": ("Kajian", "Review"),
-    "proses_terbukti": ("Terbukti", "Proven"),
-    "proses_tidak_terbukti": ("Tidak terbukti", "Not proven"),
-    "proses_diteruskan": ("Diteruskan", "Forwarded"),
-    "to_kpu": ("KPU", "KPU"),
-    "to_dkpp": ("DKPP", "DKPP"),
-    "to_gakkumdu": ("Sentra Gakkumdu", "Gakkumdu"),
-    "to_lainnya": ("Instansi lain", "Other agency"),
     # conflicts
     "conf_title": ("Konflik suntingan", "Edit conflicts"),
     "conf_empty": ("Tidak ada konflik terbuka.", "No open conflicts."),
@@ -205,11 +182,6 @@ S: dict[str, tuple[str, str]] = {
         "{kind} {record} · TPS {tps} · isian {field}",
         "{kind} {record} · TPS {tps} · field {field}",
     ),
-    "kind_incident": ("Insiden", "Incident"),
-    "kind_tally": ("C.Hasil", "Tally"),
-    "kind_assessment": ("Kerawanan", "Risk assessment"),
-    "kind_location": ("Lokasi", "Location"),
-    "kind_verification": ("Verifikasi", "Verification"),
     # map and plan
     "map_title": ("Peta kerawanan dan rencana pengamanan", "Risk map and deployment plan"),
     "map_colour": ("Warna penanda", "Marker colour"),
@@ -234,8 +206,6 @@ S: dict[str, tuple[str, str]] = {
     "plan_linmas_avail": ("Linmas tersedia", "Linmas available"),
     "plan_apply": ("Hitung", "Compute"),
     "plan_csv": ("Ekspor CSV rencana", "Export plan CSV"),
-    "col_kecamatan": ("Kecamatan", "District"),
-    "col_tps_n": ("TPS", "TPS"),
     "col_unassessed": ("Belum dinilai", "Not assessed"),
     "map_clusters": (
         "Angka dalam lingkaran = jumlah TPS di tempat itu (warna: kategori terbanyak). "
@@ -256,7 +226,6 @@ S: dict[str, tuple[str, str]] = {
         "{who}: belum diisi, jadi belum diketahui cukup atau tidak",
         "{who}: not filled in, so not known whether enough",
     ),
-    "who_polisi": ("Polisi", "Police"),
     "who_linmas": ("Linmas", "Linmas"),
     "pattern_help": (
         "Pola polisi-TPS-linmas: berapa polisi menjaga satu kelompok TPS, dibantu berapa linmas.",
@@ -311,7 +280,6 @@ S: dict[str, tuple[str, str]] = {
         "{open} still being handled, {closed} closed",
     ),
     "dash_no_incidents": ("Belum ada laporan kejadian.", "No incident reports yet."),
-    "dash_kerawanan": ("Kerawanan TPS", "TPS vulnerability"),
     "dash_personnel": ("Personel menurut rencana", "Personnel against the plan"),
     "dash_need": ("{who}: perlu {need}, tersedia {have}", "{who}: need {need}, available {have}"),
     "dash_unknown": ("belum diisi (di Peta)", "not filled in (on Map)"),
@@ -332,6 +300,39 @@ S: dict[str, tuple[str, str]] = {
     "exp_recent": ("Berkas terakhir", "Recent files"),
     "exp_need_id": ("Isi ID dulu.", "Fill in the id first."),
 }
+
+# Words the field app (app.i18n) or every reader (core.words) already hold, under the console's
+# keys: written once, so the phone, the console and the exports say the same.
+SHARED: dict[str, str] = {
+    "cancel": "cancel",
+    "nav_tps": "nav_tps",
+    "col_tps": "nav_tps",
+    "col_tps_n": "nav_tps",
+    "nav_conflicts": "conflicts",
+    "col_status": "status",
+    "f_status": "status",
+    "f_flag": "lvl_flag",
+    "enrol_server": "server_url",
+    "enrol_code": "enrol_code",
+    "enrol_submit": "enrol_submit",
+    "f_kecamatan": "kecamatan",
+    "col_kecamatan": "kecamatan",
+    "dash_kerawanan": "assessment",
+    "inc_comments": "komentar",
+    "who_polisi": "role_polisi",
+    "kind_tally": "kind_tally",
+    "kind_assessment": "kind_assessment",
+    "kind_location": "kind_location",
+    "kind_verification": "kind_verification",
+}
+S.update({key: APP[theirs] for key, theirs in SHARED.items()})
+S.update(
+    {f"sev_{n}": WORDS[f"tingkat_{level}"] for n, level in enumerate(get_args(Severity), start=1)}
+)
+S.update({f"to_{k[14:]}": v for k, v in WORDS.items() if k.startswith("diteruskan_ke_")})
+S.update({k: v for k, v in WORDS.items() if k.startswith("proses_")})
+S["kind_incident"] = S["type_incident"]
+S["state_single"] = WORDS["state_single"]
 
 
 def t(lang: str, key: str, **kw: Any) -> str:

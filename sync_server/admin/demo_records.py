@@ -21,6 +21,7 @@ from core import signing
 from core.election import Ballot, Election
 from core.hlc import pack
 from core.protocol import Op, PushRequest
+from core.records import pembuat
 from core.registry import Tps
 from sync_server.admin import accounts, demo_photos
 from sync_server.auth import Principal
@@ -50,6 +51,11 @@ def _principal(
     device, _ = accounts.add_device(store, user.id, "data contoh", now_ms, public)
     keys[device.id] = key
     return Principal(device, user)
+
+
+def card(who: Principal) -> Fields:
+    """The `pembuat` a demo device writes on its records, as a phone does."""
+    return pembuat(who.user.role, who.user.name, who.user.party)
 
 
 def _tally(rng: random.Random, election: Election, tps: Tps, ballot: str) -> dict[str, Any]:
@@ -148,13 +154,15 @@ def seed_records(
     for t in rng.sample(tps, min(len(tps), n_tps * 4)):
         answers = {c: rng.random() < 0.08 for c in election.indicator_set.codes()}
         answers["t"] = t.number >= 900  # special-location TPS are numbered 9xx
-        assess = {"tps": t.id, "pemilu": election.code, "indikator": answers, "status": "final"}
+        assess = {"tps": t.id, "pemilu": election.code, "indikator": answers, "status": "final",
+                  "pembuat": card(police)}  # fmt: skip
         work[police].append((f"demo-{t.id}-rawan", "assessment", t.id, assess))
     for k in range(12):
         t = rng.choice(sample)
         incident = {"jenis": rng.choice(["laporan", "temuan"]), "kategori": rng.choice(CATEGORIES),
                     "tps": t.id, "uraian": f"Kejadian contoh {k + 1} (demo)", "tingkat": rng.choice(
-                        ["rendah", "sedang", "tinggi"]), "status": "final"}  # fmt: skip
+                        ["rendah", "sedang", "tinggi"]), "status": "final",
+                    "pembuat": card(who[("ptps", None)])}  # fmt: skip
         work[who[("ptps", None)]].append((f"demo-insiden-{k}", "incident", t.id, incident))
     written = 0
     start_ms = now_ms - DAY_SPAN_MS

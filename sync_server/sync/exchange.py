@@ -41,7 +41,7 @@ from sync_server.store.base import Store
 from sync_server.store.models import OpRow, PushWrites, StoredRecord
 from sync_server.sync import batches
 from sync_server.sync.epochs import check_epoch, namespace
-from sync_server.sync.scope import check_visible, check_write, read_filter
+from sync_server.sync.scope import check_pembuat, check_visible, check_write, read_filter
 
 
 @dataclass
@@ -107,6 +107,7 @@ def _check_op(b: _Batch, op: Op) -> StoredRecord | None:
             f"Record {op.record_id} belongs to TPS {existing.tps} and cannot move",
         )
     check_write(b.who.user, op.kind, op.tps, set(op.fields), existing)
+    check_pembuat(b.who.user, op.fields)
     return existing
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from core.errors import DomainError
-from core.records import KINDS
+from core.records import KINDS, pembuat
 from core.wilayah import within
 from sync_server.store.models import ReadFilter, StoredRecord, User
 
@@ -128,4 +129,18 @@ def check_write(
     raise _denied(
         "Data ini dibuat oleh pengguna lain dan hanya pembuatnya yang boleh mengubahnya",
         "This record was made by another user; only its author may change it",
+    )
+
+
+def check_pembuat(user: User, fields: dict[str, Any]) -> None:
+    """A record's `pembuat` names the user who writes it (their role, name and party), so a
+    reader can trust who made it; only the author may write it at all (FIELD_RULES)."""
+    card = fields.get("pembuat")
+    if card is None or card == pembuat(user.role, user.name, user.party):
+        return
+    raise _denied(
+        "Isian pembuat tidak sesuai dengan akun ini (peran, nama, partai); daftarkan ulang HP "
+        "ini lalu kirim lagi",
+        "The pembuat field does not match this account (role, name, party); enrol this phone "
+        "again and send again",
     )

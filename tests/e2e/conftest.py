@@ -16,9 +16,14 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+    from tests.e2e.console_helpers import ConsoleStack
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -187,3 +192,34 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
     finally:
         app.stop()
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleStack]:
+    """The console's stack (server with the demo seed, three field sources, one conflict, the
+    console process), shared by one module's tests."""
+    from tests.e2e.console_helpers import start  # it imports this module's helpers
+
+    need_browser()
+    st = start(tmp_path_factory.mktemp("console"))
+    try:
+        yield st
+    finally:
+        st.stop()
+
+
+@pytest.fixture
+def page(console: ConsoleStack) -> Iterator[Page]:
+    """The console in Chromium at 1280x800, its queue shown."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.console_helpers import WAIT, ident, launch, open_console
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            pg = open_console(browser, console.console_url)
+            ident(pg, "count-queue").wait_for(timeout=WAIT)
+            yield pg
+        finally:
+            browser.close()

@@ -13,15 +13,14 @@ import hashlib
 import json
 import re
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import ROOT, api, need_browser
+from tests.e2e.conftest import ROOT, api
 from tests.e2e.console_helpers import (
     DPR_VOTES,
     NAMES,
@@ -32,12 +31,9 @@ from tests.e2e.console_helpers import (
     choose,
     device,
     ident,
-    launch,
-    open_console,
     push,
     rail,
     shot,
-    start,
 )
 from tests.e2e.ui import fill
 from tests.server.recon_helpers import VOTES, form
@@ -47,42 +43,20 @@ KECAMATAN = [r["nama"] for r in csv.DictReader((ROOT / "assets/data/jombang_keca
                                                .open(encoding="utf-8"))]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleStack]:
-    need_browser()
-    st = start(tmp_path_factory.mktemp("console"))
-    try:
-        yield st
-    finally:
-        st.stop()
-
-
-@pytest.fixture
-def page(stack: ConsoleStack) -> Iterator[Page]:
-    with sync_playwright() as p:
-        browser = launch(p)
-        try:
-            pg = open_console(browser, stack.console_url)
-            ident(pg, "count-queue").wait_for(timeout=WAIT)
-            yield pg
-        finally:
-            browser.close()
-
-
-def supervisor_token(stack: ConsoleStack) -> str:
+def supervisor_token(console: ConsoleStack) -> str:
     from app.store import open_store
 
-    ident_ = open_store(stack.tmp / "laptop" / "device.db").identity()
+    ident_ = open_store(console.tmp / "laptop" / "device.db").identity()
     assert ident_ is not None
     return ident_.token
 
 
-def review(stack: ConsoleStack, path: str) -> Any:
-    return api(stack.server_url, "GET", f"/v1/review/{path}", token=supervisor_token(stack))
+def review(console: ConsoleStack, path: str) -> Any:
+    return api(console.server_url, "GET", f"/v1/review/{path}", token=supervisor_token(console))
 
 
-def kabupaten_votes(stack: ConsoleStack, ballot: str = "ppwp") -> dict[str, Any]:
-    return dict(review(stack, f"totals?level=kabupaten&ballot={ballot}")["rows"][0])
+def kabupaten_votes(console: ConsoleStack, ballot: str = "ppwp") -> dict[str, Any]:
+    return dict(review(console, f"totals?level=kabupaten&ballot={ballot}")["rows"][0])
 
 
 def queue_order(page: Page) -> list[str]:
@@ -108,13 +82,13 @@ def dots(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def test_conflict_tops_queue_verify_updates_queue_and_totals(stack: ConsoleStack, page: Page):
+def test_conflict_tops_queue_verify_updates_queue_and_totals(console: ConsoleStack, page: Page):
     first = page.locator('[flt-semantics-identifier^="open-"]').first
     expect(first).to_have_attribute("flt-semantics-identifier", f"open-{TPS}-ppwp", timeout=WAIT)
     expect(page.get_by_text(re.compile("Polisi 44, PTPS 99")).first).to_be_visible()
     shot(page, "01-queue")
     shot(page, "01-queue-phone", PHONE)
-    before = kabupaten_votes(stack)
+    before = kabupaten_votes(console)
 
     ident(page, f"open-{TPS}-ppwp").click()
     expect(page.get_by_text("TPS 001 Jantiganggong, Perak · PPWP")).to_be_visible(timeout=WAIT)
@@ -136,7 +110,7 @@ def test_conflict_tops_queue_verify_updates_queue_and_totals(stack: ConsoleStack
     rail(page, "Antrean")
     expect(ident(page, "count-verified")).to_contain_text("1", timeout=WAIT)
     expect(ident(page, f"open-{TPS}-ppwp")).to_have_count(0)
-    after = kabupaten_votes(stack)
+    after = kabupaten_votes(console)
     assert after["verified"] == before["verified"] + 1
     assert after["values"]["suara.1"] == before["values"].get("suara.1", 0) + 99
     assert after["values"]["suara.2"] == before["values"].get("suara.2", 0) + 120
@@ -150,7 +124,7 @@ def test_conflict_tops_queue_verify_updates_queue_and_totals(stack: ConsoleStack
 
     # The Gerindra witness, whom the verification did not see, reports 45 for pair 1: the TPS
     # comes back to the top of the queue with the reason, and its votes leave the totals.
-    gerindra = device(stack.tmp, stack.server_url, stack.codes[NAMES["saksi2"]], "saksi2")
+    gerindra = device(console.tmp, console.server_url, console.codes[NAMES["saksi2"]], "saksi2")
     push(gerindra, "t-saksi2", "tally", form(VOTES, suara={**VOTES, "1": 45}))
     rail(page, "Antrean")
     page.get_by_role("button", name="Muat ulang").click()
@@ -165,12 +139,12 @@ def test_conflict_tops_queue_verify_updates_queue_and_totals(stack: ConsoleStack
     )
     expect(page.get_by_text("45 ≠", exact=True)).to_be_visible()
     shot(page, "05c-tps-reopened")
-    reopened = kabupaten_votes(stack)
+    reopened = kabupaten_votes(console)
     assert reopened["values"].get("suara.1", 0) == before["values"].get("suara.1", 0)
     assert reopened["decided"] == before["decided"]
 
 
-def test_map_and_deployment_plan_show_21_kecamatan(stack: ConsoleStack, page: Page):
+def test_map_and_deployment_plan_show_21_kecamatan(console: ConsoleStack, page: Page):
     rail(page, "Peta")
     expect(ident(page, "peta")).to_be_visible(timeout=WAIT)
     expect(ident(page, "plan-table")).to_be_visible(timeout=WAIT)
@@ -191,7 +165,7 @@ def test_map_and_deployment_plan_show_21_kecamatan(stack: ConsoleStack, page: Pa
     expect(ident(page, "plan-linmas")).to_contain_text("belum diisi")  # blank is unknown
     page.get_by_role("button", name="Ekspor CSV rencana").click()
     expect(ident(page, "console-notice")).to_contain_text("rencana-pengamanan.csv", timeout=WAIT)
-    with (stack.export_dir / "rencana-pengamanan.csv").open(encoding="utf-8-sig") as f:
+    with (console.export_dir / "rencana-pengamanan.csv").open(encoding="utf-8-sig") as f:
         rows = list(csv.reader(f))
     assert rows[0][0] == "Kecamatan"
     assert {r[0] for r in rows[1:-1]} == set(KECAMATAN)
@@ -201,9 +175,9 @@ def test_map_and_deployment_plan_show_21_kecamatan(stack: ConsoleStack, page: Pa
     shot(page, "07-plan-scrolled")
 
 
-def test_exports_are_saved_and_read_back(stack: ConsoleStack, page: Page):
+def test_exports_are_saved_and_read_back(console: ConsoleStack, page: Page):
     rail(page, "Ekspor")
-    expect(ident(page, "export-folder")).to_contain_text(str(stack.export_dir), timeout=WAIT)
+    expect(ident(page, "export-folder")).to_contain_text(str(console.export_dir), timeout=WAIT)
 
     def export(what: str, fmt: str) -> Path:
         notice = ident(page, "console-notice")
@@ -212,7 +186,7 @@ def test_exports_are_saved_and_read_back(stack: ConsoleStack, page: Page):
         expect(notice).not_to_have_text(before, timeout=WAIT)  # this export's, not the last
         expect(notice).to_contain_text(re.compile(rf"Tersimpan: .*\.{fmt}$"), timeout=WAIT)
         path = Path(notice.inner_text().split("Tersimpan: ", 1)[1].strip())
-        assert path.parent == stack.export_dir
+        assert path.parent == console.export_dir
         assert path.is_file()
         expect(ident(page, "saved-0")).to_contain_text(path.name)
         return path
@@ -229,7 +203,7 @@ def test_exports_are_saved_and_read_back(stack: ConsoleStack, page: Page):
 
     with export("reconciliation", "csv").open(encoding="utf-8-sig") as f:
         recon = list(csv.DictReader(f))
-    now = review(stack, f"tps/{TPS}/ppwp")  # what the server holds now
+    now = review(console, f"tps/{TPS}/ppwp")  # what the server holds now
     status = now["status_label"][0]
     ppwp = "Presiden dan Wakil Presiden (PPWP)"
     [row] = [r for r in recon if (r["ID TPS"], r["Surat suara"], r["Isian"]) ==
@@ -279,7 +253,7 @@ def test_exports_are_saved_and_read_back(stack: ConsoleStack, page: Page):
         assert first["user_name"] == NAMES["ptps"]
         recon_doc = json.loads(z.read("reconciliation.json"))
         assert recon_doc["dpr_ri"]["status"] == "agree"
-        assert recon_doc["ppwp"]["status"] == review(stack, f"tps/{TPS}/ppwp")["status"]
+        assert recon_doc["ppwp"]["status"] == review(console, f"tps/{TPS}/ppwp")["status"]
         # the PTPS's photo of the plano, uploaded by its phone: in the bundle under its hash
         [sha] = records["t-ptps"]["fields"]["photos"]
         assert [n for n in z.namelist() if n.startswith("photos/")] == [f"photos/{sha}.jpg"]
@@ -290,7 +264,7 @@ def test_exports_are_saved_and_read_back(stack: ConsoleStack, page: Page):
     shot(page, "08-exports")
 
 
-def test_incident_flow_and_conflict_resolution(stack: ConsoleStack, page: Page):
+def test_incident_flow_and_conflict_resolution(console: ConsoleStack, page: Page):
     rail(page, "Insiden")
     expect(ident(page, "incident-i-uang")).to_be_visible(timeout=WAIT)
     ident(page, "incident-i-uang").click()
@@ -309,7 +283,7 @@ def test_incident_flow_and_conflict_resolution(stack: ConsoleStack, page: Page):
     expect(card).to_be_visible(timeout=WAIT)
     expect(page.get_by_text(re.compile("isian tempat.*Depan balai desa")).first).to_be_visible()
     shot(page, "10-conflicts")
-    [open_conflict] = review(stack, "conflicts")
+    [open_conflict] = review(console, "conflicts")
     current = open_conflict["current_value"]  # a report is its author's words: the supervisor
     page.get_by_role("button", name="Pakai nilai sekarang").first.click()  # keeps one; no reason
     expect(ident(page, "console-error")).to_contain_text("Tulis alasan penyelesaian konflik")
@@ -336,16 +310,16 @@ def test_incident_flow_and_conflict_resolution(stack: ConsoleStack, page: Page):
     )
     expect(resolved).to_be_visible(timeout=WAIT)
     shot(page, "10c-incident-history")
-    [row] = review(stack, "conflicts?include_resolved=true")
+    [row] = review(console, "conflicts?include_resolved=true")
     assert row["resolution"]["alasan"] == "Dikonfirmasi ke Kapolsek lewat radio"
     assert row["value_now"] == current
     assert row["resolution"]["user_name"] == NAMES["supervisor"]
 
 
-def test_queue_pages_filters_and_sorts(stack: ConsoleStack, page: Page):
+def test_queue_pages_filters_and_sorts(console: ConsoleStack, page: Page):
     """Every item needing a decision is reachable (pages with "n-m of t"), a status filter and
     a click on a column header ask the server again."""
-    total = review(stack, "queue?limit=1")["total"]
+    total = review(console, "queue?limit=1")["total"]
     assert total > 25  # the demo data fills more than one page of 25
     expect(ident(page, "queue-range")).to_have_text(f"Menampilkan 1–{total} dari {total}",
                                                     timeout=WAIT)  # fmt: skip
@@ -357,7 +331,7 @@ def test_queue_pages_filters_and_sorts(stack: ConsoleStack, page: Page):
     expect(ident(page, "queue-range")).to_have_text(f"Menampilkan 26–{total} dari {total}",
                                                     timeout=WAIT)  # fmt: skip
     shot(page, "12-queue-page-2")
-    everything = review(stack, "queue")["items"]
+    everything = review(console, "queue")["items"]
     second_page = queue_order(page)
     shown = [*first_page, *second_page]
     assert shown == [item_name(i) for i in everything]
@@ -365,7 +339,7 @@ def test_queue_pages_filters_and_sorts(stack: ConsoleStack, page: Page):
     expect(ident(page, "queue-range")).to_have_text(f"Menampilkan 1–25 dari {total}",
                                                     timeout=WAIT)  # fmt: skip
 
-    conflicts = review(stack, "queue?status=conflict")["items"]
+    conflicts = review(console, "queue?status=conflict")["items"]
     choose(page, "filter-status", "Sumber berbeda")
     expect(ident(page, "queue-range")).to_have_text(
         f"Menampilkan 1–{len(conflicts)} dari {len(conflicts)}", timeout=WAIT
@@ -385,7 +359,7 @@ def test_queue_pages_filters_and_sorts(stack: ConsoleStack, page: Page):
     shot(page, "13-queue-conflicts-by-tps")
 
 
-def test_dashboard_follows_the_chosen_ballot(stack: ConsoleStack, page: Page):
+def test_dashboard_follows_the_chosen_ballot(console: ConsoleStack, page: Page):
     rail(page, "Dasbor")
     expect(ident(page, "dash-votes")).to_be_visible(timeout=WAIT)
     choose(page, "dash-ballot", "DPR RI")
@@ -395,13 +369,13 @@ def test_dashboard_follows_the_chosen_ballot(stack: ConsoleStack, page: Page):
     expect(card).to_have_accessible_name(re.compile(r"Suara per calon/partai · DPR RI"))
     expect(card).to_have_accessible_name(re.compile(r"Gerindra Partai Gerakan Indonesia Raya: 55"))
     expect(card).to_have_accessible_name(re.compile(r"1 dari 3858 TPS sudah pasti"))
-    row = kabupaten_votes(stack, "dpr_ri")
+    row = kabupaten_votes(console, "dpr_ri")
     assert row["decided"] == 1
     assert row["values"]["suara.1.1"] == DPR_VOTES["1.1"]
     shot(page, "14-dashboard-dpr-ri")
 
 
-@pytest.mark.usefixtures("stack")
+@pytest.mark.usefixtures("console")
 def test_english_is_complete_on_the_queue(page: Page):
     page.get_by_role("button", name="English").click()
     expect(page.get_by_text("Review queue")).to_be_visible(timeout=WAIT)
@@ -411,15 +385,15 @@ def test_english_is_complete_on_the_queue(page: Page):
     expect(page.get_by_text("Antrean tinjauan")).to_be_visible(timeout=WAIT)
 
 
-def test_dashboard_shows_an_inflated_recap(stack: ConsoleStack, page: Page):
+def test_dashboard_shows_an_inflated_recap(console: ConsoleStack, page: Page):
     """A D.Hasil recap for Kec. Perak claims 77 more votes for pair 1 than its counted TPS: the
     dashboard shows the selisih, the open TPS and the possible inflation."""
-    perak = next(r for r in review(stack, "totals?level=kecamatan&ballot=ppwp")["rows"]
+    perak = next(r for r in review(console, "totals?level=kecamatan&ballot=ppwp")["rows"]
                  if r["code"] == "35.17.01")  # fmt: skip
     counted = int(perak["values"].get("suara.1", 0))
     text = f"tingkat,kode,ballot,suara.1\nkecamatan,35.17.01,ppwp,{counted + 77}\n"
     body = {"name": "dhasil-perak.csv", "csv": text}
-    assert api(stack.server_url, "POST", "/v1/review/recap", body, supervisor_token(stack)) == {
+    assert api(console.server_url, "POST", "/v1/review/recap", body, supervisor_token(console)) == {
         "rows": 1
     }
     rail(page, "Dasbor")

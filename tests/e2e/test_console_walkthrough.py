@@ -9,12 +9,10 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Locator, Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import need_browser
 from tests.e2e.console_helpers import (
     LAPTOP,
     PHONE,
@@ -22,37 +20,12 @@ from tests.e2e.console_helpers import (
     WAIT,
     ConsoleStack,
     ident,
-    launch,
-    open_console,
     rail,
     shot,
-    start,
 )
 from tests.e2e.ui import fill
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleStack]:
-    need_browser()
-    st = start(tmp_path_factory.mktemp("console14"))
-    try:
-        yield st
-    finally:
-        st.stop()
-
-
-@pytest.fixture
-def page(stack: ConsoleStack) -> Iterator[Page]:
-    with sync_playwright() as p:
-        browser = launch(p)
-        try:
-            pg = open_console(browser, stack.console_url)
-            ident(pg, "count-queue").wait_for(timeout=WAIT)
-            yield pg
-        finally:
-            browser.close()
 
 
 def both(page: Page, name: str) -> None:
@@ -100,10 +73,10 @@ def first_seen(page: Page, labels: list[str], over: Locator) -> list[str]:
     return seen
 
 
-def demo_misread_tps(stack: ConsoleStack) -> str:
+def demo_misread_tps(console: ConsoleStack) -> str:
     """The demo TPS whose sources all carry a generated C.Hasil photo and disagree (one
     source misread a digit that its own photo shows right)."""
-    db = sqlite3.connect(stack.tmp / "server.db")
+    db = sqlite3.connect(console.tmp / "server.db")
     try:
         rows = db.execute(
             "SELECT tps, fields FROM records WHERE id LIKE 'demo-%-ppwp-%'"
@@ -117,6 +90,41 @@ def demo_misread_tps(stack: ConsoleStack) -> str:
             by_tps.setdefault(tps, []).append(fields)
     [tps] = [t for t, fs in by_tps.items() if len({json.dumps(f["suara"]) for f in fs}) > 1]
     return tps
+
+
+def in_its_column(page: Page, head: str, value: Locator) -> None:
+    """The source's head (name and photo) stands over its own column's values."""
+    top, cell = ident(page, head).bounding_box(), value.bounding_box()
+    assert top
+    assert cell
+    middle = cell["x"] + cell["width"] / 2
+    assert top["x"] <= middle <= top["x"] + top["width"], (top, cell)
+    assert top["y"] + top["height"] <= cell["y"], (top, cell)
+
+
+def fixed_names_at_phone_width(page: Page) -> None:
+    """At 412 px the field names stay in view while the sources scroll sideways."""
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(800)
+    name, first = ident(page, "field-suara.1"), ident(page, "thumb-polisi")
+    expect(name).to_be_in_viewport(timeout=WAIT)
+    before_name, before_first = name.bounding_box(), first.bounding_box()
+    assert before_name
+    assert before_first
+    assert before_name["x"] >= 0
+    assert before_name["x"] + before_name["width"] <= PHONE["width"], before_name
+    shot(page, "w15b-compare-phone")
+    page.mouse.move(before_first["x"] + 20, before_first["y"] + 150)
+    page.mouse.wheel(400, 0)  # sideways over the sources
+    page.wait_for_timeout(800)
+    after_name, after_first = name.bounding_box(), first.bounding_box()
+    assert after_name == before_name  # the names stay
+    moved = after_first is None or after_first["x"] < before_first["x"] - 50
+    assert moved, (before_first, after_first)
+    shot(page, "w15c-compare-phone-scrolled")
+    page.mouse.wheel(-400, 0)
+    page.set_viewport_size(LAPTOP)
+    page.wait_for_timeout(600)
 
 
 def test_map_unassessed_clusters_wheel_and_plan_words(page: Page) -> None:
@@ -160,30 +168,45 @@ def test_map_unassessed_clusters_wheel_and_plan_words(page: Page) -> None:
     both(page, "w14-plan")
 
 
-def test_comparison_order_history_words_and_photos(stack: ConsoleStack, page: Page) -> None:
+def test_comparison_order_history_words_and_photos(console: ConsoleStack, page: Page) -> None:
     open_tps(page, TPS)
     expect(page.get_by_text("TPS 001 Jantiganggong, Perak · PPWP")).to_be_visible(timeout=WAIT)
+    history = page.get_by_text(re.compile(r"mengubah: [^…]*I\.A DPT \(L\)")).first
+    for _ in range(30):  # bounded: the history is under the decision, further down
+        if history.count():
+            break
+        page.mouse.wheel(0, 300)
+        page.wait_for_timeout(200)
+    expect(history).to_be_attached()
+    raw_keys = re.compile(r"mengubah: .*\b(dpt_l|pemilih_dpt_l|ss_diterima)\b")
+    expect(page.get_by_text(raw_keys)).to_have_count(0)  # the form's words, not keys
+    page.mouse.wheel(0, -9000)
     order = first_seen(page, ["I.A (L)", "IV no. 2", "V.A"], ident(page, "tps-compare"))
     assert order == ["I.A (L)", "IV no. 2", "V.A"]  # the form's order: I, IV, then V
-    page.mouse.wheel(0, -6000)
-    history = page.get_by_text(re.compile(r"mengubah: I\.A DPT \(L\)")).first
-    expect(history).to_be_attached()
-    expect(page.get_by_text(re.compile(r"mengubah: tps, pemilu"))).to_have_count(0)
+    page.mouse.wheel(0, -9000)
     thumb = ident(page, "thumb-ptps")  # the PTPS photographed the plano
     expect(page.get_by_role("img", name="Foto C.Hasil PTPS")).to_be_visible(timeout=WAIT)
     expect(ident(page, "thumb-polisi")).to_contain_text("tanpa foto")
+    in_its_column(page, "thumb-polisi", page.get_by_text("44 ≠", exact=True))  # point 1
     both(page, "w15-compare-photos")
-    thumb.click()
-    expect(page.get_by_text(re.compile(r"^Foto [0-9a-f]{12}$"))).to_be_visible(timeout=WAIT)
+    thumb.get_by_role("img").click()  # the photo in its column's head opens large
+    expect(page.get_by_text(re.compile(r"^Foto PTPS · [0-9a-f]{12}$"))).to_be_visible(timeout=WAIT)
     both(page, "w15-photo-zoom")
     page.get_by_role("button", name="Tutup").click()
+    fixed_names_at_phone_width(page)  # point 2
 
-    demo = demo_misread_tps(stack)  # the seed's generated sheets, one per source
+    demo = demo_misread_tps(console)  # the seed's generated sheets, one per source
     open_tps(page, demo)
     expect(page.get_by_text(re.compile(r"· PPWP$"))).to_be_visible(timeout=WAIT)
     for source in ("PTPS", "Saksi PKB (1)"):  # every source's page, the misread one's too
         expect(page.get_by_role("img", name=f"Foto C.Hasil {source}")).to_be_visible(timeout=WAIT)
     both(page, "w16-demo-photos")
+    pair = '[flt-semantics-identifier^="compare-"]:not([flt-semantics-identifier="compare-table"])'
+    page.locator(pair).first.click()  # a photo_reused flag's button
+    expect(ident(page, "photo-pair")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text(re.compile(r"^TPS lain · [0-9a-f]{12}$"))).to_be_visible()
+    both(page, "w16b-photo-pair")
+    page.get_by_role("button", name="Tutup").click()
 
 
 def test_dashboard_words_incidents_kerawanan_personnel(page: Page) -> None:

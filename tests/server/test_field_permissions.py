@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from core.records import KINDS
+from core.records import KINDS, pembuat
 from sync_server.store.models import ROLES
 from sync_server.sync.scope import CREATE_KINDS, FIELD_RULES
 from tests.server.conftest import TPS, TPS_GUDO, MakeDevice
@@ -31,15 +31,21 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "pelapor_nama": "x", "pelapor_alamat": "x", "terlapor": "x", "saksi": ["x"],
         "bukti": [SHA], "tingkat": "rendah", "status": "draft", "proses": "kajian",
         "diteruskan_ke": "kpu", "ditugaskan": "x", "komentar": ["x"], "alasan": "x",
-        "deleted": False,
+        "deleted": False, "pembuat": "(the writer's own card, see card())",
     },
     "assessment": {"tps": TPS, "pemilu": "pemilu2024", "indikator": {"x": True},
-                   "catatan": {"x": "y"}, "status": "draft", "alasan": "x", "deleted": False},
+                   "catatan": {"x": "y"}, "status": "draft", "alasan": "x", "deleted": False,
+                   "pembuat": "(the writer's own card, see card())"},
     "location": {"tps": TPS, "lat": -7.5, "lon": 112.2, "alamat": "x", "deleted": False},
     "verification": {"tps": TPS, "ballot": "ppwp", "nilai": {"suara_sah": 1}, "sumber": ["x"],
                      "photos": [SHA], "alasan": "x", "deleted": False},
 }  # fmt: skip
 _ids = itertools.count(1)
+
+
+def card(role: str) -> dict[str, Any]:
+    """The `pembuat` of a make_device user ("Uji <role>", a saksi of party 1)."""
+    return pembuat(role, f"Uji {role}", 1 if role == "saksi" else None)
 
 
 def test_the_table_covers_every_field_of_every_kind():
@@ -61,9 +67,10 @@ def test_every_field_for_every_role_on_push(make_device: MakeDevice, kind):
     people = {role: make_device(role, scope=[TPS] if role != "supervisor" else ["35.17"])
               for role in ROLES}  # fmt: skip
     author = next(people[r] for r in ("ptps", "supervisor") if kind in CREATE_KINDS[r])
-    for name, value in SAMPLES[kind].items():
+    for name, sample in SAMPLES[kind].items():
         rule = FIELD_RULES[kind, name]
         for role, device in people.items():
+            value = card(role) if name == "pembuat" else sample
             own = f"own-{next(_ids)}"
             if kind not in CREATE_KINDS[role]:
                 assert status(device, own, kind, {"tps": TPS}) == "rejected"
@@ -76,6 +83,7 @@ def test_every_field_for_every_role_on_push(make_device: MakeDevice, kind):
             assert status(author, theirs, kind, {"tps": TPS}) == "applied"
             if device is author:
                 continue
+            value = card(role) if name == "pembuat" else sample
             got = status(device, theirs, kind, {name: value})
             expect = "applied" if role in rule.others else "rejected"
             assert got == expect, (kind, name, role, "on another's record")
@@ -107,3 +115,20 @@ def test_a_push_for_an_unreadable_record_says_nothing_about_it(make_device: Make
     said = res["reason"] + res["reason_en"]
     assert "assessment" not in said
     assert "3517012001002" not in said
+
+
+@pytest.mark.parametrize("kind", ["incident", "assessment"])
+def test_pembuat_names_its_writer_and_a_reader_sees_it(make_device: MakeDevice, kind):
+    """Who made a record travels with it (issue 14 point 3): the server takes only the
+    writer's own role, name and party, and the police officer at the TPS reads it."""
+    ptps = make_device("ptps")
+    polisi = make_device("polisi")
+    base = {"tps": TPS, "status": "final"}
+    for forged in (card("polisi"), {**card("ptps"), "nama": "Orang lain"},
+                   {**card("ptps"), "partai": 2}):  # fmt: skip
+        assert status(ptps, f"forged-{next(_ids)}", kind, {**base, "pembuat": forged}) == "rejected"
+    res = ptps.push(ptps.op("made", {**base, "pembuat": card("ptps")}, kind=kind)).json()
+    assert res["results"][0]["status"] == "applied"
+    assert status(polisi, "made", kind, {"pembuat": card("polisi")}) == "rejected"
+    pulled = {r["id"]: r for r in polisi.pull(0).json()["records"]}
+    assert pulled["made"]["fields"]["pembuat"] == {"peran": "ptps", "nama": "Uji ptps"}

@@ -255,7 +255,7 @@ def RecapCard(d: DashboardModel, lang: str) -> ft.Control:
 
 def _ballot_choice(m: Models, d: DashboardModel, lang: str) -> ft.Control:
     options = ballot_options(m.backend.election, lang)
-    return dropdown(t(lang, "f_ballot"), d.ballot, options, d.set_ballot, 360, "dash-ballot")
+    return dropdown(t(lang, "f_ballot"), d.ballot, options, d.set_ballot, 300, "dash-ballot")
 
 
 @ft.component

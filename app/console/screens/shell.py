@@ -92,9 +92,16 @@ def Shell(m: Models, nav: Nav) -> ft.Control:
     top = ft.Row(
         [
             ft.Text(t(nav.lang, "title"), size=13, color=ft.Colors.ON_SURFACE_VARIANT),
-            ft.Text(who, size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+            # at phone width the name wraps between words in what is left, never cut off
+            ft.Text(
+                who,
+                size=13,
+                color=ft.Colors.ON_SURFACE_VARIANT,
+                expand=True,
+                text_align=ft.TextAlign.RIGHT,
+            ),
         ],
-        alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
+        vertical_alignment=ft.CrossAxisAlignment.START,
     )
     content = ft.Container(
         ft.Column([top, ft.Container(_body(m, nav), expand=True)], spacing=4, expand=True),

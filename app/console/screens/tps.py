@@ -8,8 +8,8 @@ from typing import Any
 import flet as ft
 
 from app.console.screens.tps_dialogs import confirm_dialog, photo_dialog
+from app.console.screens.tps_table import table
 from app.console.screens.widgets import (
-    chip,
     header,
     history_list,
     later,
@@ -17,146 +17,10 @@ from app.console.screens.widgets import (
     status_chip,
     status_line,
 )
-from app.console.state.comparison import ComparisonModel, majority
+from app.console.state.comparison import ComparisonModel
 from app.console.state.console import Models
 from app.console.strings import pick, t
-from core.review import FieldComparison, Flag, SourceTally, TpsComparison
-
-DIFF_BG = ft.Colors.RED_50
-
-
-def _source_head(c: ComparisonModel, s: SourceTally, lang: str) -> ft.Control:
-    label = s.name(lang)
-    photos: list[ft.Control] = [
-        ft.Semantics(
-            identifier=f"photo-{sha[:12]}",
-            content=ft.IconButton(
-                ft.Icons.PHOTO,
-                tooltip=f"{t(lang, 'photo')} {i + 1}",
-                on_click=later(c.show_photo, sha),
-            ),
-        )
-        for i, sha in enumerate(s.photos)
-    ]
-    if not photos:
-        photos = [ft.Text(t(lang, "no_photo"), size=11, italic=True)]
-    return ft.Column(
-        [ft.Text(label, weight=ft.FontWeight.BOLD), ft.Row(photos, spacing=0)],
-        spacing=0,
-        tight=True,
-    )
-
-
-def _thumbs(c: ComparisonModel, d: TpsComparison, lang: str) -> ft.Control | None:
-    """Each source's C.Hasil photo in the order of the columns; a click opens it to zoom."""
-    if not any(c.thumbs.get(s.photos[0]) for s in d.sources if s.photos):
-        return None
-    cells: list[ft.Control] = []
-    for s in d.sources:
-        label = (s.label_en if lang == "en" else s.label) or s.source
-        sha = s.photos[0] if s.photos else ""
-        data = c.thumbs.get(sha)
-        picture: ft.Control = (
-            ft.Image(
-                src=data,
-                width=200,
-                height=260,
-                fit=ft.BoxFit.CONTAIN,
-                semantics_label=t(lang, "photo_of", source=label),
-            )
-            if data
-            else ft.Container(
-                ft.Text(t(lang, "no_photo"), size=12, italic=True),
-                width=200,
-                height=260,
-                alignment=ft.Alignment.CENTER,
-                bgcolor=ft.Colors.GREY_100,
-            )
-        )
-        cells.append(
-            ft.Semantics(
-                identifier=f"thumb-{s.source}",
-                content=ft.Container(
-                    ft.Column([ft.Text(label, weight=ft.FontWeight.BOLD), picture], spacing=4),
-                    on_click=later(c.show_photo, sha) if data else None,
-                    tooltip=t(lang, "photo_zoom") if data else None,
-                    padding=4,
-                    border=ft.Border.all(1, ft.Colors.OUTLINE_VARIANT),
-                    border_radius=6,
-                ),
-            )
-        )
-    return ft.Row(cells, spacing=8, scroll=ft.ScrollMode.AUTO)
-
-
-def _value_cell(value: Any, differs: bool) -> ft.Control:
-    if value is None:
-        return ft.Text("-")
-    if not differs:
-        return ft.Text(str(value))
-    return ft.Row(
-        [
-            ft.Icon(ft.Icons.ERROR, color=ft.Colors.RED_800, size=16),
-            ft.Text(f"{value} ≠", color=ft.Colors.RED_900, weight=ft.FontWeight.BOLD),
-        ],
-        spacing=2,
-        tight=True,
-    )
-
-
-def _field_cell(f: FieldComparison, lang: str) -> ft.Control:
-    words: list[ft.Control] = [ft.Text(f.label or f.field, weight=ft.FontWeight.W_600)]
-    if f.disputed:
-        words.append(chip(t(lang, "state_disputed"), ft.Colors.RED_700, ft.Icons.REPLAY))
-    elif f.verified:
-        words.append(chip(t(lang, "state_verified"), ft.Colors.GREEN_800, ft.Icons.VERIFIED))
-    elif f.state == "conflict":
-        words.append(chip(t(lang, "state_conflict"), ft.Colors.RED_700, ft.Icons.CALL_SPLIT))
-    elif f.state == "single":
-        words.append(ft.Text(t(lang, "state_single"), size=11, italic=True))
-    return ft.Row(words, spacing=6, tight=True)
-
-
-def _decision_cell(c: ComparisonModel, f: FieldComparison, lang: str) -> ft.Control:
-    name = f.field
-    if not c.editable(f):
-        return ft.Text(c.typed.get(name, ""), weight=ft.FontWeight.BOLD)
-    return ft.TextField(
-        value=c.typed.get(name, ""),
-        label=f"{t(lang, 'decision')} {f.label or name}",
-        width=150,
-        dense=True,
-        keyboard_type=ft.KeyboardType.NUMBER,
-        input_filter=ft.NumbersOnlyInputFilter(),  # type: ignore[no-untyped-call]
-        on_change=lambda e: c.type_value(name, str(e.control.value or "")),
-    )
-
-
-def _table(c: ComparisonModel, d: TpsComparison, lang: str) -> ft.Control:
-    sources = d.sources
-    cols = [ft.DataColumn(label=ft.Text(t(lang, "field"), weight=ft.FontWeight.BOLD))]
-    cols += [ft.DataColumn(label=_source_head(c, s, lang), numeric=True) for s in sources]
-    cols.append(ft.DataColumn(label=ft.Text(t(lang, "decision"), weight=ft.FontWeight.BOLD)))
-    rows = []
-    # Differences first (then form order), so the supervisor never scrolls to find them.
-    for f in sorted(d.fields, key=lambda f: not f.needs_decision and f.state != "conflict"):
-        values, disputed = f.values, f.disputed
-        common = f.value if disputed else majority(values)
-        diff = f.state == "conflict" or bool(disputed)
-        cells = [ft.DataCell(_field_cell(f, lang))]
-        for s in sources:
-            v = values.get(s.source)
-            cells.append(ft.DataCell(_value_cell(v, diff and v is not None and v != common)))
-        cells.append(ft.DataCell(_decision_cell(c, f, lang)))
-        rows.append(ft.DataRow(cells=cells, color=DIFF_BG if diff else None))
-    return ft.DataTable(
-        columns=cols,
-        rows=rows,
-        column_spacing=18,
-        data_row_min_height=38,
-        data_row_max_height=60,
-        heading_row_height=64,
-    )
+from core.review import Flag, TpsComparison
 
 
 def _flag_row(c: ComparisonModel, f: Flag, lang: str) -> ft.Control:
@@ -260,7 +124,8 @@ def _picker(m: Models, c: ComparisonModel, lang: str, typed: str, set_typed: Any
                 on_change=lambda e: set_typed(str(e.control.value or "")),
             ),
             ft.OutlinedButton(t(lang, "show"), icon=ft.Icons.SEARCH, on_click=show),
-        ]
+        ],
+        wrap=True,
     )
 
 
@@ -303,37 +168,23 @@ def TpsScreen(m: Models, c: ComparisonModel, lang: str) -> ft.Control:
             ft.Text(t(lang, "history"), size=16, weight=ft.FontWeight.BOLD),
             _history(d, lang),
         ],
-        width=380,
-        scroll=ft.ScrollMode.AUTO,
         spacing=8,
+        col={"xs": 12, "lg": 4},
     )
-    grid = ft.Column(
-        [
-            x
-            for x in (
-                _thumbs(c, d, lang),
-                ft.Row([_table(c, d, lang)], scroll=ft.ScrollMode.AUTO),
-                _findings(c, lang),
-            )
-            if x is not None
-        ],
-        scroll=ft.ScrollMode.AUTO,
-        expand=True,
+    grid = ft.Semantics(
+        identifier="tps-compare",
+        col={"xs": 12, "lg": 8},
+        content=ft.Column([table(c, d, lang), _findings(c, lang)]),
     )
+    # Side by side on a laptop; at phone width the decision and history go under the table.
+    body = ft.ResponsiveRow([grid, side], vertical_alignment=ft.CrossAxisAlignment.START)
     return ft.Column(
         [
             header(title, lang, c.load),
             summary,
-            ft.Semantics(
-                identifier="tps-compare",
-                expand=True,
-                content=ft.Row(
-                    [grid, ft.VerticalDivider(width=1), side],
-                    expand=True,
-                    vertical_alignment=ft.CrossAxisAlignment.START,
-                ),
-            ),
+            body,
         ],
         expand=True,
         spacing=8,
+        scroll=ft.ScrollMode.AUTO,
     )

@@ -10,6 +10,8 @@ from app.console.state.comparison import ComparisonModel
 from app.console.state.console import Models
 from app.console.strings import t
 
+PAIR_W, PAIR_H = 240, 330  # two fit side by side in a dialog on a laptop, one a row on a phone
+
 
 def confirm_dialog(m: Models, c: ComparisonModel, lang: str, close: Any) -> ft.AlertDialog:
     nilai, _ = c.decision()
@@ -42,21 +44,32 @@ def confirm_dialog(m: Models, c: ComparisonModel, lang: str, close: Any) -> ft.A
 
 def _side(sha: str, data: bytes, title: str, c: ComparisonModel, lang: str) -> ft.Control:
     body: ft.Control = (
-        ft.Image(src=data, fit=ft.BoxFit.CONTAIN, width=440, height=520)
+        ft.Image(src=data, fit=ft.BoxFit.CONTAIN, width=PAIR_W, height=PAIR_H)
         if data
         else ft.Text(t(lang, "photo_loading") if c.loading else c.error(lang))
     )
-    return ft.Column([ft.Text(f"{title} · {sha[:12]}", weight=ft.FontWeight.BOLD), body])
+    words = ft.Text(f"{title} · {sha[:12]}", weight=ft.FontWeight.BOLD, width=PAIR_W)
+    return ft.Column([words, body], tight=True)
 
 
 def _pair_dialog(c: ComparisonModel, lang: str) -> ft.AlertDialog:
     """The two photos a photo_reused flag names, side by side."""
-    row = ft.Row(
+    # side by side on a laptop; on a phone one under the other, scrolled
+    row = ft.Column(
         [
-            _side(c.photo_sha, c.photo, t(lang, "photo_this_tps"), c, lang),
-            _side(c.other_sha, c.other, t(lang, "photo_other_tps"), c, lang),
+            ft.Row(
+                [
+                    _side(c.photo_sha, c.photo, t(lang, "photo_this_tps"), c, lang),
+                    _side(c.other_sha, c.other, t(lang, "photo_other_tps"), c, lang),
+                ],
+                wrap=True,
+                spacing=16,
+                vertical_alignment=ft.CrossAxisAlignment.START,
+            )
         ],
-        vertical_alignment=ft.CrossAxisAlignment.START,
+        scroll=ft.ScrollMode.AUTO,
+        tight=True,
+        width=2 * PAIR_W + 16,  # a phone's dialog is narrower: the second photo wraps under
     )
     return ft.AlertDialog(
         title=ft.Text(t(lang, "photo_pair_title")),
@@ -83,7 +96,7 @@ def photo_dialog(c: ComparisonModel, lang: str) -> ft.AlertDialog | None:
         else ft.Text(t(lang, "photo_loading") if c.loading else c.error(lang))
     )
     return ft.AlertDialog(
-        title=ft.Text(t(lang, "photo_title", sha=c.photo_sha[:12])),
+        title=ft.Text(t(lang, "photo_title", source=c.photo_source(lang), sha=c.photo_sha[:12])),
         content=body,
         actions=[ft.TextButton(t(lang, "close"), on_click=c.close_photo)],
         on_dismiss=lambda _: c.close_photo(),

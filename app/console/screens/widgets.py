@@ -11,6 +11,7 @@ from app.console.state.base import Loadable
 from app.console.strings import t
 from app.field_labels import field_label
 from core.election import Election
+from core.records import KINDS
 from core.review import HistoryEntry
 
 STATUS_STYLE: dict[str, tuple[str, ft.IconData]] = {
@@ -55,12 +56,19 @@ def severity_chip(severity: int, lang: str) -> ft.Control:
 
 
 def header(title: str, lang: str, on_reload: Callable[[], Any] | None = None) -> ft.Control:
-    items: list[ft.Control] = [ft.Text(title, size=22, weight=ft.FontWeight.BOLD, expand=True)]
+    """The screen's title and its reload button; at phone width the button goes under the
+    title, so a long name wraps between words, not inside one."""
+    items: list[ft.Control] = [ft.Text(title, size=22, weight=ft.FontWeight.BOLD)]
     if on_reload is not None:
         items.append(
             ft.OutlinedButton(t(lang, "reload"), icon=ft.Icons.REFRESH, on_click=on_reload)
         )
-    return ft.Row(items, vertical_alignment=ft.CrossAxisAlignment.CENTER)
+    return ft.Row(
+        items,
+        wrap=True,
+        alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
+        vertical_alignment=ft.CrossAxisAlignment.CENTER,
+    )
 
 
 def count_card(label: str, value: Any, ident: str, color: str = ft.Colors.INDIGO_800) -> ft.Control:
@@ -240,6 +248,9 @@ def history_list(entries: list[HistoryEntry], lang: str, record_id: str) -> ft.C
 
 # What says which record this is, not what changed in it.
 IDENTITY_FIELDS = {"tps", "pemilu", "ballot", "status"}
+# The form's order (I.A ... V.C for a tally): ops travel with their keys sorted.
+FORM_ORDER = {name: i for i, name in enumerate(dict.fromkeys(
+    name for model in KINDS.values() for name in model.model_fields))}  # fmt: skip
 
 
 def history_words(e: HistoryEntry, lang: str) -> str:
@@ -248,7 +259,8 @@ def history_words(e: HistoryEntry, lang: str) -> str:
     if r:
         return t(lang, "history_resolution", id=r.conflict_id, field=r.field, value=r.value,
                  choice=t(lang, f"choice_{r.choice}"), alasan=r.alasan or "-")  # fmt: skip
-    keys = [k for k in e.fields if k not in IDENTITY_FIELDS]
+    keys = sorted((k for k in e.fields if k not in IDENTITY_FIELDS),
+                  key=lambda k: FORM_ORDER.get(k, len(FORM_ORDER)))  # fmt: skip
     names = [field_label(k, lang) for k in keys]  # the form's words, never the raw key
     what = t(lang, "changed", fields=", ".join(names[:6]) + ("…" if len(names) > 6 else ""))
     return what + (f" · {e.note}" if e.note else "")

@@ -188,6 +188,11 @@ class ComparisonModel(Loadable):
         if got is not None and self.photo_sha == sha:
             self.photo = got
 
+    def photo_source(self, lang: str) -> str:
+        """Whose photo is open: the source that sent it ("" when none of this TPS's)."""
+        sources = self.doc.sources if self.doc else []
+        return next((s.name(lang) for s in sources if self.photo_sha in s.photos), "")
+
     async def compare_photos(self, mine: str, theirs: str) -> None:
         """This TPS's photo beside the other TPS's one a photo_reused flag names."""
         await self.show_photo(mine)

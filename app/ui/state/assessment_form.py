@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 import flet as ft
 
+from app.ui.state.authors import maker
 from app.ui.state.badge import Badge, badge
 from app.ui.state.correction import Correctable
 from app.ui.state.services import Services
@@ -55,6 +56,7 @@ class AssessmentForm(Correctable):
             "pemilu": self.services.election.code,
             "indikator": dict(self.indikator),
             "catatan": dict(self.catatan),
+            **maker(self.services),
         }
 
     def result(self) -> Assessed:

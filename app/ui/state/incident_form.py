@@ -9,6 +9,7 @@ from typing import Any, ClassVar, get_args
 import flet as ft
 
 from app.ui.clock import clock_text
+from app.ui.state.authors import maker
 from app.ui.state.badge import Badge, badge
 from app.ui.state.correction import Correctable
 from app.ui.state.evidence import Evidence
@@ -59,7 +60,8 @@ class IncidentForm(Correctable):
             form.resume_correction()
             return form
         start = {"jenis": default_jenis(role), "waktu": now_text(), "pelapor_nama": reporter}
-        return cls(services, record_id, tps, {**start, "tingkat": "sedang"})
+        made = maker(services)
+        return cls(services, record_id, tps, {**start, "tingkat": "sedang", **made})
 
     def badge(self) -> Badge:
         return badge(self.services.store.record(self.record_id))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 import flet as ft
 
 from app.store import Identity
+from app.ui.state.authors import party_name
 from app.ui.state.roles import can_create, in_scope
 from app.ui.state.services import Services
 
@@ -110,10 +111,4 @@ class Session:
 
     def party_label(self) -> str:
         ident = self.identity
-        if ident is None or ident.party is None:
-            return "-"
-        for ballot in self.services.election.ballots:
-            for party in ballot.partai:
-                if party.no == ident.party:
-                    return f"{party.no} {party.nama}"
-        return str(ident.party)
+        return party_name(self.services, ident.party if ident else None) or "-"

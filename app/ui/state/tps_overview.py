@@ -39,10 +39,3 @@ def summary(services: Services, tps: str) -> TpsSummary:
     cat = category(services, assessed[0]) if assessed else None
     incidents = store.records(kind="incident", tps=tps)
     return TpsSummary(cat, sum(1 for r in incidents if is_open(r)))
-
-
-def author_of(rec: LocalRecord, me: str) -> str:
-    """ "" for my own record; else the reporter's name when the record carries one."""
-    if rec.author == me:
-        return ""
-    return str(rec.fields.get("pelapor_nama") or "")

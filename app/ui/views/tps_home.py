@@ -12,11 +12,12 @@ import flet as ft
 from app.i18n import t
 from app.store import LocalRecord
 from app.ui.components import header, keep, outside_scope, section, state_chip
+from app.ui.state.authors import author_of
 from app.ui.state.badge import badge
 from app.ui.state.session import Session
 from app.ui.state.sync_state import SyncHandle
 from app.ui.state.tally_form import TallyForm
-from app.ui.state.tps_overview import author_of, category
+from app.ui.state.tps_overview import category
 from app.ui.views.location import LocationCard
 from app.ui.views.record_row import LiveChip
 from core.kerawanan import CATEGORY_NAMES
@@ -46,10 +47,8 @@ def _ballots(session: Session, live: SyncHandle, writes: bool) -> list[ft.Contro
 def _by(session: Session, rec: LocalRecord) -> str:
     """Who made a record that is not mine (read-only here)."""
     me = session.identity.user_id if session.identity else ""
-    if rec.author == me:
-        return ""
-    who = author_of(rec, me) or t(session.lang, "other_user")
-    return t(session.lang, "by_other", who=who)
+    who = author_of(session.services, rec, me, session.lang)
+    return t(session.lang, "by_other", who=who) if who else ""
 
 
 def _incidents(session: Session, writes: bool) -> list[ft.Control]:

@@ -3,8 +3,9 @@ kerawanan, personnel against the plan with a blank as unknown; the plan's verdic
 
 from __future__ import annotations
 
+from app.console.screens.widgets import history_words
 from app.console.state.dashboard import DashboardModel
-from core.review import DeploymentPlan, IncidentRow, PlanRow
+from core.review import DeploymentPlan, HistoryEntry, IncidentRow, PlanRow
 
 PLANNED = {"kurang_rawan": 5, "rawan": 1, "sangat_rawan": 0, "khusus": 1}
 ROW: dict[str, object] = {
@@ -53,3 +54,13 @@ def test_each_tps_counted_once_in_kerawanan() -> None:
 
 def test_personnel_blank_is_unknown() -> None:
     assert model().personnel() == [("polisi", 12, 10), ("linmas", 40, None)]
+
+
+def test_history_names_changed_fields_in_the_form_s_order() -> None:
+    """Ops travel with sorted keys; the history reads in the form's order, in its words."""
+    fields = {k: 1 for k in ("suara_sah", "disabilitas_j", "dpt_l", "tps", "ss_diterima")}
+    entry = HistoryEntry(log_id=1, at_ms=0, at="-", kind="tally", fields=fields)
+    assert history_words(entry, "id") == (
+        "mengubah: I.A DPT (L), II.1 Surat suara diterima, III Pemilih disabilitas (J), "
+        "V.A Suara sah"
+    )

@@ -90,3 +90,8 @@ def test_a_reused_photo_opens_beside_the_other_tps_photo(world: World):
     assert [hashlib.sha256(x).hexdigest() for x in (m.comparison.photo, m.comparison.other)] == shas
     m.comparison.close_photo()
     assert (m.comparison.photo_sha, m.comparison.other_sha) == ("", "")
+    # the PTPS's thumbnail heads its column; opened large, the dialog says whose it is
+    assert set(m.comparison.thumbs) == {shas[0]}
+    asyncio.run(m.comparison.show_photo(shas[0]))
+    assert m.comparison.photo_source("id") == "PTPS"
+    assert hashlib.sha256(m.comparison.photo).hexdigest() == shas[0]

@@ -9,6 +9,8 @@ import pytest
 
 from app.store import Identity
 from app.ui.clock import clock_text, zone_name
+from app.ui.state.assessment_form import AssessmentForm
+from app.ui.state.authors import author_of
 from app.ui.state.incident_form import IncidentForm
 from app.ui.state.services import Services
 from app.ui.state.session import Session
@@ -128,6 +130,38 @@ def test_tps_summary_reads_everyone_s_records(services: Services, other: Identit
     got = summary(services, TPS)
     assert got.category == "rawan"
     assert got.open_incidents == 1
+
+
+def test_records_carry_their_maker_and_a_reader_sees_who(
+    services: Services, other: Identity
+) -> None:
+    """Point 3 (session 4): a new incident or assessment carries `pembuat` (role, name,
+    party) from the phone's identity; another user's record says who made it."""
+    incident = IncidentForm.load(services, "i1", TPS, "Budi", "saksi")
+    incident.set("uraian", "x")
+    assessment = AssessmentForm.load(services, TPS)
+    assessment.set_indicator("a", True)
+    mine = {"peran": "saksi", "nama": "Budi", "partai": 1}
+    for record_id in ("i1", assessment.record_id):
+        rec = services.store.record(record_id)
+        assert rec is not None
+        assert rec.fields["pembuat"] == mine
+        assert author_of(services, rec, "u-1", "id") == ""  # mine: no "by"
+    card = {"peran": "ptps", "nama": "Ani Lestari"}
+    fields = {"tps": TPS, "status": "final", "indikator": {"a": True}, "pembuat": card}
+    store = services.store
+    store.put_state("a9", "assessment", TPS, other.user_id, _versioned(fields), shared=True)
+    theirs = store.record("a9")
+    assert theirs is not None
+    assert author_of(services, theirs, "u-1", "id") == "Pengawas TPS (PTPS) · Ani Lestari"
+    assert author_of(services, theirs, "u-1", "en") == "TPS supervisor (PTPS) · Ani Lestari"
+    saksi = {**fields, "pembuat": {"peran": "saksi", "nama": "Citra", "partai": 1}}
+    store.put_state("a8", "assessment", TPS, other.user_id, _versioned(saksi), shared=True)
+    said = author_of(services, store.record("a8"), "u-1", "id")  # type: ignore[arg-type]
+    assert said == "Saksi · Citra · 1 Partai Kebangkitan Bangsa"
+    old = {k: v for k, v in fields.items() if k != "pembuat"}  # made before the field existed
+    store.put_state("a7", "assessment", TPS, other.user_id, _versioned(old), shared=True)
+    assert author_of(services, store.record("a7"), "u-1", "id") == "pengguna lain"  # type: ignore[arg-type]
 
 
 def _final(answers: dict[str, bool]) -> Versioned:
