@@ -1,4 +1,5 @@
-"""`pantau-verify BUNDLE.zip [--server-key KEY]`: an evidence bundle checked offline.
+"""`pantau-verify BUNDLE.zip [--server-key=KEY]`: an evidence bundle checked offline.
+(Write the key with "=": a base64url key may start with "-".)
 
 Prints a verdict in Bahasa Indonesia and English naming exactly what failed; exit status 0 when
 everything holds, 1 when something failed, 2 when the file cannot be read. Needs no server and

@@ -92,7 +92,8 @@ def test_a_bundle_from_a_real_server_verifies_offline(tmp_path: Path, monkeypatc
         server.stop()
     bundle = tmp_path / "bukti.zip"
     bundle.write_bytes(res.content)
-    ok = _run("-m", "verifier.main", str(bundle), "--server-key", me.server_key)
+    key = f"--server-key={me.server_key}"  # with "=": a base64url key may start with "-"
+    ok = _run("-m", "verifier.main", str(bundle), key)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "HASIL: SAH" in ok.stdout
     assert "VERDICT: VALID" in ok.stdout

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Locator, Page, expect, sync_playwright
+from playwright.sync_api import FloatRect, Locator, Page, expect, sync_playwright
 
 from tests.e2e import ui
 from tests.e2e.conftest import Stack, app_proc, free_port
@@ -46,10 +46,8 @@ def test_tally_refusal_beside_final_one_error_and_honest_strip(stack: Stack) -> 
         name = page.get_by_text("IV.2 Prabowo Subianto - Gibran Rakabuming Raka")
         ui.ident(page, "jump-IV").click()
         expect(name).to_be_in_viewport(timeout=ui.WAIT)  # section jump (point 3)
-        box, label = page.get_by_role("textbox", name="IV.2", exact=True), name.bounding_box()
-        field = box.bounding_box()
-        assert label
-        assert field
+        box = page.get_by_role("textbox", name="IV.2", exact=True)
+        label, field = _settled(name, box)  # the jump scrolls smoothly: measure once it stops
         assert label["y"] + label["height"] <= field["y"]
         assert field["height"] >= 48, field  # Material's minimum touch target
         ui.shot(page, "w01-tally-votes", name)
@@ -170,3 +168,15 @@ def police_sees_them(stack: Stack, browser: object) -> None:
         ui.shot(page, "w11-signed-out", page.get_by_role("textbox", name="Kode pendaftaran"))
     finally:
         app2.stop()
+
+
+def _settled(a: Locator, b: Locator) -> tuple[FloatRect, FloatRect]:
+    """Both boxes once two readings 100 ms apart agree (bounded: 30 tries)."""
+    last = None
+    for _ in range(30):
+        now = (a.bounding_box(), b.bounding_box())
+        if now == last and now[0] and now[1]:
+            return now[0], now[1]
+        last = now
+        a.page.wait_for_timeout(100)
+    raise AssertionError(f"still moving: {last}")
