@@ -136,5 +136,7 @@ def apply(
     base: Mapping[str, Stamp | None] | None = None,
 ) -> tuple[Versioned, list[Conflict]]:
     """Merge one write into a record and report the conflicts it raised."""
+    if not current.stamps and not current.fields:  # a new record (the usual push)
+        return Versioned(dict(incoming), dict.fromkeys(incoming, stamp)), []
     found = conflicts(current, incoming, stamp, base or {})
     return merge(current, write(incoming, stamp)), found

@@ -38,15 +38,20 @@ SQL_INT_MAX = 2**63 - 1  # the largest integer a database column holds
 
 
 def _shallow(value: dict[str, Any]) -> dict[str, Any]:
-    """Refuse values nested deeper than MAX_DEPTH (walked without recursion; only containers
-    are queued, so a flat C.Hasil costs one pass over its values)."""
-    todo: list[tuple[Any, int]] = [(value, 1)]
-    while todo:
-        item, depth = todo.pop()
-        values = item.values() if isinstance(item, dict) else item
-        if depth >= MAX_DEPTH and values:  # its values would sit deeper than the limit
-            raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
-        todo.extend((v, depth + 1) for v in values if isinstance(v, (dict, list)))
+    """Refuse values nested deeper than MAX_DEPTH (walked level by level without recursion;
+    only containers go on to the next level, so a flat C.Hasil costs one pass)."""
+    level: list[Any] = [value]
+    for _ in range(MAX_DEPTH - 1):
+        level = [
+            v
+            for item in level
+            for v in (item.values() if isinstance(item, dict) else item)
+            if isinstance(v, (dict, list))
+        ]
+        if not level:
+            return value
+    if any(level):  # a non-empty container at MAX_DEPTH: its values would sit deeper
+        raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
     return value
 
 

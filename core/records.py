@@ -7,7 +7,6 @@ per-kind rule (`core.tally_checks` for tallies).
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -18,14 +17,6 @@ from core.wilayah import parse_tps
 Count = Annotated[int, Field(ge=0, le=999, strict=True)]
 Text = Annotated[str, Field(max_length=4000)]
 Short = Annotated[str, Field(max_length=200)]
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_VOTE_KEY = re.compile(r"^\d{1,3}(\.\d{1,3})?$")
-
-
-def _sha256(value: str) -> str:
-    if not _SHA256.match(value):
-        raise ValueError("must be a lowercase hex SHA-256 (64 characters)")
-    return value
 
 
 def _tps(value: str) -> str:
@@ -33,16 +24,11 @@ def _tps(value: str) -> str:
     return value
 
 
-def _votes(value: dict[str, int]) -> dict[str, int]:
-    for key in value:
-        if not _VOTE_KEY.match(key):
-            raise ValueError(f"vote key '{key}' must look like '2' or '1.3'")
-    return value
-
-
-Sha256 = Annotated[str, AfterValidator(_sha256)]
+# Patterns checked by pydantic-core itself (no Python call per value: every push runs them)
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]  # a photo: lowercase hex SHA-256
+VoteKey = Annotated[str, Field(pattern=r"^[0-9]{1,3}(\.[0-9]{1,3})?$")]  # "2", or "1.3"
 TpsField = Annotated[str, AfterValidator(_tps)]
-Votes = Annotated[dict[str, Count], AfterValidator(_votes), Field(max_length=2000)]
+Votes = Annotated[dict[VoteKey, Count], Field(max_length=2000)]
 Status = Literal["draft", "final"]
 Lat = Annotated[float, Field(ge=-90, le=90)]
 Lon = Annotated[float, Field(ge=-180, le=180)]
@@ -110,9 +96,7 @@ class Tally(_Fields):
     disabilitas_j: Count | None = None
     suara: Votes | None = None
     # DPR/DPRD: each party's written total (party vote + its candidates), by party number
-    jumlah_partai: (
-        Annotated[dict[str, Count], AfterValidator(_votes), Field(max_length=100)] | None
-    ) = None
+    jumlah_partai: Annotated[dict[VoteKey, Count], Field(max_length=100)] | None = None
     suara_sah: Count | None = None
     suara_tidak_sah: Count | None = None
     suara_total: Count | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -18,6 +19,7 @@ from core.protocol import ErrorBody
 from sync_server.errors import ApiError
 from sync_server.limits import BodyLimit, route_limits
 from sync_server.openapi import ERROR_RESPONSES, describe
+from sync_server.review.reconcile import load_election
 from sync_server.routes import blobs, enrol, health, review, sync
 from sync_server.runtime import Runtime
 from sync_server.settings import Settings
@@ -113,6 +115,23 @@ async def _unexpected(_: Request, _exc: Exception) -> JSONResponse:
     )
 
 
+def _warm_up(app: FastAPI, runtime: Runtime) -> None:
+    """Before serving, the work a first request would otherwise wait for: FastAPI builds a
+    router's routes when a request first reaches it (about 0.2 s here, on the first push after
+    every restart), the election file is parsed once, and a pooled connection is opened.
+
+    Then what startup left alive (modules, the app, validators) is frozen out of the garbage
+    collector's scans: a full collection walked all of it, about 45 ms in the middle of a
+    push now and then, and this heap only grows by what requests keep."""
+    probe: dict[str, Any] = {"type": "http", "method": "GET", "path": "/", "root_path": ""}
+    for route in app.router.routes:
+        route.matches(probe)  # Starlette's route interface; builds the included routers
+    load_election(runtime.settings.election_file)
+    runtime.pool.release(runtime.pool.acquire())
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(
     settings: Settings | None = None, open_store: Callable[[], Store] | None = None
 ) -> FastAPI:
@@ -130,6 +149,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        _warm_up(app, runtime)
         runtime.recon_worker.start()
         runtime.checkpoints.start()
         try:

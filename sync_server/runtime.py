@@ -68,7 +68,10 @@ async def get_store(runtime: RuntimeDep) -> AsyncIterator[Store]:
     first waits its turn on the event loop (sync_server/gate.py), then opens the store in a
     worker thread: no thread ever waits for a connection."""
     async with runtime.gate.turn():
-        store = await run_in_threadpool(runtime.pool.acquire)
+        # A kept connection is taken and given back on the loop itself (a list operation);
+        # opening or closing one (I/O) goes to a worker thread.
+        kept = runtime.pool.idle()
+        store = kept if kept is not None else await run_in_threadpool(runtime.pool.acquire)
         try:
             yield store
         except BaseException as exc:
@@ -76,7 +79,8 @@ async def get_store(runtime: RuntimeDep) -> AsyncIterator[Store]:
             if is_busy(exc):  # a single write outside a transaction waited too long: 503
                 raise StoreBusy(str(exc)) from exc
             raise
-        await run_in_threadpool(runtime.pool.release, store)
+        if not runtime.pool.keep(store):
+            await run_in_threadpool(store.close)
 
 
 StoreDep = Annotated[Store, Depends(get_store)]

@@ -3,7 +3,7 @@ several TPS (same file or same camera original) for the review queue."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from typing import Any
 
 from sync_server.store.base import Store
@@ -25,9 +25,11 @@ def photo_hashes(fields: dict[str, Any]) -> list[str]:
     return found
 
 
-def cite_photos(store: Store, records: Iterable[StoredRecord]) -> None:
-    """Inside a push: keep `blob_refs` equal to the photos these records now cite."""
-    cites = [Cites(r.id, r.kind, r.tps, tuple(photo_hashes(r.fields))) for r in records]
+def cite_photos(store: Store, records: Iterable[StoredRecord], new: Set[str] = frozenset()) -> None:
+    """Inside a push: keep `blob_refs` equal to the photos these records now cite (`new`: ids
+    of records this push created, which cited nothing before)."""
+    cites = [Cites(r.id, r.kind, r.tps, tuple(photo_hashes(r.fields)), r.id in new)
+             for r in records]  # fmt: skip
     if cites:
         store.blobs().set_refs_many(cites)
 

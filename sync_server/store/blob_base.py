@@ -56,12 +56,14 @@ class PhotoReuse:
 
 @dataclass(frozen=True)
 class Cites:
-    """The photos one record cites now."""
+    """The photos one record cites now; `new`: the record did not exist before this write, so
+    it cited nothing (its earlier cites need no clearing)."""
 
     record_id: str
     kind: str
     tps: str
     hashes: tuple[str, ...]
+    new: bool = False
 
 
 class BlobStore(Protocol):

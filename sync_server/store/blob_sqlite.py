@@ -55,7 +55,7 @@ class SqliteBlobStore:
         self.set_refs_many([Cites(record_id, kind, tps, tuple(hashes))])
 
     def set_refs_many(self, cites: Sequence[Cites]) -> None:
-        ids = [c.record_id for c in cites]
+        ids = [c.record_id for c in cites if not c.new]
         for i in range(0, len(ids), 500):
             part = ids[i : i + 500]
             marks = ", ".join("?" for _ in part)

@@ -84,9 +84,9 @@ class PgBlobStore:
         self.set_refs_many([Cites(record_id, kind, tps, tuple(hashes))])
 
     def set_refs_many(self, cites: Sequence[Cites]) -> None:
-        self.s.run(
-            "DELETE FROM blob_refs WHERE record_id = ANY(%s)", [[c.record_id for c in cites]]
-        )
+        known = [c.record_id for c in cites if not c.new]
+        if known:
+            self.s.run("DELETE FROM blob_refs WHERE record_id = ANY(%s)", [known])
         self.s.many(
             "INSERT INTO blob_refs (sha256, record_id, kind, tps) VALUES (%s, %s, %s, %s) "
             "ON CONFLICT (sha256, record_id) DO UPDATE SET kind = excluded.kind, "

@@ -21,17 +21,26 @@ class StorePool:
         self._lock = threading.Lock()
 
     def acquire(self) -> Store:
-        with self._lock:
-            if self._idle:
-                return self._idle.pop()
-        return self._open_store()
+        kept = self.idle()
+        return kept if kept is not None else self._open_store()
 
-    def release(self, store: Store) -> None:
+    def idle(self) -> Store | None:
+        """An open store kept from an earlier request, or None (never blocks on I/O)."""
+        with self._lock:
+            return self._idle.pop() if self._idle else None
+
+    def keep(self, store: Store) -> bool:
+        """Keep `store` for the next request when there is room (never blocks on I/O);
+        False: the caller closes it."""
         with self._lock:
             if len(self._idle) < self._keep:
                 self._idle.append(store)
-                return
-        store.close()
+                return True
+        return False
+
+    def release(self, store: Store) -> None:
+        if not self.keep(store):
+            store.close()
 
     def discard(self, store: Store) -> None:
         store.close()

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, cast
 
 from core import merge
 from core.election import Election
 from core.errors import DomainError
-from core.hlc import is_too_far_ahead
+from core.hlc import Stamp, is_too_far_ahead
 from core.protocol import (
     PACKED_STAMPS_SINCE,
     PROTOCOL_VERSION,
@@ -63,6 +64,7 @@ class _Batch:
     cites: dict[str, StoredRecord] = field(default_factory=dict)
     election: Election | None = None  # to know a final form's vote lines
     signed: SignedBatch | None = None  # None: written by the server on a user's behalf
+    created: set[str] = field(default_factory=set)  # records this batch creates
 
     def writes(self) -> PushWrites:
         records = sorted(self.written.values(), key=lambda r: r.seq)
@@ -111,7 +113,7 @@ def _check_op(b: _Batch, op: Op) -> StoredRecord | None:
     return existing
 
 
-def _check_complete(b: _Batch, fields: dict[str, Any]) -> None:
+def _check_complete(b: _Batch, fields: Mapping[str, Any]) -> None:
     """A final tally must hold every field of its ballot's form (core.tally_checks, as the
     phone checks before Final); a deleted one need not."""
     if fields.get("status") != "final" or fields.get("deleted"):
@@ -143,11 +145,16 @@ def _apply(b: _Batch, op: Op, index: int = 0) -> OpResult:
     current = existing.versioned() if existing else merge.Versioned()
     new, found = merge.apply(current, op.fields, (hlc, device_id), base)
     if op.kind == "tally":
-        _check_complete(b, dict(new.fields))
+        _check_complete(b, new.fields)
     b.seq += 1
-    a = existing or StoredRecord(op.record_id, op.kind, op.tps, user.id, user.role, user.party)
-    record = StoredRecord(a.id, a.kind, a.tps, a.author, a.author_role, a.author_party,
-                          dict(new.fields), dict(new.stamps), b.seq)  # fmt: skip
+    # merge.apply returns fresh dicts: the record keeps them
+    fields, stamps = cast(dict[str, Any], new.fields), cast(dict[str, Stamp], new.stamps)
+    if existing is None:
+        record = StoredRecord(op.record_id, op.kind, op.tps, user.id, user.role, user.party,
+                              fields, stamps, b.seq)  # fmt: skip
+        b.created.add(record.id)
+    else:
+        record = replace(existing, fields=fields, stamps=stamps, seq=b.seq)
     b.records[record.id] = b.written[record.id] = record
     if existing is None or any(name in op.fields for name in (*PHOTO_FIELDS, "deleted")):
         b.cites[record.id] = record
@@ -196,7 +203,7 @@ def _result(op: Op, found: list[merge.Conflict], clamped: bool) -> OpResult:
             reason="Diterapkan; jam perangkat terlalu cepat, atur tanggal dan jam perangkat",
             reason_en="Applied; the device clock is too far ahead, set its date and time",
         )
-    return OpResult(op_id=op.op_id, status="applied")
+    return OpResult.model_construct(op_id=op.op_id, status="applied")  # valid as built
 
 
 def _answer(b: _Batch, index: int, op: Op) -> OpResult:
@@ -318,7 +325,7 @@ def _batch(
 
 def _save(b: _Batch) -> None:
     b.store.save_push(b.writes())
-    uploads.cite_photos(b.store, b.cites.values())
+    uploads.cite_photos(b.store, b.cites.values(), b.created)
 
 
 def _hold(delay_ms: int) -> None:

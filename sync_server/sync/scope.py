@@ -11,7 +11,7 @@ Which field each role may write is one table, FIELD_RULES: (kind, field) -> Fiel
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from core.errors import DomainError
@@ -40,7 +40,12 @@ def read_filter(user: User) -> ReadFilter:
 
 
 def in_scope(user: User, tps: str) -> bool:
-    return any(within(tps, region) for region in user.scope)
+    return _in_scope(user.scope, tps)
+
+
+@lru_cache(maxsize=1 << 16)
+def _in_scope(scope: tuple[str, ...], tps: str) -> bool:  # asked for every op of a push
+    return any(within(tps, region) for region in scope)
 
 
 @dataclass(frozen=True)

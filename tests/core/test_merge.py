@@ -89,3 +89,12 @@ def test_older_write_loses_but_is_reported():
     state, found = apply(current, {"dpt_l": 4}, (9, "dev-a"), base={})
     assert state.fields["dpt_l"] == 3
     assert found[0].winner == "current"
+
+
+@given(st.dictionaries(st.sampled_from(FIELDS), values), stamps)
+def test_a_write_to_a_new_record_is_the_write_itself(fields, stamp):
+    """The push path's shortcut for a record not seen before gives what the general merge
+    gives: every field at the write's stamp, no conflict."""
+    state, found = apply(Versioned(), fields, stamp, base={"dpt_l": stamp})
+    assert same(state, merge(Versioned(), write(fields, stamp)))
+    assert found == []

@@ -138,3 +138,14 @@ def test_set_refs_many_replaces_each_records_cites(fresh):
     assert shared.key == B
     assert shared.tps == (TPS, TPS_2)
     assert {(c.record_id, c.kind) for c in shared.cites} == {("r1", "tally"), ("r2", "incident")}
+
+
+def test_cites_of_a_new_record_are_added_without_clearing_others(fresh):
+    blobs = fresh.blobs()
+    blobs.set_refs("r1", "tally", TPS, [A])
+    blobs.set_refs_many([Cites("r2", "tally", TPS_2, (A, B), new=True)])
+    [shared] = blobs.reuse()
+    assert shared.key == A
+    assert {c.record_id for c in shared.cites} == {"r1", "r2"}
+    blobs.set_refs_many([Cites("r2", "tally", TPS_2, (B,))])  # known now: its cites replaced
+    assert blobs.reuse() == []
