@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from core.merge import Versioned
 from core.records import Kind
@@ -33,29 +33,12 @@ PULL_FIELDS_V1 = frozenset({"protocol", "records", "next", "more", "server_hlc"}
 MAX_OPS_PER_PUSH = 500
 MAX_PULL_LIMIT = 1000
 
-MAX_DEPTH = 16  # how deep a field value may nest (a vote map is 2); deeper is not ours
 SQL_INT_MAX = 2**63 - 1  # the largest integer a database column holds
 
 
-def _shallow(value: dict[str, Any]) -> dict[str, Any]:
-    """Refuse values nested deeper than MAX_DEPTH (walked level by level without recursion;
-    only containers go on to the next level, so a flat C.Hasil costs one pass)."""
-    level: list[Any] = [value]
-    for _ in range(MAX_DEPTH - 1):
-        level = [
-            v
-            for item in level
-            for v in (item.values() if isinstance(item, dict) else item)
-            if isinstance(v, (dict, list))
-        ]
-        if not level:
-            return value
-    if any(level):  # a non-empty container at MAX_DEPTH: its values would sit deeper
-        raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
-    return value
-
-
-Fields = Annotated[dict[str, Any], AfterValidator(_shallow)]
+# Checked field by field by the record kind's model (core/records.py validate_fields), which
+# also bounds how deep a value may nest (records.MAX_DEPTH).
+Fields = dict[str, Any]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Hlc = Annotated[int, Field(ge=0, lt=2**63)]
 StampWire = tuple[Hlc, Id]

@@ -19,6 +19,29 @@ Text = Annotated[str, Field(max_length=4000)]
 Short = Annotated[str, Field(max_length=200)]
 
 
+MAX_DEPTH = 16  # how deep a record's fields may nest (a vote map is 2); deeper is not ours
+
+
+def shallow(value: Any, level: int = 1) -> Any:
+    """Refuse a value that sits at `level` (a record's fields are level 1, their values 2)
+    when a non-empty container would sit at MAX_DEPTH or deeper. Walked level by level
+    without recursion; only containers go on to the next level. A typed field cannot nest
+    past its type, so only a field that takes any value needs this (`Nested`)."""
+    items = [value] if isinstance(value, (dict, list)) else []
+    for _ in range(level, MAX_DEPTH):
+        items = [
+            v
+            for item in items
+            for v in (item.values() if isinstance(item, dict) else item)
+            if isinstance(v, (dict, list))
+        ]
+        if not items:
+            return value
+    if any(items):  # a non-empty container at MAX_DEPTH: its values would sit deeper
+        raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+    return value
+
+
 def _tps(value: str) -> str:
     parse_tps(value)
     return value
@@ -28,6 +51,7 @@ def _tps(value: str) -> str:
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]  # a photo: lowercase hex SHA-256
 VoteKey = Annotated[str, Field(pattern=r"^[0-9]{1,3}(\.[0-9]{1,3})?$")]  # "2", or "1.3"
 TpsField = Annotated[str, AfterValidator(_tps)]
+Nested = Annotated[dict[str, Any], AfterValidator(lambda v: shallow(v, level=2))]  # any value
 Votes = Annotated[dict[VoteKey, Count], Field(max_length=2000)]
 Status = Literal["draft", "final"]
 Lat = Annotated[float, Field(ge=-90, le=90)]
@@ -187,7 +211,7 @@ class Verification(_Fields):
 
     tps: TpsField | None = None
     ballot: Short | None = None
-    nilai: Annotated[dict[str, Any], Field(max_length=2000)] | None = None
+    nilai: Annotated[Nested, Field(max_length=2000)] | None = None
     sumber: Annotated[list[Short], Field(max_length=50)] | None = None
     photos: Annotated[list[Sha256], Field(max_length=50)] | None = None
     alasan: Text | None = None
