@@ -339,6 +339,9 @@ def main() -> None:
           f"{mid['p99'] * 1000:.0f} ms, max {mid['max'] * 1000:.0f} ms over "
           f"{-(-args.n // args.batch)} pushes (target p99 < 1 s); "
           f"503 busy answers: {mid['busy']:.0f}")  # fmt: skip
+    print(f"signing on the phone        : {mid['sign_ms']:10.2f} ms per batch of {args.batch} "
+          f"({mid['sign_ms'] * 1000 / args.batch:.0f} us/op: canonical bytes + SHA-256 each, "
+          "one Ed25519 signature; this machine, not a phone)")  # fmt: skip
     single = mid["single"]
     print(f"wire bytes per tally        : {mid['sent']:10.0f} B gzip in batches of "
           f"{args.batch}; {single:.0f} B for a tally pushed alone (target < 1024)")  # fmt: skip

@@ -122,13 +122,13 @@ def _warm_up(app: FastAPI, runtime: Runtime) -> None:
 
     Then what startup left alive (modules, the app, validators) is frozen out of the garbage
     collector's scans: a full collection walked all of it, about 45 ms in the middle of a
-    push now and then, and this heap only grows by what requests keep."""
+    push now and then, and this heap only grows by what requests keep. (No collection first:
+    in a test process holding thousands of objects each app start would pay for one.)"""
     probe: dict[str, Any] = {"type": "http", "method": "GET", "path": "/", "root_path": ""}
     for route in app.router.routes:
         route.matches(probe)  # Starlette's route interface; builds the included routers
     load_election(runtime.settings.election_file)
     runtime.pool.release(runtime.pool.acquire())
-    gc.collect()
     gc.freeze()
 
 
@@ -160,6 +160,7 @@ def create_app(
             runtime.pool.close()
             if opener is not None:
                 opener.close()
+            gc.unfreeze()  # an app started in a longer process (tests) leaves nothing pinned
 
     docs = settings.api_docs  # the schema is still built in-process (app.openapi())
     app = FastAPI(

@@ -203,7 +203,7 @@ def _result(op: Op, found: list[merge.Conflict], clamped: bool) -> OpResult:
             reason="Diterapkan; jam perangkat terlalu cepat, atur tanggal dan jam perangkat",
             reason_en="Applied; the device clock is too far ahead, set its date and time",
         )
-    return OpResult.model_construct(op_id=op.op_id, status="applied")  # valid as built
+    return OpResult(op_id=op.op_id, status="applied")
 
 
 def _answer(b: _Batch, index: int, op: Op) -> OpResult:
