@@ -11,6 +11,7 @@ import flet as ft
 import flet_charts as fch
 
 from app.console.screens.widgets import (
+    ballot_menu,
     ballot_options,
     dropdown,
     header,
@@ -254,8 +255,9 @@ def RecapCard(d: DashboardModel, lang: str) -> ft.Control:
 
 
 def _ballot_choice(m: Models, d: DashboardModel, lang: str) -> ft.Control:
-    options = ballot_options(m.backend.election, lang)
-    return dropdown(t(lang, "f_ballot"), d.ballot, options, d.set_ballot, 300, "dash-ballot")
+    election = m.backend.election
+    options, menu = ballot_options(election, lang), ballot_menu(election, lang)
+    return dropdown(t(lang, "f_ballot"), d.ballot, options, d.set_ballot, 300, "dash-ballot", menu)
 
 
 @ft.component

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import flet as ft
 
-from app.console.screens.widgets import ballot_options, dropdown, header, later, status_line
+from app.console.screens.widgets import (
+    ballot_menu,
+    ballot_options,
+    dropdown,
+    header,
+    later,
+    status_line,
+)
 from app.console.state.console import Models
 from app.console.state.exports import TABLES, ExportsModel
 from app.console.strings import t
@@ -36,9 +43,9 @@ def _tables(m: Models, s: ExportsModel, lang: str) -> list[ft.Control]:
                 ]
             )
         )
-    ballots = ballot_options(m.backend.election, lang)
+    ballots, menu = ballot_options(m.backend.election, lang), ballot_menu(m.backend.election, lang)
     choice = dropdown(t(lang, "f_ballot"), s.geo_ballot, ballots, s.set_geo_ballot, 300,
-                      "export-geojson-ballot")  # fmt: skip
+                      "export-geojson-ballot", menu)  # fmt: skip
     rows.append(
         ft.Row(
             [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import flet as ft
@@ -197,28 +197,47 @@ def dropdown(
     on_select: Callable[[str], Any],
     width: int = 220,
     ident: str = "",
+    menu: Mapping[str, str] | None = None,
 ) -> ft.Control:
-    """`ident` names it for tests (flt-semantics-identifier)."""
+    """`options` are (key, text shown once chosen); `menu` gives fuller words for the open
+    list where they differ. `ident` names it for tests (flt-semantics-identifier)."""
 
     async def changed(e: ft.Event[ft.Dropdown]) -> None:
         result = on_select(str(e.control.value or ""))
         if hasattr(result, "__await__"):
             await result
 
+    menu = menu or {}
     box = ft.Dropdown(
         label=label,
         value=value,
         width=width,
         dense=True,
-        options=[ft.DropdownOption(key=k, text=text) for k, text in options],
+        options=[
+            ft.DropdownOption(key=k, text=text, content=ft.Text(menu[k]) if k in menu else None)
+            for k, text in options
+        ],
         on_select=changed,
     )
     return ft.Semantics(identifier=ident, content=box) if ident else box
 
 
 def ballot_options(election: Election, lang: str) -> list[tuple[str, str]]:
-    """(code, name) of every ballot of the election, for a dropdown."""
-    return [(b.code, b.name_en if lang == "en" else b.name_id) for b in election.ballots]
+    """(code, short name) of every ballot, for a dropdown's field: "PPWP", not "Presiden dan
+    Wakil Presiden (PPWP)", which a phone-wide field cut off (`ballot_menu` has the names)."""
+    return [(code, short_name(name)) for code, name in ballot_menu(election, lang).items()]
+
+
+def ballot_menu(election: Election, lang: str) -> dict[str, str]:
+    """code -> the ballot's full name, for a dropdown's open list."""
+    return {b.code: b.name_en if lang == "en" else b.name_id for b in election.ballots}
+
+
+def short_name(name: str) -> str:
+    """The abbreviation a ballot's name ends with in brackets, else the name itself:
+    "Regency/City Council (DPRD Kab/Kota)" -> "DPRD Kab/Kota"."""
+    _, bracket, tail = name.rpartition(" (")
+    return tail[:-1] if bracket and tail.endswith(")") else name
 
 
 def later(fn: Callable[..., Awaitable[Any]], *args: Any) -> Callable[[], Awaitable[None]]:

@@ -64,3 +64,22 @@ def test_history_names_changed_fields_in_the_form_s_order() -> None:
         "mengubah: I.A DPT (L), II.1 Surat suara diterima, III Pemilih disabilitas (J), "
         "V.A Suara sah"
     )
+
+
+def test_ballot_pickers_show_the_forms_abbreviation_and_list_full_names():
+    from app.console.screens.widgets import ballot_menu, ballot_options, short_name
+    from sync_server.review.reconcile import load_election
+    from sync_server.settings import Settings
+
+    election = load_election(Settings().election_file)
+    assert election is not None
+    assert dict(ballot_options(election, "id")) == {
+        "ppwp": "PPWP",
+        "dpr_ri": "DPR RI",
+        "dpd_ri": "DPD RI",
+        "dprd_prov": "DPRD Provinsi",
+        "dprd_kab": "DPRD Kabupaten/Kota",
+    }
+    assert ballot_menu(election, "id")["ppwp"] == "Presiden dan Wakil Presiden (PPWP)"
+    assert dict(ballot_options(election, "en"))["dprd_kab"] == "DPRD Kab/Kota"
+    assert short_name("Pilkada (Bupati) Jombang") == "Pilkada (Bupati) Jombang"  # not at the end
