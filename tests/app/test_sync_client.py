@@ -253,3 +253,24 @@ def test_an_epoch_changed_refusal_moves_to_a_new_epoch(store):
     c.sync_once()
     assert [b["epoch"] for b in pushed] == [1]
     assert store.counts()["pending"] == 0
+
+
+def test_each_pushed_batch_reports_its_signing_cost(store, caplog):
+    for i in range(3):
+        store.save(f"r{i}", "incident", TPS, {"uraian": "x"})
+
+    def ok(request):
+        if request.url.path == "/v1/sync/push":
+            return echo_push(request)
+        if request.url.path == "/v1/conflicts":
+            return httpx.Response(200, json=[])
+        return empty_pull(request)
+
+    c, _ = client(store, ok, batch_size=2)
+    with caplog.at_level("INFO", logger="app.sync.client"):
+        report = c.sync_once()
+    assert report.pushed == 3
+    assert len(report.sign_ms) == 2  # two batches (2 + 1 ops), each timed
+    signed = [r.getMessage() for r in caplog.records if "signed in" in r.getMessage()]
+    assert len(signed) == 2
+    assert signed[1].startswith("batch 2: 1 ops signed in")
