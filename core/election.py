@@ -111,6 +111,14 @@ class Election(_Strict):
     def ballot(self, code: str) -> Ballot:
         return self._by_code[code]  # KeyError for a ballot this election does not hold
 
+    def party(self, no: int) -> Party | None:
+        """Party number `no` as the DPR/DPRD ballots list it (the same on each), or None."""
+        for ballot in self.ballots:
+            for party in ballot.partai:
+                if party.no == no:
+                    return party
+        return None
+
     def ballot_codes(self) -> list[str]:
         return list(self._by_code)
 

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.merge import Versioned
-from core.records import Kind
+from core.records import Kind, Sha256
 from core.stamps import Packed
 from core.stamps import pack as pack_stamps
 from core.stamps import unpack as unpack_stamps
@@ -64,7 +64,6 @@ class Op(_Wire):
     base: dict[str, StampWire | None] = {}
 
 
-Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 B64 = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_-]+$")]
 
 

@@ -8,12 +8,13 @@ from pathlib import Path
 
 from core.errors import DomainError
 from core.protocol import EnrolResponse, Me
+from core.records import Role
 from core.registry import Registry, build
 from core.wilayah import parse_tps, region_level
 from sync_server.admin import device_keys
 from sync_server.auth import hash_code, hash_secret, new_enrol_code, new_token
 from sync_server.store.base import Store
-from sync_server.store.models import ROLES, Device, EnrolCode, Role, User
+from sync_server.store.models import ROLES, Device, EnrolCode, User
 
 HOUR_MS = 3_600_000
 

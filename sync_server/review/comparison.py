@@ -109,12 +109,8 @@ def source_label(source: str, election: Election | None = None, lang: str = "id"
 
 
 def _party_name(party: str, election: Election | None) -> str:
-    if election is not None:
-        for ballot in election.ballots:
-            for p in ballot.partai:
-                if str(p.no) == party:
-                    return f"{p.singkatan} ({party})"
-    return f"partai {party}"
+    found = election.party(int(party)) if election and party.isdecimal() else None
+    return f"{found.singkatan} ({party})" if found else f"partai {party}"
 
 
 def field_label(name: str) -> str:

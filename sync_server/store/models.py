@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from core.hlc import Stamp
 from core.merge import Conflict, Versioned
+from core.records import Role
 
-Role = Literal["saksi", "ptps", "polisi", "supervisor", "admin"]
 ROLES: tuple[Role, ...] = ("saksi", "ptps", "polisi", "supervisor", "admin")
 
 

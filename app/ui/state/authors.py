@@ -23,11 +23,8 @@ def party_name(services: Services, no: int | None) -> str:
     """ "1 Partai Kebangkitan Bangsa" for party number 1 of this election, "" for none."""
     if no is None:
         return ""
-    for ballot in services.election.ballots:
-        for party in ballot.partai:
-            if party.no == no:
-                return f"{party.no} {party.nama}"
-    return str(no)
+    party = services.election.party(no)
+    return f"{party.no} {party.nama}" if party else str(no)
 
 
 def author_of(services: Services, rec: LocalRecord, me: str, lang: str) -> str:
